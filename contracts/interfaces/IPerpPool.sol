@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {AccountHealth, MarketConfig, MarketView, Position, PositionView} from "./IPerpTypes.sol";
+
+/// @title IPerpPool
+/// @notice A perpetual-futures pool: several virtual-AMM markets, cross-margin accounts with isolated
+/// sub-accounts, adaptive funding, a liquidation ladder and a loss waterfall into the backstop tranches.
+/// @dev Units: the collateral token has 6 decimals; all internal amounts, prices and sizes are 18-decimal
+/// fixed point (WAD). Conversion happens once, at deposit and withdrawal, and is exact (1 token unit = 1e12 WAD).
+/// Every rounding favours the protocol. An account is `(owner, subId)`; subId 0 is the cross-margin account.
+interface IPerpPool {
+    /* ERRORS */
+
+    error DeadlinePassed(uint256 deadline, uint256 timestamp);
+    error ZeroAmount();
+    error NotAuthorized(address caller, address owner);
+    error UnknownMarket(uint256 marketId);
+    error MarketAlreadyListed(uint256 marketId);
+    error TooManyMarkets(uint256 count, uint256 max);
+    error Paused();
+    /// @notice The oracle is not Normal: only trades that reduce risk are allowed (liquidations wait).
+    error ReduceOnly(uint256 marketId, uint8 oracleStatus);
+    error OracleHalted(uint256 marketId);
+    error SlippageExceeded(uint256 quote, uint256 limit);
+    /// @notice After the trade the mark would sit outside index +- band and further from the index than before.
+    error PriceBandExceeded(uint256 markAfter, uint256 index, uint256 bandBps);
+    /// @notice Trades in this block already moved the mark by more than the per-block limit.
+    error BlockMoveLimitExceeded(uint256 markAfter, uint256 blockStartMark, uint256 maxMoveBps);
+    error OpenInterestCapExceeded(uint256 marketId, uint256 openInterest, uint256 cap);
+    /// @notice Account value (at index) would be below its initial margin requirement.
+    error InsufficientMargin(int256 value, uint256 required);
+    /// @notice The account's value is negative: it can only be closed by liquidation.
+    error NegativeEquity(int256 value);
+    error InsufficientCollateral(uint256 requested, uint256 available);
+    /// @notice The trade would leave a position smaller than the market's minimum.
+    error DustPosition(int256 remainingSize, uint256 minSize);
+    error AccountHealthy(int256 value, uint256 maintenanceRequirement);
+    error NothingToLiquidate();
+    error FundingNotDue(uint256 nextUpdate);
+    error ParameterOutOfBounds(bytes32 parameter, uint256 value);
+    error ZeroAddress();
+
+    /* EVENTS */
+
+    event MarketListed(uint256 indexed marketId, uint256 baseReserve, uint256 quoteReserve);
+    event MarketConfigSet(uint256 indexed marketId, MarketConfig config);
+    event OperatorSet(address indexed owner, address indexed operator, bool approved);
+    event PausedSet(bool paused);
+    event GuardianSet(address guardian);
+
+    event MarginDeposited(address indexed owner, uint96 indexed subId, uint256 amount);
+    event MarginWithdrawn(address indexed owner, uint96 indexed subId, address to, uint256 amount);
+
+    /// @notice A position changed by a trade or a liquidation step.
+    /// @param sizeDelta base bought (> 0) or sold (< 0)
+    /// @param quoteDelta quote paid to the curve (> 0) or received from it (< 0)
+    /// @param realizedPnl PnL realized by the reduced part, funding included (WAD, signed)
+    /// @param fee trading fee charged (WAD)
+    event PositionChanged(
+        address indexed owner,
+        uint96 indexed subId,
+        uint256 indexed marketId,
+        int256 sizeDelta,
+        int256 quoteDelta,
+        int256 newSize,
+        int256 newOpenNotional,
+        int256 realizedPnl,
+        uint256 fee,
+        uint256 markAfter
+    );
+
+    /// @notice Realized profit that could not be paid yet (losses not collected); it waits, visibly.
+    event ProfitDeferred(address indexed owner, uint96 indexed subId, uint256 amount);
+    /// @notice Deferred profit paid out as losses were collected.
+    event ProfitSettled(address indexed owner, uint96 indexed subId, uint256 amount);
+
+    event FundingUpdated(
+        uint256 indexed marketId, int256 ratePerSecond, uint256 twapMark, uint256 indexPrice, int256 cumLong, int256 cumShort
+    );
+    /// @notice Net funding-imbalance flow settled with the backstop: > 0 backstop earned, < 0 backstop paid.
+    event BackstopFundingSettled(int256 amount);
+    event PremiumAccrued(uint256 fees, uint256 penalties);
+    event PremiumDistributed(uint256 amount);
+    event BackstopCapitalSynced(uint256 capital);
+
+    event Liquidated(
+        address indexed owner,
+        uint96 indexed subId,
+        uint256 indexed marketId,
+        address liquidator,
+        int256 sizeClosed,
+        uint256 penalty,
+        uint256 liquidatorReward
+    );
+    /// @notice Bad debt of an account ran down the waterfall (all WAD): margin was exhausted, then
+    /// junior and senior paid, and `socialized` was spread over `marketId`'s open positions.
+    event BadDebtResolved(
+        address indexed owner,
+        uint96 indexed subId,
+        uint256 indexed marketId,
+        uint256 badDebt,
+        uint256 juniorPaid,
+        uint256 seniorPaid,
+        uint256 socialized
+    );
+    /// @notice A loss added to the funding indices of a market: each open base unit pays `perBase`.
+    event LossSocialized(uint256 indexed marketId, uint256 amount, uint256 perBase);
+
+    /* ACCOUNTS */
+
+    /// @notice Deposit `amount` collateral tokens (6 decimals) into `(msg.sender, subId)`.
+    function depositMargin(uint96 subId, uint256 amount) external;
+
+    /// @notice Withdraw `amount` tokens from `(owner, subId)` to `to`. Caller: owner or approved operator.
+    /// @dev Warning: afterwards the account must still meet its INITIAL requirement, valued with unrealized
+    /// profit excluded (losses included), so paper gains can never be withdrawn.
+    function withdrawMargin(address owner, uint96 subId, uint256 amount, address to) external;
+
+    /// @notice Approve or revoke an operator that may trade and withdraw for the caller.
+    function setOperator(address operator, bool approved) external;
+
+    /// @notice Pay deferred profit of an account out of collected losses, as far as they reach. Anyone.
+    function settleProfit(address owner, uint96 subId) external returns (uint256 paid);
+
+    /* TRADING */
+
+    /// @notice Buy (sizeDelta > 0) or sell (sizeDelta < 0) base on `marketId` for `(owner, subId)`:
+    /// opens, increases, reduces, closes or flips a position.
+    /// @param quoteLimit for a buy, the most quote to pay; for a sell, the least quote to receive (WAD)
+    /// @param deadline latest block timestamp
+    /// @return quote the quote paid (buy) or received (sell), before fees
+    /// @dev A trade that adds risk needs a Normal oracle, the pool unpaused, the OI caps and value >= initial
+    /// requirement afterwards. Any trade needs value >= 0 afterwards (a negative account is closed only by
+    /// liquidation), the mark within the band (or moving toward the index) and within the per-block move.
+    function trade(address owner, uint96 subId, uint256 marketId, int256 sizeDelta, uint256 quoteLimit, uint256 deadline)
+        external
+        returns (uint256 quote);
+
+    /// @notice Close the whole position of `(owner, subId)` on `marketId`.
+    function closePosition(address owner, uint96 subId, uint256 marketId, uint256 quoteLimit, uint256 deadline)
+        external
+        returns (uint256 quote);
+
+    /* FUNDING */
+
+    /// @notice Accrue funding to now, then set the next rate from the time-weighted mark of the period
+    /// ending now against the index; settle the funding-imbalance flow with the backstop. Anyone.
+    /// @dev Reverts FundingNotDue before `fundingInterval` has passed since the last update.
+    function updateFunding(uint256 marketId) external;
+
+    /* LIQUIDATION */
+
+    /// @notice One ladder step on an account below maintenance: closes up to `liquidationFractionBps` of
+    /// its largest position (biggest risk first) and at most `maxBase`, at the curve, with `quoteLimit`
+    /// as slippage bound. The penalty is credited to the caller's cross account (never pushed).
+    /// If the account is left with no position and negative collateral, its bad debt runs down the waterfall.
+    /// @return closed base closed (signed, as the position's side)
+    /// @dev Reverts AccountHealthy when the account is at or above maintenance.
+    function liquidate(address owner, uint96 subId, uint256 maxBase, uint256 quoteLimit, uint256 deadline)
+        external
+        returns (int256 closed);
+
+    /// @notice Same as `liquidate` but returns 0 instead of reverting when the account is healthy
+    /// (a target that front-ran with a top-up does not make the keeper's transaction fail).
+    function liquidateIfUnhealthy(address owner, uint96 subId, uint256 maxBase, uint256 quoteLimit, uint256 deadline)
+        external
+        returns (int256 closed);
+
+    /* BACKSTOP */
+
+    /// @notice Send accrued premium (fee and penalty shares, funding income) to the backstop. Anyone.
+    function distributePremium() external returns (uint256 amount);
+
+    /// @notice Re-read the backstop capital that bounds open interest. Anyone.
+    function syncBackstopCapital() external returns (uint256 capital);
+
+    /* VIEWS */
+
+    function accountHealth(address owner, uint96 subId) external view returns (AccountHealth memory);
+    function positions(address owner, uint96 subId) external view returns (PositionView[] memory);
+    /// @notice The raw stored position of `(owner, subId)` on `marketId`.
+    function position(address owner, uint96 subId, uint256 marketId) external view returns (Position memory);
+    function marketView(uint256 marketId) external view returns (MarketView memory);
+    function marketCount() external view returns (uint256);
+    function marketConfig(uint256 marketId) external view returns (MarketConfig memory);
+
+    /// @notice Pool-level money: collected losses available to pay profit, premium waiting for the backstop,
+    /// and the net funding-imbalance flow not yet settled with it (> 0 owed to the backstop).
+    function pools() external view returns (uint256 pnlPool, uint256 pendingPremium, int256 backstopFundingNet);
+}

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/// @notice Per-market parameters, set by the owner within hard-coded bounds (see PoolAdmin).
+/// @dev Packed: slot 0 holds the bps and durations, slot 1 the margin tiers, slot 2 the caps.
+struct MarketConfig {
+    uint16 feeBps; // trading fee on notional
+    uint16 bandBps; // mark must stay within index +- bandBps after a trade (or move toward the index)
+    uint16 maxMoveBps; // most the mark may move within one block (one timestamp)
+    uint16 liquidationPenaltyBps; // penalty on closed notional in a liquidation
+    uint16 liquidatorShareBps; // share of the penalty paid to the liquidator, the rest is backstop premium
+    uint16 liquidationFractionBps; // most of a position one liquidation step closes
+    uint16 maxPremiumBps; // cap on |mark - index| / index paid per funding period
+    uint32 fundingPeriod; // seconds over which one period's premium is paid
+    uint32 fundingInterval; // minimum seconds between funding updates
+    uint32 oiCapBps; // open interest notional per side <= backstop capital * oiCapBps / 10_000
+    uint96 minPositionBase; // no position may be left smaller than this (no dust)
+    uint256 tiers; // MarginMath packed tiers
+    uint128 maxOpenInterestBase; // absolute cap per side, base units
+    uint128 fundingBudgetPerSecond; // most the backstop pays per second for the long/short funding imbalance
+}
+
+/// @notice Per-market state. Slot-packed for the trade path.
+struct MarketState {
+    uint128 baseReserve; // virtual base reserve (WAD); 0 = market not listed
+    uint128 quoteReserve; // virtual quote reserve (WAD)
+    uint128 longOpenInterest; // base
+    uint128 shortOpenInterest; // base
+    int128 cumFundingLong; // charged per long base unit (quote WAD per base WAD)
+    int128 cumFundingShort; // credited per short base unit
+    int128 fundingRate; // quote per base per second; > 0 = longs pay
+    uint64 lastAccrual; // last time the funding indices and the mark integral were accrued
+    uint64 periodStart; // start of the current funding measurement period
+    uint128 markTimeIntegral; // sum of mark * seconds since periodStart
+    uint128 blockStartMark; // mark at the first trade of the current timestamp (per-block move limit)
+}
+
+/// @notice A trader account: (owner, subId). subId 0 is cross margin; any other subId is an isolated bucket.
+struct Account {
+    int128 collateral; // WAD; negative only while an insolvent account awaits liquidation
+    uint96 unsettledProfit; // realized profit not yet paid because losses have not been collected yet (WAD)
+    uint32 marketMask; // bit i set = open position in market i
+}
+
+/// @notice A position in one market.
+struct Position {
+    int128 size; // base, > 0 long, < 0 short
+    int128 openNotional; // signed quote paid (long > 0, short < 0)
+    int128 fundingEntry; // the side's cumulative funding index at the last settlement
+}
+
+/// @notice Health of an account at the oracle price.
+struct AccountHealth {
+    int256 collateral; // WAD
+    int256 unrealizedPnl; // at index, funding owed already deducted
+    uint256 unsettledProfit;
+    int256 value; // collateral + unrealizedPnl + unsettledProfit
+    uint256 initialRequirement;
+    uint256 maintenanceRequirement;
+    bool liquidatable; // value < maintenance requirement and it has positions or bad debt
+}
+
+/// @notice One position as the SDK and keeper read it.
+struct PositionView {
+    uint256 marketId;
+    int256 size;
+    int256 openNotional;
+    int256 fundingOwed;
+    int256 unrealizedPnl; // at index, before funding
+    uint256 notional; // at index
+    uint256 initialRequirement;
+    uint256 maintenanceRequirement;
+}
+
+/// @notice One market as the SDK and keeper read it.
+struct MarketView {
+    uint256 marketId;
+    uint256 baseReserve;
+    uint256 quoteReserve;
+    uint256 markPrice;
+    uint256 indexPrice;
+    uint8 oracleStatus;
+    uint256 longOpenInterest;
+    uint256 shortOpenInterest;
+    int256 cumFundingLong;
+    int256 cumFundingShort;
+    int256 fundingRate;
+    uint256 lastFundingUpdate;
+    uint256 nextFundingUpdate;
+    uint256 openInterestCapBase; // per side, the tighter of the absolute and the capital-based cap at the mark
+}

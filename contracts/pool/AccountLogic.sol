@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {OracleStatus} from "../interfaces/IOracleRouter.sol";
+import {Account, MarketConfig, MarketState, Position} from "../interfaces/IPerpTypes.sol";
+import {FixedPoint} from "../libraries/FixedPoint.sol";
+import {FundingMath} from "../libraries/FundingMath.sol";
+import {MarginMath} from "../libraries/MarginMath.sol";
+import {MarketLogic} from "./MarketLogic.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+/// @title AccountLogic
+/// @notice Account valuation at the index price, funding settlement, and paying realized PnL only out of
+/// collected losses (profit that cannot be paid yet is deferred, visibly).
+abstract contract AccountLogic is MarketLogic {
+    using FixedPoint for uint256;
+    using SafeCast for uint256;
+    using SafeCast for int256;
+
+    /// @dev Sums over an account's positions, valued at the index.
+    struct Totals {
+        int256 pnl; // unrealized PnL at index minus funding owed
+        int256 positivePnl; // sum of the positive per-position parts (for the profit-as-margin haircut)
+        uint256 initialReq;
+        uint256 maintReq;
+        uint256 largestMarket; // market with the largest maintenance requirement (liquidated first)
+        uint256 largestMaint;
+    }
+
+    /// @dev One position's contribution at `index`, funding owed at the side's index `cum`.
+    function _contribution(Position storage p, MarketConfig storage c, uint256 index, int256 cumL, int256 cumS)
+        internal
+        view
+        returns (int256 pnl, uint256 initialReq, uint256 maintReq)
+    {
+        int256 size = p.size;
+        uint256 notional = MarginMath.notionalUp(size, index);
+        (initialReq, maintReq) = MarginMath.requirements(c.tiers, notional);
+        pnl = MarginMath.unrealizedPnl(size, p.openNotional, index)
+            - FundingMath.owed(size, size > 0 ? cumL : cumS, p.fundingEntry);
+    }
+
+    /// @dev Totals over every open position of `id`, refreshing each market's index (state-changing path).
+    /// `knownMarket`/`knownIndex` skip the oracle call for the market the caller already priced.
+    function _totals(bytes32 id, uint256 mask, uint256 knownMarket, uint256 knownIndex)
+        internal
+        returns (Totals memory t)
+    {
+        while (mask != 0) {
+            uint256 i = _lowestBit(mask);
+            mask &= mask - 1;
+            uint256 index = knownIndex;
+            if (i != knownMarket) (index,) = _index(i);
+            _accumulate(t, id, i, index);
+        }
+    }
+
+    /// @dev Same as `_totals` with the oracle read as a view (for view functions).
+    function _totalsView(bytes32 id, uint256 mask) internal view returns (Totals memory t) {
+        while (mask != 0) {
+            uint256 i = _lowestBit(mask);
+            mask &= mask - 1;
+            (uint256 index,) = oracle.peek(i);
+            _accumulate(t, id, i, index);
+        }
+    }
+
+    function _accumulate(Totals memory t, bytes32 id, uint256 marketId, uint256 index) internal view {
+        MarketConfig storage c = _configs[marketId];
+        (int256 cumL, int256 cumS) = _cumNow(_markets[marketId], c);
+        (int256 pnl, uint256 ir, uint256 mr) = _contribution(_positions[id][marketId], c, index, cumL, cumS);
+        t.pnl += pnl;
+        if (pnl > 0) t.positivePnl += pnl;
+        t.initialReq += ir;
+        t.maintReq += mr;
+        if (mr > t.largestMaint || t.largestMaint == 0) {
+            t.largestMaint = mr;
+            t.largestMarket = marketId;
+        }
+    }
+
+    /// @dev Value for maintenance: collateral + unrealized PnL (after funding) + deferred profit.
+    function _value(Account memory a, Totals memory t) internal pure returns (int256) {
+        return int256(a.collateral) + t.pnl + int256(uint256(a.unsettledProfit));
+    }
+
+    /// @dev Value for opening risk: paper gains count at PROFIT_AS_MARGIN_BPS only.
+    function _openValue(Account memory a, Totals memory t) internal pure returns (int256) {
+        int256 haircut = FixedPoint.mulDivCeil(t.positivePnl, FixedPoint.BPS - PROFIT_AS_MARGIN_BPS, FixedPoint.BPS);
+        return _value(a, t) - haircut;
+    }
+
+    /// @dev Settles the funding a position owes into `realized` (returned) and moves its entry to `cum`.
+    function _settleFunding(MarketState storage m, Position memory p) internal view returns (int256 fundingPnl) {
+        if (p.size == 0) return 0;
+        int256 cum = p.size > 0 ? m.cumFundingLong : m.cumFundingShort;
+        fundingPnl = -FundingMath.owed(p.size, cum, p.fundingEntry);
+        p.fundingEntry = cum.toInt128();
+    }
+
+    /// @dev Applies realized PnL to an account (in memory). Profit first repays the account's own negative
+    /// collateral, then is paid from collected losses (`_pnlPool`), and what is left is deferred. A loss first
+    /// cancels the account's own deferred profit, then is collected from its collateral; only what the
+    /// collateral actually covered enters the pool (the rest is debt, resolved by liquidation).
+    function _applyPnl(bytes32 id, Account memory a, int256 pnl) internal {
+        if (pnl == 0) return;
+        int256 col = a.collateral;
+        if (pnl > 0) {
+            uint256 profit = uint256(pnl);
+            if (col < 0) {
+                uint256 repaid = FixedPoint.min(profit, uint256(-col));
+                col += int256(repaid);
+                profit -= repaid;
+            }
+            uint256 pool = _pnlPool;
+            uint256 paid = FixedPoint.min(profit, pool);
+            _pnlPool = uint128(pool - paid);
+            col += int256(paid);
+            uint256 deferred = profit - paid;
+            if (deferred != 0) {
+                a.unsettledProfit = (uint256(a.unsettledProfit) + deferred).toUint96();
+                (address owner, uint96 subId) = _decode(id);
+                emit ProfitDeferred(owner, subId, deferred);
+            }
+        } else {
+            uint256 loss = uint256(-pnl);
+            uint256 netted = FixedPoint.min(loss, a.unsettledProfit);
+            a.unsettledProfit -= uint96(netted);
+            loss -= netted;
+            if (col > 0) _pnlPool = (uint256(_pnlPool) + FixedPoint.min(loss, uint256(col))).toUint128();
+            col -= int256(loss);
+        }
+        a.collateral = col.toInt128();
+    }
+
+    /// @dev Pays deferred profit out of collected losses, as far as they reach.
+    function _payDeferred(bytes32 id, Account memory a) internal returns (uint256 paid) {
+        uint256 owed = a.unsettledProfit;
+        if (owed == 0) return 0;
+        uint256 pool = _pnlPool;
+        paid = FixedPoint.min(owed, pool);
+        if (paid == 0) return 0;
+        _pnlPool = uint128(pool - paid);
+        a.unsettledProfit = uint96(owed - paid);
+        a.collateral = (int256(a.collateral) + int256(paid)).toInt128();
+        (address owner, uint96 subId) = _decode(id);
+        emit ProfitSettled(owner, subId, paid);
+    }
+
+    function _decode(bytes32 id) internal pure returns (address owner, uint96 subId) {
+        owner = address(uint160(uint256(id) >> 96));
+        subId = uint96(uint256(id));
+    }
+
+    function _lowestBit(uint256 mask) internal pure returns (uint256 i) {
+        uint256 isolated = mask & (~mask + 1);
+        while (isolated > 1) {
+            isolated >>= 1;
+            ++i;
+        }
+    }
+
+    function _requireNormal(uint256 marketId, OracleStatus status) internal pure {
+        if (status != OracleStatus.Normal) revert ReduceOnly(marketId, uint8(status));
+    }
+}

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {OracleStatus} from "../interfaces/IOracleRouter.sol";
+import {MarketConfig, MarketState} from "../interfaces/IPerpTypes.sol";
+import {FixedPoint} from "../libraries/FixedPoint.sol";
+import {FundingMath} from "../libraries/FundingMath.sol";
+import {VammMath} from "../libraries/VammMath.sol";
+import {PoolStorage} from "./PoolStorage.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+/// @title MarketLogic
+/// @notice Per-market mechanics: index price, funding accrual, the curve swap and the price guards.
+abstract contract MarketLogic is PoolStorage {
+    using FixedPoint for uint256;
+    using SafeCast for uint256;
+    using SafeCast for int256;
+
+    function _listedMarket(uint256 marketId) internal view returns (MarketState storage m) {
+        m = _markets[marketId];
+        if (m.baseReserve == 0) revert UnknownMarket(marketId);
+    }
+
+    /// @dev Index price for a state-changing path; reverts when the oracle is Halted.
+    function _index(uint256 marketId) internal returns (uint256 price, OracleStatus status) {
+        (price, status) = oracle.refresh(marketId);
+        if (status == OracleStatus.Halted) revert OracleHalted(marketId);
+    }
+
+    /// @dev Accrues funding and the time-weighted mark up to now, and re-anchors the per-block move limit.
+    function _accrue(MarketState storage m, MarketConfig storage c) internal {
+        uint256 last = m.lastAccrual;
+        if (last == block.timestamp) return;
+        uint256 dt = block.timestamp - last;
+        uint256 mark = VammMath.markPrice(m.baseReserve, m.quoteReserve);
+        int256 rate = m.fundingRate;
+        if (rate != 0) {
+            (int256 dLong, int256 dShort, int256 flow) =
+                FundingMath.accrue(rate, dt, m.longOpenInterest, m.shortOpenInterest, c.fundingBudgetPerSecond * dt);
+            m.cumFundingLong = (m.cumFundingLong + dLong).toInt128();
+            m.cumFundingShort = (m.cumFundingShort + dShort).toInt128();
+            if (flow != 0) _backstopFundingNet += flow;
+        }
+        m.lastAccrual = uint64(block.timestamp);
+        m.markTimeIntegral = (m.markTimeIntegral + mark * dt).toUint128();
+        m.blockStartMark = mark.toUint128();
+    }
+
+    /// @dev The funding indices as they would be after accruing to now (view; for markets not accrued in this call).
+    function _cumNow(MarketState storage m, MarketConfig storage c) internal view returns (int256 cumL, int256 cumS) {
+        cumL = m.cumFundingLong;
+        cumS = m.cumFundingShort;
+        int256 rate = m.fundingRate;
+        uint256 dt = block.timestamp - m.lastAccrual;
+        if (rate != 0 && dt != 0) {
+            (int256 dLong, int256 dShort,) =
+                FundingMath.accrue(rate, dt, m.longOpenInterest, m.shortOpenInterest, c.fundingBudgetPerSecond * dt);
+            cumL += dLong;
+            cumS += dShort;
+        }
+    }
+
+    /// @dev Swaps `sizeDelta` base on the curve. Returns the signed quote paid (> 0) or received (< 0).
+    function _swap(MarketState storage m, int256 sizeDelta)
+        internal
+        returns (int256 quoteDelta, uint256 markBefore, uint256 markAfter)
+    {
+        uint256 base = m.baseReserve;
+        uint256 quote = m.quoteReserve;
+        markBefore = VammMath.markPrice(base, quote);
+        uint256 newBase;
+        uint256 newQuote;
+        if (sizeDelta > 0) {
+            uint256 quoteIn;
+            (quoteIn, newBase, newQuote) = VammMath.quoteToBuyBase(base, quote, uint256(sizeDelta));
+            quoteDelta = int256(quoteIn);
+        } else {
+            uint256 quoteOut;
+            (quoteOut, newBase, newQuote) = VammMath.quoteForSellingBase(base, quote, uint256(-sizeDelta));
+            quoteDelta = -int256(quoteOut);
+        }
+        m.baseReserve = newBase.toUint128();
+        m.quoteReserve = newQuote.toUint128();
+        markAfter = VammMath.markPrice(newBase, newQuote);
+    }
+
+    /// @dev The price band and the per-block move limit. A trade that brings the mark closer to the index is
+    /// always allowed (it cannot be used to walk the curve away); liquidations skip the per-block limit.
+    function _checkPriceGuards(
+        MarketState storage m,
+        MarketConfig storage c,
+        uint256 markBefore,
+        uint256 markAfter,
+        uint256 index,
+        bool liquidation
+    ) internal view {
+        uint256 distBefore = markBefore > index ? markBefore - index : index - markBefore;
+        uint256 distAfter = markAfter > index ? markAfter - index : index - markAfter;
+        if (distAfter <= distBefore) return;
+        if (distAfter * FixedPoint.BPS > index * c.bandBps) revert PriceBandExceeded(markAfter, index, c.bandBps);
+        if (liquidation) return;
+        uint256 ref = m.blockStartMark;
+        uint256 moved = markAfter > ref ? markAfter - ref : ref - markAfter;
+        if (moved * FixedPoint.BPS > ref * c.maxMoveBps) revert BlockMoveLimitExceeded(markAfter, ref, c.maxMoveBps);
+    }
+
+    /// @dev Adds `loss` (WAD) to the funding indices of a market: every open base unit pays `perBase` more.
+    /// With no open interest the loss stays with the deferred profit it could not pay (perBase 0).
+    function _socialize(uint256 marketId, MarketState storage m, uint256 loss) internal {
+        uint256 oi = uint256(m.longOpenInterest) + m.shortOpenInterest;
+        uint256 perBase;
+        if (oi != 0) {
+            perBase = loss.mulDivUp(FixedPoint.WAD, oi);
+            m.cumFundingLong = (int256(m.cumFundingLong) + perBase.toInt256()).toInt128();
+            m.cumFundingShort = (int256(m.cumFundingShort) - perBase.toInt256()).toInt128();
+        }
+        emit LossSocialized(marketId, loss, perBase);
+    }
+
+    /// @dev Moves open interest from `oldSize` to `newSize` for one position.
+    function _updateOpenInterest(MarketState storage m, int256 oldSize, int256 newSize) internal {
+        uint256 longOI = m.longOpenInterest;
+        uint256 shortOI = m.shortOpenInterest;
+        if (oldSize > 0) longOI -= uint256(oldSize);
+        else shortOI -= uint256(-oldSize);
+        if (newSize > 0) longOI += uint256(newSize);
+        else shortOI += uint256(-newSize);
+        m.longOpenInterest = longOI.toUint128();
+        m.shortOpenInterest = shortOI.toUint128();
+    }
+
+    /// @dev Open interest cap per side: the absolute cap, and notional at index <= backstop capital x oiCapBps.
+    function _checkOpenInterest(uint256 marketId, MarketState storage m, MarketConfig storage c, int256 newSize, uint256 index)
+        internal
+        view
+    {
+        uint256 oi = newSize > 0 ? m.longOpenInterest : m.shortOpenInterest;
+        uint256 cap = _openInterestCapBase(c, index);
+        if (oi > cap) revert OpenInterestCapExceeded(marketId, oi, cap);
+    }
+
+    function _openInterestCapBase(MarketConfig storage c, uint256 index) internal view returns (uint256 cap) {
+        uint256 capitalWad = uint256(_backstopCapital) * TOKEN_TO_WAD;
+        cap = capitalWad.mulDivDown(c.oiCapBps, FixedPoint.BPS).wDivDown(index);
+        uint256 absCap = c.maxOpenInterestBase;
+        if (absCap < cap) cap = absCap;
+    }
+}

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {MarketConfig, MarketState} from "../interfaces/IPerpTypes.sol";
+import {MarginMath} from "../libraries/MarginMath.sol";
+import {PoolStorage} from "./PoolStorage.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+/// @title PoolAdmin
+/// @notice Owner (two-step transfer) lists markets and sets parameters within hard-coded bounds; a guardian
+/// (or the owner) can pause new risk. Closing, withdrawing and liquidating are never paused.
+abstract contract PoolAdmin is PoolStorage, Ownable2Step {
+    using SafeCast for uint256;
+
+    /// @notice List a market with its initial virtual reserves (WAD) and parameters. Ids are 0, 1, 2, ...
+    function listMarket(uint256 baseReserve, uint256 quoteReserve, MarketConfig calldata config)
+        external
+        onlyOwner
+        returns (uint256 marketId)
+    {
+        marketId = _marketCount;
+        if (marketId >= MAX_MARKETS) revert TooManyMarkets(marketId + 1, MAX_MARKETS);
+        if (baseReserve < 1e18 || quoteReserve < 1e18) revert ParameterOutOfBounds("reserves", baseReserve);
+        _setConfig(marketId, config);
+        MarketState storage m = _markets[marketId];
+        m.baseReserve = baseReserve.toUint128();
+        m.quoteReserve = quoteReserve.toUint128();
+        m.lastAccrual = uint64(block.timestamp);
+        m.periodStart = uint64(block.timestamp);
+        m.blockStartMark = (quoteReserve * 1e18 / baseReserve).toUint128();
+        _marketCount = uint32(marketId + 1);
+        emit MarketListed(marketId, baseReserve, quoteReserve);
+    }
+
+    /// @notice Replace a listed market's parameters.
+    function setMarketConfig(uint256 marketId, MarketConfig calldata config) external onlyOwner {
+        if (_markets[marketId].baseReserve == 0) revert UnknownMarket(marketId);
+        _setConfig(marketId, config);
+    }
+
+    /// @notice Pause or unpause new risk. Guardian or owner.
+    function setPaused(bool paused_) external {
+        if (msg.sender != guardian && msg.sender != owner()) revert NotAuthorized(msg.sender, owner());
+        paused = paused_;
+        emit PausedSet(paused_);
+    }
+
+    function setGuardian(address guardian_) external onlyOwner {
+        guardian = guardian_;
+        emit GuardianSet(guardian_);
+    }
+
+    function _setConfig(uint256 marketId, MarketConfig calldata c) internal {
+        _bound("feeBps", c.feeBps, 1, 100);
+        _bound("bandBps", c.bandBps, 10, 2000);
+        _bound("maxMoveBps", c.maxMoveBps, 10, 1000);
+        _bound("liquidationPenaltyBps", c.liquidationPenaltyBps, 10, 500);
+        _bound("liquidatorShareBps", c.liquidatorShareBps, 0, 10_000);
+        _bound("liquidationFractionBps", c.liquidationFractionBps, 500, 10_000);
+        _bound("maxPremiumBps", c.maxPremiumBps, 1, 500);
+        _bound("fundingPeriod", c.fundingPeriod, 60, 1 days);
+        _bound("fundingInterval", c.fundingInterval, 1, 1 days);
+        _bound("oiCapBps", c.oiCapBps, 100, 100_000);
+        _bound("minPositionBase", c.minPositionBase, 1, type(uint96).max);
+        _bound("maxOpenInterestBase", c.maxOpenInterestBase, 1e18, type(uint128).max);
+        MarginMath.validateTiers(c.tiers);
+        // The lowest maintenance ratio must exceed the liquidation penalty, so a liquidation step always
+        // leaves the account better off than the penalty takes.
+        if (MarginMath.unpackTier(c.tiers, 0).maintenanceBps <= c.liquidationPenaltyBps) {
+            revert ParameterOutOfBounds("tiers", c.tiers);
+        }
+        _configs[marketId] = c;
+        emit MarketConfigSet(marketId, c);
+    }
+
+    function _bound(bytes32 name, uint256 value, uint256 lo, uint256 hi) private pure {
+        if (value < lo || value > hi) revert ParameterOutOfBounds(name, value);
+    }
+}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IBackstop} from "../interfaces/IBackstop.sol";
+import {IOracleRouter} from "../interfaces/IOracleRouter.sol";
+import {IPerpPool} from "../interfaces/IPerpPool.sol";
+import {Account, MarketConfig, MarketState, Position} from "../interfaces/IPerpTypes.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
+/// @title PoolStorage
+/// @notice The pool's state layout, immutables and the account-id encoding. No logic.
+abstract contract PoolStorage is IPerpPool {
+    /// @notice 1 collateral token unit (6 decimals) in internal WAD.
+    uint256 internal constant TOKEN_TO_WAD = 1e12;
+    uint256 internal constant MAX_MARKETS = 32;
+    /// @notice Bounds the liquidation and health loops (RISK 24).
+    uint256 public constant MAX_MARKETS_PER_ACCOUNT = 8;
+    /// @notice Share of positive unrealized PnL that counts toward the initial requirement of a new trade.
+    /// Paper gains never count for withdrawals (Mango, Oct 2022).
+    uint256 public constant PROFIT_AS_MARGIN_BPS = 5000;
+
+    IERC20 public immutable collateralToken;
+    IOracleRouter public immutable oracle;
+    IBackstop public immutable backstop;
+
+    mapping(uint256 marketId => MarketState) internal _markets;
+    mapping(uint256 marketId => MarketConfig) internal _configs;
+    mapping(bytes32 accountId => Account) internal _accounts;
+    mapping(bytes32 accountId => mapping(uint256 marketId => Position)) internal _positions;
+    mapping(address owner => mapping(address operator => bool)) public isOperator;
+
+    /// @dev Collected losses (and backstop payments) from which realized profit is paid, WAD.
+    uint128 internal _pnlPool;
+    /// @dev Fee and penalty share owed to the backstop, WAD.
+    uint128 internal _pendingPremium;
+    /// @dev Backstop capital (token units) last synced; bounds open interest.
+    uint128 internal _backstopCapital;
+    uint32 internal _marketCount;
+    bool public paused;
+    /// @dev Net funding-imbalance flow not yet settled with the backstop (> 0: owed to it), WAD.
+    int256 internal _backstopFundingNet;
+    address public guardian;
+
+    constructor(IERC20 collateralToken_, IOracleRouter oracle_, IBackstop backstop_) {
+        if (address(collateralToken_) == address(0) || address(oracle_) == address(0) || address(backstop_) == address(0))
+        {
+            revert ZeroAddress();
+        }
+        collateralToken = collateralToken_;
+        oracle = oracle_;
+        backstop = backstop_;
+    }
+
+    /// @notice The storage key of `(owner, subId)`: the owner in the high 160 bits, subId in the low 96.
+    function accountId(address owner, uint96 subId) public pure returns (bytes32) {
+        return bytes32((uint256(uint160(owner)) << 96) | subId);
+    }
+}

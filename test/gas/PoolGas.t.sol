@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {PoolFixture} from "../utils/PoolFixture.sol";
+
+/// @notice Gas per operation, each measured as its own transaction (`forge test --isolate`), recorded in
+/// snapshots/PoolGas.json. "(first in block)" variants pay the oracle refresh (reading and median-ing three
+/// feeds); the plain names are a later call in the same block, after the oracle was refreshed (by a keeper
+/// poke or an earlier trade), which is the common case on a busy market.
+contract PoolGas is PoolFixture {
+    function setUp() public override {
+        super.setUp();
+        _deposit(alice, 0, 100_000e6);
+        _deposit(bob, 0, 100_000e6);
+        usdc.mint(carol, 10_000e6);
+        vm.prank(carol);
+        usdc.approve(address(pool), type(uint256).max);
+        // Bob has a position so the market's slots are warm in storage (non-zero), as on a live market.
+        _trade(bob, ETH, -5e18);
+        vm.warp(block.timestamp + 1);
+        oracle.refresh(ETH);
+    }
+
+    function test_gas_depositMargin() public {
+        vm.prank(carol);
+        pool.depositMargin(0, 1_000e6);
+        vm.snapshotGasLastCall("depositMargin");
+    }
+
+    function test_gas_withdrawMargin() public {
+        vm.prank(alice);
+        pool.withdrawMargin(alice, 0, 1_000e6, alice);
+        vm.snapshotGasLastCall("withdrawMargin");
+    }
+
+    function test_gas_withdrawMargin_withPosition() public {
+        _trade(alice, ETH, 10e18);
+        vm.prank(alice);
+        pool.withdrawMargin(alice, 0, 1_000e6, alice);
+        vm.snapshotGasLastCall("withdrawMargin with position");
+    }
+
+    function test_gas_openPosition_new() public {
+        vm.prank(alice);
+        pool.trade(alice, 0, ETH, 10e18, type(uint256).max, block.timestamp);
+        vm.snapshotGasLastCall("openPosition new");
+    }
+
+    function test_gas_openPosition_new_firstInBlock() public {
+        vm.warp(block.timestamp + 1);
+        vm.prank(alice);
+        pool.trade(alice, 0, ETH, 10e18, type(uint256).max, block.timestamp);
+        vm.snapshotGasLastCall("openPosition new (first in block)");
+    }
+
+    function test_gas_openPosition_increase() public {
+        _trade(alice, ETH, 10e18);
+        vm.prank(alice);
+        pool.trade(alice, 0, ETH, 5e18, type(uint256).max, block.timestamp);
+        vm.snapshotGasLastCall("openPosition increase");
+    }
+
+    function test_gas_closePosition() public {
+        _trade(alice, ETH, 10e18);
+        vm.prank(alice);
+        pool.closePosition(alice, 0, ETH, 0, block.timestamp);
+        vm.snapshotGasLastCall("closePosition");
+    }
+
+    function test_gas_updateFunding() public {
+        vm.warp(block.timestamp + 10 minutes);
+        oracle.refresh(ETH);
+        pool.updateFunding(ETH);
+        vm.snapshotGasLastCall("updateFunding");
+    }
+
+    function test_gas_updateFunding_firstInBlock() public {
+        vm.warp(block.timestamp + 10 minutes);
+        _setPrice(ETH, ETH_PRICE);
+        pool.updateFunding(ETH);
+        vm.snapshotGasLastCall("updateFunding (first in block)");
+    }
+}
