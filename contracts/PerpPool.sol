@@ -21,7 +21,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 /// @title PerpPool
 /// @notice Entry points: accounts, trading, funding, liquidation, backstop settlement. The mechanics live in
 /// `pool/*` (state, markets, accounts) and the math in `libraries/*`.
-contract PerpPool is PoolAdmin, PoolViews, ReentrancyGuardTransient {
+contract PerpPool is PoolAdmin, PoolViews, AccountLogic, ReentrancyGuardTransient {
     using FixedPoint for uint256;
     using SafeCast for uint256;
     using SafeCast for int256;

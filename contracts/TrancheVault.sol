@@ -100,7 +100,9 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
     ) ERC20(name_, symbol_) ERC4626(asset_) {
         if (backstop_ == address(0)) revert ZeroBackstop();
         if (cooldown_ < MIN_COOLDOWN || cooldown_ > MAX_COOLDOWN) revert InvalidCooldown(cooldown_);
-        if (claimWindow_ < MIN_CLAIM_WINDOW || claimWindow_ > MAX_CLAIM_WINDOW) revert InvalidClaimWindow(claimWindow_);
+        if (claimWindow_ < MIN_CLAIM_WINDOW || claimWindow_ > MAX_CLAIM_WINDOW) {
+            revert InvalidClaimWindow(claimWindow_);
+        }
         if (premiumStreamDuration_ < MIN_STREAM_DURATION || premiumStreamDuration_ > MAX_STREAM_DURATION) {
             revert InvalidPremiumStreamDuration(premiumStreamDuration_);
         }
@@ -366,19 +368,11 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
         return uint256(s.amount).mulDiv(s.end - block.timestamp, s.end - s.start, Math.Rounding.Ceil);
     }
 
-    function _toSharesDown(uint256 assets, uint256 totalAssets_, uint256 pricedSupply)
-        private
-        pure
-        returns (uint256)
-    {
+    function _toSharesDown(uint256 assets, uint256 totalAssets_, uint256 pricedSupply) private pure returns (uint256) {
         return assets.mulDiv(pricedSupply + VIRTUAL_SHARES, totalAssets_ + 1, Math.Rounding.Floor);
     }
 
-    function _toAssetsUp(uint256 shares, uint256 totalAssets_, uint256 pricedSupply)
-        private
-        pure
-        returns (uint256)
-    {
+    function _toAssetsUp(uint256 shares, uint256 totalAssets_, uint256 pricedSupply) private pure returns (uint256) {
         return shares.mulDiv(totalAssets_ + 1, pricedSupply + VIRTUAL_SHARES, Math.Rounding.Ceil);
     }
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {AccountHealth, MarketConfig, MarketView, Position, PositionView} from "./IPerpTypes.sol";
+import {Account, MarketConfig, MarketState, Position} from "./IPerpTypes.sol";
 
 /// @title IPerpPool
 /// @notice A perpetual-futures pool: several virtual-AMM markets, cross-margin accounts with isolated
@@ -175,15 +175,20 @@ interface IPerpPool {
     /// @notice Re-read the backstop capital that bounds open interest. Anyone.
     function syncBackstopCapital() external returns (uint256 capital);
 
-    /* VIEWS */
+    /* VIEWS (raw state; derived views such as health and the stress test live in IPerpLens) */
 
-    function accountHealth(address owner, uint96 subId) external view returns (AccountHealth memory);
-    function positions(address owner, uint96 subId) external view returns (PositionView[] memory);
+    /// @notice The storage key of `(owner, subId)`: owner in the high 160 bits, subId in the low 96.
+    function accountId(address owner, uint96 subId) external pure returns (bytes32);
+    function account(address owner, uint96 subId) external view returns (Account memory);
     /// @notice The raw stored position of `(owner, subId)` on `marketId`.
     function position(address owner, uint96 subId, uint256 marketId) external view returns (Position memory);
-    function marketView(uint256 marketId) external view returns (MarketView memory);
-    function marketCount() external view returns (uint256);
+    function marketState(uint256 marketId) external view returns (MarketState memory);
     function marketConfig(uint256 marketId) external view returns (MarketConfig memory);
+    function marketCount() external view returns (uint256);
+    /// @notice Backstop capital (token units) last synced; it bounds open interest.
+    function backstopCapital() external view returns (uint256);
+    /// @notice Whether `operator` may trade and withdraw for `owner`.
+    function isOperator(address owner, address operator) external view returns (bool);
 
     /// @notice Pool-level money: collected losses available to pay profit, premium waiting for the backstop,
     /// and the net funding-imbalance flow not yet settled with it (> 0 owed to the backstop).

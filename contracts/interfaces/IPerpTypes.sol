@@ -89,3 +89,36 @@ struct MarketView {
     uint256 nextFundingUpdate;
     uint256 openInterestCapBase; // per side, the tighter of the absolute and the capital-based cap at the mark
 }
+
+/// @notice One account under an index shock (see `IRiskViews.stressTest`).
+struct AccountStress {
+    address owner;
+    uint96 subId;
+    int256 value; // at the shocked index
+    uint256 maintenanceRequirement;
+    bool liquidatable;
+    uint256 badDebt; // max(0, -value): what the waterfall would have to absorb
+}
+
+/// @notice The liquidation stack for one shock: who falls, the bad debt, and who pays it.
+struct StressResult {
+    uint256 marketId;
+    int256 shockBps;
+    uint256 shockedIndex;
+    uint256 liquidatableCount;
+    uint256 totalBadDebt; // WAD
+    uint256 juniorLoss; // WAD, junior pays first
+    uint256 seniorLoss; // WAD, senior pays what junior cannot
+    uint256 socialized; // WAD, what neither can pay
+    uint256 juniorCapital; // WAD
+    uint256 seniorCapital; // WAD
+    AccountStress[] accounts;
+}
+
+/// @notice Tranche capital against open interest.
+struct Coverage {
+    uint256 juniorCapital; // WAD
+    uint256 seniorCapital; // WAD
+    uint256 openInterestNotional; // WAD, long + short over all markets at index
+    uint256 coverageBps; // (junior + senior) / open interest notional, in bps (type(uint256).max with no OI)
+}

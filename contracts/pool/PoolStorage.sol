@@ -51,7 +51,7 @@ abstract contract PoolStorage is IPerpPool {
         backstop = backstop_;
     }
 
-    /// @notice The storage key of `(owner, subId)`: the owner in the high 160 bits, subId in the low 96.
+    /// @inheritdoc IPerpPool
     function accountId(address owner, uint96 subId) public pure returns (bytes32) {
         return bytes32((uint256(uint160(owner)) << 96) | subId);
     }

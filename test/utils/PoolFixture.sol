@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {Backstop} from "../../contracts/Backstop.sol";
 import {OracleRouter} from "../../contracts/OracleRouter.sol";
+import {PerpLens} from "../../contracts/PerpLens.sol";
 import {PerpPool} from "../../contracts/PerpPool.sol";
 import {TrancheVault} from "../../contracts/TrancheVault.sol";
 import {IOracleRouter} from "../../contracts/interfaces/IOracleRouter.sol";
@@ -27,6 +28,7 @@ abstract contract PoolFixture is Test {
     TrancheVault internal junior;
     TrancheVault internal senior;
     PerpPool internal pool;
+    PerpLens internal lens;
     mapping(uint256 marketId => SettableFeed[]) internal feeds;
 
     address internal admin = makeAddr("admin");
@@ -46,6 +48,7 @@ abstract contract PoolFixture is Test {
         senior = new TrancheVault(usdc, "Senior tranche", "sTRN", address(backstop), 7 days, 2 days, 7 days);
         pool = new PerpPool(usdc, oracle, backstop, admin);
         backstop.initialize(address(pool), junior, senior);
+        lens = new PerpLens(pool, oracle, backstop);
 
         _listMarket(ETH, 10_000e18, ETH_PRICE);
         _listMarket(BTC, 500e18, BTC_PRICE);
@@ -165,7 +168,7 @@ abstract contract PoolFixture is Test {
     }
 
     function _value(address who) internal view returns (int256) {
-        return pool.accountHealth(who, 0).value;
+        return lens.accountHealth(who, 0).value;
     }
 
     function _collateral(address who) internal view returns (int256) {

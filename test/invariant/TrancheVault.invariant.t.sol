@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {TrancheVault} from "../../contracts/TrancheVault.sol";
+import {TestUSDC} from "../../contracts/test/TestUSDC.sol";
+import {TrancheVaultHandler} from "./handlers/TrancheVaultHandler.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {Test} from "forge-std/Test.sol";
+
+/// @notice The properties, one string constant each (also the assertion message that names a failure).
+abstract contract TrancheVaultInvariantSpec {
+    string internal constant BALANCE_IS_ASSETS_PLUS_UNVESTED = "token balance == totalAssets + unvestedPremium";
+    string internal constant TOKEN_CONSERVATION =
+        "token balance == deposits + premium + donations - claims - losses paid";
+    string internal constant PRICE_FALLS_ONLY_ON_LOSS = "share price only falls on coverLoss";
+    string internal constant SHARES_SUM_TO_SUPPLY = "sum of share balances == totalSupply";
+    string internal constant ESCROW_MATCHES_REQUESTS = "vault's own shares == sentinel + open request shares";
+    string internal constant NO_ACTOR_PROFITS_BEYOND_PREMIUM =
+        "no actor gets out more than it put in plus premium and donations (plus 1 wei of dust per call)";
+    string internal constant CLAIM_AT_MOST_ASSETS_AT_REQUEST = "a claim never pays more than assetsAtRequest";
+    string internal constant LOSS_PAYS_MIN_OF_ASK_AND_BALANCE = "coverLoss pays min(assets, balance)";
+    string internal constant WIPED_LOCKS_DEPOSITS = "a wiped tranche has maxDeposit == maxMint == 0";
+    string internal constant TOTALS_MATCH_GHOSTS = "totalPremiumReceived and totalLossCovered match the ghosts";
+}
+
+contract TrancheVaultInvariantTest is Test, TrancheVaultInvariantSpec {
+    TestUSDC internal usdc;
+    TrancheVault internal vault;
+    TrancheVaultHandler internal handler;
+
+    function setUp() public {
+        vm.warp(1_700_000_000);
+        usdc = new TestUSDC();
+        address backstop = makeAddr("backstop");
+        vault = new TrancheVault(IERC20(address(usdc)), "Junior", "jUSDC", backstop, 1 days, 1 days, 2 days);
+        handler = new TrancheVaultHandler(vault, usdc, backstop);
+
+        bytes4[] memory selectors = new bytes4[](9);
+        selectors[0] = TrancheVaultHandler.deposit.selector;
+        selectors[1] = TrancheVaultHandler.mint.selector;
+        selectors[2] = TrancheVaultHandler.requestWithdraw.selector;
+        selectors[3] = TrancheVaultHandler.claim.selector;
+        selectors[4] = TrancheVaultHandler.cancelWithdraw.selector;
+        selectors[5] = TrancheVaultHandler.donate.selector;
+        selectors[6] = TrancheVaultHandler.warp.selector;
+        selectors[7] = TrancheVaultHandler.addPremium.selector;
+        selectors[8] = TrancheVaultHandler.coverLoss.selector;
+        targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
+        targetContract(address(handler));
+    }
+
+    function invariant_balanceIsAssetsPlusUnvested() public view {
+        assertEq(
+            usdc.balanceOf(address(vault)),
+            vault.totalAssets() + vault.unvestedPremium(),
+            BALANCE_IS_ASSETS_PLUS_UNVESTED
+        );
+    }
+
+    function invariant_tokenConservation() public view {
+        assertEq(
+            usdc.balanceOf(address(vault)) + handler.ghostSumOut() + handler.ghostLossPaid(),
+            handler.ghostSumIn() + handler.ghostPremium() + handler.ghostDonations(),
+            TOKEN_CONSERVATION
+        );
+    }
+
+    function invariant_priceFallsOnlyOnLoss() public view {
+        assertFalse(handler.ghostPriceFellWithoutLoss(), PRICE_FALLS_ONLY_ON_LOSS);
+    }
+
+    function invariant_sharesSumToSupply() public view {
+        address[] memory actors = handler.actors();
+        uint256 sum = vault.balanceOf(address(vault));
+        for (uint256 i; i < actors.length; ++i) {
+            sum += vault.balanceOf(actors[i]);
+        }
+        assertEq(sum, vault.totalSupply(), SHARES_SUM_TO_SUPPLY);
+    }
+
+    function invariant_escrowMatchesOpenRequests() public view {
+        address[] memory actors = handler.actors();
+        uint256 escrowed = vault.ESCROW_SENTINEL_SHARES();
+        for (uint256 i; i < actors.length; ++i) {
+            (uint256 shares,,) = vault.withdrawRequest(actors[i]);
+            escrowed += shares;
+        }
+        assertEq(vault.balanceOf(address(vault)), escrowed, ESCROW_MATCHES_REQUESTS);
+    }
+
+    function invariant_noActorProfitsBeyondPremium() public view {
+        address[] memory actors = handler.actors();
+        uint256 allowance = handler.ghostPremium() + handler.ghostDonations() + handler.ghostCalls();
+        for (uint256 i; i < actors.length; ++i) {
+            assertLe(
+                handler.ghostAssetsOut(actors[i]),
+                handler.ghostAssetsIn(actors[i]) + allowance,
+                NO_ACTOR_PROFITS_BEYOND_PREMIUM
+            );
+        }
+    }
+
+    function invariant_claimAtMostAssetsAtRequest() public view {
+        assertFalse(handler.ghostClaimAboveAssetsAtRequest(), CLAIM_AT_MOST_ASSETS_AT_REQUEST);
+    }
+
+    function invariant_lossPaysMinOfAskAndBalance() public view {
+        assertFalse(handler.ghostLossPaidWrongAmount(), LOSS_PAYS_MIN_OF_ASK_AND_BALANCE);
+    }
+
+    function invariant_wipedLocksDeposits() public view {
+        if (vault.isWiped()) {
+            assertEq(vault.maxDeposit(address(1)), 0, WIPED_LOCKS_DEPOSITS);
+            assertEq(vault.maxMint(address(1)), 0, WIPED_LOCKS_DEPOSITS);
+        }
+    }
+
+    function invariant_totalsMatchGhosts() public view {
+        assertEq(vault.totalPremiumReceived(), handler.ghostPremium(), TOTALS_MATCH_GHOSTS);
+        assertEq(vault.totalLossCovered(), handler.ghostLossPaid(), TOTALS_MATCH_GHOSTS);
+    }
+}
