@@ -130,7 +130,13 @@ contract Backstop is IBackstop {
     function totals()
         external
         view
-        returns (uint256 premiumToJunior, uint256 premiumToSenior, uint256 juniorLoss, uint256 seniorLoss, uint256 shortfall)
+        returns (
+            uint256 premiumToJunior,
+            uint256 premiumToSenior,
+            uint256 juniorLoss,
+            uint256 seniorLoss,
+            uint256 shortfall
+        )
     {
         return (_premiumToJunior, _premiumToSenior, _juniorLoss, _seniorLoss, _shortfall);
     }

@@ -80,7 +80,9 @@ contract PerpLens is IPerpLens {
     function positions(address owner, uint96 subId) external view returns (PositionView[] memory out) {
         uint256 mask = pool.account(owner, subId).marketMask;
         uint256 n;
-        for (uint256 x = mask; x != 0; x &= x - 1) ++n;
+        for (uint256 x = mask; x != 0; x &= x - 1) {
+            ++n;
+        }
         out = new PositionView[](n);
         for (uint256 k; mask != 0; ++k) {
             uint256 i = _lowestBit(mask);
@@ -210,7 +212,7 @@ contract PerpLens is IPerpLens {
             Position memory p = pool.position(owner, subId, i);
             (uint256 ir, uint256 mr) = MarginMath.requirements(c.tiers, MarginMath.notionalUp(p.size, index));
             t.pnl += MarginMath.unrealizedPnl(p.size, p.openNotional, index)
-                - FundingMath.owed(p.size, p.size > 0 ? cumL : cumS, p.fundingEntry);
+            - FundingMath.owed(p.size, p.size > 0 ? cumL : cumS, p.fundingEntry);
             t.initialReq += ir;
             t.maintReq += mr;
         }

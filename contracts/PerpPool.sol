@@ -102,13 +102,14 @@ contract PerpPool is PoolAdmin, PoolViews, AccountLogic, ReentrancyGuardTransien
     /* TRADING */
 
     /// @inheritdoc IPerpPool
-    function trade(address owner, uint96 subId, uint256 marketId, int256 sizeDelta, uint256 quoteLimit, uint256 deadline)
-        external
-        nonReentrant
-        onlyAuthorized(owner)
-        beforeDeadline(deadline)
-        returns (uint256 quote)
-    {
+    function trade(
+        address owner,
+        uint96 subId,
+        uint256 marketId,
+        int256 sizeDelta,
+        uint256 quoteLimit,
+        uint256 deadline
+    ) external nonReentrant onlyAuthorized(owner) beforeDeadline(deadline) returns (uint256 quote) {
         if (sizeDelta == 0) revert ZeroAmount();
         quote = _trade(accountId(owner, subId), marketId, sizeDelta, quoteLimit);
     }
@@ -185,7 +186,9 @@ contract PerpPool is PoolAdmin, PoolViews, AccountLogic, ReentrancyGuardTransien
         int256 newSize = oldSize + sizeDelta;
         flips = oldSize != 0 && newSize != 0 && (oldSize > 0) != (newSize > 0);
         addsRisk = flips || FixedPoint.abs(newSize) > FixedPoint.abs(oldSize);
-        if (newSize != 0 && FixedPoint.abs(newSize) < c.minPositionBase) revert DustPosition(newSize, c.minPositionBase);
+        if (newSize != 0 && FixedPoint.abs(newSize) < c.minPositionBase) {
+            revert DustPosition(newSize, c.minPositionBase);
+        }
     }
 
     /// @dev After a trade: value >= initial requirement (paper gains haircut) when it added risk, else value >= 0.
@@ -219,8 +222,7 @@ contract PerpPool is PoolAdmin, PoolViews, AccountLogic, ReentrancyGuardTransien
             p.fundingEntry = newSize > 0 ? m.cumFundingLong : m.cumFundingShort;
         } else {
             (r.quoteDelta, r.markBefore, r.markAfter) = _swap(m, sizeDelta);
-            (int256 s, int256 on, int256 pnl) =
-                PositionMath.applyLeg(oldSize, p.openNotional, sizeDelta, r.quoteDelta);
+            (int256 s, int256 on, int256 pnl) = PositionMath.applyLeg(oldSize, p.openNotional, sizeDelta, r.quoteDelta);
             p.size = s.toInt128();
             p.openNotional = on.toInt128();
             r.realized += pnl;
@@ -248,7 +250,9 @@ contract PerpPool is PoolAdmin, PoolViews, AccountLogic, ReentrancyGuardTransien
         if (oldSize == 0) {
             uint32 mask = a.marketMask | uint32(1 << marketId);
             uint256 count;
-            for (uint256 x = mask; x != 0; x &= x - 1) ++count;
+            for (uint256 x = mask; x != 0; x &= x - 1) {
+                ++count;
+            }
             if (count > MAX_MARKETS_PER_ACCOUNT) revert TooManyMarkets(count, MAX_MARKETS_PER_ACCOUNT);
             a.marketMask = mask;
         }
@@ -367,7 +371,9 @@ contract PerpPool is PoolAdmin, PoolViews, AccountLogic, ReentrancyGuardTransien
         internal
     {
         (address owner, uint96 subId) = _decode(id);
-        emit PositionChanged(owner, subId, marketId, closed, r.quoteDelta, p.size, p.openNotional, r.realized, 0, r.markAfter);
+        emit PositionChanged(
+            owner, subId, marketId, closed, r.quoteDelta, p.size, p.openNotional, r.realized, 0, r.markAfter
+        );
         emit Liquidated(owner, subId, marketId, msg.sender, closed, r.fee, r.reward);
     }
 

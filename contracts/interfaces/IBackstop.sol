@@ -22,7 +22,9 @@ interface IBackstop {
     /// @notice Premium of `amount` split: `toJunior` and `toSenior` streamed into the vaults.
     event PremiumDistributed(uint256 amount, uint256 toJunior, uint256 toSenior);
     /// @notice A loss ran down the waterfall. `shortfall` = requested - juniorPaid - seniorPaid goes back to the pool.
-    event LossAbsorbed(LossKind indexed kind, uint256 requested, uint256 juniorPaid, uint256 seniorPaid, uint256 shortfall);
+    event LossAbsorbed(
+        LossKind indexed kind, uint256 requested, uint256 juniorPaid, uint256 seniorPaid, uint256 shortfall
+    );
 
     function pool() external view returns (address);
     function junior() external view returns (ITrancheVault);
@@ -47,5 +49,11 @@ interface IBackstop {
     function totals()
         external
         view
-        returns (uint256 premiumToJunior, uint256 premiumToSenior, uint256 juniorLoss, uint256 seniorLoss, uint256 shortfall);
+        returns (
+            uint256 premiumToJunior,
+            uint256 premiumToSenior,
+            uint256 juniorLoss,
+            uint256 seniorLoss,
+            uint256 shortfall
+        );
 }

@@ -76,7 +76,12 @@ interface IPerpPool {
     event ProfitSettled(address indexed owner, uint96 indexed subId, uint256 amount);
 
     event FundingUpdated(
-        uint256 indexed marketId, int256 ratePerSecond, uint256 twapMark, uint256 indexPrice, int256 cumLong, int256 cumShort
+        uint256 indexed marketId,
+        int256 ratePerSecond,
+        uint256 twapMark,
+        uint256 indexPrice,
+        int256 cumLong,
+        int256 cumShort
     );
     /// @notice Net funding-imbalance flow settled with the backstop: > 0 backstop earned, < 0 backstop paid.
     event BackstopFundingSettled(int256 amount);
@@ -133,9 +138,14 @@ interface IPerpPool {
     /// @dev A trade that adds risk needs a Normal oracle, the pool unpaused, the OI caps and value >= initial
     /// requirement afterwards. Any trade needs value >= 0 afterwards (a negative account is closed only by
     /// liquidation), the mark within the band (or moving toward the index) and within the per-block move.
-    function trade(address owner, uint96 subId, uint256 marketId, int256 sizeDelta, uint256 quoteLimit, uint256 deadline)
-        external
-        returns (uint256 quote);
+    function trade(
+        address owner,
+        uint96 subId,
+        uint256 marketId,
+        int256 sizeDelta,
+        uint256 quoteLimit,
+        uint256 deadline
+    ) external returns (uint256 quote);
 
     /// @notice Close the whole position of `(owner, subId)` on `marketId`.
     function closePosition(address owner, uint96 subId, uint256 marketId, uint256 quoteLimit, uint256 deadline)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
 /// @title FixedPoint
 /// @notice 18-decimal fixed point ("WAD") arithmetic with the rounding direction in every name.
 /// @dev Operands are bounded by the protocol to < 2^128 (reserves, sizes, notionals, prices are uint128/int128
@@ -43,14 +45,16 @@ library FixedPoint {
         return mulDivUp(x, WAD, y);
     }
 
-    /// @notice x * y / d rounded toward negative infinity.
+    /// @notice x * y / d rounded toward negative infinity. Reverts if the result does not fit in int256.
     function mulDivFloor(int256 x, uint256 y, uint256 d) internal pure returns (int256) {
-        return x >= 0 ? int256(mulDivDown(uint256(x), y, d)) : -int256(mulDivUp(uint256(-x), y, d));
+        return
+            x >= 0 ? SafeCast.toInt256(mulDivDown(uint256(x), y, d)) : -SafeCast.toInt256(mulDivUp(uint256(-x), y, d));
     }
 
-    /// @notice x * y / d rounded toward positive infinity.
+    /// @notice x * y / d rounded toward positive infinity. Reverts if the result does not fit in int256.
     function mulDivCeil(int256 x, uint256 y, uint256 d) internal pure returns (int256) {
-        return x >= 0 ? int256(mulDivUp(uint256(x), y, d)) : -int256(mulDivDown(uint256(-x), y, d));
+        return
+            x >= 0 ? SafeCast.toInt256(mulDivUp(uint256(x), y, d)) : -SafeCast.toInt256(mulDivDown(uint256(-x), y, d));
     }
 
     function abs(int256 x) internal pure returns (uint256) {

@@ -27,8 +27,7 @@ library PositionMath {
         uint256 closed = FixedPoint.abs(sizeDelta);
         uint256 held = FixedPoint.abs(size);
         if (closed > held) revert FlipInOneLeg(size, sizeDelta);
-        int256 closedNotional =
-            closed == held ? openNotional : FixedPoint.mulDivCeil(openNotional, closed, held);
+        int256 closedNotional = closed == held ? openNotional : FixedPoint.mulDivCeil(openNotional, closed, held);
         newOpenNotional = openNotional - closedNotional;
         realizedPnl = -(closedNotional + quoteDelta);
     }

@@ -8,8 +8,8 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 /// @title SettableFeed
 /// @notice A Chainlink-style feed whose answer is set by its owner or an owner-chosen `updater`.
 /// For tests and the local chain (the devnet price driver is the updater); never a production price source.
-/// @dev The answer (int192) and its timestamp (uint64) share one slot, so `latestRoundData` costs two SLOADs
-/// (that slot and the round id).
+/// @dev The answer (int160), its timestamp (uint64) and the round id (uint32) share one slot, so `latestRoundData`
+/// costs one SLOAD.
 contract SettableFeed is IAggregatorV3, Ownable {
     /// @notice The caller is neither the owner nor the updater.
     error NotUpdater(address caller);
@@ -21,9 +21,9 @@ contract SettableFeed is IAggregatorV3, Ownable {
 
     uint8 public immutable decimals;
 
-    int192 internal _answer;
+    int160 internal _answer;
     uint64 internal _updatedAt;
-    uint80 internal _roundId;
+    uint32 internal _roundId;
 
     /// @notice The address allowed, besides the owner, to set answers.
     address public updater;
@@ -49,7 +49,7 @@ contract SettableFeed is IAggregatorV3, Ownable {
     }
 
     /// @notice Sets `answer` with an arbitrary `updatedAt` (stale, zero or future ones included) and starts a
-    /// new round. Reverts if `answer` does not fit in int192 or `updatedAt` in uint64.
+    /// new round. Reverts if `answer` does not fit in int160 or `updatedAt` in uint64.
     function setRound(int256 answer, uint256 updatedAt) external onlyUpdater {
         _setRound(answer, updatedAt);
     }
@@ -67,9 +67,8 @@ contract SettableFeed is IAggregatorV3, Ownable {
     }
 
     function _setRound(int256 answer, uint256 updatedAt) internal {
-        _answer = SafeCast.toInt192(answer);
-        _updatedAt = SafeCast.toUint64(updatedAt);
-        uint80 roundId = ++_roundId;
+        uint32 roundId = _roundId + 1;
+        (_answer, _updatedAt, _roundId) = (SafeCast.toInt160(answer), SafeCast.toUint64(updatedAt), roundId);
         emit AnswerUpdated(answer, roundId, updatedAt);
     }
 }

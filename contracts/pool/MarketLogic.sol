@@ -130,10 +130,13 @@ abstract contract MarketLogic is PoolStorage {
     }
 
     /// @dev Open interest cap per side: the absolute cap, and notional at index <= backstop capital x oiCapBps.
-    function _checkOpenInterest(uint256 marketId, MarketState storage m, MarketConfig storage c, int256 newSize, uint256 index)
-        internal
-        view
-    {
+    function _checkOpenInterest(
+        uint256 marketId,
+        MarketState storage m,
+        MarketConfig storage c,
+        int256 newSize,
+        uint256 index
+    ) internal view {
         uint256 oi = newSize > 0 ? m.longOpenInterest : m.shortOpenInterest;
         uint256 cap = _openInterestCapBase(c, index);
         if (oi > cap) revert OpenInterestCapExceeded(marketId, oi, cap);

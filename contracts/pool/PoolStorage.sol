@@ -42,8 +42,10 @@ abstract contract PoolStorage is IPerpPool {
     address public guardian;
 
     constructor(IERC20 collateralToken_, IOracleRouter oracle_, IBackstop backstop_) {
-        if (address(collateralToken_) == address(0) || address(oracle_) == address(0) || address(backstop_) == address(0))
-        {
+        if (
+            address(collateralToken_) == address(0) || address(oracle_) == address(0)
+                || address(backstop_) == address(0)
+        ) {
             revert ZeroAddress();
         }
         collateralToken = collateralToken_;

@@ -23,20 +23,20 @@ contract PoolGas is PoolFixture {
 
     function test_gas_depositMargin() public {
         vm.prank(carol);
-        pool.depositMargin(0, 1_000e6);
+        pool.depositMargin(0, 1000e6);
         vm.snapshotGasLastCall("depositMargin");
     }
 
     function test_gas_withdrawMargin() public {
         vm.prank(alice);
-        pool.withdrawMargin(alice, 0, 1_000e6, alice);
+        pool.withdrawMargin(alice, 0, 1000e6, alice);
         vm.snapshotGasLastCall("withdrawMargin");
     }
 
     function test_gas_withdrawMargin_withPosition() public {
         _trade(alice, ETH, 10e18);
         vm.prank(alice);
-        pool.withdrawMargin(alice, 0, 1_000e6, alice);
+        pool.withdrawMargin(alice, 0, 1000e6, alice);
         vm.snapshotGasLastCall("withdrawMargin with position");
     }
 

@@ -83,11 +83,7 @@ abstract contract PoolFixture is Test {
 
     function defaultOracleConfig() internal pure returns (IOracleRouter.MarketOracleConfig memory) {
         return IOracleRouter.MarketOracleConfig({
-            maxAge: 1 hours,
-            minFeeds: 2,
-            maxDeviationBps: 200,
-            jumpThresholdBps: 1500,
-            breakerCooldown: 5 minutes
+            maxAge: 1 hours, minFeeds: 2, maxDeviationBps: 200, jumpThresholdBps: 1500, breakerCooldown: 5 minutes
         });
     }
 
