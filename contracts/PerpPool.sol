@@ -96,6 +96,19 @@ contract PerpPool is PoolAdmin, PoolViews, AccountLogic, ReentrancyGuardTransien
         bytes32 id = accountId(owner, subId);
         Account memory a = _accounts[id];
         paid = _payDeferred(id, a);
+        uint256 owed = a.unsettledProfit;
+        if (owed != 0) {
+            // The bounded draw: the backstop advances profit up to `_profitDrawCapBps` of its capital in total,
+            // repaid out of losses collected later (see distributePremium).
+            uint256 cap = (uint256(_backstopCapital) * TOKEN_TO_WAD).mulDivDown(_profitDrawCapBps, FixedPoint.BPS);
+            uint256 advance = _backstopAdvance;
+            uint256 draw = cap > advance ? FixedPoint.min(owed, cap - advance) : 0;
+            if (draw != 0) {
+                (uint256 j, uint256 s) = _drawBackstop(draw, IBackstop.LossKind.ProfitDraw);
+                _backstopAdvance = (advance + j + s).toUint128();
+                paid += _payDeferred(id, a);
+            }
+        }
         if (paid != 0) _accounts[id] = a;
     }
 
@@ -378,7 +391,8 @@ contract PerpPool is PoolAdmin, PoolViews, AccountLogic, ReentrancyGuardTransien
     }
 
     /// @dev Size one ladder step closes (signed against the position): a bounded fraction, all of it when the
-    /// account is insolvent, at most `maxBase`, and never leaving a remainder below the minimum size.
+    /// account is insolvent, at most `maxBase`, and never leaving a remainder below the minimum size. The no-dust
+    /// rule wins over `maxBase`: a position already at or below the minimum size is closed whole.
     function _ladderStep(int256 size, MarketConfig storage c, uint256 maxBase, bool insolvent)
         internal
         view
@@ -413,7 +427,10 @@ contract PerpPool is PoolAdmin, PoolViews, AccountLogic, ReentrancyGuardTransien
             a.collateral += int128(int256(reward));
         } else {
             Account storage l = _accounts[liquidatorId];
-            l.collateral = (int256(l.collateral) + int256(reward)).toInt128();
+            int256 lc = l.collateral;
+            // A reward into an account in debt collects that debt, as a deposit would.
+            if (lc < 0) _pnlPool = (uint256(_pnlPool) + FixedPoint.min(reward, uint256(-lc))).toUint128();
+            l.collateral = (lc + int256(reward)).toInt128();
         }
     }
 
@@ -461,6 +478,7 @@ contract PerpPool is PoolAdmin, PoolViews, AccountLogic, ReentrancyGuardTransien
     /// @inheritdoc IPerpPool
     function distributePremium() external nonReentrant returns (uint256 amount) {
         _settleBackstopFunding();
+        _repayBackstopAdvance();
         uint256 pending = _pendingPremium;
         amount = pending / TOKEN_TO_WAD;
         if (amount == 0) return 0;
@@ -470,13 +488,26 @@ contract PerpPool is PoolAdmin, PoolViews, AccountLogic, ReentrancyGuardTransien
         emit PremiumDistributed(amount);
     }
 
+    /// @dev Profit the backstop advanced goes back to it, as premium, once collected losses exceed every
+    /// deferred claim.
+    function _repayBackstopAdvance() internal {
+        uint256 advance = _backstopAdvance;
+        if (advance == 0) return;
+        uint256 repay = FixedPoint.min(advance, _pnlSurplus());
+        if (repay == 0) return;
+        _backstopAdvance = uint128(advance - repay);
+        _pnlPool -= uint128(repay);
+        _pendingPremium = (uint256(_pendingPremium) + repay).toUint128();
+        emit BackstopAdvanceRepaid(repay);
+    }
+
     /// @dev Funding income owed to the backstop is paid only out of collected losses; funding the backstop owes
     /// is drawn from the tranches into the pnl pool (bounded per second by `fundingBudgetPerSecond`).
     function _settleBackstopFunding() internal {
         int256 net = _backstopFundingNet;
         int256 settled;
         if (net > 0) {
-            uint256 pay = FixedPoint.min(uint256(net), _pnlPool);
+            uint256 pay = FixedPoint.min(uint256(net), _pnlSurplus());
             if (pay == 0) return;
             _pnlPool -= uint128(pay);
             _pendingPremium = (uint256(_pendingPremium) + pay).toUint128();
@@ -495,7 +526,7 @@ contract PerpPool is PoolAdmin, PoolViews, AccountLogic, ReentrancyGuardTransien
     }
 
     /// @inheritdoc IPerpPool
-    function syncBackstopCapital() external returns (uint256 capital) {
+    function syncBackstopCapital() external nonReentrant returns (uint256 capital) {
         capital = backstop.capital();
         _backstopCapital = capital.toUint128();
         emit BackstopCapitalSynced(capital);

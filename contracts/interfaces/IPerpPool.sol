@@ -25,7 +25,7 @@ interface IPerpPool {
     error SlippageExceeded(uint256 quote, uint256 limit);
     /// @notice After the trade the mark would sit outside index +- band and further from the index than before.
     error PriceBandExceeded(uint256 markAfter, uint256 index, uint256 bandBps);
-    /// @notice Trades in this block already moved the mark by more than the per-block limit.
+    /// @notice The mark would end further from the index than at the block's first trade by more than the limit.
     error BlockMoveLimitExceeded(uint256 markAfter, uint256 blockStartMark, uint256 maxMoveBps);
     error OpenInterestCapExceeded(uint256 marketId, uint256 openInterest, uint256 cap);
     /// @notice Account value (at index) would be below its initial margin requirement.
@@ -72,6 +72,9 @@ interface IPerpPool {
 
     /// @notice Realized profit that could not be paid yet (losses not collected); it waits, visibly.
     event ProfitDeferred(address indexed owner, uint96 indexed subId, uint256 amount);
+    /// @notice The backstop was repaid (as premium) profit it had advanced.
+    event BackstopAdvanceRepaid(uint256 amount);
+    event ProfitDrawCapSet(uint256 bps);
     /// @notice Deferred profit paid out as losses were collected.
     event ProfitSettled(address indexed owner, uint96 indexed subId, uint256 amount);
 
@@ -125,7 +128,8 @@ interface IPerpPool {
     /// @notice Approve or revoke an operator that may trade and withdraw for the caller.
     function setOperator(address operator, bool approved) external;
 
-    /// @notice Pay deferred profit of an account out of collected losses, as far as they reach. Anyone.
+    /// @notice Pay deferred profit of an account out of collected losses, then out of a bounded draw on the
+    /// backstop (at most `drawCapBps` of its capital outstanding in total). Anyone may call it.
     function settleProfit(address owner, uint96 subId) external returns (uint256 paid);
 
     /* TRADING */
@@ -165,6 +169,8 @@ interface IPerpPool {
     /// its largest position (biggest risk first) and at most `maxBase`, at the curve, with `quoteLimit`
     /// as slippage bound. The penalty is credited to the caller's cross account (never pushed).
     /// If the account is left with no position and negative collateral, its bad debt runs down the waterfall.
+    /// The no-dust rule wins over `maxBase`: a position at or below the market's minimum size closes whole.
+    /// The step is priced on the curve and must keep the mark inside the band unless it moves it toward the index.
     /// @return closed base closed (signed, as the position's side)
     /// @dev Reverts AccountHealthy when the account is at or above maintenance.
     function liquidate(address owner, uint96 subId, uint256 maxBase, uint256 quoteLimit, uint256 deadline)
@@ -199,6 +205,10 @@ interface IPerpPool {
     function backstopCapital() external view returns (uint256);
     /// @notice Whether `operator` may trade and withdraw for `owner`.
     function isOperator(address owner, address operator) external view returns (bool);
+
+    /// @notice Deferred profit owed to accounts in total, what the backstop has advanced to pay it, and the cap
+    /// on that advance in bps of backstop capital.
+    function profitLedger() external view returns (uint256 totalDeferred, uint256 backstopAdvance, uint256 drawCapBps);
 
     /// @notice Pool-level money: collected losses available to pay profit, premium waiting for the backstop,
     /// and the net funding-imbalance flow not yet settled with it (> 0 owed to the backstop).

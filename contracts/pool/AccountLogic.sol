@@ -99,9 +99,10 @@ abstract contract AccountLogic is MarketLogic {
     }
 
     /// @dev Applies realized PnL to an account (in memory). Profit first repays the account's own negative
-    /// collateral, then is paid from collected losses (`_pnlPool`), and what is left is deferred. A loss first
-    /// cancels the account's own deferred profit, then is collected from its collateral; only what the
-    /// collateral actually covered enters the pool (the rest is debt, resolved by liquidation).
+    /// collateral, then is paid from collected losses not already claimed by earlier deferred profit (so a new
+    /// profit never jumps the queue), and what is left is deferred. A loss first cancels the account's own
+    /// deferred profit, then is collected from its collateral; only what the collateral actually covered enters
+    /// the pool (the rest is debt, resolved by liquidation).
     function _applyPnl(bytes32 id, Account memory a, int256 pnl) internal {
         if (pnl == 0) return;
         int256 col = a.collateral;
@@ -113,20 +114,25 @@ abstract contract AccountLogic is MarketLogic {
                 profit -= repaid;
             }
             uint256 pool = _pnlPool;
-            uint256 paid = FixedPoint.min(profit, pool);
-            _pnlPool = uint128(pool - paid);
+            uint256 claimed = _totalDeferred;
+            uint256 paid = pool > claimed ? FixedPoint.min(profit, pool - claimed) : 0;
+            if (paid != 0) _pnlPool = uint128(pool - paid);
             col += int256(paid);
             uint256 deferred = profit - paid;
             if (deferred != 0) {
                 a.unsettledProfit = (uint256(a.unsettledProfit) + deferred).toUint96();
+                _totalDeferred = (claimed + deferred).toUint128();
                 (address owner, uint96 subId) = _decode(id);
                 emit ProfitDeferred(owner, subId, deferred);
             }
         } else {
             uint256 loss = uint256(-pnl);
             uint256 netted = FixedPoint.min(loss, a.unsettledProfit);
-            a.unsettledProfit -= uint96(netted);
-            loss -= netted;
+            if (netted != 0) {
+                a.unsettledProfit -= uint96(netted);
+                _totalDeferred -= uint128(netted);
+                loss -= netted;
+            }
             if (col > 0) _pnlPool = (uint256(_pnlPool) + FixedPoint.min(loss, uint256(col))).toUint128();
             col -= int256(loss);
         }
@@ -141,10 +147,18 @@ abstract contract AccountLogic is MarketLogic {
         paid = FixedPoint.min(owed, pool);
         if (paid == 0) return 0;
         _pnlPool = uint128(pool - paid);
+        _totalDeferred -= uint128(paid);
         a.unsettledProfit = uint96(owed - paid);
         a.collateral = (int256(a.collateral) + int256(paid)).toInt128();
         (address owner, uint96 subId) = _decode(id);
         emit ProfitSettled(owner, subId, paid);
+    }
+
+    /// @dev Collected losses not claimed by deferred profit: what the pool may spend on anything else.
+    function _pnlSurplus() internal view returns (uint256) {
+        uint256 pool = _pnlPool;
+        uint256 claimed = _totalDeferred;
+        return pool > claimed ? pool - claimed : 0;
     }
 
     function _decode(bytes32 id) internal pure returns (address owner, uint96 subId) {

@@ -85,7 +85,9 @@ abstract contract MarketLogic is PoolStorage {
     }
 
     /// @dev The price band and the per-block move limit. A trade that brings the mark closer to the index is
-    /// always allowed (it cannot be used to walk the curve away); liquidations skip the per-block limit.
+    /// always allowed (it cannot be used to walk the curve away). Otherwise the mark must end within the band,
+    /// and within one block (one timestamp) no further from the index than it was at the block's first trade
+    /// plus `maxMoveBps`; liquidations skip that per-block limit.
     function _checkPriceGuards(
         MarketState storage m,
         MarketConfig storage c,
@@ -100,8 +102,10 @@ abstract contract MarketLogic is PoolStorage {
         if (distAfter * FixedPoint.BPS > index * c.bandBps) revert PriceBandExceeded(markAfter, index, c.bandBps);
         if (liquidation) return;
         uint256 ref = m.blockStartMark;
-        uint256 moved = markAfter > ref ? markAfter - ref : ref - markAfter;
-        if (moved * FixedPoint.BPS > ref * c.maxMoveBps) revert BlockMoveLimitExceeded(markAfter, ref, c.maxMoveBps);
+        uint256 refDist = ref > index ? ref - index : index - ref;
+        if (distAfter > refDist && (distAfter - refDist) * FixedPoint.BPS > ref * c.maxMoveBps) {
+            revert BlockMoveLimitExceeded(markAfter, ref, c.maxMoveBps);
+        }
     }
 
     /// @dev Adds `loss` (WAD) to the funding indices of a market: every open base unit pays `perBase` more.

@@ -46,6 +46,13 @@ abstract contract PoolAdmin is PoolStorage, Ownable2Step {
         emit PausedSet(paused_);
     }
 
+    /// @notice Most the backstop may advance to pay deferred profit, in bps of its capital. At most 20 %.
+    function setProfitDrawCap(uint256 bps) external onlyOwner {
+        _bound("profitDrawCapBps", bps, 0, 2000);
+        _profitDrawCapBps = uint16(bps);
+        emit ProfitDrawCapSet(bps);
+    }
+
     function setGuardian(address guardian_) external onlyOwner {
         guardian = guardian_;
         emit GuardianSet(guardian_);

@@ -37,6 +37,12 @@ abstract contract PoolStorage is IPerpPool {
     uint128 internal _backstopCapital;
     uint32 internal _marketCount;
     bool public paused;
+    /// @dev Sum of all accounts' deferred profit (claims on `_pnlPool`), WAD.
+    uint128 internal _totalDeferred;
+    /// @dev Drawn from the backstop to pay deferred profit and not yet repaid to it, WAD.
+    uint128 internal _backstopAdvance;
+    /// @dev Most the backstop may have advanced for profit, in bps of its capital (the "bounded draw").
+    uint16 internal _profitDrawCapBps;
     /// @dev Net funding-imbalance flow not yet settled with the backstop (> 0: owed to it), WAD.
     int256 internal _backstopFundingNet;
     address public guardian;

@@ -40,6 +40,11 @@ abstract contract PoolViews is PoolStorage {
     }
 
     /// @inheritdoc IPerpPool
+    function profitLedger() external view returns (uint256 totalDeferred, uint256 backstopAdvance, uint256 drawCapBps) {
+        return (_totalDeferred, _backstopAdvance, _profitDrawCapBps);
+    }
+
+    /// @inheritdoc IPerpPool
     function pools() external view returns (uint256 pnlPool, uint256 pendingPremium, int256 backstopFundingNet) {
         return (_pnlPool, _pendingPremium, _backstopFundingNet);
     }

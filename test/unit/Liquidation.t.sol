@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {OracleStatus} from "../../contracts/interfaces/IOracleRouter.sol";
+import {IPerpPool} from "../../contracts/interfaces/IPerpPool.sol";
+import {AccountHealth, MarketConfig, PositionView} from "../../contracts/interfaces/IPerpTypes.sol";
+import {LiquidationBase} from "../utils/LiquidationBase.sol";
+import {Vm} from "forge-std/Vm.sol";
+
+/// @notice The liquidation ladder (RISK 17, 20, 22, 8): only below maintenance, a bounded fraction of the largest
+/// risk per step, full close when insolvent, penalty split credited internally, paused while the oracle is not Normal.
+contract LiquidationTest is LiquidationBase {
+    uint256 internal constant ALICE_MARGIN = 10_000e6;
+    int256 internal constant ALICE_SIZE = 45e18; // ~90k notional at 2,000: ~9x leverage
+
+    /// @dev Alice long 45 ETH on 10k, the index down to 1,850 with the mark following: below maintenance, solvent.
+    function _aliceLiquidatable() internal {
+        _openPosition(alice, ETH, ALICE_MARGIN, ALICE_SIZE);
+        _crashTo(ETH, 1850e18);
+        AccountHealth memory h = lens.accountHealth(alice, 0);
+        assertTrue(h.liquidatable, "setup: liquidatable");
+        assertGt(h.value, 0, "setup: solvent");
+    }
+
+    /* ONLY BELOW MAINTENANCE */
+
+    function test_liquidate_revertsWhen_accountHealthy() public {
+        _openPosition(alice, ETH, ALICE_MARGIN, 10e18);
+        AccountHealth memory h = lens.accountHealth(alice, 0);
+        assertGt(h.value, int256(h.maintenanceRequirement));
+
+        vm.expectRevert(abi.encodeWithSelector(IPerpPool.AccountHealthy.selector, h.value, h.maintenanceRequirement));
+        _liqLong(alice);
+    }
+
+    function test_liquidate_revertsWhen_noPositionAndNoDebt() public {
+        _deposit(carol, 0, 1000e6);
+        vm.expectRevert(abi.encodeWithSelector(IPerpPool.AccountHealthy.selector, int256(1000e18), 0));
+        vm.prank(liquidator);
+        pool.liquidate(carol, 0, type(uint256).max, 0, block.timestamp);
+    }
+
+    function test_liquidate_revertsWhen_exactlyAtMaintenance_succeedsOneWeiBelow() public {
+        _aliceLiquidatable();
+        AccountHealth memory h = lens.accountHealth(alice, 0);
+        int256 atMaintenance = _collateral(alice) + (int256(h.maintenanceRequirement) - h.value);
+        _setCollateral(alice, 0, atMaintenance);
+        h = lens.accountHealth(alice, 0);
+        assertEq(h.value, int256(h.maintenanceRequirement), "value == maintenance");
+        assertFalse(h.liquidatable);
+
+        vm.expectRevert(abi.encodeWithSelector(IPerpPool.AccountHealthy.selector, h.value, h.maintenanceRequirement));
+        _liqLong(alice);
+
+        _setCollateral(alice, 0, atMaintenance - 1);
+        assertTrue(lens.accountHealth(alice, 0).liquidatable);
+        assertLt(_liqLong(alice), 0, "closes part of the long");
+    }
+
+    function test_liquidate_belowMaintenance_closesOneFractionAndImprovesHealth() public {
+        _aliceLiquidatable();
+        AccountHealth memory before = lens.accountHealth(alice, 0);
+        uint256 step = uint256(ALICE_SIZE) * 2500 / 10_000; // liquidationFractionBps, exact here
+
+        int256 closed = _liqLong(alice);
+
+        assertEq(closed, -int256(step), "one fraction of the position");
+        assertEq(pool.position(alice, 0, ETH).size, ALICE_SIZE - int256(step));
+        AccountHealth memory afterStep = lens.accountHealth(alice, 0);
+        assertGt(
+            afterStep.value - int256(afterStep.maintenanceRequirement),
+            before.value - int256(before.maintenanceRequirement),
+            "margin surplus improved (RISK 17)"
+        );
+    }
+
+    /* BIGGEST RISK FIRST, STEP BY STEP */
+
+    /// @dev Alice: cross account long 20 ETH (40k) and 1 BTC (60k); BTC falls to 53,000, so BTC carries the
+    /// larger maintenance requirement.
+    function _crossAccountLiquidatable() internal {
+        _deposit(alice, 0, 11_000e6);
+        _trade(alice, ETH, 20e18);
+        _trade(alice, BTC, 1e18);
+        _crashTo(BTC, 53_000e18);
+        assertTrue(lens.accountHealth(alice, 0).liquidatable, "setup: liquidatable");
+    }
+
+    function _largestMaintenanceMarket(address who) internal view returns (uint256 best) {
+        PositionView[] memory ps = lens.positions(who, 0);
+        uint256 largest;
+        for (uint256 i; i < ps.length; ++i) {
+            if (ps[i].maintenanceRequirement > largest) {
+                (largest, best) = (ps[i].maintenanceRequirement, ps[i].marketId);
+            }
+        }
+    }
+
+    function test_liquidate_closesAtMostTheFractionOfTheLargestRiskOnly() public {
+        _crossAccountLiquidatable();
+        assertEq(_largestMaintenanceMarket(alice), BTC, "setup: BTC is the largest risk");
+
+        (LiquidationLog memory l,) = _liquidateLogged(alice);
+
+        assertEq(l.marketId, BTC);
+        assertEq(l.sizeClosed, -0.25e18, "25% of 1 BTC");
+        assertEq(pool.position(alice, 0, BTC).size, 0.75e18);
+        assertEq(pool.position(alice, 0, ETH).size, 20e18, "ETH untouched by this step");
+    }
+
+    function test_liquidate_repeatsLargestFirstUntilAboveMaintenance() public {
+        _crossAccountLiquidatable();
+        _crashTo(BTC, 52_000e18); // deeper: one step is not enough
+
+        uint256 steps;
+        bool ethTouched;
+        while (lens.accountHealth(alice, 0).liquidatable) {
+            uint256 expectedMarket = _largestMaintenanceMarket(alice);
+            int256 held = pool.position(alice, 0, expectedMarket).size;
+            (LiquidationLog memory l,) = _liquidateLogged(alice);
+            assertEq(l.marketId, expectedMarket, "largest maintenance requirement first");
+            assertLe(_abs(l.sizeClosed), (uint256(held) * 2500 + 9999) / 10_000, "at most the fraction");
+            if (l.marketId == ETH) ethTouched = true;
+            ++steps;
+            assertLt(steps, 30, "ladder terminates");
+        }
+
+        assertGt(steps, 1, "a ladder, not a cliff");
+        assertTrue(ethTouched, "moved on to ETH once BTC was no longer the largest");
+        AccountHealth memory h = lens.accountHealth(alice, 0);
+        assertGe(h.value, int256(h.maintenanceRequirement), "back above maintenance");
+        assertGt(pool.position(alice, 0, BTC).size, 0, "not closed out");
+        assertGt(pool.position(alice, 0, ETH).size, 0, "not closed out");
+        vm.expectRevert(abi.encodeWithSelector(IPerpPool.AccountHealthy.selector, h.value, h.maintenanceRequirement));
+        _liqLong(alice);
+    }
+
+    /* INSOLVENT */
+
+    function test_liquidate_insolventAccount_closedFullyInOneStep() public {
+        _openPosition(alice, ETH, ALICE_MARGIN, ALICE_SIZE);
+        _crashTo(ETH, 1700e18);
+        assertLt(_value(alice), 0, "setup: insolvent");
+
+        (LiquidationLog memory l, BadDebt memory d) = _liquidateLogged(alice);
+
+        assertEq(l.sizeClosed, -ALICE_SIZE, "whole position");
+        assertEq(pool.position(alice, 0, ETH).size, 0);
+        assertEq(pool.account(alice, 0).marketMask, 0);
+        assertEq(_collateral(alice), 0, "debt written off into the waterfall");
+        assertTrue(d.found, "BadDebtResolved");
+        assertEq(d.juniorPaid, d.badDebt, "junior (2M) covers it");
+        assertEq(l.penalty, 0, "no penalty out of negative collateral");
+    }
+
+    /* PENALTY */
+
+    function test_liquidate_splitsPenalty_liquidatorCreditedInternally() public {
+        _aliceLiquidatable();
+        int256 colBefore = _collateral(alice);
+        (, uint256 premiumBefore,) = pool.pools();
+        uint256 poolTokens = usdc.balanceOf(address(pool));
+
+        (LiquidationLog memory l,) = _liquidateLogged(alice);
+
+        uint256 quote = _abs(l.quoteDelta);
+        uint256 penalty = quote * 250 / 10_000;
+        uint256 reward = penalty * 4000 / 10_000;
+        assertEq(l.penalty, penalty, "2.5% of closed notional");
+        assertEq(l.reward, reward, "40% of the penalty");
+        assertEq(_collateral(liquidator), int256(reward), "credited to the liquidator's cross account");
+        assertEq(usdc.balanceOf(liquidator), 0, "nothing pushed");
+        assertEq(usdc.balanceOf(address(pool)), poolTokens, "no token left the pool");
+        (, uint256 premiumAfter,) = pool.pools();
+        assertEq(premiumAfter - premiumBefore, penalty - reward, "the rest is backstop premium");
+        assertEq(_collateral(alice), colBefore + l.realizedPnl - int256(penalty), "target pays realized loss + penalty");
+
+        // The credit is real money: the liquidator withdraws it.
+        uint256 tokens = reward / 1e12;
+        vm.prank(liquidator);
+        pool.withdrawMargin(liquidator, 0, tokens, liquidator);
+        assertEq(usdc.balanceOf(liquidator), tokens);
+    }
+
+    /* NO DUST (RISK 20) */
+
+    function test_fuzz_liquidate_neverLeavesDust(uint256 maxBase) public {
+        MarketConfig memory c = defaultConfig();
+        c.minPositionBase = 10e18;
+        vm.prank(admin);
+        pool.setMarketConfig(ETH, c);
+        _openPosition(alice, ETH, 2650e6, 12e18);
+        _crashTo(ETH, 1850e18);
+        AccountHealth memory h = lens.accountHealth(alice, 0);
+        assertTrue(h.liquidatable && h.value > 0, "setup: liquidatable, solvent");
+        maxBase = bound(maxBase, 1, 20e18);
+
+        vm.prank(liquidator);
+        int256 closed = pool.liquidate(alice, 0, maxBase, 0, block.timestamp);
+
+        int256 remaining = pool.position(alice, 0, ETH).size;
+        assertEq(remaining, 12e18 + closed);
+        assertTrue(remaining == 0 || remaining >= 10e18, "closed fully or at least the minimum size");
+        if (maxBase < 12e18) assertLe(_abs(closed), maxBase, "never more than asked unless closing fully");
+        else assertEq(remaining, 0, "a 25% step would leave dust: closes fully");
+    }
+
+    /* FRONT-RUN BY A TOP-UP (RISK 22) */
+
+    function test_liquidateIfUnhealthy_returnsZeroAfterTargetTopsUp() public {
+        _aliceLiquidatable();
+        _deposit(alice, 0, 5000e6); // the target front-runs the keeper
+        AccountHealth memory h = lens.accountHealth(alice, 0);
+        assertFalse(h.liquidatable);
+
+        vm.expectRevert(abi.encodeWithSelector(IPerpPool.AccountHealthy.selector, h.value, h.maintenanceRequirement));
+        _liqLong(alice);
+
+        vm.prank(liquidator);
+        int256 closed = pool.liquidateIfUnhealthy(alice, 0, type(uint256).max, 0, block.timestamp);
+        assertEq(closed, 0);
+        assertEq(pool.position(alice, 0, ETH).size, ALICE_SIZE, "nothing closed");
+        assertEq(_collateral(liquidator), 0, "no reward");
+    }
+
+    function test_liquidateIfUnhealthy_liquidatesWhenUnhealthy() public {
+        _aliceLiquidatable();
+        vm.prank(liquidator);
+        int256 closed = pool.liquidateIfUnhealthy(alice, 0, type(uint256).max, 0, block.timestamp);
+        assertEq(closed, -ALICE_SIZE / 4);
+    }
+
+    /* ORACLE NOT NORMAL */
+
+    function test_liquidate_revertsWhen_oracleReduceOnly_worksAfterRecovery() public {
+        _openPosition(alice, ETH, ALICE_MARGIN, ALICE_SIZE);
+        vm.warp(block.timestamp + 12); // the router caches one observation per block
+        _setIndex(ETH, 1650e18); // -17.5% in one print: the jump breaker trips
+        (, OracleStatus status) = oracle.refresh(ETH);
+        assertEq(uint8(status), uint8(OracleStatus.ReduceOnly));
+        assertTrue(lens.accountHealth(alice, 0).liquidatable);
+
+        vm.expectRevert(abi.encodeWithSelector(IPerpPool.ReduceOnly.selector, ETH, uint8(OracleStatus.ReduceOnly)));
+        _liqLong(alice);
+        vm.expectRevert(abi.encodeWithSelector(IPerpPool.ReduceOnly.selector, ETH, uint8(OracleStatus.ReduceOnly)));
+        vm.prank(liquidator);
+        pool.liquidateIfUnhealthy(alice, 0, type(uint256).max, 0, block.timestamp);
+
+        vm.warp(block.timestamp + oracle.config(ETH).breakerCooldown);
+        _refreshFeeds();
+        assertLt(_liqLong(alice), 0, "liquidations resume once the oracle is Normal");
+    }
+
+    /* SLIPPAGE AND DEADLINE (RISK 8) */
+
+    function test_liquidate_revertsWhen_slippageBoundMissed() public {
+        _aliceLiquidatable();
+        uint256 snap = vm.snapshotState();
+        (LiquidationLog memory l,) = _liquidateLogged(alice);
+        uint256 quote = _abs(l.quoteDelta); // a sell: the least quote the liquidator accepts
+        vm.revertToState(snap);
+
+        vm.expectRevert(abi.encodeWithSelector(IPerpPool.SlippageExceeded.selector, quote, quote + 1));
+        vm.prank(liquidator);
+        pool.liquidate(alice, 0, type(uint256).max, quote + 1, block.timestamp);
+
+        vm.prank(liquidator);
+        assertEq(pool.liquidate(alice, 0, type(uint256).max, quote, block.timestamp), -ALICE_SIZE / 4);
+    }
+
+    function test_liquidate_revertsWhen_deadlinePassed() public {
+        _aliceLiquidatable();
+        uint256 deadline = block.timestamp - 1;
+        vm.startPrank(liquidator);
+        vm.expectRevert(abi.encodeWithSelector(IPerpPool.DeadlinePassed.selector, deadline, block.timestamp));
+        pool.liquidate(alice, 0, type(uint256).max, 0, deadline);
+        vm.expectRevert(abi.encodeWithSelector(IPerpPool.DeadlinePassed.selector, deadline, block.timestamp));
+        pool.liquidateIfUnhealthy(alice, 0, type(uint256).max, 0, deadline);
+        vm.stopPrank();
+    }
+}
