@@ -76,8 +76,9 @@ contract PerpPool is PoolAdmin, PoolViews, AccountLogic, ReentrancyGuardTransien
         a.collateral = int128(col - int256(wad));
         if (a.marketMask != 0) {
             Totals memory t = _totals(id, a.marketMask, NO_MARKET, 0);
-            // Initial margin afterwards, paper gains excluded (Hyperliquid Mar 2025, Mango Oct 2022).
-            int256 v = int256(a.collateral) + (t.pnl < 0 ? t.pnl : int256(0));
+            // Initial margin afterwards, paper gains excluded (Hyperliquid Mar 2025, Mango Oct 2022): every
+            // position's loss counts, no position's gain does (a gain in one market must not offset a loss in another).
+            int256 v = int256(a.collateral) + t.pnl - t.positivePnl;
             if (v < int256(t.initialReq)) revert InsufficientMargin(v, t.initialReq);
         }
         _accounts[id] = a;

@@ -38,7 +38,9 @@ library FundingMath {
     /// cut to (payerOI * charge + budget) / receiverOI, rounded down.
     /// @return dLong increment of cumLong (charge per long base unit, signed)
     /// @return dShort increment of cumShort (credit per short base unit, signed)
-    /// @return backstopFlow quote the backstop receives (> 0) or pays (< 0) for this step, rounded in its favour
+    /// @return backstopFlow quote the backstop receives (> 0) or pays (< 0) for this step. Booked conservatively
+    /// (payers' side rounded down, receivers' side up); each position later settles once against the summed index,
+    /// rounded against it, so the pool always collects at least what it books.
     function accrue(int256 rate, uint256 dt, uint256 longOI, uint256 shortOI, uint256 budget)
         internal
         pure

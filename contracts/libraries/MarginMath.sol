@@ -25,6 +25,8 @@ library MarginMath {
     function packTiers(Tier[3] memory tiers) internal pure returns (uint256 packed) {
         for (uint256 i; i < TIER_COUNT; ++i) {
             uint256 cap = tiers[i].notionalCap / FixedPoint.WAD;
+            if (cap > type(uint48).max || tiers[i].initialBps > type(uint16).max) revert InvalidTiers();
+            if (tiers[i].maintenanceBps > type(uint16).max) revert InvalidTiers();
             packed |= (cap | (tiers[i].initialBps << 48) | (tiers[i].maintenanceBps << 64)) << (80 * i);
         }
     }
