@@ -87,7 +87,7 @@ contract PerpLens is IPerpLens {
         for (uint256 k; mask != 0; ++k) {
             uint256 i = _lowestBit(mask);
             mask &= mask - 1;
-            (uint256 index,) = oracle.peek(i);
+            (uint256 index,) = _price(i);
             out[k] = _positionView(pool.position(owner, subId, i), i, index);
         }
     }
@@ -115,7 +115,7 @@ contract PerpLens is IPerpLens {
         MarketState memory m = pool.marketState(marketId);
         if (m.baseReserve == 0) revert UnknownMarket(marketId);
         MarketConfig memory c = pool.marketConfig(marketId);
-        (uint256 index, OracleStatus status) = oracle.peek(marketId);
+        (uint256 index, OracleStatus status) = _price(marketId);
         (v.cumFundingLong, v.cumFundingShort) = _cumNow(m, c);
         v.marketId = marketId;
         v.baseReserve = m.baseReserve;
@@ -146,7 +146,7 @@ contract PerpLens is IPerpLens {
         if (shockBps <= -10_000 || shockBps > 100_000) revert InvalidShock(shockBps);
         if (owners.length != subIds.length) revert LengthMismatch(owners.length, subIds.length);
         if (pool.marketState(marketId).baseReserve == 0) revert UnknownMarket(marketId);
-        (uint256 index,) = oracle.peek(marketId);
+        (uint256 index,) = _price(marketId);
         r.marketId = marketId;
         r.shockBps = shockBps;
         r.shockedIndex = index.mulDivDown(uint256(10_000 + shockBps), FixedPoint.BPS);
@@ -185,7 +185,7 @@ contract PerpLens is IPerpLens {
         c.seniorCapital = backstop.senior().totalAssets() * TOKEN_TO_WAD;
         uint256 n = pool.marketCount();
         for (uint256 i; i < n; ++i) {
-            (uint256 index,) = oracle.peek(i);
+            (uint256 index,) = _price(i);
             MarketState memory m = pool.marketState(i);
             c.openInterestNotional += (uint256(m.longOpenInterest) + m.shortOpenInterest).wMulUp(index);
         }
@@ -206,7 +206,7 @@ contract PerpLens is IPerpLens {
             uint256 i = _lowestBit(mask);
             mask &= mask - 1;
             uint256 index = overrideIndex;
-            if (i != overrideMarket) (index,) = oracle.peek(i);
+            if (i != overrideMarket) (index,) = _price(i);
             MarketConfig memory c = pool.marketConfig(i);
             (int256 cumL, int256 cumS) = _cumNow(pool.marketState(i), c);
             Position memory p = pool.position(owner, subId, i);
@@ -230,6 +230,14 @@ contract PerpLens is IPerpLens {
             cumL += dLong;
             cumS += dShort;
         }
+    }
+
+    /// @dev The price the pool would act on now: the observation its oracle already stored in this block (the
+    /// router caches one per block), else a fresh read of the feeds.
+    function _price(uint256 marketId) internal view returns (uint256 price, OracleStatus status) {
+        uint64 at;
+        (price, status, at) = oracle.lastObservation(marketId);
+        if (at != block.timestamp) (price, status) = oracle.peek(marketId);
     }
 
     function _lowestBit(uint256 mask) internal pure returns (uint256 i) {

@@ -6,7 +6,8 @@ import {AccountHealth, Coverage, MarketView, PositionView, StressResult} from ".
 /// @title IPerpLens
 /// @notice Derived read-only views over a PerpPool for the SDK, the keeper and LPs, one call each:
 /// account health at the oracle price, positions, market state, the liquidation stack under a price shock,
-/// and tranche coverage. Prices come from `oracle.peek` (no state change). Computed with the same libraries
+/// and tranche coverage. Prices are what the pool would act on now: the oracle observation already stored in
+/// this block, else `oracle.peek` (no state change). Computed with the same libraries
 /// (MarginMath, FundingMath) and rounding the pool enforces.
 interface IPerpLens {
     error InvalidShock(int256 shockBps);
