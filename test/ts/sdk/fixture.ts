@@ -1,0 +1,203 @@
+// The protocol deployed as test/utils/PoolFixture.sol does it, for the SDK's chain tests: USDC, 3 SettableFeeds
+// (8 decimals) per market, oracle router, backstop with junior and senior vaults, pool, lens; ETH (market 0) at
+// 2,000 with 10,000 base reserve and BTC (market 1) at 60,000 with 500 base; junior 2M and senior 6M USDC.
+// The deployer (dev wallet 0) is the admin. Not ts/deploy: that is the product's deployment, this is a test fixture.
+import type { Abi, Address, ContractFunctionArgs } from "viem";
+import {
+  backstopAbi,
+  backstopBytecode,
+  oracleRouterAbi,
+  oracleRouterBytecode,
+  perpLensAbi,
+  perpLensBytecode,
+  perpPoolAbi,
+  perpPoolBytecode,
+  settableFeedAbi,
+  settableFeedBytecode,
+  testUsdcAbi,
+  testUsdcBytecode,
+  trancheVaultAbi,
+  trancheVaultBytecode,
+} from "../../../ts/abi/generated";
+import type { DevClients, DevWalletClient } from "../../../ts/devnet/clients";
+import { deployContract } from "../../../ts/devnet/deploy";
+import { PerpError } from "../../../ts/errors";
+import { WAD } from "../../../ts/money";
+import { packTiers } from "../../../ts/pool/math/marginMath";
+
+export const ETH = 0n;
+export const BTC = 1n;
+export const ETH_PRICE = 2000n * WAD;
+export const BTC_PRICE = 60_000n * WAD;
+const DAY = 86_400n;
+
+export type MarketConfigInput = ContractFunctionArgs<typeof perpPoolAbi, "nonpayable", "listMarket">[2];
+
+export function defaultConfig(): MarketConfigInput {
+  return {
+    feeBps: 10,
+    bandBps: 500,
+    maxMoveBps: 200,
+    liquidationPenaltyBps: 250,
+    liquidatorShareBps: 4000,
+    liquidationFractionBps: 2500,
+    maxPremiumBps: 50,
+    fundingPeriod: 3600,
+    fundingInterval: 600,
+    oiCapBps: 50_000,
+    minPositionBase: 10n ** 15n,
+    tiers: packTiers([
+      { notionalCap: 100_000n * WAD, initialBps: 1000n, maintenanceBps: 500n },
+      { notionalCap: 1_000_000n * WAD, initialBps: 2000n, maintenanceBps: 1000n },
+      { notionalCap: 100_000_000n * WAD, initialBps: 3300n, maintenanceBps: 1650n },
+    ]),
+    maxOpenInterestBase: 1_000_000n * WAD,
+    fundingBudgetPerSecond: 10n ** 16n,
+  };
+}
+
+export const defaultOracleConfig = {
+  maxAge: 3600,
+  minFeeds: 2,
+  maxDeviationBps: 200,
+  jumpThresholdBps: 1500,
+  breakerCooldown: 300,
+} as const;
+
+export type Protocol = {
+  usdc: Address;
+  oracle: Address;
+  backstop: Address;
+  junior: Address;
+  senior: Address;
+  pool: Address;
+  lens: Address;
+  feeds: Map<bigint, Address[]>;
+  admin: DevWalletClient;
+};
+
+/** Sends a contract call from `wallet` and waits for a successful receipt. */
+export async function send(
+  chain: DevClients,
+  wallet: DevWalletClient,
+  call: { address: Address; abi: Abi; functionName: string; args?: readonly unknown[] },
+): Promise<void> {
+  const hash = await wallet.writeContract({ ...call, args: call.args ?? [] } as never);
+  const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new PerpError(`${call.functionName} reverted (${hash})`);
+}
+
+export async function deployProtocolFixture(chain: DevClients): Promise<Protocol> {
+  const admin = chain.deployer;
+  const deploy = (name: string, abi: Abi, bytecode: `0x${string}`, args: readonly unknown[] = []) =>
+    deployContract(admin, chain.publicClient, { abi, bytecode, args, name } as never);
+
+  const usdc = await deploy("TestUSDC", testUsdcAbi, testUsdcBytecode);
+  const oracle = await deploy("OracleRouter", oracleRouterAbi, oracleRouterBytecode, [admin.account.address]);
+  const backstop = await deploy("Backstop", backstopAbi, backstopBytecode, [usdc, 3n, 1n]);
+  const vault = (name: string, symbol: string) =>
+    deploy(name, trancheVaultAbi, trancheVaultBytecode, [usdc, name, symbol, backstop, 7n * DAY, 2n * DAY, 7n * DAY]);
+  const junior = await vault("Junior tranche", "jTRN");
+  const senior = await vault("Senior tranche", "sTRN");
+  const pool = await deploy("PerpPool", perpPoolAbi, perpPoolBytecode, [usdc, oracle, backstop, admin.account.address]);
+  await send(chain, admin, {
+    address: backstop,
+    abi: backstopAbi,
+    functionName: "initialize",
+    args: [pool, junior, senior],
+  });
+  const lens = await deploy("PerpLens", perpLensAbi, perpLensBytecode, [pool, oracle, backstop]);
+
+  const p: Protocol = { usdc, oracle, backstop, junior, senior, pool, lens, feeds: new Map(), admin };
+  await listMarket(chain, p, 10_000n * WAD, ETH_PRICE, defaultConfig());
+  await listMarket(chain, p, 500n * WAD, BTC_PRICE, defaultConfig());
+
+  await lpDeposit(chain, p, chain.wallet(8), junior, 2_000_000n * 10n ** 6n);
+  await lpDeposit(chain, p, chain.wallet(9), senior, 6_000_000n * 10n ** 6n);
+  await send(chain, admin, { address: pool, abi: perpPoolAbi, functionName: "syncBackstopCapital" });
+  return p;
+}
+
+/** Lists a market at `price` (WAD) with 3 feeds; returns its id. */
+export async function listMarket(
+  chain: DevClients,
+  p: Protocol,
+  baseReserve: bigint,
+  price: bigint,
+  config: MarketConfigInput,
+): Promise<bigint> {
+  const marketId = await chain.publicClient.readContract({
+    address: p.pool,
+    abi: perpPoolAbi,
+    functionName: "marketCount",
+  });
+  const feeds: Address[] = [];
+  for (let i = 0; i < 3; i++) {
+    const feed = await deployContract(p.admin, chain.publicClient, {
+      abi: settableFeedAbi,
+      bytecode: settableFeedBytecode,
+      args: [p.admin.account.address, 8],
+      name: "SettableFeed",
+    });
+    await send(chain, p.admin, {
+      address: feed,
+      abi: settableFeedAbi,
+      functionName: "setAnswer",
+      args: [price / 10n ** 10n],
+    });
+    feeds.push(feed);
+  }
+  p.feeds.set(marketId, feeds);
+  await send(chain, p.admin, {
+    address: p.oracle,
+    abi: oracleRouterAbi,
+    functionName: "setFeeds",
+    args: [marketId, feeds, defaultOracleConfig],
+  });
+  await send(chain, p.admin, {
+    address: p.pool,
+    abi: perpPoolAbi,
+    functionName: "listMarket",
+    args: [baseReserve, (baseReserve * price) / WAD, config],
+  });
+  return marketId;
+}
+
+/** Sets every feed of a market to `price` (WAD), refreshing their timestamps. */
+export async function setPrice(chain: DevClients, p: Protocol, marketId: bigint, price: bigint): Promise<void> {
+  for (const feed of p.feeds.get(marketId) ?? []) {
+    await send(chain, p.admin, {
+      address: feed,
+      abi: settableFeedAbi,
+      functionName: "setAnswer",
+      args: [price / 10n ** 10n],
+    });
+  }
+}
+
+export async function mintUsdc(chain: DevClients, p: Protocol, to: Address, amount: bigint): Promise<void> {
+  await send(chain, p.admin, { address: p.usdc, abi: testUsdcAbi, functionName: "mint", args: [to, amount] });
+}
+
+async function lpDeposit(chain: DevClients, p: Protocol, lp: DevWalletClient, vault: Address, amount: bigint) {
+  await mintUsdc(chain, p, lp.account.address, amount);
+  await send(chain, lp, { address: p.usdc, abi: testUsdcAbi, functionName: "approve", args: [vault, amount] });
+  await send(chain, lp, {
+    address: vault,
+    abi: trancheVaultAbi,
+    functionName: "deposit",
+    args: [amount, lp.account.address],
+  });
+}
+
+/** Mints and deposits margin for `trader` into its cross account, straight through the contracts. */
+export async function fundTrader(chain: DevClients, p: Protocol, trader: DevWalletClient, amount: bigint, subId = 0n) {
+  await mintUsdc(chain, p, trader.account.address, amount);
+  await send(chain, trader, { address: p.usdc, abi: testUsdcAbi, functionName: "approve", args: [p.pool, amount] });
+  await send(chain, trader, {
+    address: p.pool,
+    abi: perpPoolAbi,
+    functionName: "depositMargin",
+    args: [subId, amount],
+  });
+}

@@ -1,0 +1,43 @@
+// `client.extend(perpActions({ pool, lens }))`: the method form of the pool actions, addresses bound once.
+import type { Address } from "viem";
+import { closePosition } from "./actions/closePosition";
+import { depositMargin } from "./actions/depositMargin";
+import { getAccountHealth } from "./actions/getAccountHealth";
+import { getMarket } from "./actions/getMarket";
+import { getPositions } from "./actions/getPositions";
+import { trade } from "./actions/trade";
+import { withdrawMargin } from "./actions/withdrawMargin";
+import type { PerpClient } from "./client";
+
+type Bound<fn, keys extends string> = fn extends (client: PerpClient, p: infer p) => infer r
+  ? (p: Omit<p, keys>) => r
+  : never;
+
+export type PerpActions = {
+  getMarket: Bound<typeof getMarket, "lens">;
+  getAccountHealth: Bound<typeof getAccountHealth, "lens">;
+  getPositions: Bound<typeof getPositions, "lens">;
+  depositMargin: Bound<typeof depositMargin, "pool">;
+  withdrawMargin: Bound<typeof withdrawMargin, "pool">;
+  trade: Bound<typeof trade, "pool">;
+  closePosition: Bound<typeof closePosition, "pool">;
+};
+
+/**
+ * @example
+ * const perp = walletClient.extend(perpActions({ pool, lens }));
+ * await perp.depositMargin({ amount: "1000" });
+ * await perp.trade({ marketId: 0, size: "0.5" });
+ */
+export function perpActions(addresses: { pool: Address; lens: Address }) {
+  const { pool, lens } = addresses;
+  return (client: PerpClient): PerpActions => ({
+    getMarket: (p) => getMarket(client, { ...p, lens }),
+    getAccountHealth: (p) => getAccountHealth(client, { ...p, lens }),
+    getPositions: (p) => getPositions(client, { ...p, lens }),
+    depositMargin: (p) => depositMargin(client, { ...p, pool }),
+    withdrawMargin: (p) => withdrawMargin(client, { ...p, pool }),
+    trade: (p) => trade(client, { ...p, pool }),
+    closePosition: (p) => closePosition(client, { ...p, pool }),
+  });
+}

@@ -1,0 +1,17 @@
+// ts/pool: the trader SDK. Exact bigint quotes (math/, quoteTrade), viem actions, formatting for people.
+export * from "./actions/closePosition";
+export * from "./actions/depositMargin";
+export * from "./actions/getAccountHealth";
+export * from "./actions/getMarket";
+export * from "./actions/getPositions";
+export * from "./actions/trade";
+export * from "./actions/withdrawMargin";
+export type { PerpClient } from "./client";
+export * from "./decorator";
+export { actionError, protocolErrorsAbi } from "./errors";
+export * from "./format";
+export * as math from "./math";
+export * from "./quoteTrade";
+export { InvalidParametersError } from "./schemas";
+export * from "./slippage";
+export type * from "./types";

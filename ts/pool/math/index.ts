@@ -1,0 +1,7 @@
+export * from "./accountMath";
+export * from "./fundingMath";
+export * from "./marginMath";
+export * from "./marketMath";
+export * from "./positionMath";
+export { PANIC_ARITHMETIC, PANIC_DIVISION_BY_ZERO } from "./solidity";
+export * from "./vammMath";

@@ -1,0 +1,8 @@
+// ts/tranches: the LP SDK. Deposit, request -> cooldown -> claim, tranche state, coverage and stress.
+export * from "./actions/claim";
+export * from "./actions/deposit";
+export * from "./actions/getCoverage";
+export * from "./actions/getStress";
+export * from "./actions/getTranche";
+export * from "./actions/requestWithdraw";
+export * from "./decorator";
