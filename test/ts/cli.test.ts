@@ -1,0 +1,183 @@
+// The CLI as users run it: a child process (node + tsx), its exit code and output, and no anvil left behind.
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { perpPoolAbi } from "../../ts/abi/generated";
+import { parseDeployment } from "../../ts/deploy/deployment";
+import { type AnvilInstance, startAnvil } from "../../ts/devnet/anvil";
+import { createDevClients } from "../../ts/devnet/clients";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const TSX = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
+
+type Run = { code: number | null; stdout: string; stderr: string };
+
+function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [TSX, "ts/cli/main.ts", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, PRIVATE_KEY: "", DEBUG: "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d;
+    });
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function anvilPid(stderr: string): number {
+  const match = /\[anvil\] pid (\d+) listening/.exec(stderr);
+  if (!match?.[1]) throw new Error(`no anvil pid in:\n${stderr}`);
+  return Number(match[1]);
+}
+
+describe("npm start (ts/cli/main.ts)", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "perp-cli-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("starts anvil, deploys, seeds, prints the summary, writes --out and leaves no anvil behind", async () => {
+    const out = path.join(dir, "deployment.json");
+    const run = await runCli(["start", "--out", out]);
+    expect(run.code, run.stderr).toBe(0);
+
+    // Progress on stderr, in order.
+    expect(run.stderr).toMatch(/\[deploy\] TestUSDC 0x[0-9a-fA-F]{40} \(1\/24\)/);
+    expect(run.stderr).toMatch(/\[deploy\] pool\.listMarket\(BTC\) 0x[0-9a-f]{64} \(24\/24\)/);
+    expect(run.stderr).toMatch(/\[seed\] carol long 20 ETH/);
+
+    // The summary on stdout: every address, markets, tranches, traders, stress.
+    const deployment = parseDeployment(await readFile(out, "utf8"));
+    for (const address of Object.values(deployment.contracts)) expect(run.stdout).toContain(address);
+    for (const feed of deployment.markets.flatMap((m) => m.feeds)) expect(run.stdout).toContain(feed);
+    expect(run.stdout).toMatch(/ETH-PERP\s+[\d,]+\.\d\d\s+2,000\.00\s+Normal/);
+    expect(run.stdout).toMatch(/BTC-PERP\s+[\d,]+\.\d\d\s+60,000\.00\s+Normal/);
+    expect(run.stdout).toMatch(/junior capital\s+2,000,000\.00/);
+    expect(run.stdout).toMatch(/senior capital\s+6,000,000\.00/);
+    for (const trader of ["alice", "bob", "carol", "dave"]) {
+      expect(run.stdout).toMatch(
+        new RegExp(`^\\s+${trader}\\s+0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4}\\s.*\\s(healthy|LIQUIDATABLE)$`, "m"),
+      );
+    }
+    expect(run.stdout).toMatch(
+      /Stress ETH -30% \(index 2,000\.00 -> 1,400\.00\): 1 of 4 accounts liquidatable, bad debt [\d,]+\.\d\d USDC -> junior [\d,]+\.\d\d, senior 0\.00, socialized 0\.00/,
+    );
+
+    const pid = anvilPid(run.stderr);
+    expect(run.stderr).toContain(`[anvil] pid ${pid} stopped`);
+    expect(isAlive(pid)).toBe(false);
+  });
+
+  it("rejects bad input with exit code 2 and a one-line reason", async () => {
+    const [run, unknown, both] = await Promise.all([
+      runCli(["start", "--port", "abc"]),
+      runCli(["start", "--bogus"]),
+      runCli(["start", "--rpc-url", "http://127.0.0.1:1", "--fork-url", "http://127.0.0.1:2"]),
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: --port: expected a port number/m);
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(run.stdout).toBe("");
+
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^error: Unknown option '--bogus'/m);
+
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("exclude each other");
+  });
+
+  it("prints usage for help", async () => {
+    const run = await runCli(["help"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Usage: npm start");
+    expect(run.stdout).toContain("--fork-url");
+  });
+
+  it("fails with exit code 1 and a readable line when the RPC node is unreachable", async () => {
+    const run = await runCli(["start", "--rpc-url", "http://127.0.0.1:9"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: cannot reach an RPC node at http:\/\/127\.0\.0\.1:9/m);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("--keep-alive keeps anvil up until SIGINT, then stops it and exits 0", async () => {
+    const child = spawn(process.execPath, [TSX, "ts/cli/main.ts", "start", "--keep-alive", "--no-seed"], {
+      cwd: ROOT,
+      env: { ...process.env, PRIVATE_KEY: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d;
+    });
+    const closed = new Promise<number | null>((resolve) => child.once("close", resolve));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on("data", (d: Buffer) => {
+        stdout += d;
+        if (stdout.includes("Ctrl-C to stop")) resolve();
+      });
+      child.once("close", () => reject(new Error(`exited early:\n${stderr}`)));
+    });
+    const pid = anvilPid(stderr);
+    const rpcUrl = /keeps running at (\S+) /.exec(stdout)?.[1] ?? "";
+    expect(await createDevClients(rpcUrl).publicClient.getChainId()).toBe(31_337);
+    child.kill("SIGINT");
+    expect(await closed).toBe(0);
+    expect(stderr).toContain("[anvil] SIGINT: shutting down");
+    expect(isAlive(pid)).toBe(false);
+  });
+
+  describe("against an existing node", () => {
+    let node: AnvilInstance;
+    beforeAll(async () => {
+      node = await startAnvil();
+    });
+    afterAll(async () => {
+      await node.stop();
+    });
+
+    it("--rpc-url deploys there and leaves that node running", async () => {
+      const run = await runCli(["start", "--rpc-url", node.rpcUrl, "--no-seed"]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).not.toContain("[anvil]");
+      expect(isAlive(node.pid)).toBe(true);
+      const pool = /PerpPool\s+(0x[0-9a-fA-F]{40})/.exec(run.stdout)?.[1] as `0x${string}`;
+      const { publicClient } = createDevClients(node.rpcUrl);
+      expect(await publicClient.readContract({ address: pool, abi: perpPoolAbi, functionName: "marketCount" })).toBe(
+        2n,
+      );
+    });
+
+    it("--fork-url deploys onto a fork and stops the fork's anvil", async () => {
+      const run = await runCli(["start", "--fork-url", node.rpcUrl]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain(`(fork of ${node.rpcUrl})`);
+      expect(run.stdout).toContain("Stress ETH -30%");
+      expect(isAlive(anvilPid(run.stderr))).toBe(false);
+      expect(isAlive(node.pid)).toBe(true);
+    });
+  });
+});

@@ -1,0 +1,233 @@
+import type { Address } from "viem";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  backstopAbi,
+  oracleRouterAbi,
+  perpLensAbi,
+  perpPoolAbi,
+  testUsdcAbi,
+  trancheVaultAbi,
+} from "../../ts/abi/generated";
+import { parseDeploymentConfig } from "../../ts/deploy/config";
+import { type Deployment, parseDeployment, stringifyDeployment } from "../../ts/deploy/deployment";
+import { type DeployProgress, deployProtocol, deployStepCount } from "../../ts/deploy/deployProtocol";
+import { seedProtocol } from "../../ts/deploy/seedProtocol";
+import { MAX_UINT256, WAD } from "../../ts/money";
+import { packTiers } from "../../ts/pool/math/marginMath";
+import { useChain } from "./harness";
+
+const config = parseDeploymentConfig();
+
+describe("deployProtocol", () => {
+  const chain = useChain();
+  let deployment: Deployment;
+  const progress: DeployProgress[] = [];
+
+  beforeAll(async () => {
+    deployment = await deployProtocol(chain, config, { onProgress: (p) => progress.push(p) });
+  });
+
+  it("reports every step once, in order, with the deployed addresses", () => {
+    const total = deployStepCount(config);
+    expect(progress.map((p) => p.step)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(progress.every((p) => p.total === total)).toBe(true);
+    const byLabel = new Map(progress.map((p) => [p.label, p.address]));
+    expect(byLabel.get("PerpPool")).toBe(deployment.contracts.pool);
+    expect(byLabel.get("OracleRouter")).toBe(deployment.contracts.oracle);
+    expect(deployment.markets.map((m) => [m.symbol, m.feeds.length])).toEqual([
+      ["ETH", 3],
+      ["BTC", 3],
+    ]);
+  });
+
+  it("wires the pool, the backstop and the vaults", async () => {
+    const { pool, backstop, junior, senior, oracle, usdc, lens } = deployment.contracts;
+    const pc = chain.publicClient;
+    expect(await pc.readContract({ address: backstop, abi: backstopAbi, functionName: "pool" })).toBe(pool);
+    expect(await pc.readContract({ address: backstop, abi: backstopAbi, functionName: "junior" })).toBe(junior);
+    expect(await pc.readContract({ address: backstop, abi: backstopAbi, functionName: "senior" })).toBe(senior);
+    for (const vault of [junior, senior]) {
+      expect(await pc.readContract({ address: vault, abi: trancheVaultAbi, functionName: "backstop" })).toBe(backstop);
+      expect(await pc.readContract({ address: vault, abi: trancheVaultAbi, functionName: "asset" })).toBe(usdc);
+    }
+    expect(await pc.readContract({ address: junior, abi: trancheVaultAbi, functionName: "symbol" })).toBe("jTRN");
+    expect(await pc.readContract({ address: senior, abi: trancheVaultAbi, functionName: "symbol" })).toBe("sTRN");
+    expect(await pc.readContract({ address: pool, abi: perpPoolAbi, functionName: "marketCount" })).toBe(2n);
+    expect(await pc.readContract({ address: pool, abi: perpPoolAbi, functionName: "owner" })).toBe(deployment.deployer);
+    expect(await pc.readContract({ address: lens, abi: perpLensAbi, functionName: "pool" })).toBe(pool);
+    expect(await pc.readContract({ address: oracle, abi: oracleRouterAbi, functionName: "peek", args: [0n] })).toEqual([
+      2000n * WAD,
+      0, // Normal
+    ]);
+    expect(await pc.readContract({ address: oracle, abi: oracleRouterAbi, functionName: "peek", args: [1n] })).toEqual([
+      60_000n * WAD,
+      0,
+    ]);
+  });
+
+  it("lists the markets with the fixture's reserves and packed tiers", async () => {
+    const { pool } = deployment.contracts;
+    const state = await chain.publicClient.readContract({
+      address: pool,
+      abi: perpPoolAbi,
+      functionName: "marketState",
+      args: [1n],
+    });
+    expect(state.baseReserve).toBe(500n * WAD);
+    expect(state.quoteReserve).toBe(30_000_000n * WAD);
+    const cfg = await chain.publicClient.readContract({
+      address: pool,
+      abi: perpPoolAbi,
+      functionName: "marketConfig",
+      args: [0n],
+    });
+    // Hand-packed: 80 bits per tier, cap | initial << 48 | maintenance << 64.
+    const tier = (cap: bigint, i: bigint, m: bigint) => cap | (i << 48n) | (m << 64n);
+    const expected =
+      tier(100_000n, 1000n, 500n) |
+      (tier(1_000_000n, 2000n, 1000n) << 80n) |
+      (tier(100_000_000n, 3300n, 1650n) << 160n);
+    expect(cfg.tiers).toBe(expected);
+    expect(
+      packTiers([
+        { notionalCap: 100_000n * WAD, initialBps: 1000n, maintenanceBps: 500n },
+        { notionalCap: 1_000_000n * WAD, initialBps: 2000n, maintenanceBps: 1000n },
+        { notionalCap: 100_000_000n * WAD, initialBps: 3300n, maintenanceBps: 1650n },
+      ]),
+    ).toBe(expected);
+    expect(cfg.feeBps).toBe(10);
+    expect(cfg.oiCapBps).toBe(50_000);
+    expect(cfg.minPositionBase).toBe(10n ** 15n);
+  });
+
+  it("trades end to end after an LP deposit, a capital sync and a margin deposit", async () => {
+    const { pool, usdc, junior } = deployment.contracts;
+    const pc = chain.publicClient;
+    const lp = chain.wallet(1);
+    const trader = chain.wallet(2);
+    const send = async (hash: Promise<`0x${string}`>) => {
+      const receipt = await pc.waitForTransactionReceipt({ hash: await hash });
+      expect(receipt.status).toBe("success");
+    };
+    const mint = (to: Address, amount: bigint) =>
+      send(chain.deployer.writeContract({ address: usdc, abi: testUsdcAbi, functionName: "mint", args: [to, amount] }));
+
+    await mint(lp.account.address, 1_000_000n * 10n ** 6n);
+    await send(
+      lp.writeContract({ address: usdc, abi: testUsdcAbi, functionName: "approve", args: [junior, MAX_UINT256] }),
+    );
+    await send(
+      lp.writeContract({
+        address: junior,
+        abi: trancheVaultAbi,
+        functionName: "deposit",
+        args: [1_000_000n * 10n ** 6n, lp.account.address],
+      }),
+    );
+    await send(chain.deployer.writeContract({ address: pool, abi: perpPoolAbi, functionName: "syncBackstopCapital" }));
+    await mint(trader.account.address, 10_000n * 10n ** 6n);
+    await send(
+      trader.writeContract({ address: usdc, abi: testUsdcAbi, functionName: "approve", args: [pool, MAX_UINT256] }),
+    );
+    await send(
+      trader.writeContract({
+        address: pool,
+        abi: perpPoolAbi,
+        functionName: "depositMargin",
+        args: [0n, 10_000n * 10n ** 6n],
+      }),
+    );
+    const deadline = (await pc.getBlock()).timestamp + 600n;
+    await send(
+      trader.writeContract({
+        address: pool,
+        abi: perpPoolAbi,
+        functionName: "trade",
+        args: [trader.account.address, 0n, 0n, 10n * WAD, MAX_UINT256, deadline],
+        gas: 1_000_000n,
+      }),
+    );
+    const position = await pc.readContract({
+      address: pool,
+      abi: perpPoolAbi,
+      functionName: "position",
+      args: [trader.account.address, 0n, 0n],
+    });
+    expect(position.size).toBe(10n * WAD);
+    // As PerpPoolTrading.t.sol: buying 10 base from (10,000, 20M) costs ceil(k / (base - 10)) - quote.
+    const k = 10_000n * WAD * 20_000_000n * WAD;
+    expect(position.openNotional).toBe(
+      (k + (10_000n * WAD - 10n * WAD) - 1n) / (10_000n * WAD - 10n * WAD) - 20_000_000n * WAD,
+    );
+  });
+
+  it("seeds LPs and traders, and the lens sees the stressed bad debt", async () => {
+    const { publicClient, deployer, wallets } = chain;
+    const seeded = await seedProtocol({ publicClient, deployer, actors: wallets.slice(1) }, deployment, config.seed);
+    const pc = chain.publicClient;
+    const { lens } = deployment.contracts;
+    expect(seeded.backstopCapital).toBe(8_000_000n * 10n ** 6n);
+    expect(seeded.traders.map((t) => t.name)).toEqual(["alice", "bob", "carol", "dave"]);
+    const coverage = await pc.readContract({ address: lens, abi: perpLensAbi, functionName: "coverage" });
+    expect(coverage.juniorCapital).toBe(2_000_000n * WAD);
+    expect(coverage.seniorCapital).toBe(6_000_000n * WAD);
+    expect(coverage.openInterestNotional).toBeGreaterThan(0n);
+    const stress = await pc.readContract({
+      address: lens,
+      abi: perpLensAbi,
+      functionName: "stressTest",
+      args: [0n, -3000n, seeded.traders.map((t) => t.address), seeded.traders.map(() => 0n)],
+    });
+    expect(stress.liquidatableCount).toBe(1n); // carol, ~8x long ETH
+    expect(stress.totalBadDebt).toBeGreaterThan(0n);
+    expect(stress.juniorLoss).toBe(stress.totalBadDebt);
+    expect(stress.seniorLoss + stress.socialized).toBe(0n);
+  });
+
+  it("round-trips the deployment through JSON", () => {
+    const json = stringifyDeployment(deployment);
+    expect(JSON.parse(json).startBlock).toBeTypeOf("string");
+    expect(parseDeployment(json)).toEqual(deployment);
+    expect(() => parseDeployment(json.replace(deployment.contracts.pool, "0x1234"))).toThrow(/address/);
+  });
+});
+
+describe("parseDeploymentConfig", () => {
+  it("defaults to the forge fixture", () => {
+    expect(config.markets.map((m) => [m.symbol, m.price, m.baseReserve])).toEqual([
+      ["ETH", 2000n * WAD, 10_000n * WAD],
+      ["BTC", 60_000n * WAD, 500n * WAD],
+    ]);
+    expect(config.backstop).toEqual({ juniorWeight: 3, seniorWeight: 1 });
+    expect(config.junior).toMatchObject({ name: "Junior tranche", symbol: "jTRN", cooldown: 7 * 86_400 });
+    expect(config.seed.juniorDeposit).toBe(2_000_000n * 10n ** 6n);
+  });
+
+  it("rejects configs the contracts would revert on, naming the field", () => {
+    expect(() =>
+      parseDeploymentConfig({
+        markets: [
+          {
+            symbol: "ETH",
+            price: 2000,
+            baseReserve: 10_000,
+            params: {
+              tiers: [
+                { notionalCap: 100, initialBps: 500, maintenanceBps: 500 },
+                { notionalCap: 200, initialBps: 600, maintenanceBps: 300 },
+                { notionalCap: 300, initialBps: 700, maintenanceBps: 350 },
+              ],
+            },
+          },
+        ],
+        seed: { traders: [] },
+      }),
+    ).toThrow(/maintenanceBps must be below initialBps/);
+    expect(() => parseDeploymentConfig({ markets: [{ symbol: "ETH", price: "-1", baseReserve: 1 }] })).toThrow(
+      /decimal/,
+    );
+    expect(() =>
+      parseDeploymentConfig({ seed: { traders: [{ name: "x", deposit: 1, trades: [{ market: "SOL", size: 1 }] }] } }),
+    ).toThrow(/unknown market SOL/);
+  });
+});

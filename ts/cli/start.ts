@@ -1,0 +1,104 @@
+// `start`: chain (embedded anvil, a fork, or --rpc-url) -> deploy -> seed -> summary [-> keep alive].
+import { readFile, writeFile } from "node:fs/promises";
+import { type DeploymentConfig, deploymentConfigSchema, parseDeploymentConfig } from "../deploy/config";
+import { stringifyDeployment } from "../deploy/deployment";
+import { deployProtocol } from "../deploy/deployProtocol";
+import { type SeedResult, seedProtocol } from "../deploy/seedProtocol";
+import { type AnvilInstance, startAnvil } from "../devnet/anvil";
+import type { StartOptions } from "./args";
+import { connect } from "./connect";
+import { UsageError } from "./errors";
+import { formatSummary, readSummary, type SummaryAccount } from "./summary";
+
+export type CliIO = {
+  /** The result (stdout). */
+  print(line: string): void;
+  /** Progress and diagnostics (stderr). */
+  progress(line: string): void;
+};
+
+/** Resolves on the first SIGINT or SIGTERM (used by --keep-alive). */
+export type WaitForShutdown = () => Promise<NodeJS.Signals>;
+
+export async function start(options: StartOptions, io: CliIO, waitForShutdown: WaitForShutdown): Promise<void> {
+  const started = performance.now();
+  const config = await loadConfig(options.configPath);
+  let anvil: AnvilInstance | undefined;
+  try {
+    let rpcUrl = options.rpcUrl;
+    if (!rpcUrl) {
+      anvil = await startAnvil({
+        ...(options.port ? { port: options.port } : {}),
+        ...(options.forkUrl ? { forkUrl: options.forkUrl } : {}),
+      });
+      rpcUrl = anvil.rpcUrl;
+      io.progress(
+        `[anvil] pid ${anvil.pid} listening on ${rpcUrl}${options.forkUrl ? ` (fork of ${options.forkUrl})` : ""}`,
+      );
+    }
+    const traders = options.seed ? config.seed.traders.length : 0;
+    const conn = await connect(rpcUrl, {
+      privateKey: options.privateKey,
+      accounts: 3 + traders,
+      devAccountsFunded: anvil !== undefined,
+    });
+    io.progress(`[chain] id ${conn.chainId}, deployer ${conn.deployer.account.address}`);
+
+    const deployment = await deployProtocol(conn, config, {
+      onProgress: (p) => io.progress(`[deploy] ${p.label} ${p.address ?? p.hash} (${p.step}/${p.total})`),
+    });
+    if (options.out) {
+      await writeFile(options.out, stringifyDeployment(deployment));
+      io.progress(`[deploy] wrote ${options.out}`);
+    }
+
+    let seeded: SeedResult | undefined;
+    if (options.seed) {
+      seeded = await seedProtocol({ ...conn, actors: conn.wallets.slice(1) }, deployment, config.seed, {
+        onProgress: (p) => io.progress(`[seed] ${p.label} (${p.step}/${p.total})`),
+      });
+    }
+
+    const accounts: SummaryAccount[] = seeded?.traders ?? [];
+    const lps = seeded ? { junior: seeded.juniorLp, senior: seeded.seniorLp } : undefined;
+    const summaryInput = { deployment, accounts, lps };
+    const summary = await readSummary(conn.publicClient, summaryInput);
+    const lines = formatSummary(summaryInput, summary, { rpcUrl, elapsedMs: performance.now() - started });
+    for (const line of lines) io.print(line);
+
+    if (options.keepAlive && anvil) {
+      io.print("");
+      io.print(`anvil (pid ${anvil.pid}) keeps running at ${rpcUrl} (chain id ${conn.chainId}). Ctrl-C to stop.`);
+      const signal = await waitForShutdown();
+      io.progress(`[anvil] ${signal}: shutting down`);
+    }
+  } finally {
+    if (anvil) {
+      await anvil.stop();
+      io.progress(`[anvil] pid ${anvil.pid} stopped`);
+    }
+  }
+}
+
+async function loadConfig(path: string | undefined): Promise<DeploymentConfig> {
+  if (!path) return parseDeploymentConfig();
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    throw new UsageError(`--config: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--config: ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  const result = deploymentConfigSchema.safeParse(json);
+  if (!result.success) {
+    throw new UsageError(
+      `--config ${path}: ${result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`,
+    );
+  }
+  return result.data;
+}

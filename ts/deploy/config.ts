@@ -1,0 +1,238 @@
+// The deployment config: one zod schema, parsed once. Input is in human units (prices, base amounts and
+// USDC as decimal strings or numbers); output is on-chain units (WAD / 6-decimal bigint), ready to send.
+// Defaults equal test/utils/PoolFixture.sol, so `npm start` deploys what the forge tests test.
+import { parseUnits } from "viem";
+import { z } from "zod";
+import { COLLATERAL_DECIMALS } from "../money";
+import { packTiers, type Tier } from "../pool/math/marginMath";
+
+const DAY = 86_400;
+const HOUR = 3_600;
+
+/** A non-negative decimal with at most `decimals` fraction digits, as a string or a number. */
+const decimal = (decimals: number) =>
+  z
+    .union([z.string(), z.number()])
+    .transform(String)
+    .pipe(
+      z
+        .string()
+        .regex(
+          new RegExp(`^\\d+(\\.\\d{1,${decimals}})?$`),
+          `a non-negative decimal with at most ${decimals} decimals`,
+        ),
+    );
+/** Same, signed (trade sizes: > 0 long, < 0 short). */
+const signedDecimal = (decimals: number) =>
+  z
+    .union([z.string(), z.number()])
+    .transform(String)
+    .pipe(
+      z.string().regex(new RegExp(`^-?\\d+(\\.\\d{1,${decimals}})?$`), `a decimal with at most ${decimals} decimals`),
+    );
+
+/** Human decimal -> WAD bigint. */
+const wad = () => decimal(18).transform((s) => parseUnits(s, 18));
+/** Human decimal -> collateral (6 decimals) bigint. */
+const usdc = () => decimal(COLLATERAL_DECIMALS).transform((s) => parseUnits(s, COLLATERAL_DECIMALS));
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/** MarginMath.Tier in human units: the cap in whole quote units (as packed on chain). */
+const tierSchema = z.object({
+  notionalCap: z
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 48 - 1),
+  initialBps: int(1, 10_000),
+  maintenanceBps: int(1, 10_000),
+});
+
+const DEFAULT_TIERS = [
+  { notionalCap: 100_000, initialBps: 1000, maintenanceBps: 500 },
+  { notionalCap: 1_000_000, initialBps: 2000, maintenanceBps: 1000 },
+  { notionalCap: 100_000_000, initialBps: 3300, maintenanceBps: 1650 },
+] as const;
+
+/** MarketConfig (contracts/interfaces/IPerpTypes.sol) with PoolAdmin's bounds; defaults = PoolFixture.defaultConfig. */
+export const marketParamsSchema = z
+  .object({
+    feeBps: int(1, 100).default(10),
+    bandBps: int(10, 2000).default(500),
+    maxMoveBps: int(10, 1000).default(200),
+    liquidationPenaltyBps: int(10, 500).default(250),
+    liquidatorShareBps: int(0, 10_000).default(4000),
+    liquidationFractionBps: int(500, 10_000).default(2500),
+    maxPremiumBps: int(1, 500).default(50),
+    fundingPeriod: int(60, DAY).default(HOUR),
+    fundingInterval: int(1, DAY).default(10 * 60),
+    oiCapBps: int(100, 100_000).default(50_000),
+    /** Smallest position, in base (human units). */
+    minPositionBase: wad().prefault("0.001"),
+    /** Three tiers, lowest notional first. */
+    tiers: z.tuple([tierSchema, tierSchema, tierSchema]).prefault([...DEFAULT_TIERS]),
+    /** Absolute open-interest cap per side, in base (human units). */
+    maxOpenInterestBase: wad().prefault("1000000"),
+    /** Most the backstop pays per second for the funding imbalance, in quote (human units). */
+    fundingBudgetPerSecond: wad().prefault("0.01"),
+  })
+  .superRefine((c, ctx) => {
+    if (c.tiers[0].maintenanceBps <= c.liquidationPenaltyBps) {
+      ctx.addIssue({ code: "custom", path: ["tiers", 0], message: "maintenanceBps must exceed liquidationPenaltyBps" });
+    }
+    c.tiers.forEach((t, i) => {
+      if (t.maintenanceBps >= t.initialBps) {
+        ctx.addIssue({ code: "custom", path: ["tiers", i], message: "maintenanceBps must be below initialBps" });
+      }
+      const prev = c.tiers[i - 1];
+      if (prev && (t.notionalCap <= prev.notionalCap || t.initialBps < prev.initialBps)) {
+        ctx.addIssue({ code: "custom", path: ["tiers", i], message: "caps must increase and ratios not decrease" });
+      }
+    });
+  })
+  .transform(({ tiers, ...c }) => ({
+    ...c,
+    tiers: packTiers(
+      tiers.map(
+        (t): Tier => ({
+          notionalCap: BigInt(t.notionalCap) * 10n ** 18n,
+          initialBps: BigInt(t.initialBps),
+          maintenanceBps: BigInt(t.maintenanceBps),
+        }),
+      ) as [Tier, Tier, Tier],
+    ),
+  }));
+
+/** IOracleRouter.MarketOracleConfig with the router's bounds; defaults = PoolFixture.defaultOracleConfig. */
+export const oracleParamsSchema = z.object({
+  maxAge: int(60, 2 * DAY).default(HOUR),
+  minFeeds: int(1, 7).default(2),
+  maxDeviationBps: int(10, 5000).default(200),
+  jumpThresholdBps: int(50, 9000).default(1500),
+  breakerCooldown: int(0, DAY).default(5 * 60),
+});
+
+export const marketSchema = z
+  .object({
+    symbol: z.string().regex(/^[A-Z0-9]{1,12}$/, "1-12 capital letters or digits"),
+    /** Initial oracle and mark price, quote per base. */
+    price: wad(),
+    /** Virtual base reserve; the quote reserve is baseReserve * price. */
+    baseReserve: wad(),
+    /** SettableFeeds per market (OracleRouter.MAX_FEEDS = 7). */
+    feeds: int(1, 7).default(3),
+    feedDecimals: int(0, 18).default(8),
+    oracle: oracleParamsSchema.prefault({}),
+    params: marketParamsSchema.prefault({}),
+  })
+  .refine((m) => m.oracle.minFeeds <= m.feeds, { path: ["oracle", "minFeeds"], message: "exceeds the feed count" })
+  .refine((m) => m.price > 0n && m.baseReserve >= 10n ** 18n, { message: "price must be > 0 and baseReserve >= 1" });
+
+const trancheSchema = (name: string, symbol: string) =>
+  z.object({
+    name: z.string().min(1).default(name),
+    symbol: z.string().min(1).default(symbol),
+    /** Seconds between a withdrawal request and its claim. */
+    cooldown: int(HOUR, 30 * DAY).default(7 * DAY),
+    /** Seconds a claim stays open after the cooldown. */
+    claimWindow: int(HOUR, 7 * DAY).default(2 * DAY),
+    /** Seconds over which premium streams into the vault. */
+    premiumStreamDuration: int(HOUR, 30 * DAY).default(7 * DAY),
+  });
+
+const tradeSchema = z.object({
+  market: z.string(),
+  /** Base, signed: > 0 long, < 0 short. */
+  size: signedDecimal(18).transform((s) => parseUnits(s, 18)),
+});
+
+const traderSchema = z.object({
+  name: z.string().min(1),
+  /** Margin deposited into the cross account (subId 0), USDC. */
+  deposit: usdc(),
+  trades: z.array(tradeSchema).default([]),
+});
+
+const DEFAULT_TRADERS = [
+  {
+    name: "alice",
+    deposit: "50000",
+    trades: [
+      { market: "ETH", size: "10" },
+      { market: "BTC", size: "-0.5" },
+    ],
+  },
+  {
+    name: "bob",
+    deposit: "30000",
+    trades: [
+      { market: "ETH", size: "-8" },
+      { market: "BTC", size: "0.3" },
+    ],
+  },
+  // Levered ~8x long ETH: the account a -30 % ETH shock pushes into bad debt.
+  { name: "carol", deposit: "5000", trades: [{ market: "ETH", size: "20" }] },
+  { name: "dave", deposit: "20000", trades: [{ market: "BTC", size: "-1" }] },
+];
+
+export const seedSchema = z.object({
+  /** USDC the junior LP deposits. */
+  juniorDeposit: usdc().prefault("2000000"),
+  /** USDC the senior LP deposits. */
+  seniorDeposit: usdc().prefault("6000000"),
+  traders: z.array(traderSchema).prefault(DEFAULT_TRADERS),
+});
+
+export const deploymentConfigSchema = z
+  .object({
+    markets: z
+      .array(marketSchema)
+      .min(1)
+      .max(32)
+      .prefault([
+        { symbol: "ETH", price: "2000", baseReserve: "10000" },
+        { symbol: "BTC", price: "60000", baseReserve: "500" },
+      ]),
+    backstop: z
+      .object({ juniorWeight: int(2, 10_000).default(3), seniorWeight: int(1, 100).default(1) })
+      .refine((b) => b.juniorWeight > b.seniorWeight && b.juniorWeight <= 100 * b.seniorWeight, {
+        message: "juniorWeight must exceed seniorWeight and be at most 100x it",
+      })
+      .prefault({}),
+    junior: trancheSchema("Junior tranche", "jTRN").prefault({}),
+    senior: trancheSchema("Senior tranche", "sTRN").prefault({}),
+    seed: seedSchema.prefault({}),
+  })
+  .superRefine((c, ctx) => {
+    const symbols = c.markets.map((m) => m.symbol);
+    symbols.forEach((s, i) => {
+      if (symbols.indexOf(s) !== i) ctx.addIssue({ code: "custom", path: ["markets", i], message: `duplicate ${s}` });
+    });
+    c.seed.traders.forEach((t, i) => {
+      t.trades.forEach((trade, j) => {
+        if (!symbols.includes(trade.market)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["seed", "traders", i, "trades", j, "market"],
+            message: `unknown market ${trade.market} (have ${symbols.join(", ")})`,
+          });
+        }
+      });
+    });
+  });
+
+/** What a config file may contain (human units, every field optional). */
+export type DeploymentConfigInput = z.input<typeof deploymentConfigSchema>;
+/** The parsed config (on-chain units). */
+export type DeploymentConfig = z.output<typeof deploymentConfigSchema>;
+export type MarketDeployConfig = DeploymentConfig["markets"][number];
+export type SeedConfig = DeploymentConfig["seed"];
+
+/**
+ * Parses and validates a config, filling in the fixture defaults. Throws a ZodError on bad input.
+ * @example
+ * const config = parseDeploymentConfig({ markets: [{ symbol: "ETH", price: 3000, baseReserve: 5000 }] });
+ */
+export function parseDeploymentConfig(input: DeploymentConfigInput = {}): DeploymentConfig {
+  return deploymentConfigSchema.parse(input);
+}

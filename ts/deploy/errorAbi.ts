@@ -1,0 +1,33 @@
+// Every custom error any protocol contract can revert with, in one ABI, so a failed deployment, seed or
+// trade decodes to a name ("InsufficientMargin: value=... required=...") whichever contract reverted.
+import type { Abi } from "viem";
+import {
+  backstopAbi,
+  oracleRouterAbi,
+  perpLensAbi,
+  perpPoolAbi,
+  settableFeedAbi,
+  testUsdcAbi,
+  trancheVaultAbi,
+} from "../abi/generated";
+
+export const protocolErrorAbi: Abi = dedupe([
+  ...perpPoolAbi,
+  ...trancheVaultAbi,
+  ...backstopAbi,
+  ...oracleRouterAbi,
+  ...perpLensAbi,
+  ...settableFeedAbi,
+  ...testUsdcAbi,
+]);
+
+function dedupe(items: Abi): Abi {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    if (item.type !== "error") return false;
+    const key = `${item.name}(${item.inputs.map((i) => i.type).join(",")})`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
