@@ -18,11 +18,11 @@ import {
   trancheVaultAbi,
   trancheVaultBytecode,
 } from "../abi/generated";
+import { protocolErrorAbi } from "../chain/protocolErrors";
 import { PerpError } from "../errors";
 import { WAD } from "../money";
 import type { DeploymentConfig, MarketDeployConfig } from "./config";
 import type { Deployment } from "./deployment";
-import { protocolErrorAbi } from "./errorAbi";
 import {
   type MinedTx,
   type ProtocolPublicClient,

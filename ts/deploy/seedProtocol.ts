@@ -3,13 +3,14 @@
 // Mints, approvals and deposits go out in waves (one per kind, all senders at once); trades one by one,
 // since each moves the curve the next one is priced on.
 import { type Address, encodeFunctionData, formatUnits, parseEther } from "viem";
-import { oracleRouterAbi, perpPoolAbi, testUsdcAbi, trancheVaultAbi } from "../abi/generated";
+import { perpPoolAbi, testUsdcAbi, trancheVaultAbi } from "../abi/generated";
+import { oracleGasHeadroom } from "../chain/oracleGas";
+import { protocolErrorAbi } from "../chain/protocolErrors";
 import { PerpError } from "../errors";
 import { COLLATERAL_DECIMALS, MAX_UINT256 } from "../money";
 import type { SeedConfig } from "./config";
 import type { Deployment } from "./deployment";
 import type { ProtocolClients } from "./deployProtocol";
-import { protocolErrorAbi } from "./errorAbi";
 import { type MinedTx, type ProtocolWallet, type SentTx, TxQueue, waitForAll } from "./txQueue";
 
 export type SeedClients = ProtocolClients & {
@@ -153,13 +154,8 @@ export async function seedProtocol(
   });
 
   const deadline = (await publicClient.getBlock()).timestamp + 3_600n;
-  // A trade may refresh every market the account holds: leave room for every feed call (see SendOptions).
-  const minGasPerFeed = await publicClient.readContract({
-    address: deployment.contracts.oracle,
-    abi: oracleRouterAbi,
-    functionName: "MIN_GAS_PER_FEED",
-  });
-  const extraGas = minGasPerFeed * BigInt(deployment.markets.reduce((n, m) => n + m.feeds.length, 0));
+  // A trade may refresh every market the account holds: leave room for every feed call (ts/chain/oracleGas.ts).
+  const extraGas = await oracleGasHeadroom(publicClient, pool);
   for (const t of traders) {
     for (const trade of t.trades) {
       const marketId = marketIds.get(trade.market);

@@ -1,4 +1,6 @@
 // ts/pool: the trader SDK. Exact bigint quotes (math/, quoteTrade), viem actions, formatting for people.
+
+export { protocolErrorAbi } from "../chain/protocolErrors";
 export * from "./actions/closePosition";
 export * from "./actions/depositMargin";
 export * from "./actions/getAccountHealth";
@@ -8,7 +10,7 @@ export * from "./actions/trade";
 export * from "./actions/withdrawMargin";
 export type { PerpClient } from "./client";
 export * from "./decorator";
-export { actionError, protocolErrorsAbi } from "./errors";
+export { actionError } from "./errors";
 export * from "./format";
 export * as math from "./math";
 export * from "./quoteTrade";

@@ -1,7 +1,8 @@
 // The write path shared by every action: simulate (a revert is decoded before anything is signed), send,
 // wait for the receipt, and fail loudly on a reverted receipt.
 import type { Abi, Account, Address, Chain, Client, Hash, TransactionReceipt, Transport } from "viem";
-import { simulateContract, waitForTransactionReceipt, writeContract } from "viem/actions";
+import { estimateContractGas, simulateContract, waitForTransactionReceipt, writeContract } from "viem/actions";
+import { oracleGasHeadroom } from "../chain/oracleGas";
 import { PerpError } from "../errors";
 import { actionError } from "./errors";
 
@@ -19,7 +20,15 @@ export type SendParameters = {
   args: readonly unknown[];
   /** Overrides the client's account. */
   account?: Account | Address | undefined;
+  /**
+   * The pool, when the call may refresh its oracle (trades, withdrawals, liquidations): the gas limit then
+   * includes the feed reads an estimate in the same block cannot see (ts/chain/oracleGas.ts).
+   */
+  refreshesOracleOf?: Address | undefined;
 };
+
+/** Headroom over the estimate for state that changes between estimation and mining, in bps. */
+const GAS_BUFFER_BPS = 3_000n;
 
 export async function sendContract<result = unknown>(
   client: Client<Transport, Chain | undefined, Account | undefined>,
@@ -37,7 +46,15 @@ export async function sendContract<result = unknown>(
       account,
       chain: client.chain,
     } as never);
-    const hash = await writeContract(client, request as never);
+    let gas: bigint | undefined;
+    if (parameters.refreshesOracleOf) {
+      const [estimate, headroom] = await Promise.all([
+        estimateContractGas(client, request as never),
+        oracleGasHeadroom(client, parameters.refreshesOracleOf),
+      ]);
+      gas = (estimate * (10_000n + GAS_BUFFER_BPS)) / 10_000n + headroom;
+    }
+    const hash = await writeContract(client, { ...(request as object), gas } as never);
     const receipt = await waitForTransactionReceipt(client, { hash });
     if (receipt.status !== "success") {
       throw new PerpError(`${action}: transaction reverted`, { details: `tx ${hash} in block ${receipt.blockNumber}` });

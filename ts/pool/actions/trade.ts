@@ -125,6 +125,7 @@ export async function executeTrade(
     functionName: action,
     args,
     account: p.account,
+    refreshesOracleOf: p.pool,
   });
   const [event] = parseEventLogs({ abi: perpPoolAbi, eventName: "PositionChanged", logs: receipt.logs });
   if (!event) throw actionError(action, new Error(`no PositionChanged event in ${hash}`));

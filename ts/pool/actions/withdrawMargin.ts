@@ -48,6 +48,7 @@ export async function withdrawMargin(
     functionName: "withdrawMargin",
     args: [p.owner ?? sender, p.subId, p.amount, p.to ?? sender],
     account: p.account,
+    refreshesOracleOf: p.pool,
   });
   return { hash, receipt, amount: p.amount };
 }

@@ -1,5 +1,6 @@
-// Every custom error any protocol contract can revert with, in one ABI, so a failed deployment, seed or
-// trade decodes to a name ("InsufficientMargin: value=... required=...") whichever contract reverted.
+// Every custom error any protocol contract can revert with, in one ABI, so a failed call decodes to a name
+// ("InsufficientMargin: value=... required=...") whichever contract reverted: pool, lens, libraries, vaults,
+// backstop, oracle, feeds, ERC-20.
 import type { Abi } from "viem";
 import {
   backstopAbi,
@@ -11,17 +12,17 @@ import {
   trancheVaultAbi,
 } from "../abi/generated";
 
-export const protocolErrorAbi: Abi = dedupe([
+export const protocolErrorAbi: Abi = dedupeErrors([
   ...perpPoolAbi,
+  ...perpLensAbi,
   ...trancheVaultAbi,
   ...backstopAbi,
   ...oracleRouterAbi,
-  ...perpLensAbi,
   ...settableFeedAbi,
   ...testUsdcAbi,
 ]);
 
-function dedupe(items: Abi): Abi {
+function dedupeErrors(items: Abi): Abi {
   const seen = new Set<string>();
   return items.filter((item) => {
     if (item.type !== "error") return false;
