@@ -21,9 +21,20 @@ if (process.argv.includes("--version")) {
   process.exit(0);
 }
 
+// The input goes to the compiler through the wasm heap, not solc-js's `compile()`: that helper copies its string
+// argument onto the 5 MB emscripten stack, and a full build (every source inlined by forge: OpenZeppelin, forge-std,
+// the project's tests) is larger than that and dies with "memory access out of bounds".
 const chunks = [];
 process.stdin.on("data", (c) => chunks.push(c));
 process.stdin.on("end", () => {
-  const solc = require("solc");
-  process.stdout.write(solc.compile(Buffer.concat(chunks).toString("utf8")));
+  const soljson = require("solc/soljson.js");
+  const compile = soljson.cwrap("solidity_compile", "number", ["number", "number", "number"]);
+  const input = Buffer.concat(chunks).toString("utf8");
+  const size = soljson.lengthBytesUTF8(input) + 1;
+  const ptr = soljson._solidity_alloc(size);
+  soljson.stringToUTF8(input, ptr, size);
+  // No import callback (0): forge passes every source inline.
+  const output = soljson.UTF8ToString(compile(ptr, 0, 0));
+  soljson._solidity_reset();
+  process.stdout.write(output);
 });
