@@ -105,8 +105,10 @@ contract PerpPool is PoolAdmin, PoolViews, AccountLogic, ReentrancyGuardTransien
             uint256 advance = _backstopAdvance;
             uint256 draw = cap > advance ? FixedPoint.min(owed, cap - advance) : 0;
             if (draw != 0) {
-                (uint256 j, uint256 s) = _drawBackstop(draw, IBackstop.LossKind.ProfitDraw);
-                _backstopAdvance = (advance + j + s).toUint128();
+                uint256 poolBefore = _pnlPool;
+                _drawBackstop(draw, IBackstop.LossKind.ProfitDraw);
+                // The advance is what actually arrived (whole tokens), so repayment returns exactly that.
+                _backstopAdvance = (advance + _pnlPool - poolBefore).toUint128();
                 paid += _payDeferred(id, a);
             }
         }

@@ -79,4 +79,50 @@ contract ProfitSettlementTest is PoolFixture {
         assertLt(pool.account(alice, 0).unsettledProfit, deferred, "the loss reduced her deferred profit");
         assertEq(poolAfter, poolBefore, "netting moves no money through the pnl pool");
     }
+
+    function test_settleProfit_drawsOnTheBackstopWithinTheCap_andRepaysItFromLaterLosses() public {
+        vm.prank(admin);
+        pool.setProfitDrawCap(1000); // 10 % of backstop capital may be advanced
+        _close(alice, ETH);
+        uint256 deferred = pool.account(alice, 0).unsettledProfit;
+        uint256 juniorBefore = junior.totalAssets();
+
+        uint256 paid = pool.settleProfit(alice, 0);
+        assertEq(paid, deferred, "the backstop advanced all of it (well within 10 % of 8M)");
+        (uint256 totalDeferred, uint256 advance,) = pool.profitLedger();
+        assertEq(totalDeferred, 0);
+        assertGe(advance, deferred, "the advance is recorded (token rounding up)");
+        assertLt(advance - deferred, 1e12);
+        assertEq(juniorBefore - junior.totalAssets(), advance / 1e12, "junior advanced it: first loss");
+
+        // Bob's loss is collected later; the advance goes back to the backstop as premium.
+        vm.warp(block.timestamp + 1);
+        _close(bob, ETH);
+        (uint256 premiumToJunior, uint256 premiumToSenior,,,) = backstop.totals();
+        vm.expectEmit(address(pool));
+        emit IPerpPool.BackstopAdvanceRepaid(advance);
+        pool.distributePremium();
+        (, uint256 advanceAfter,) = pool.profitLedger();
+        assertEq(advanceAfter, 0, "repaid in full");
+        (uint256 toJunior, uint256 toSenior,,,) = backstop.totals();
+        assertGe((toJunior - premiumToJunior) + (toSenior - premiumToSenior), advance / 1e12, "repaid as premium");
+    }
+
+    function test_settleProfit_withoutADrawCap_neverTouchesTheBackstop() public {
+        _close(alice, ETH);
+        uint256 juniorBefore = junior.totalAssets();
+        assertEq(pool.settleProfit(alice, 0), 0);
+        assertEq(junior.totalAssets(), juniorBefore);
+    }
+
+    function test_setProfitDrawCap_isBoundedAndOwnerOnly() public {
+        vm.prank(admin);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPerpPool.ParameterOutOfBounds.selector, bytes32("profitDrawCapBps"), 2001)
+        );
+        pool.setProfitDrawCap(2001);
+        vm.prank(alice);
+        vm.expectRevert();
+        pool.setProfitDrawCap(100);
+    }
 }
