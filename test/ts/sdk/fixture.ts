@@ -1,24 +1,18 @@
-// The protocol deployed as test/utils/PoolFixture.sol does it, for the SDK's chain tests: USDC, 3 SettableFeeds
-// (8 decimals) per market, oracle router, backstop with junior and senior vaults, pool, lens; ETH (market 0) at
-// 2,000 with 10,000 base reserve and BTC (market 1) at 60,000 with 500 base; junior 2M and senior 6M USDC.
-// The deployer (dev wallet 0) is the admin. Not ts/deploy: that is the product's deployment, this is a test fixture.
+// The SDK's chain fixture: the protocol as `npm start` deploys it (ts/deploy, whose defaults mirror
+// test/utils/PoolFixture.sol: ETH market 0 at 2,000 with 10,000 base, BTC market 1 at 60,000 with 500 base,
+// 3 SettableFeeds of 8 decimals each), junior 2M and senior 6M USDC, and helpers to list extra markets.
+// The deployer (dev wallet 0) is the admin.
 import type { Abi, Address, ContractFunctionArgs } from "viem";
 import {
-  backstopAbi,
-  backstopBytecode,
   oracleRouterAbi,
-  oracleRouterBytecode,
-  perpLensAbi,
-  perpLensBytecode,
   perpPoolAbi,
-  perpPoolBytecode,
   settableFeedAbi,
   settableFeedBytecode,
   testUsdcAbi,
-  testUsdcBytecode,
   trancheVaultAbi,
-  trancheVaultBytecode,
 } from "../../../ts/abi/generated";
+import { parseDeploymentConfig } from "../../../ts/deploy/config";
+import { deployProtocol } from "../../../ts/deploy/deployProtocol";
 import type { DevClients, DevWalletClient } from "../../../ts/devnet/clients";
 import { deployContract } from "../../../ts/devnet/deploy";
 import { PerpError } from "../../../ts/errors";
@@ -29,7 +23,6 @@ export const ETH = 0n;
 export const BTC = 1n;
 export const ETH_PRICE = 2000n * WAD;
 export const BTC_PRICE = 60_000n * WAD;
-const DAY = 86_400n;
 
 export type MarketConfigInput = ContractFunctionArgs<typeof perpPoolAbi, "nonpayable", "listMarket">[2];
 
@@ -87,34 +80,15 @@ export async function send(
   if (receipt.status !== "success") throw new PerpError(`${call.functionName} reverted (${hash})`);
 }
 
+/** The protocol as `npm start` deploys it (ts/deploy, defaults = test/utils/PoolFixture.sol), plus the two LPs. */
 export async function deployProtocolFixture(chain: DevClients): Promise<Protocol> {
   const admin = chain.deployer;
-  const deploy = (name: string, abi: Abi, bytecode: `0x${string}`, args: readonly unknown[] = []) =>
-    deployContract(admin, chain.publicClient, { abi, bytecode, args, name } as never);
-
-  const usdc = await deploy("TestUSDC", testUsdcAbi, testUsdcBytecode);
-  const oracle = await deploy("OracleRouter", oracleRouterAbi, oracleRouterBytecode, [admin.account.address]);
-  const backstop = await deploy("Backstop", backstopAbi, backstopBytecode, [usdc, 3n, 1n]);
-  const vault = (name: string, symbol: string) =>
-    deploy(name, trancheVaultAbi, trancheVaultBytecode, [usdc, name, symbol, backstop, 7n * DAY, 2n * DAY, 7n * DAY]);
-  const junior = await vault("Junior tranche", "jTRN");
-  const senior = await vault("Senior tranche", "sTRN");
-  const pool = await deploy("PerpPool", perpPoolAbi, perpPoolBytecode, [usdc, oracle, backstop, admin.account.address]);
-  await send(chain, admin, {
-    address: backstop,
-    abi: backstopAbi,
-    functionName: "initialize",
-    args: [pool, junior, senior],
-  });
-  const lens = await deploy("PerpLens", perpLensAbi, perpLensBytecode, [pool, oracle, backstop]);
-
-  const p: Protocol = { usdc, oracle, backstop, junior, senior, pool, lens, feeds: new Map(), admin };
-  await listMarket(chain, p, 10_000n * WAD, ETH_PRICE, defaultConfig());
-  await listMarket(chain, p, 500n * WAD, BTC_PRICE, defaultConfig());
-
-  await lpDeposit(chain, p, chain.wallet(8), junior, 2_000_000n * 10n ** 6n);
-  await lpDeposit(chain, p, chain.wallet(9), senior, 6_000_000n * 10n ** 6n);
-  await send(chain, admin, { address: pool, abi: perpPoolAbi, functionName: "syncBackstopCapital" });
+  const d = await deployProtocol(chain, parseDeploymentConfig());
+  const feeds = new Map(d.markets.map((m) => [BigInt(m.marketId), m.feeds]));
+  const p: Protocol = { ...d.contracts, feeds, admin };
+  await lpDeposit(chain, p, chain.wallet(8), p.junior, 2_000_000n * 10n ** 6n);
+  await lpDeposit(chain, p, chain.wallet(9), p.senior, 6_000_000n * 10n ** 6n);
+  await send(chain, admin, { address: p.pool, abi: perpPoolAbi, functionName: "syncBackstopCapital" });
   return p;
 }
 
