@@ -484,11 +484,14 @@ contract PerpPool is PoolAdmin, PoolViews, AccountLogic, ReentrancyGuardTransien
         _repayBackstopAdvance();
         uint256 pending = _pendingPremium;
         amount = pending / TOKEN_TO_WAD;
-        if (amount == 0) return 0;
-        _pendingPremium = uint128(pending - amount * TOKEN_TO_WAD);
-        collateralToken.forceApprove(address(backstop), amount);
-        backstop.distributePremium(amount);
-        emit PremiumDistributed(amount);
+        if (amount != 0) {
+            _pendingPremium = uint128(pending - amount * TOKEN_TO_WAD);
+            collateralToken.forceApprove(address(backstop), amount);
+            backstop.distributePremium(amount);
+            emit PremiumDistributed(amount);
+        }
+        // Keeper-paced anyway: also refresh the capital that caps open interest (LP exits lower it).
+        _syncBackstopCapital();
     }
 
     /// @dev Profit the backstop advanced goes back to it, as premium, once collected losses exceed every
@@ -530,6 +533,10 @@ contract PerpPool is PoolAdmin, PoolViews, AccountLogic, ReentrancyGuardTransien
 
     /// @inheritdoc IPerpPool
     function syncBackstopCapital() external nonReentrant returns (uint256 capital) {
+        capital = _syncBackstopCapital();
+    }
+
+    function _syncBackstopCapital() internal returns (uint256 capital) {
         capital = backstop.capital();
         _backstopCapital = capital.toUint128();
         emit BackstopCapitalSynced(capital);

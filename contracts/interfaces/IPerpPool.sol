@@ -185,7 +185,8 @@ interface IPerpPool {
 
     /* BACKSTOP */
 
-    /// @notice Send accrued premium (fee and penalty shares, funding income) to the backstop. Anyone.
+    /// @notice Send accrued premium (fee and penalty shares, funding income, repaid profit advances) to the
+    /// backstop, then re-read the backstop capital that caps open interest. Anyone.
     function distributePremium() external returns (uint256 amount);
 
     /// @notice Re-read the backstop capital that bounds open interest. Anyone.
