@@ -13,6 +13,8 @@ abstract contract PoolStorage is IPerpPool {
     /// @notice 1 collateral token unit (6 decimals) in internal WAD.
     uint256 internal constant TOKEN_TO_WAD = 1e12;
     uint256 internal constant MAX_MARKETS = 32;
+    /// @dev "No market": for valuation, price every market from the oracle; for the waterfall, pick one.
+    uint256 internal constant NO_MARKET = type(uint256).max;
     /// @notice Bounds the liquidation and health loops (RISK 24).
     uint256 public constant MAX_MARKETS_PER_ACCOUNT = 8;
     /// @notice Share of positive unrealized PnL that counts toward the initial requirement of a new trade.

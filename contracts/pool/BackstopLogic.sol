@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IBackstop} from "../interfaces/IBackstop.sol";
+import {FixedPoint} from "../libraries/FixedPoint.sol";
+import {AccountLogic} from "./AccountLogic.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+/// @title BackstopLogic
+/// @notice Money between the pool and the tranches: draws (bad debt, funding the backstop owes, profit
+/// advances), repayment of advances, funding income, and the capital figure that caps open interest.
+abstract contract BackstopLogic is AccountLogic {
+    using FixedPoint for uint256;
+    using SafeCast for uint256;
+
+    /// @dev Draws `amount` (WAD) from the tranches into the pnl pool. Returns what each paid, in WAD, capped so
+    /// that juniorPaid + seniorPaid <= amount exactly (the token rounding remainder stays in the pnl pool).
+    function _drawBackstop(uint256 amount, IBackstop.LossKind kind)
+        internal
+        returns (uint256 juniorPaid, uint256 seniorPaid)
+    {
+        uint256 tokens = amount.mulDivUp(1, TOKEN_TO_WAD);
+        (uint256 j, uint256 s) = backstop.absorbLoss(tokens, kind);
+        uint256 received = (j + s) * TOKEN_TO_WAD;
+        _pnlPool = (uint256(_pnlPool) + received).toUint128();
+        uint256 capital = _backstopCapital;
+        _backstopCapital = uint128(capital > j + s ? capital - (j + s) : 0);
+        juniorPaid = FixedPoint.min(j * TOKEN_TO_WAD, amount);
+        seniorPaid = FixedPoint.min(s * TOKEN_TO_WAD, amount - juniorPaid);
+    }
+
+    /// @dev Profit the backstop advanced goes back to it, as premium, once collected losses exceed every
+    /// deferred claim.
+    function _repayBackstopAdvance() internal {
+        uint256 advance = _backstopAdvance;
+        if (advance == 0) return;
+        uint256 repay = FixedPoint.min(advance, _pnlSurplus());
+        if (repay == 0) return;
+        _backstopAdvance = uint128(advance - repay);
+        _pnlPool -= uint128(repay);
+        _pendingPremium = (uint256(_pendingPremium) + repay).toUint128();
+        emit BackstopAdvanceRepaid(repay);
+    }
+
+    /// @dev Funding income owed to the backstop is paid only out of collected losses; funding the backstop owes
+    /// is drawn from the tranches into the pnl pool (bounded per second by `fundingBudgetPerSecond`).
+    function _settleBackstopFunding() internal {
+        int256 net = _backstopFundingNet;
+        int256 settled;
+        if (net > 0) {
+            uint256 pay = FixedPoint.min(uint256(net), _pnlSurplus());
+            if (pay == 0) return;
+            _pnlPool -= uint128(pay);
+            _pendingPremium = (uint256(_pendingPremium) + pay).toUint128();
+            net -= int256(pay);
+            settled = int256(pay);
+        } else if (net < 0) {
+            (uint256 j, uint256 s) = _drawBackstop(uint256(-net), IBackstop.LossKind.FundingImbalance);
+            if (j + s == 0) return;
+            net += int256(j + s);
+            settled = -int256(j + s);
+        } else {
+            return;
+        }
+        _backstopFundingNet = net;
+        emit BackstopFundingSettled(settled);
+    }
+
+    function _syncBackstopCapital() internal returns (uint256 capital) {
+        capital = backstop.capital();
+        _backstopCapital = capital.toUint128();
+        emit BackstopCapitalSynced(capital);
+    }
+}

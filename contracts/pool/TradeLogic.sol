@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {OracleStatus} from "../interfaces/IOracleRouter.sol";
+import {Account, MarketConfig, MarketState, Position} from "../interfaces/IPerpTypes.sol";
+import {FixedPoint} from "../libraries/FixedPoint.sol";
+import {PositionMath} from "../libraries/PositionMath.sol";
+import {AccountLogic} from "./AccountLogic.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+/// @title TradeLogic
+/// @notice One trade from start to finish: oracle and risk gates, funding settlement, the curve legs (a flip is
+/// two), price guards, slippage, open interest, PnL and fee, position storage, and the margin check afterwards.
+abstract contract TradeLogic is AccountLogic {
+    using FixedPoint for uint256;
+    using SafeCast for uint256;
+    using SafeCast for int256;
+
+    /// @dev Values of one trade, kept in memory (the EVM stack cannot hold them all).
+    struct TradeResult {
+        int256 oldSize;
+        uint256 index;
+        int256 quoteDelta;
+        uint256 markBefore;
+        uint256 markAfter;
+        int256 realized;
+        uint256 fee; // trading fee, or the liquidation penalty
+        uint256 reward; // liquidator's share of the penalty
+    }
+
+    function _trade(bytes32 id, uint256 marketId, int256 sizeDelta, uint256 quoteLimit)
+        internal
+        returns (uint256 quote)
+    {
+        MarketState storage m = _listedMarket(marketId);
+        MarketConfig storage c = _configs[marketId];
+        Position memory p = _positions[id][marketId];
+        TradeResult memory r;
+        r.oldSize = p.size;
+        (bool flips, bool addsRisk) = _classify(r.oldSize, sizeDelta, c);
+        {
+            OracleStatus status;
+            (r.index, status) = _index(marketId);
+            if (addsRisk) {
+                if (paused) revert Paused();
+                _requireNormal(marketId, status);
+            }
+        }
+        _accrue(m, c);
+        r.realized = _settleFunding(m, p);
+        _legs(m, p, sizeDelta, flips, r);
+        _checkPriceGuards(m, c, r.markBefore, r.markAfter, r.index, false);
+        quote = FixedPoint.abs(r.quoteDelta);
+        if (sizeDelta > 0 ? quote > quoteLimit : quote < quoteLimit) revert SlippageExceeded(quote, quoteLimit);
+        _updateOpenInterest(m, r.oldSize, p.size);
+
+        Account memory a = _accounts[id];
+        _applyPnl(id, a, r.realized);
+        r.fee = _chargeFee(a, quote.mulDivUp(c.feeBps, FixedPoint.BPS));
+        _storePosition(id, a, marketId, p, r.oldSize);
+        _accounts[id] = a;
+
+        if (addsRisk) _checkOpenInterest(marketId, m, c, p.size, r.index);
+        _checkMargin(id, a, marketId, r.index, addsRisk);
+        _emitPositionChanged(id, marketId, sizeDelta, p, r);
+    }
+
+    /// @dev Whether the trade flips the side and whether it adds risk; rejects a dust remainder.
+    function _classify(int256 oldSize, int256 sizeDelta, MarketConfig storage c)
+        internal
+        view
+        returns (bool flips, bool addsRisk)
+    {
+        int256 newSize = oldSize + sizeDelta;
+        flips = oldSize != 0 && newSize != 0 && (oldSize > 0) != (newSize > 0);
+        addsRisk = flips || FixedPoint.abs(newSize) > FixedPoint.abs(oldSize);
+        if (newSize != 0 && FixedPoint.abs(newSize) < c.minPositionBase) {
+            revert DustPosition(newSize, c.minPositionBase);
+        }
+    }
+
+    /// @dev After a trade: value >= initial requirement (paper gains haircut) when it added risk, else value >= 0.
+    function _checkMargin(bytes32 id, Account memory a, uint256 marketId, uint256 index, bool addsRisk) internal {
+        Totals memory t = _totals(id, a.marketMask, marketId, index);
+        if (addsRisk) {
+            int256 v = _openValue(a, t);
+            if (v < int256(t.initialReq)) revert InsufficientMargin(v, t.initialReq);
+        } else {
+            int256 v = _value(a, t);
+            if (v < 0) revert NegativeEquity(v);
+        }
+    }
+
+    /// @dev Executes the trade on the curve and applies it to `p`. A flip is two legs: close the old side, then
+    /// open the new one.
+    function _legs(MarketState storage m, Position memory p, int256 sizeDelta, bool flips, TradeResult memory r)
+        internal
+    {
+        int256 oldSize = p.size;
+        if (flips) {
+            int256 newSize = oldSize + sizeDelta;
+            (int256 closeQuote, uint256 markBefore,) = _swap(m, -oldSize);
+            r.realized -= closeQuote + p.openNotional;
+            (int256 openQuote,, uint256 markAfter) = _swap(m, newSize);
+            r.quoteDelta = closeQuote + openQuote;
+            r.markBefore = markBefore;
+            r.markAfter = markAfter;
+            p.openNotional = openQuote.toInt128();
+            p.size = newSize.toInt128();
+            p.fundingEntry = newSize > 0 ? m.cumFundingLong : m.cumFundingShort;
+        } else {
+            (r.quoteDelta, r.markBefore, r.markAfter) = _swap(m, sizeDelta);
+            (int256 s, int256 on, int256 pnl) = PositionMath.applyLeg(oldSize, p.openNotional, sizeDelta, r.quoteDelta);
+            p.size = s.toInt128();
+            p.openNotional = on.toInt128();
+            r.realized += pnl;
+            if (oldSize == 0) p.fundingEntry = s > 0 ? m.cumFundingLong : m.cumFundingShort;
+        }
+    }
+
+    /// @dev Charges a fee from collateral; only the part collateral covers becomes backstop premium.
+    function _chargeFee(Account memory a, uint256 fee) internal returns (uint256) {
+        int256 col = a.collateral;
+        if (col > 0) _pendingPremium = (uint256(_pendingPremium) + FixedPoint.min(fee, uint256(col))).toUint128();
+        a.collateral = (col - int256(fee)).toInt128();
+        return fee;
+    }
+
+    function _storePosition(bytes32 id, Account memory a, uint256 marketId, Position memory p, int256 oldSize)
+        internal
+    {
+        if (p.size == 0) {
+            delete _positions[id][marketId];
+            a.marketMask &= ~uint32(1 << marketId);
+            return;
+        }
+        _positions[id][marketId] = p;
+        if (oldSize == 0) {
+            uint32 mask = a.marketMask | uint32(1 << marketId);
+            uint256 count;
+            for (uint256 x = mask; x != 0; x &= x - 1) {
+                ++count;
+            }
+            if (count > MAX_MARKETS_PER_ACCOUNT) revert TooManyMarkets(count, MAX_MARKETS_PER_ACCOUNT);
+            a.marketMask = mask;
+        }
+    }
+
+    function _emitPositionChanged(
+        bytes32 id,
+        uint256 marketId,
+        int256 sizeDelta,
+        Position memory p,
+        TradeResult memory r
+    ) internal {
+        (address owner, uint96 subId) = _decode(id);
+        emit PositionChanged(
+            owner, subId, marketId, sizeDelta, r.quoteDelta, p.size, p.openNotional, r.realized, r.fee, r.markAfter
+        );
+    }
+}
