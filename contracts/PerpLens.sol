@@ -20,6 +20,7 @@ import {
 import {FixedPoint} from "./libraries/FixedPoint.sol";
 import {FundingMath} from "./libraries/FundingMath.sol";
 import {MarginMath} from "./libraries/MarginMath.sol";
+import {MarketMask} from "./libraries/MarketMask.sol";
 import {VammMath} from "./libraries/VammMath.sol";
 
 /// @title PerpLens
@@ -79,13 +80,9 @@ contract PerpLens is IPerpLens {
     /// @inheritdoc IPerpLens
     function positions(address owner, uint96 subId) external view returns (PositionView[] memory out) {
         uint256 mask = pool.account(owner, subId).marketMask;
-        uint256 n;
-        for (uint256 x = mask; x != 0; x &= x - 1) {
-            ++n;
-        }
-        out = new PositionView[](n);
+        out = new PositionView[](MarketMask.count(mask));
         for (uint256 k; mask != 0; ++k) {
-            uint256 i = _lowestBit(mask);
+            uint256 i = MarketMask.lowest(mask);
             mask &= mask - 1;
             (uint256 index,) = _price(i);
             out[k] = _positionView(pool.position(owner, subId, i), i, index);
@@ -203,7 +200,7 @@ contract PerpLens is IPerpLens {
         returns (Totals memory t)
     {
         while (mask != 0) {
-            uint256 i = _lowestBit(mask);
+            uint256 i = MarketMask.lowest(mask);
             mask &= mask - 1;
             uint256 index = overrideIndex;
             if (i != overrideMarket) (index,) = _price(i);
@@ -238,13 +235,5 @@ contract PerpLens is IPerpLens {
         uint64 at;
         (price, status, at) = oracle.lastObservation(marketId);
         if (at != block.timestamp) (price, status) = oracle.peek(marketId);
-    }
-
-    function _lowestBit(uint256 mask) internal pure returns (uint256 i) {
-        uint256 isolated = mask & (~mask + 1);
-        while (isolated > 1) {
-            isolated >>= 1;
-            ++i;
-        }
     }
 }

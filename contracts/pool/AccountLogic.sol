@@ -6,6 +6,7 @@ import {Account, MarketConfig, MarketState, Position} from "../interfaces/IPerpT
 import {FixedPoint} from "../libraries/FixedPoint.sol";
 import {FundingMath} from "../libraries/FundingMath.sol";
 import {MarginMath} from "../libraries/MarginMath.sol";
+import {MarketMask} from "../libraries/MarketMask.sol";
 import {MarketLogic} from "./MarketLogic.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
@@ -47,7 +48,7 @@ abstract contract AccountLogic is MarketLogic {
         returns (Totals memory t)
     {
         while (mask != 0) {
-            uint256 i = _lowestBit(mask);
+            uint256 i = MarketMask.lowest(mask);
             mask &= mask - 1;
             uint256 index = knownIndex;
             if (i != knownMarket) (index,) = _index(i);
@@ -58,7 +59,7 @@ abstract contract AccountLogic is MarketLogic {
     /// @dev Same as `_totals` with the oracle read as a view (for view functions).
     function _totalsView(bytes32 id, uint256 mask) internal view returns (Totals memory t) {
         while (mask != 0) {
-            uint256 i = _lowestBit(mask);
+            uint256 i = MarketMask.lowest(mask);
             mask &= mask - 1;
             (uint256 index,) = oracle.peek(i);
             _accumulate(t, id, i, index);
@@ -164,14 +165,6 @@ abstract contract AccountLogic is MarketLogic {
     function _decode(bytes32 id) internal pure returns (address owner, uint96 subId) {
         owner = address(uint160(uint256(id) >> 96));
         subId = uint96(uint256(id));
-    }
-
-    function _lowestBit(uint256 mask) internal pure returns (uint256 i) {
-        uint256 isolated = mask & (~mask + 1);
-        while (isolated > 1) {
-            isolated >>= 1;
-            ++i;
-        }
     }
 
     function _requireNormal(uint256 marketId, OracleStatus status) internal pure {

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {OracleStatus} from "../interfaces/IOracleRouter.sol";
 import {Account, MarketConfig, MarketState, Position} from "../interfaces/IPerpTypes.sol";
 import {FixedPoint} from "../libraries/FixedPoint.sol";
+import {MarketMask} from "../libraries/MarketMask.sol";
 import {PositionMath} from "../libraries/PositionMath.sol";
 import {AccountLogic} from "./AccountLogic.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -137,10 +138,7 @@ abstract contract TradeLogic is AccountLogic {
         _positions[id][marketId] = p;
         if (oldSize == 0) {
             uint32 mask = a.marketMask | uint32(1 << marketId);
-            uint256 count;
-            for (uint256 x = mask; x != 0; x &= x - 1) {
-                ++count;
-            }
+            uint256 count = MarketMask.count(mask);
             if (count > MAX_MARKETS_PER_ACCOUNT) revert TooManyMarkets(count, MAX_MARKETS_PER_ACCOUNT);
             a.marketMask = mask;
         }
