@@ -22,6 +22,7 @@ import {FixedPoint} from "./libraries/FixedPoint.sol";
 import {FundingMath} from "./libraries/FundingMath.sol";
 import {MarginMath} from "./libraries/MarginMath.sol";
 import {MarketMask} from "./libraries/MarketMask.sol";
+import {RepegMath} from "./libraries/RepegMath.sol";
 import {Valuation} from "./libraries/Valuation.sol";
 import {VammMath} from "./libraries/VammMath.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
@@ -136,6 +137,24 @@ contract PerpLens is IPerpLens {
             uint256 cap = (pool.backstopCapital() * TOKEN_TO_WAD).mulDivDown(c.oiCapBps, FixedPoint.BPS).wDivDown(index);
             v.openInterestCapBase = cap < c.maxOpenInterestBase ? cap : c.maxOpenInterestBase;
         }
+        _repegView(v, m, c, index);
+    }
+
+    /// @dev The repeg trigger as the pool evaluates it (RepegMath), and the budget left for one repeg.
+    function _repegView(MarketView memory v, MarketState memory m, MarketConfig memory c, uint256 index) internal view {
+        uint256 elapsed = block.timestamp - m.periodStart;
+        (v.twapMark, v.twapIndex) = RepegMath.twaps(
+            m.markTimeIntegral,
+            m.indexTimeIntegral,
+            v.markPrice,
+            m.lastIndex == 0 ? index : m.lastIndex,
+            block.timestamp - m.lastAccrual,
+            elapsed
+        );
+        (v.repegDue,) = RepegMath.isDue(
+            v.twapMark, v.twapIndex, v.markPrice, index, elapsed, m.lastRepeg >= m.periodStart, c.maxPremiumBps
+        );
+        v.repegBudget = (pool.backstopCapital() * TOKEN_TO_WAD).mulDivDown(RepegMath.BUDGET_BPS, FixedPoint.BPS);
     }
 
     /* RISK */

@@ -167,16 +167,20 @@ contract PerpPool is PoolAdmin, PoolViews, InventoryLogic, ReentrancyGuardTransi
         uint256 next = uint256(m.periodStart) + c.fundingInterval;
         if (block.timestamp < next) revert FundingNotDue(next);
         (uint256 index, OracleStatus status) = oracle.refresh(marketId);
-        _accrue(m, c);
-        uint256 twap = m.markTimeIntegral / (block.timestamp - m.periodStart);
-        // No funding is charged against an index the oracle does not vouch for.
-        int256 rate = status == OracleStatus.Normal
-            ? FundingMath.rateFromPremium(twap, index, c.maxPremiumBps, c.fundingPeriod)
+        _accrue(m, c, index);
+        uint256 elapsed = block.timestamp - m.periodStart;
+        uint256 twap = m.markTimeIntegral / elapsed;
+        uint256 twapIndex = m.indexTimeIntegral / elapsed;
+        // Time-weighted mark against time-weighted index: an index move just before the update cannot set the
+        // rate. No funding is charged against an index the oracle does not vouch for.
+        int256 rate = status == OracleStatus.Normal && twapIndex != 0
+            ? FundingMath.rateFromPremium(twap, twapIndex, c.maxPremiumBps, c.fundingPeriod)
             : int256(0);
         m.fundingRate = rate.toInt128();
         m.markTimeIntegral = 0;
+        m.indexTimeIntegral = 0;
         m.periodStart = uint64(block.timestamp);
-        emit FundingUpdated(marketId, rate, twap, index, m.cumFundingLong, m.cumFundingShort);
+        emit FundingUpdated(marketId, rate, twap, twapIndex, m.cumFundingLong, m.cumFundingShort);
     }
 
     /* LIQUIDATION (LiquidationModule, in this contract's storage) */
@@ -199,6 +203,11 @@ contract PerpPool is PoolAdmin, PoolViews, InventoryLogic, ReentrancyGuardTransi
     /// @inheritdoc IPerpPool
     function unwindInventory(uint256, uint256) external nonReentrant returns (int256 unwound) {
         unwound = abi.decode(_delegateToModule(), (int256));
+    }
+
+    /// @inheritdoc IPerpPool
+    function repeg(uint256) external nonReentrant returns (uint256 markAfter) {
+        markAfter = abi.decode(_delegateToModule(), (uint256));
     }
 
     /// @inheritdoc IPerpPool

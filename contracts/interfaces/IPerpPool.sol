@@ -47,6 +47,9 @@ interface IPerpPool {
     error MarkFarFromIndex(uint256 marketId, uint256 mark, uint256 index);
     /// @notice The unwind would sell below (buy above) the index by more than the liquidation penalty.
     error UnwindPriceOutOfBounds(uint256 marketId, uint256 quote, uint256 size, uint256 index);
+    /// @notice Repeg needs a time-weighted mark-index gap above the funding cap over at least REPEG_MIN_WINDOW,
+    /// at most once per funding period.
+    error RepegNotDue(uint256 marketId, uint256 twapGapBps, uint256 elapsed);
     /// @notice A liquidation-module entry point was called directly instead of through the pool.
     error OnlyThroughPool();
     error FundingNotDue(uint256 nextUpdate);
@@ -90,11 +93,12 @@ interface IPerpPool {
     /// @notice Deferred profit paid out as losses were collected.
     event ProfitSettled(address indexed owner, uint96 indexed subId, uint256 amount);
 
+    /// @notice The next funding rate, set from the period's time-weighted mark against its time-weighted index.
     event FundingUpdated(
         uint256 indexed marketId,
         int256 ratePerSecond,
         uint256 twapMark,
-        uint256 indexPrice,
+        uint256 twapIndex,
         int256 cumLong,
         int256 cumShort
     );
@@ -127,6 +131,9 @@ interface IPerpPool {
         int256 newOpenNotional,
         int256 realizedPnl
     );
+    /// @notice The curve of `marketId` was moved toward the index (quote reserve changed, base kept): the traders'
+    /// net position on the curve gained `traderGain` (WAD, < 0 a loss), booked to the backstop.
+    event Repegged(uint256 indexed marketId, uint256 markBefore, uint256 markAfter, int256 traderGain);
     /// @notice A realized inventory loss ran down the waterfall (WAD).
     event InventoryLossRealized(
         uint256 indexed marketId, uint256 loss, uint256 juniorPaid, uint256 seniorPaid, uint256 socialized
@@ -224,6 +231,17 @@ interface IPerpPool {
     /// is owed to the backstop (premium), a realized loss runs down the waterfall at once.
     /// @return unwound base traded (signed: < 0 sold a long, > 0 bought back a short)
     function unwindInventory(uint256 marketId, uint256 maxBase) external returns (int256 unwound);
+
+    /// @notice Move the curve of `marketId` toward the index when its time-weighted mark has stayed further from
+    /// the time-weighted index than the funding cap (`maxPremiumBps`, beyond what funding can close) over at least
+    /// `REPEG_MIN_WINDOW` of the current funding period (a single block cannot trigger it). At most once per
+    /// funding period, by at most `maxMoveBps` of the mark and never past the index. The change in value of the
+    /// traders' net position on the curve is booked to the backstop's net flow, like the funding imbalance: a cost
+    /// (bounded by `REPEG_BUDGET_BPS` of backstop capital, the move shrinks to fit) is drawn from the tranches,
+    /// junior first, at the next `distributePremium`; a gain is paid to them out of collected losses.
+    /// Anyone may call it.
+    /// @return markAfter the mark after the repeg
+    function repeg(uint256 marketId) external returns (uint256 markAfter);
 
     /// @notice The backstop inventory's unrealized loss at the index (funding owed included), in collateral
     /// token units, rounded up: the sum over the inventory positions that are under water (a gain does not

@@ -33,6 +33,9 @@ struct MarketState {
     uint64 periodStart; // start of the current funding measurement period
     uint128 markTimeIntegral; // sum of mark * seconds since periodStart
     uint128 blockStartMark; // mark at the first trade of the current timestamp (per-block move limit)
+    uint128 indexTimeIntegral; // sum of index * seconds since periodStart (the time-weighted index funding uses)
+    uint128 lastIndex; // index seen at the last accrual: it prevailed until the next one
+    uint64 lastRepeg; // last repeg (at most one per funding period)
 }
 
 /// @notice A trader account: (owner, subId). subId 0 is cross margin; any other subId is an isolated bucket.
@@ -88,6 +91,10 @@ struct MarketView {
     uint256 lastFundingUpdate;
     uint256 nextFundingUpdate;
     uint256 openInterestCapBase; // per side, the tighter of the absolute and the capital-based cap at the mark
+    uint256 twapMark; // time-weighted mark since the period started (0 before any time passed)
+    uint256 twapIndex; // time-weighted index since the period started
+    bool repegDue; // `repeg` would move the curve now
+    uint256 repegBudget; // most a repeg may cost the backstop now (WAD)
 }
 
 /// @notice One account under an index shock (see `IRiskViews.stressTest`).

@@ -76,9 +76,14 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
         }
         b.size = newSize.toInt128();
         _updateOpenInterest(m, oldSize, newSize);
-        Account memory ba = _accounts[BACKSTOP_ACCOUNT];
-        _storePosition(BACKSTOP_ACCOUNT, ba, marketId, b, oldSize);
-        _accounts[BACKSTOP_ACCOUNT] = ba;
+        if (oldSize == 0 || newSize == 0) {
+            // Only opening or closing the inventory in a market changes the backstop account's market mask.
+            Account memory ba = _accounts[BACKSTOP_ACCOUNT];
+            _storePosition(BACKSTOP_ACCOUNT, ba, marketId, b, oldSize);
+            _accounts[BACKSTOP_ACCOUNT] = ba;
+        } else {
+            _positions[BACKSTOP_ACCOUNT][marketId] = b;
+        }
         _bookInventoryPnl(marketId, realized);
         emit IPerpPool.InventoryChanged(marketId, sizeDelta, quoteDelta, newSize, b.openNotional, realized);
     }
@@ -108,7 +113,7 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
         int256 held = _positions[BACKSTOP_ACCOUNT][marketId].size;
         if (held == 0 || maxBase == 0) revert IPerpPool.NothingToUnwind(marketId);
         (uint256 index,) = _index(marketId);
-        _accrue(m, c);
+        _accrue(m, c, index);
         uint256 size = FixedPoint.abs(held);
         uint256 step = FixedPoint.min(size, maxBase);
         if (size - step != 0 && size - step < c.minPositionBase) step = size;

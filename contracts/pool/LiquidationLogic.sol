@@ -74,7 +74,7 @@ abstract contract LiquidationLogic is InventoryLogic {
         MarketConfig storage c = _configs[marketId];
         // The index was refreshed for this block by `_totals` (the router serves its stored observation).
         (uint256 index,) = oracle.refresh(marketId);
-        _accrue(_markets[marketId], c);
+        _accrue(_markets[marketId], c, index);
         Position memory p = _positions[id][marketId];
         int256 delta = _ladderStep(p.size, c, maxBase, all);
         (int256 realized, int256 quoteDelta) = _transferToBackstop(id, a, marketId, p, delta, index);
@@ -137,8 +137,10 @@ abstract contract LiquidationLogic is InventoryLogic {
         reward = (fromCollateral + fromDeferred).mulDivDown(shareBps, FixedPoint.BPS);
         uint256 rewardCol = FixedPoint.min(reward, fromCollateral);
         uint256 rewardDef = reward - rewardCol;
-        _pendingPremium = (uint256(_pendingPremium) + fromCollateral - rewardCol).toUint128();
-        _backstopFundingNet += int256(fromDeferred - rewardDef);
+        if (fromCollateral != rewardCol) {
+            _pendingPremium = (uint256(_pendingPremium) + fromCollateral - rewardCol).toUint128();
+        }
+        if (fromDeferred != rewardDef) _backstopFundingNet += int256(fromDeferred - rewardDef);
         bytes32 liquidatorId = _accountId(msg.sender, 0);
         if (liquidatorId == id) {
             _credit(a, rewardCol, rewardDef);

@@ -36,8 +36,9 @@ abstract contract MarketLogic is PoolStorage {
         if (at != block.timestamp) (price, status) = oracle.peek(marketId);
     }
 
-    /// @dev Accrues funding and the time-weighted mark up to now, and re-anchors the per-block move limit.
-    function _accrue(MarketState storage m, MarketConfig storage c) internal {
+    /// @dev Accrues funding and the time-weighted mark and index up to now (the index seen at the last accrual
+    /// prevailed until now; `index` is the one from now on), and re-anchors the per-block move limit.
+    function _accrue(MarketState storage m, MarketConfig storage c, uint256 index) internal {
         uint256 last = m.lastAccrual;
         if (last == block.timestamp) return;
         uint256 dt = block.timestamp - last;
@@ -53,6 +54,10 @@ abstract contract MarketLogic is PoolStorage {
         m.lastAccrual = uint64(block.timestamp);
         m.markTimeIntegral = (m.markTimeIntegral + mark * dt).toUint128();
         m.blockStartMark = mark.toUint128();
+        uint256 prevailing = m.lastIndex;
+        if (prevailing == 0) prevailing = index;
+        m.indexTimeIntegral = (m.indexTimeIntegral + prevailing * dt).toUint128();
+        m.lastIndex = index.toUint128();
     }
 
     /// @dev The funding indices as they would be after accruing to now (view; for markets not accrued in this call).

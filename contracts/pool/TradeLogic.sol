@@ -48,7 +48,7 @@ abstract contract TradeLogic is AccountLogic {
                 _requireNormal(marketId, status);
             }
         }
-        _accrue(m, c);
+        _accrue(m, c, r.index);
         r.realized = _settleFunding(m, p);
         _legs(m, p, sizeDelta, flips, r);
         _checkPriceGuards(m, c, r.markBefore, r.markAfter, r.index);
