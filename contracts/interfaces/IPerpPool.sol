@@ -121,7 +121,9 @@ interface IPerpPool {
         uint256 penalty,
         uint256 liquidatorReward
     );
-    /// @notice The backstop account's position on `marketId` changed (a liquidation transfer or an unwind).
+    /// @notice The backstop account's position on `marketId` changed by an unwind, or by a liquidation transfer that
+    /// realized PnL for it (netting against an opposite inventory). A plain transfer is described by `Liquidated`
+    /// alone: the inventory takes `transferred` base at `indexPrice`.
     /// @param realizedPnl what the change realized for the backstop (funding included), WAD
     event InventoryChanged(
         uint256 indexed marketId,

@@ -48,15 +48,18 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
         _updateOpenInterest(m, oldSize, s);
         _applyPnl(id, a, realized);
         _storePosition(id, a, marketId, p, oldSize);
-        _inventoryLeg(marketId, m, -sizeDelta, -quoteDelta);
+        _inventoryLeg(marketId, m, -sizeDelta, -quoteDelta, false);
     }
 
     /// @dev Applies one leg to the backstop's position on `marketId` (it may flip: the closing part realizes at the
     /// leg's average price, the rest opens at it), books its realized PnL, moves open interest, and stores it.
-    function _inventoryLeg(uint256 marketId, MarketState storage m, int256 sizeDelta, int256 quoteDelta)
-        internal
-        returns (int256 realized, int256 newSize)
-    {
+    function _inventoryLeg(
+        uint256 marketId,
+        MarketState storage m,
+        int256 sizeDelta,
+        int256 quoteDelta,
+        bool emitAlways
+    ) internal returns (int256 realized, int256 newSize) {
         Position memory b = _positions[BACKSTOP_ACCOUNT][marketId];
         int256 oldSize = b.size;
         realized = _settleFunding(m, b);
@@ -85,7 +88,11 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
             _positions[BACKSTOP_ACCOUNT][marketId] = b;
         }
         _bookInventoryPnl(marketId, realized);
-        emit IPerpPool.InventoryChanged(marketId, sizeDelta, quoteDelta, newSize, b.openNotional, realized);
+        // A plain transfer is fully described by its `Liquidated` event (size and index); what realizes PnL for the
+        // backstop (netting, unwinds) is evented here.
+        if (realized != 0 || emitAlways) {
+            emit IPerpPool.InventoryChanged(marketId, sizeDelta, quoteDelta, newSize, b.openNotional, realized);
+        }
     }
 
     /// @dev A realized inventory gain is owed to the backstop (paid as premium out of collected losses); a realized
@@ -133,7 +140,7 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
             bool ok = held > 0 ? quote >= step.wMulUp(index - tolerance) : quote <= step.wMulDown(index + tolerance);
             if (!ok) revert IPerpPool.UnwindPriceOutOfBounds(marketId, quote, step, index);
         }
-        _inventoryLeg(marketId, m, unwound, quoteDelta);
+        _inventoryLeg(marketId, m, unwound, quoteDelta, true);
     }
 
     /// @dev The backstop inventory's unrealized loss at the index (funding owed included), summed over the
