@@ -87,7 +87,7 @@ interface IPerpPool {
 
     /// @notice Realized profit that could not be paid yet (losses not collected); it waits, visibly.
     event ProfitDeferred(address indexed owner, uint96 indexed subId, uint256 amount);
-    /// @notice The backstop was repaid (as premium) profit it had advanced.
+    /// @notice Profit the backstop had advanced was repaid to the tranches that paid it (WAD).
     event BackstopAdvanceRepaid(uint256 amount);
     event ProfitDrawCapSet(uint256 bps);
     /// @notice Deferred profit paid out as losses were collected.
