@@ -165,33 +165,48 @@ describe("getPremiumApr", () => {
     expect(jw.premiumApr - jw.apr).toBeLessThanOrEqual(jw.premiumApr / 1_000_000n);
   }, 60_000);
 
-  it("reports the premium streaming now as unvested over time left, which is what vests next", async () => {
+  it("reports the rate streaming now as what vests next, and the average as unvested over time left", async () => {
     const { paid } = await tradeAndDistribute();
     const { streamEnd, assets } = paidTo(paid, p.senior);
     await nextDay();
     const before = await observe();
     const r = await getPremiumApr(chain.publicClient, { vault: p.senior, windows: [DAY] });
-    expect(r.streaming.streamEnd).toBe(streamEnd);
-    expect(r.streaming.secondsLeft).toBe(streamEnd - before.timestamp);
-    expect(r.streaming.unvested).toBe(before.unvested.get(p.senior));
-    expect(r.streaming.unvested).toBeLessThan(assets);
-    expect(r.streaming.display.unvested.quotient.toString()).toBe(r.streaming.unvested.toString());
-    expect(r.streaming.display.unvested.currency.decimals).toBe(6);
-    expect(r.streaming.ratePerSecondWad).toBe((r.streaming.unvested * WAD) / r.streaming.secondsLeft);
-    expect(r.streaming.apr).toBe((r.streaming.unvested * WAD * YEAR) / (r.streaming.secondsLeft * r.now.totalAssets));
+    const s = r.streaming;
+    expect(s.streamEnd).toBe(streamEnd);
+    expect(s.secondsLeft).toBe(streamEnd - before.timestamp);
+    expect(s.unvested).toBe(before.unvested.get(p.senior));
+    expect(s.unvested).toBeLessThan(assets);
+    expect(s.display.unvested.quotient.toString()).toBe(s.unvested.toString());
+    expect(s.display.unvested.currency.decimals).toBe(6);
+    expect(s.horizon).toBe(3_600n);
+    expect(s.averageRatePerSecondWad).toBe((s.unvested * WAD) / s.secondsLeft);
+    // One linear stream: the rate now and the average until the end agree up to the vault's rounding up.
+    const gap = s.ratePerSecondWad - s.averageRatePerSecondWad;
+    expect(gap < 0n ? -gap : gap).toBeLessThanOrEqual(WAD / 3_600n + WAD / s.secondsLeft);
+    expect(s.apr).toBe((s.ratePerSecondWad * YEAR) / r.now.totalAssets);
 
-    // Over the next day the vault's assets grow by rate x seconds (the vault rounds unvested up: within 1 unit).
+    // Exactly one horizon later the vault's assets have grown by rate x horizon (the rate is rounded down).
+    await chain.testClient.setNextBlockTimestamp({ timestamp: before.timestamp + s.horizon });
+    await chain.testClient.mine({ blocks: 1 });
+    const read = (blockTag: "latest") =>
+      chain.publicClient.readContract({
+        address: p.senior,
+        abi: trancheVaultAbi,
+        functionName: "totalAssets",
+        blockTag,
+      });
+    const grew = (await read("latest")) - r.now.totalAssets;
+    const predicted = (s.ratePerSecondWad * s.horizon) / WAD;
+    expect(grew - predicted).toBeGreaterThanOrEqual(0n);
+    expect(grew - predicted).toBeLessThanOrEqual(1n);
+
+    // Over the next day they grow by the average rate x seconds (one linear stream; within 1 unit of rounding).
     await nextDay();
     const after = await observe();
-    const totalAssetsAfter = await chain.publicClient.readContract({
-      address: p.senior,
-      abi: trancheVaultAbi,
-      functionName: "totalAssets",
-    });
-    const grew = totalAssetsAfter - r.now.totalAssets;
-    const predicted = (r.streaming.ratePerSecondWad * (after.timestamp - before.timestamp)) / WAD;
-    expect(grew - predicted).toBeGreaterThanOrEqual(-1n);
-    expect(grew - predicted).toBeLessThanOrEqual(1n);
+    const grewDay = (await read("latest")) - r.now.totalAssets;
+    const predictedDay = (s.averageRatePerSecondWad * (after.timestamp - before.timestamp)) / WAD;
+    expect(grewDay - predictedDay).toBeGreaterThanOrEqual(-1n);
+    expect(grewDay - predictedDay).toBeLessThanOrEqual(1n);
   }, 60_000);
 
   it("clamps a window longer than the vault's life to its deployment and says it is incomplete", async () => {

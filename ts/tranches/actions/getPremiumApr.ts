@@ -1,6 +1,6 @@
 import type { CurrencyAmount, Percent, Token } from "@uniswap/sdk-core";
-import { type Address, getAbiItem } from "viem";
-import { getBlock, getBlockNumber, readContract } from "viem/actions";
+import { type Address, decodeFunctionResult, encodeFunctionData, getAbiItem } from "viem";
+import { call, getBlock, getBlockNumber, readContract } from "viem/actions";
 import { z } from "zod";
 import { trancheVaultAbi } from "../../abi/generated";
 import { type BlockTimestampCache, getBlockAtTimestamp } from "../../chain/blockAtTimestamp";
@@ -31,6 +31,8 @@ export type GetPremiumAprParameters = {
   cache?: BlockTimestampCache | undefined;
   /** Blocks per eth_getLogs request (default 5,000). */
   logChunkSize?: bigint | undefined;
+  /** Seconds ahead the streaming rate is measured over (default 3,600); see PremiumStreamNow.ratePerSecondWad. */
+  streamingHorizon?: bigint | number | undefined;
 };
 
 /** What the vault's accounting showed at one block. */
@@ -96,17 +98,26 @@ export type PremiumAprWindow = {
   };
 };
 
-/** The premium streaming into the vault now. */
+/** The premium streaming into the vault now. Rates are asset units per second times 1e18, rounded down. */
 export type PremiumStreamNow = {
   /** Premium received and not yet vested (`unvestedPremium()` at the "now" block). */
   unvested: bigint;
-  /** When the running stream ends (`streamEnd` of the latest `PremiumAdded`); 0 when there never was one. */
+  /** When everything paid so far has vested (`streamEnd` of the latest `PremiumAdded`); 0 when there never was one. */
   streamEnd: bigint;
-  /** `max(0, streamEnd - now)`. */
+  /** `max(0, streamEnd - now)`: the time left of the stream. */
   secondsLeft: bigint;
-  /** Asset units vesting per second, times 1e18: floor(unvested * WAD / secondsLeft); 0 when nothing streams. */
+  /**
+   * The rate streaming now: what vests over the next `horizon` seconds, per second, as the vault computes it
+   * (`unvestedPremium()` read again with the block time overridden to now + horizon; no new payout or loss
+   * assumed): `(unvested(now) - unvested(now + horizon)) * WAD / horizon`. Falls back to
+   * `averageRatePerSecondWad` when the node does not take block overrides in eth_call.
+   */
   ratePerSecondWad: bigint;
-  /** The streaming rate annualized against the tranche's capital now: unvested * YEAR / (secondsLeft * totalAssets). */
+  /** Seconds the rate is measured over (default 3,600); 0 when the fallback was used. */
+  horizon: bigint;
+  /** `unvested * WAD / secondsLeft`: the average rate until everything has vested (0 when nothing streams). */
+  averageRatePerSecondWad: bigint;
+  /** `ratePerSecondWad * YEAR / (WAD * totalAssets)` as a WAD fraction: the rate now against today's capital. */
   apr: bigint | null;
   display: { unvested: CurrencyAmount<Token>; apr: Percent | null };
 };
@@ -134,7 +145,25 @@ const schema = z.object({
   fromBlock: z.bigint().nonnegative().optional(),
   cache: z.instanceof(Map).optional(),
   logChunkSize: z.bigint().positive().optional(),
+  streamingHorizon: z
+    .union([z.bigint(), z.number().int()])
+    .transform((v) => BigInt(v))
+    .refine((v) => v > 0n && v <= YEAR, { message: "streamingHorizon must be 1 s to a year" })
+    .default(3_600n),
 });
+
+/** `unvestedPremium()` on the state of `blockNumber` with the block time set to `time`; undefined if unsupported. */
+async function unvestedAt(client: PerpClient, vault: Address, blockNumber: bigint, time: bigint) {
+  const data = encodeFunctionData({ abi: trancheVaultAbi, functionName: "unvestedPremium" });
+  try {
+    const r = await call(client, { to: vault, data, blockNumber, blockOverrides: { time } });
+    return r.data
+      ? decodeFunctionResult({ abi: trancheVaultAbi, functionName: "unvestedPremium", data: r.data })
+      : undefined;
+  } catch {
+    return undefined; // the node refuses block overrides: the caller falls back to the average rate
+  }
+}
 
 async function snapshotAt(
   client: PerpClient,
@@ -240,7 +269,12 @@ export async function getPremiumApr(
     const streamEnd = BigInt(last?.args.streamEnd ?? 0);
     const secondsLeft = streamEnd > now.timestamp ? streamEnd - now.timestamp : 0n;
     const unvested = now.unvestedPremium;
-    const streamingApr = secondsLeft === 0n ? 0n : annualize(unvested, now.totalAssets, secondsLeft);
+    const averageRatePerSecondWad = secondsLeft === 0n ? 0n : mulDivDown(unvested, WAD, secondsLeft);
+    const later = unvested === 0n ? 0n : await unvestedAt(client, p.vault, head, now.timestamp + p.streamingHorizon);
+    const horizon = later === undefined ? 0n : p.streamingHorizon;
+    const ratePerSecondWad =
+      later === undefined ? averageRatePerSecondWad : mulDivDown(unvested - later, WAD, p.streamingHorizon);
+    const streamingApr = annualize(ratePerSecondWad, now.totalAssets * WAD, 1n);
     return {
       vault: p.vault,
       asset,
@@ -250,7 +284,9 @@ export async function getPremiumApr(
         unvested,
         streamEnd,
         secondsLeft,
-        ratePerSecondWad: secondsLeft === 0n ? 0n : mulDivDown(unvested, WAD, secondsLeft),
+        ratePerSecondWad,
+        horizon,
+        averageRatePerSecondWad,
         apr: streamingApr,
         display: {
           unvested: usdcAmount(asset, unvested),
