@@ -1,16 +1,16 @@
 // getPremiumApr against a real anvil: fees from trades become premium (pool.distributePremium), time advances a day
 // per block, and the SDK's trailing APRs, read back from history, equal the share-price change this test observed
 // at the blocks it mined, to the wei.
-import { type Address, parseEventLogs } from "viem";
+import type { Address } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
-import { perpPoolAbi, trancheVaultAbi } from "../../../ts/abi/generated";
+import { trancheVaultAbi } from "../../../ts/abi/generated";
 import { createBlockTimestampCache } from "../../../ts/chain/blockAtTimestamp";
 import { mulDivFloor, WAD } from "../../../ts/money";
 import { InvalidParametersError } from "../../../ts/pool";
 import { getPremiumApr, YEAR } from "../../../ts/tranches";
 import { useChain } from "../harness";
-import { tradeOnChain } from "../sdk/chainHelpers";
-import { deployProtocolFixture, ETH, ETH_PRICE, fundTrader, type Protocol, setPrice } from "../sdk/fixture";
+import { deployProtocolFixture, fundTrader, type Protocol } from "../sdk/fixture";
+import { type Payout, paidTo, tradeAndDistribute } from "./premium";
 
 const chain = useChain();
 let p: Protocol;
@@ -42,36 +42,6 @@ async function observe(): Promise<Observed> {
   return { number: block.number, timestamp: block.timestamp, price, unvested };
 }
 
-/** Opens and closes a 50 ETH long (fees go to premium), then pays the premium out; returns each vault's payout. */
-async function tradeAndDistribute(): Promise<{
-  block: bigint;
-  paid: Map<Address, { assets: bigint; streamEnd: bigint }>;
-}> {
-  await setPrice(chain, p, ETH, ETH_PRICE); // fresh feeds after the clock jumps
-  for (const size of [50n * WAD, -50n * WAD]) {
-    const t = await tradeOnChain(chain, p.pool, chain.wallet(1), ETH, size);
-    if (!t.ok) throw new Error(`trade failed: ${t.message}`);
-  }
-  const hash = await chain.wallet(7).writeContract({
-    address: p.pool,
-    abi: perpPoolAbi,
-    functionName: "distributePremium",
-    args: [],
-  });
-  const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
-  const paid = new Map<Address, { assets: bigint; streamEnd: bigint }>();
-  for (const log of parseEventLogs({ abi: trancheVaultAbi, eventName: "PremiumAdded", logs: receipt.logs })) {
-    paid.set(log.address.toLowerCase() as Address, { assets: log.args.assets, streamEnd: BigInt(log.args.streamEnd) });
-  }
-  return { block: receipt.blockNumber, paid };
-}
-
-const paidTo = (paid: Map<Address, { assets: bigint; streamEnd: bigint }>, vault: Address) => {
-  const x = paid.get(vault.toLowerCase() as Address);
-  if (!x) throw new Error(`no PremiumAdded for ${vault}`);
-  return x;
-};
-
 /** Advances the clock by a day and mines one block. */
 async function nextDay(): Promise<void> {
   await chain.testClient.increaseTime({ seconds: Number(DAY) });
@@ -81,12 +51,12 @@ async function nextDay(): Promise<void> {
 describe("getPremiumApr", () => {
   it("reports trailing APRs equal to the annualized share-price change observed at the mined blocks", async () => {
     const history: Observed[] = [];
-    const first = await tradeAndDistribute();
+    const first = await tradeAndDistribute(chain, p);
     history.push(await observe());
-    let second: Awaited<ReturnType<typeof tradeAndDistribute>> | undefined;
+    let second: Payout | undefined;
     for (let day = 1; day <= 35; day++) {
       if (day === 10) {
-        second = await tradeAndDistribute(); // a second payout while the first still streams
+        second = await tradeAndDistribute(chain, p); // a second payout while the first still streams
         history.push(await observe());
       }
       await nextDay();
@@ -146,7 +116,7 @@ describe("getPremiumApr", () => {
   }, 120_000);
 
   it("gives junior three times senior's premium per unit of capital (weights 3 : 1)", async () => {
-    await tradeAndDistribute();
+    await tradeAndDistribute(chain, p);
     for (let day = 1; day <= 8; day++) await nextDay();
     const [j, s] = await Promise.all(
       [p.junior, p.senior].map((vault) => getPremiumApr(chain.publicClient, { vault, windows: [8n * DAY] })),
@@ -166,7 +136,7 @@ describe("getPremiumApr", () => {
   }, 60_000);
 
   it("reports the rate streaming now as what vests next, and the average as unvested over time left", async () => {
-    const { paid } = await tradeAndDistribute();
+    const { paid } = await tradeAndDistribute(chain, p);
     const { streamEnd, assets } = paidTo(paid, p.senior);
     await nextDay();
     const before = await observe();
