@@ -12,6 +12,7 @@ import { useChain } from "../harness";
 import { deployProtocolFixture, fundTrader, type Protocol } from "../sdk/fixture";
 import { type Payout, paidTo, tradeAndDistribute } from "./premium";
 
+// Each test passes its own block-timestamp cache: anvil's evm_revert between tests replaces mined blocks.
 const chain = useChain();
 let p: Protocol;
 const DAY = 86_400n;
@@ -119,7 +120,9 @@ describe("getPremiumApr", () => {
     await tradeAndDistribute(chain, p);
     for (let day = 1; day <= 8; day++) await nextDay();
     const [j, s] = await Promise.all(
-      [p.junior, p.senior].map((vault) => getPremiumApr(chain.publicClient, { vault, windows: [8n * DAY] })),
+      [p.junior, p.senior].map((vault) =>
+        getPremiumApr(chain.publicClient, { vault, windows: [8n * DAY], cache: createBlockTimestampCache() }),
+      ),
     );
     const jw = j?.windows[0];
     const sw = s?.windows[0];
@@ -140,7 +143,11 @@ describe("getPremiumApr", () => {
     const { streamEnd, assets } = paidTo(paid, p.senior);
     await nextDay();
     const before = await observe();
-    const r = await getPremiumApr(chain.publicClient, { vault: p.senior, windows: [DAY] });
+    const r = await getPremiumApr(chain.publicClient, {
+      vault: p.senior,
+      windows: [DAY],
+      cache: createBlockTimestampCache(),
+    });
     const s = r.streaming;
     expect(s.streamEnd).toBe(streamEnd);
     expect(s.secondsLeft).toBe(streamEnd - before.timestamp);
@@ -180,7 +187,11 @@ describe("getPremiumApr", () => {
   }, 60_000);
 
   it("clamps a window longer than the vault's life to its deployment and says it is incomplete", async () => {
-    const r = await getPremiumApr(chain.publicClient, { vault: p.junior, windows: [30n * DAY] });
+    const r = await getPremiumApr(chain.publicClient, {
+      vault: p.junior,
+      windows: [30n * DAY],
+      cache: createBlockTimestampCache(),
+    });
     const w = r.windows[0];
     expect(w?.complete).toBe(false);
     expect(w?.from.totalAssets).toBe(0n);
