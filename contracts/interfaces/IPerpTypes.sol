@@ -102,16 +102,17 @@ struct AccountStress {
 
 /// @notice The liquidation stack for one shock: who falls, the bad debt, and who pays it.
 struct StressResult {
-    uint256 marketId;
+    uint256 marketId; // the shocked market, or type(uint256).max for all markets together
     int256 shockBps;
-    uint256 shockedIndex;
+    uint256 shockedIndex; // 0 when every market is shocked
     uint256 liquidatableCount;
     uint256 totalBadDebt; // WAD
     uint256 juniorLoss; // WAD, junior pays first
     uint256 seniorLoss; // WAD, senior pays what junior cannot
     uint256 socialized; // WAD, what neither can pay
-    uint256 juniorCapital; // WAD
-    uint256 seniorCapital; // WAD
+    uint256 juniorCapital; // WAD, what junior can pay now (its token balance)
+    uint256 seniorCapital; // WAD, what senior can pay now
+    uint256 inventoryLoss; // WAD, the backstop inventory's unrealized loss at the shocked index (junior first)
     AccountStress[] accounts;
 }
 

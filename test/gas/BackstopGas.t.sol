@@ -39,7 +39,7 @@ contract BackstopGas is PoolFixture {
         assertTrue(lens.accountHealth(alice, 0).liquidatable);
         assertGt(lens.accountHealth(alice, 0).value, 0);
         vm.prank(liquidator);
-        pool.liquidate(alice, 0, type(uint256).max, 0, block.timestamp);
+        pool.liquidate(alice, 0, type(uint256).max);
         vm.snapshotGasLastCall("liquidate partial");
         assertGt(pool.position(alice, 0, ETH).size, 0, "a partial step leaves part of the position");
     }
@@ -48,7 +48,7 @@ contract BackstopGas is PoolFixture {
         _crashTo(1720e18);
         assertLt(lens.accountHealth(alice, 0).value, 0);
         vm.prank(liquidator);
-        pool.liquidate(alice, 0, type(uint256).max, 0, block.timestamp);
+        pool.liquidate(alice, 0, type(uint256).max);
         vm.snapshotGasLastCall("liquidate bad debt");
         assertEq(pool.position(alice, 0, ETH).size, 0);
         assertEq(pool.account(alice, 0).collateral, 0, "bad debt ran down the waterfall");
