@@ -2,14 +2,30 @@
 // shocks, checked against the account math (ts/pool/math mirrors the contracts) on the positions the test opened.
 import { Percent } from "@uniswap/sdk-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { perpPoolAbi } from "../../../ts/abi/generated";
+import { oracleRouterAbi, perpPoolAbi } from "../../../ts/abi/generated";
 import { WAD } from "../../../ts/money";
 import { InvalidParametersError } from "../../../ts/pool";
 import { requirements, unrealizedPnl } from "../../../ts/pool/math/marginMath";
-import { getBackstopInventory, getStressAllMarkets, getTrancheRisk, STANDARD_SHOCKS_BPS } from "../../../ts/tranches";
+import {
+  ALL_MARKETS,
+  getBackstopInventory,
+  getStressAllMarkets,
+  getTrancheRisk,
+  STANDARD_SHOCKS_BPS,
+} from "../../../ts/tranches";
 import { useChain } from "../harness";
 import { tradeOnChain } from "../sdk/chainHelpers";
-import { BTC, BTC_PRICE, deployProtocolFixture, ETH, ETH_PRICE, fundTrader, type Protocol } from "../sdk/fixture";
+import {
+  BTC,
+  BTC_PRICE,
+  deployProtocolFixture,
+  ETH,
+  ETH_PRICE,
+  fundTrader,
+  type Protocol,
+  send,
+  setPrice,
+} from "../sdk/fixture";
 
 const chain = useChain();
 let p: Protocol;
@@ -68,7 +84,6 @@ describe("getTrancheRisk", () => {
     let sawBadDebt = false;
     for (const s of r.shocks) {
       expect(s.markets.map((m) => m.marketId)).toEqual([ETH, BTC]);
-      expect(s.allMarkets).toBeNull();
       const [eth, btc] = s.markets;
       if (!eth || !btc) throw new Error("missing market");
       const shocked = (ETH_PRICE * (10_000n + s.shockBps)) / 10_000n;
@@ -119,27 +134,68 @@ describe("getTrancheRisk", () => {
     }
   });
 
-  // TODO(lead, after the liquidation-at-index merge): enable. Needs stressTest(ALL_MARKETS) in PerpLens.
-  it.skip("with every market shocked together, nets an account's legs and adds up the single-market losses", async () => {
-    const r = await getTrancheRisk(chain.publicClient, { lens: p.lens, accounts: accounts(), allMarkets: true });
+  it("with every market shocked together, adds up the single-market losses of single-market accounts", async () => {
+    const r = await getTrancheRisk(chain.publicClient, { lens: p.lens, accounts: accounts() });
     for (const s of r.shocks) {
       const all = await getStressAllMarkets(chain.publicClient, {
         lens: p.lens,
         shockBps: s.shockBps,
         accounts: accounts(),
       });
+      expect(s.allMarkets?.marketId).toBe(ALL_MARKETS);
       expect(s.allMarkets?.totalBadDebt).toBe(all.totalBadDebt);
       // carol holds only ETH and alice only BTC: the joint shock's bad debt is the sum over markets.
       expect(all.totalBadDebt).toBe(s.markets.reduce((t, m) => t + m.totalBadDebt, 0n));
+      expect(all.accounts.map((a) => a.value)).toEqual([
+        s.markets[0]?.accounts[0]?.value,
+        s.markets[1]?.accounts[1]?.value,
+      ]);
     }
+    const none = await getTrancheRisk(chain.publicClient, { lens: p.lens, accounts: accounts(), allMarkets: false });
+    expect(none.shocks.every((s) => s.allMarkets === null)).toBe(true);
   });
 
-  // TODO(lead, after the liquidation-at-index merge): enable. Needs PerpLens.inventory and pool.backstopInventoryLoss;
-  // liquidate carol after a -20 % ETH move so the backstop holds her 20 ETH, then move the index again.
-  it.skip("reads the backstop inventory and its unrealized loss at the index", async () => {
+  it("reads the backstop inventory a liquidation left and its unrealized loss at the index", async () => {
+    expect((await getBackstopInventory(chain.publicClient, { lens: p.lens })).positions).toEqual([]);
+    // -20 % ETH: carol is insolvent, so one step transfers her whole 20 ETH long to the backstop at 1,600.
+    // In two steps of 10 %, each observed by the oracle, so the jump breaker (15 %) does not trip.
+    for (const price of [1800n * WAD, 1600n * WAD]) {
+      await setPrice(chain, p, ETH, price);
+      await send(chain, chain.wallet(6), {
+        address: p.oracle,
+        abi: oracleRouterAbi,
+        functionName: "refresh",
+        args: [ETH],
+      });
+      await chain.testClient.increaseTime({ seconds: 1 });
+    }
+    await send(chain, chain.wallet(6), {
+      address: p.pool,
+      abi: perpPoolAbi,
+      functionName: "liquidate",
+      args: [carol().account.address, 0n, 2n ** 255n],
+    });
+    await setPrice(chain, p, ETH, 1500n * WAD);
+    await chain.testClient.increaseTime({ seconds: 1 });
+    await send(chain, chain.wallet(6), {
+      address: p.oracle,
+      abi: oracleRouterAbi,
+      functionName: "refresh",
+      args: [ETH],
+    });
     const inv = await getBackstopInventory(chain.publicClient, { lens: p.lens });
-    expect(inv.positions).toEqual([]);
-    expect(inv.unrealizedPnl).toBe(0n);
-    expect(inv.lossTokens).toBe(0n);
+    expect(inv.positions.map((x) => [x.marketId, x.size])).toEqual([[ETH, 20n * WAD]]);
+    const [x] = inv.positions;
+    if (!x) throw new Error("no inventory");
+    expect(x.pnl).toBe(unrealizedPnl(x.size, x.openNotional, 1500n * WAD) - x.fundingOwed);
+    expect(x.openNotional).toBe(20n * 1600n * WAD); // taken over at the index
+    expect(inv.unrealizedPnl).toBe(x.pnl);
+    expect(inv.lossTokens).toBe((-x.pnl + 10n ** 12n - 1n) / 10n ** 12n); // the loss, rounded up to token units
+    expect(inv.display.loss.quotient.toString()).toBe(inv.lossTokens.toString());
+
+    // The stress test then counts the inventory's loss at each shocked index (junior first).
+    const r = await getTrancheRisk(chain.publicClient, { lens: p.lens, accounts: [], shocksBps: [-1000] });
+    const eth = r.shocks[0]?.markets[0];
+    expect(eth?.inventoryLoss).toBe(-unrealizedPnl(x.size, x.openNotional, 1350n * WAD) + x.fundingOwed);
   });
 });

@@ -1,5 +1,5 @@
 import type { CurrencyAmount, Token } from "@uniswap/sdk-core";
-import { type Address, getAbiItem } from "viem";
+import type { Address } from "viem";
 import { readContract } from "viem/actions";
 import { z } from "zod";
 import { perpLensAbi, perpPoolAbi } from "../../abi/generated";
@@ -9,28 +9,6 @@ import { usdcAmount, wadToUsdcAmount } from "../../pool/format";
 import { addressSchema, parseParameters } from "../../pool/schemas";
 import type { PositionView } from "../../pool/types";
 import { readToken } from "../vaultToken";
-
-// The issue-8 views, declared here until the generated ABIs have them (IPerpLens.inventory returns the same
-// PositionView[] as IPerpLens.positions; IPerpPool.backstopInventoryLoss returns collateral token units).
-// TODO(after the liquidation-at-index merge): use perpLensAbi / perpPoolAbi directly and drop these fragments.
-const inventoryAbi = [
-  {
-    type: "function",
-    name: "inventory",
-    stateMutability: "view",
-    inputs: [],
-    outputs: getAbiItem({ abi: perpLensAbi, name: "positions" }).outputs,
-  },
-] as const;
-const inventoryLossAbi = [
-  {
-    type: "function",
-    name: "backstopInventoryLoss",
-    stateMutability: "view",
-    inputs: [],
-    outputs: [{ name: "lossTokens", type: "uint256", internalType: "uint256" }],
-  },
-] as const;
 
 export type GetBackstopInventoryParameters = {
   /** PerpLens address. */
@@ -58,7 +36,6 @@ const schema = z.object({ lens: addressSchema });
 
 /**
  * The backstop's inventory (positions taken over by liquidation at the index) and its unrealized PnL.
- * @dev Needs the issue-8 lens (`inventory()`) and pool (`backstopInventoryLoss()`); older ones revert.
  * @example
  * const inv = await getBackstopInventory(publicClient, { lens });
  * console.log(inv.display.unrealizedPnl.toExact(), inv.display.loss.toExact());
@@ -72,8 +49,8 @@ export async function getBackstopInventory(
     const pool = await readContract(client, { address: lens, abi: perpLensAbi, functionName: "pool" });
     const [tokenAddress, positions, lossTokens] = await Promise.all([
       readContract(client, { address: pool, abi: perpPoolAbi, functionName: "collateralToken" }),
-      readContract(client, { address: lens, abi: inventoryAbi, functionName: "inventory" }),
-      readContract(client, { address: pool, abi: inventoryLossAbi, functionName: "backstopInventoryLoss" }),
+      readContract(client, { address: lens, abi: perpLensAbi, functionName: "inventory" }),
+      readContract(client, { address: pool, abi: perpPoolAbi, functionName: "backstopInventoryLoss" }),
     ]);
     const collateral = await readToken(client, tokenAddress);
     const out = positions.map((x) => ({

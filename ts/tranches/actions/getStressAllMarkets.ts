@@ -29,7 +29,6 @@ const schema = z.object({ lens: addressSchema, shockBps: shockBpsSchema, account
 /**
  * The lens stress test with every market shocked together (`stressTest(ALL_MARKETS, ...)`): an account long
  * one market and short another nets its legs, which the per-market stress cannot show.
- * @dev Needs a lens with ALL_MARKETS (issue 8); an older lens reverts `UnknownMarket(2^256 - 1)`.
  * @example
  * const crash = await getStressAllMarkets(publicClient, { lens, shockBps: -3000, accounts });
  */

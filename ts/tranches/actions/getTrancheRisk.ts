@@ -25,10 +25,7 @@ export type GetTrancheRiskParameters = {
   shocksBps?: readonly (bigint | number)[] | undefined;
   /** Markets to shock one at a time (default every listed market). */
   marketIds?: readonly (bigint | number)[] | undefined;
-  /**
-   * Also shock every market together (`getStressAllMarkets`). Needs a lens with `ALL_MARKETS`; default false
-   * until that lens is deployed everywhere.
-   */
+  /** Also shock every market together (`getStressAllMarkets`); default true. */
   allMarkets?: boolean | undefined;
 };
 
@@ -54,7 +51,7 @@ export type TrancheShock = {
   shockBps: bigint;
   /** One outcome per market in `marketIds`, that market shocked alone (the others at their index). */
   markets: ShockOutcome[];
-  /** Every market shocked together; null unless `allMarkets` was asked for. */
+  /** Every market shocked together; null when `allMarkets: false` was passed. */
   allMarkets: ShockOutcome | null;
   /** The worst single market for junior, then senior: the outcome with the largest junior + senior loss. */
   worstMarket: ShockOutcome | null;
@@ -80,7 +77,7 @@ const schema = z.object({
   accounts: stressAccountsSchema,
   shocksBps: z.array(shockBpsSchema).min(1).optional(),
   marketIds: z.array(marketIdSchema).optional(),
-  allMarkets: z.boolean().default(false),
+  allMarkets: z.boolean().default(true),
 });
 
 const share = (part: bigint, whole: bigint) => (whole === 0n ? null : new Percent(part.toString(), whole.toString()));
