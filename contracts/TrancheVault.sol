@@ -356,6 +356,15 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
         emit WithdrawCancelled(msg.sender, returned, burned);
     }
 
+    /// @inheritdoc ITrancheVault
+    function previewCancel(address owner) external view returns (uint256 returned, uint256 burned) {
+        WithdrawRequestSlot memory r = _requests[owner];
+        Value memory v = _value();
+        if (r.shares == 0 || r.epoch != v.epoch || !v.known) return (0, 0);
+        returned = _sharesToReturn(r.shares, r.assetsAtRequest, v);
+        burned = r.shares - returned;
+    }
+
     /* BACKSTOP */
 
     /// @inheritdoc ITrancheVault

@@ -154,6 +154,10 @@ interface ITrancheVault is IERC4626 {
     /// @return returned The shares given back to the caller.
     function cancelWithdraw() external returns (uint256 returned);
 
+    /// @notice What `cancelWithdraw` by `owner` would do now: the shares it would give back and burn (0, 0 without
+    /// a request of the current epoch or while the visible loss is unknown). The SDK shows it as the cancel cost.
+    function previewCancel(address owner) external view returns (uint256 returned, uint256 burned);
+
     /// @notice The open withdraw request of `owner` (all zero when none, or when it belongs to an earlier epoch).
     function withdrawRequest(address owner)
         external

@@ -118,6 +118,7 @@ export async function getLpPosition(
         requestedAt,
         now,
         cooldown,
+        preview: () => readContract(client, { ...v, functionName: "previewCancel", args: [owner] }),
         convertToAssets: (s) => readContract(client, { ...v, functionName: "convertToAssets", args: [s] }),
       });
       request = {

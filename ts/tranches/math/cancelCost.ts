@@ -1,10 +1,9 @@
 // What cancelling a withdraw request costs the holder: the one place this rule lives in the SDK.
 //
-// Current TrancheVault: `cancelWithdraw` returns every escrowed share, so a cancel costs no shares and no assets;
-// the holder loses the cooldown time already served (a new request starts the cooldown again).
-// TODO(tranche helper, issue 9 item 2): the reworked vault returns only min(shares, convertToShares(assetsAtRequest))
-// and burns the rest (the escrow's gain since the request goes to the LPs who stayed). When it lands, compute
-// `returnedShares` that way here (convertToShares rounds down) and the callers report it unchanged.
+// TrancheVault.cancelWithdraw gives back only shares worth at most the request's value at request time and burns
+// the rest (the escrow's gain since the request stays with the LPs who did not leave); the vault's own
+// `previewCancel(owner)` says exactly how many, so the SDK reads it instead of re-deriving the vault's share math.
+// The holder also loses the cooldown already served (a new request starts it again).
 
 export type CancelCostInput = {
   /** Escrowed shares of the open request. */
@@ -16,6 +15,8 @@ export type CancelCostInput = {
   now: bigint;
   /** The vault's cooldown, seconds. */
   cooldown: bigint;
+  /** The vault's `previewCancel(owner)` at the time of the cancel: shares returned and burned. */
+  preview: () => Promise<readonly [bigint, bigint]>;
   /** The vault's `convertToAssets` at the time of the cancel (e.g. an eth_call at that block). */
   convertToAssets: (shares: bigint) => Promise<bigint>;
 };
@@ -33,7 +34,7 @@ export type CancelCost = {
 
 /** What `cancelWithdraw` would cost now (see the file header for the rule). */
 export async function cancelCost(input: CancelCostInput): Promise<CancelCost> {
-  const returnedShares = input.shares;
+  const [returnedShares] = await input.preview();
   const served = input.now > input.requestedAt ? input.now - input.requestedAt : 0n;
   return {
     returnedShares,
