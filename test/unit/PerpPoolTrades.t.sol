@@ -233,10 +233,11 @@ contract PerpPoolTradesTest is TradingFixture {
     function test_trade_opensRevertReduceOnly_closesWork_whenOracleUnhealthy() public {
         _buy(alice, ETH, 10e18);
         _sell(bob, ETH, 10e18);
-        // One feed disagrees by 5 % (> 2 % tolerance): the market turns ReduceOnly.
+        // Two of three feeds 5 % either side of the median (> 2 % tolerance): only one agrees, two are required,
+        // so the market turns ReduceOnly (a single outlier would be dropped instead).
         vm.warp(block.timestamp + 1);
         feeds[ETH][0].setAnswer(2100e8);
-        _setPriceOf(1, 2000e8);
+        _setPriceOf(1, 1900e8);
         _setPriceOf(2, 2000e8);
         assertEq(lens.marketView(ETH).oracleStatus, 1);
 
