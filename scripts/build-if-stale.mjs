@@ -53,7 +53,7 @@ export function buildIfStale(options = {}) {
   const reason = staleReason();
   if (!reason) return false;
   log(
-    `[build] ${reason}: forge build + ABIs (a no-op when forge's cache is current; a full solc-js compile takes 1-2 minutes)`,
+    `[build] ${reason}: forge build + ABIs (a no-op when forge's cache is current; a full solc-js compile takes 1-2 minutes, more on a busy machine)`,
   );
   const started = Date.now();
   const steps = [

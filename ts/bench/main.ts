@@ -3,10 +3,10 @@
 // within this one run; gas numbers are exact (receipts), and are compared with the committed forge snapshots.
 //
 //   1. keeper health scan: one batched lens.accountHealths call vs one lens.accountHealth call per account
+//   2. the SDK's exact quote mirror: quotes per second
 //   3. gas of every operation in the README's table on a live chain (receipts) vs the forge snapshots
 //      (snapshots/*.json, forge --isolate), replayed in the gas tests' own state, plus two other states
-//      whose difference the EVM's rules predict; a verdict, and exit 1 when a number disagrees
-//   2. the SDK's exact quote mirror: quotes per second
+//      whose difference the EVM's rules predict; a verdict, and exit 1 when a number disagrees (ts/bench/gas.ts)
 import { performance } from "node:perf_hooks";
 import { type Address, maxUint256, parseUnits } from "viem";
 import { perpLensAbi, perpPoolAbi, testUsdcAbi } from "../abi/generated";
