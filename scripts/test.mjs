@@ -3,7 +3,8 @@
 // order, stopping at the first failure (exit 1). Output is for people: one line per step, one per forge suite
 // and per vitest file, and a failure in full (the failing step's whole output, or forge's "Failing tests"
 // section with its counterexamples). VERBOSE=1 streams every tool's own output instead (forge's invariant
-// call-count tables included, vitest listing every test).
+// call-count tables included, vitest listing every test). `npm test -- lint test:ts` runs only those steps
+// (by script name).
 import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
 
@@ -112,8 +113,16 @@ function quietSummariser() {
   return { onLine() {}, failure: (lines) => lines, describe: () => "" };
 }
 
+const only = process.argv.slice(2);
+const unknown = only.filter((name) => !STEPS.some((s) => s.script === name));
+if (unknown.length > 0) {
+  console.error(`error: unknown step ${unknown.join(", ")} (steps: ${STEPS.map((s) => s.script).join(", ")})`);
+  process.exit(2);
+}
+const selected = only.length > 0 ? STEPS.filter((s) => only.includes(s.script)) : STEPS;
+
 const started = performance.now();
-for (const step of STEPS) {
+for (const step of selected) {
   const summariser =
     step.kind === "forge" ? forgeSummariser() : step.kind === "vitest" ? vitestSummariser() : quietSummariser();
   const t0 = performance.now();
@@ -134,4 +143,4 @@ for (const step of STEPS) {
   out(`ok    ${step.name.padEnd(14)} ${took.padStart(8)}${detail ? `   ${detail}` : ""}`);
 }
 out();
-out(`npm test: all ${STEPS.length} steps passed in ${seconds(performance.now() - started)}`);
+out(`npm test: all ${selected.length} steps passed in ${seconds(performance.now() - started)}`);
