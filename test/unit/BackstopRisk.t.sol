@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {LiquidationModule} from "../../contracts/LiquidationModule.sol";
 import {PerpPool} from "../../contracts/PerpPool.sol";
 import {IBackstop} from "../../contracts/interfaces/IBackstop.sol";
 import {IPerpPool} from "../../contracts/interfaces/IPerpPool.sol";
@@ -9,6 +10,7 @@ import {LiquidationBase} from "../utils/LiquidationBase.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 /// @notice A contract account that refuses ETH, answers any unknown call with a 1 MB returndata bomb, and acts on
 /// the pool only when its deployer tells it to: a target (or keeper) that would block anything that pushes to it.
@@ -69,8 +71,10 @@ contract ReentrantBackstop {
         _try(abi.encodeCall(IPerpPool.distributePremium, ()));
         _try(abi.encodeCall(IPerpPool.trade, (address(this), 0, 0, 1e18, type(uint256).max, t)));
         _try(abi.encodeCall(IPerpPool.closePosition, (victim, 0, 0, 0, t)));
-        _try(abi.encodeCall(IPerpPool.liquidate, (victim, 0, type(uint256).max, 0, t)));
-        _try(abi.encodeCall(IPerpPool.liquidateIfUnhealthy, (victim, 0, type(uint256).max, 0, t)));
+        _try(abi.encodeCall(IPerpPool.liquidate, (victim, 0, type(uint256).max)));
+        _try(abi.encodeCall(IPerpPool.liquidateMany, (new bytes32[](1))));
+        _try(abi.encodeCall(IPerpPool.unwindInventory, (0, 1)));
+        _try(abi.encodeCall(IPerpPool.liquidateIfUnhealthy, (victim, 0, type(uint256).max)));
         _try(abi.encodeCall(IPerpPool.depositMargin, (0, 1)));
         _try(abi.encodeCall(IPerpPool.withdrawMargin, (victim, 0, 1, address(this))));
         _try(abi.encodeCall(IPerpPool.settleProfit, (victim, 0)));
@@ -116,7 +120,7 @@ contract BackstopRiskTest is LiquidationBase {
                 lens.accountHealth(attacker, 1).maintenanceRequirement
             )
         );
-        pool.liquidate(attacker, 1, type(uint256).max, 0, block.timestamp);
+        pool.liquidate(attacker, 1, type(uint256).max);
         vm.stopPrank();
 
         // Once the market makes it liquidatable, liquidating itself (reward to its own cross account) is worse
@@ -135,7 +139,7 @@ contract BackstopRiskTest is LiquidationBase {
 
         vm.recordLogs();
         vm.prank(attacker);
-        int256 closed = pool.liquidate(attacker, 1, type(uint256).max, 0, block.timestamp);
+        int256 closed = pool.liquidate(attacker, 1, type(uint256).max);
         (LiquidationLog memory l,) = _decode(vm.getRecordedLogs());
         int256 wealthLiq = _wealth(attacker);
 
@@ -167,10 +171,8 @@ contract BackstopRiskTest is LiquidationBase {
         assertTrue(lens.accountHealth(address(target), 0).liquidatable);
         uint256 poolTokens = usdc.balanceOf(address(pool));
 
-        bytes memory ret = keeper.exec(
-            address(pool),
-            abi.encodeCall(IPerpPool.liquidate, (address(target), 0, type(uint256).max, 0, block.timestamp))
-        );
+        bytes memory ret =
+            keeper.exec(address(pool), abi.encodeCall(IPerpPool.liquidate, (address(target), 0, type(uint256).max)));
 
         assertEq(abi.decode(ret, (int256)), -3e18, "liquidated despite the hostile target");
         assertEq(usdc.balanceOf(address(target)), 0, "nothing pushed to the target");
@@ -298,10 +300,15 @@ contract BackstopRiskTest is LiquidationBase {
         assertEq(junior.unvestedPremium(), toJunior);
         assertEq(senior.unvestedPremium(), toSenior);
         assertEq(junior.totalAssets(), j, "nothing vested yet");
-        vm.warp(block.timestamp + junior.premiumStreamDuration() / 2);
-        assertEq(junior.unvestedPremium(), (toJunior + 1) / 2, "half vested, rounded against the LP");
-        assertEq(junior.totalAssets(), j + toJunior - (toJunior + 1) / 2);
-        vm.warp(block.timestamp + junior.premiumStreamDuration());
+        // The payout vests linearly until (now / D + 2) * D.
+        uint256 d = junior.premiumStreamDuration();
+        uint256 end = (block.timestamp / d + 2) * d;
+        uint256 span = end - block.timestamp;
+        vm.warp(block.timestamp + span / 2);
+        uint256 half = Math.mulDiv(toJunior, span - span / 2, span, Math.Rounding.Ceil);
+        assertApproxEqAbs(junior.unvestedPremium(), half, 1, "half vested, rounded against the LP");
+        assertEq(junior.totalAssets(), j + toJunior - junior.unvestedPremium());
+        vm.warp(end);
         assertEq(junior.unvestedPremium(), 0);
         assertEq(junior.totalAssets(), j + toJunior);
         assertEq(senior.totalAssets(), s + toSenior);
@@ -335,7 +342,9 @@ contract BackstopRiskTest is LiquidationBase {
 
     function test_backstopCallback_cannotReenterAnyPoolEntryPoint() public {
         ReentrantBackstop evil = new ReentrantBackstop(usdc);
-        PerpPool p = new PerpPool(usdc, oracle, IBackstop(address(evil)), admin);
+        PerpPool p = new PerpPool(
+            usdc, oracle, IBackstop(address(evil)), admin, new LiquidationModule(usdc, oracle, IBackstop(address(evil)))
+        );
         vm.prank(admin);
         p.listMarket(10_000e18, 20_000_000e18, defaultConfig()); // priced by the ETH feeds (oracle market 0)
         p.syncBackstopCapital();
@@ -374,7 +383,7 @@ contract BackstopRiskTest is LiquidationBase {
         pool.withdrawMargin(alice, 0, 1e6, bob);
         AccountHealth memory h = lens.accountHealth(alice, 0);
         vm.expectRevert(abi.encodeWithSelector(IPerpPool.AccountHealthy.selector, h.value, h.maintenanceRequirement));
-        pool.liquidate(alice, 0, type(uint256).max, 0, block.timestamp);
+        pool.liquidate(alice, 0, type(uint256).max);
         vm.stopPrank();
 
         vm.prank(alice);
@@ -451,7 +460,7 @@ contract LiquidationGasTest is LiquidationBase {
         _coolAll();
         vm.prank(liquidator);
         uint256 g = gasleft();
-        pool.liquidate(target, 0, type(uint256).max, 0, block.timestamp);
+        pool.liquidate(target, 0, type(uint256).max);
         gasUsed = g - gasleft();
     }
 

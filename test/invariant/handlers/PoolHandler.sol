@@ -320,7 +320,7 @@ contract PoolHandler is CommonBase, StdUtils {
                 return;
             }
             vm.prank(liquidator);
-            try pool.liquidate(a.owner, a.subId, maxBase, quoteLimit, block.timestamp) {
+            try pool.liquidate(a.owner, a.subId, maxBase) {
                 ++healthyLiquidated;
             } catch (bytes memory err) {
                 bytes4[] memory okHealthy = new bytes4[](2);
@@ -332,7 +332,7 @@ contract PoolHandler is CommonBase, StdUtils {
         }
 
         vm.prank(liquidator);
-        try pool.liquidate(a.owner, a.subId, maxBase, quoteLimit, block.timestamp) {
+        try pool.liquidate(a.owner, a.subId, maxBase) {
             ++liquidations;
         } catch (bytes memory err) {
             bytes4[] memory ok = new bytes4[](3);
@@ -350,7 +350,7 @@ contract PoolHandler is CommonBase, StdUtils {
             sizes[m] = pool.position(a.owner, a.subId, m).size;
         }
         vm.prank(liquidator);
-        try pool.liquidateIfUnhealthy(a.owner, a.subId, maxBase, quoteLimit, block.timestamp) returns (int256 closed) {
+        try pool.liquidateIfUnhealthy(a.owner, a.subId, maxBase) returns (int256 closed) {
             Account memory afterwards = pool.account(a.owner, a.subId);
             bool changed = closed != 0 || afterwards.collateral != before.collateral
                 || afterwards.unsettledProfit != before.unsettledProfit;
@@ -403,7 +403,7 @@ contract PoolHandler is CommonBase, StdUtils {
     }
 
     /// @dev Mode (of 16): 0-3 a move of up to +-14 % (beyond the 5 % band, below the 15 % breaker), 4-5 a jump of
-    /// up to +-30 % (trips the breaker), 6 one feed alone moves (disagreement), else a move within +-4 %.
+    /// up to +-30 % (trips the breaker), 6 one feed alone moves (an outlier, dropped beyond the 2 % tolerance), else a move within +-4 %.
     /// Prices stay within [1/4, 4] x the listing price.
     function moveOracle(uint256 marketSeed, uint256 modeSeed, int256 bpsSeed) external step("moveOracle", bytes32(0)) {
         uint256 m = marketSeed % MARKETS;
