@@ -7,10 +7,29 @@ import { parseDeploymentConfig } from "../deploy/config";
 import { deployProtocol } from "../deploy/deployProtocol";
 import { startAnvil } from "../devnet/anvil";
 import { createDevClients } from "../devnet/clients";
-import { type Actors, backstopGasSetUp, poolGasSetUp, type ScenarioContext, scenarios } from "./gasScenarios";
+import {
+  type Actors,
+  backstopGasSetUp,
+  type Fixture,
+  liquidationGasSetUp,
+  oracleGasSetUp,
+  poolGasSetUp,
+  type ScenarioContext,
+  scenarios,
+} from "./gasScenarios";
 import { LiveChain } from "./liveChain";
 
-export type GasRow = { name: string; live: bigint; forge: bigint | undefined };
+export type GasRow = { name: string; live: bigint; forge: bigint | undefined; readme: bigint | undefined };
+
+/** The README's gas table: `| \`name\` (note) | 119,263 | ...` -> name -> gas. */
+export function readmeGasTable(markdown: string): Map<string, bigint> {
+  const table = new Map<string, bigint>();
+  for (const line of markdown.split("\n")) {
+    const m = /^\|[^|`]*`([^`]+)`[^|]*\|\s*([\d,]+)\s*\|/.exec(line);
+    if (m?.[1] && m[2]) table.set(m[1], BigInt(m[2].replaceAll(",", "")));
+  }
+  return table;
+}
 
 /** A measurement in a state the snapshot does not cover, with the difference the EVM's rules predict. */
 export type GasVariant = {
@@ -33,28 +52,32 @@ const CLEAR_REFUND = 4_800n;
 
 const E6 = 10n ** 6n;
 
-function forgeSnapshots(): Map<string, bigint> {
-  const all = new Map<string, bigint>();
-  for (const file of ["snapshots/PoolGas.json", "snapshots/BackstopGas.json"]) {
-    const json = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
-    for (const [name, gas] of Object.entries(json)) all.set(name, BigInt(gas));
-  }
-  return all;
+/** snapshots/<fixture>.json: the file forge's gas test of that name writes. */
+function forgeSnapshot(fixture: Fixture): Map<string, bigint> {
+  const json = JSON.parse(readFileSync(`snapshots/${fixture}.json`, "utf8")) as Record<string, string>;
+  return new Map(Object.entries(json).map(([name, gas]) => [name, BigInt(gas)]));
 }
+
+const FIXTURES: readonly Fixture[] = ["PoolGas", "BackstopGas", "LiquidationGas", "OracleGas"];
 
 /** Deploys on a fresh anvil, replays PoolFixture.setUp, then each scenario from its fixture's setUp. */
 export async function measureGas(): Promise<{ rows: GasRow[]; variants: GasVariant[] }> {
   const anvil = await startAnvil();
   try {
     const clients = createDevClients(anvil.rpcUrl);
+    // Every deployment block at one timestamp, as forge's setUp (time-weighted accumulators stay at zero).
+    await clients.testClient.request({ method: "anvil_setBlockTimestampInterval", params: [0] } as never);
     const d = await deployProtocol(clients, parseDeploymentConfig());
     const chain = new LiveChain(clients, anvil.rpcUrl, clients.chain);
+    // Every actor is funded before the first snapshot: a revert would take back later balances.
     const names = ["alice", "bob", "carol", "liquidator", "juniorLp", "seniorLp", "newLp"] as const;
+    await chain.actor("early");
     const a = {} as Actors & { seniorLp: `0x${string}` };
     for (const n of names) a[n] = await chain.actor(n);
     const owner = await chain.actorAt(d.deployer);
     const minter = await chain.actor("fixture");
     await chain.manualMining();
+    await clients.testClient.request({ method: "anvil_removeBlockTimestampInterval", params: [] } as never);
 
     // PoolFixture.setUp after the deployment: the two LP deposits and the capital sync.
     const lp = (who: `0x${string}`, vault: `0x${string}`, amount: bigint) => [
@@ -81,17 +104,20 @@ export async function measureGas(): Promise<{ rows: GasRow[]; variants: GasVaria
 
     const ctx: ScenarioContext = { chain, d, a };
     const base = { id: await chain.snapshot(), now: chain.now };
-    const forge = forgeSnapshots();
     const rows: GasRow[] = [];
+    const readme = readmeGasTable(readFileSync("README.md", "utf8"));
     const all = scenarios(owner, minter);
-    for (const fixture of ["PoolGas", "BackstopGas"] as const) {
+    for (const fixture of FIXTURES) {
       await chain.revert(base.id, base.now);
       base.id = await chain.snapshot();
       if (fixture === "PoolGas") await poolGasSetUp(ctx, minter);
-      else await backstopGasSetUp(ctx, minter);
+      else if (fixture === "BackstopGas") await backstopGasSetUp(ctx, minter);
+      else if (fixture === "LiquidationGas") await liquidationGasSetUp(ctx, minter);
+      else await oracleGasSetUp(ctx, owner);
+      const forge = forgeSnapshot(fixture);
       let setUp = { id: await chain.snapshot(), now: chain.now };
       for (const s of all.filter((x) => x.fixture === fixture)) {
-        rows.push({ name: s.name, live: await s.run(ctx), forge: forge.get(s.name) });
+        rows.push({ name: s.name, live: await s.run(ctx), forge: forge.get(s.name), readme: readme.get(s.name) });
         await chain.revert(setUp.id, setUp.now);
         setUp = { id: await chain.snapshot(), now: chain.now };
       }
@@ -103,7 +129,8 @@ export async function measureGas(): Promise<{ rows: GasRow[]; variants: GasVaria
     await chain.revert(base.id, base.now);
     await poolGasSetUp(ctx, minter);
     const pg = { id: await chain.snapshot(), now: chain.now };
-    const snap = (name: string) => forge.get(name) ?? 0n;
+    const poolGas = forgeSnapshot("PoolGas");
+    const snap = (name: string) => poolGas.get(name) ?? 0n;
     const variants: GasVariant[] = [];
     // 1. carol deposits her whole balance: her USDC balance slot is cleared (refund), and the amount has one
     //    more non-zero calldata byte than the snapshot's 1,000 USDC.

@@ -65,10 +65,11 @@ export class LiveChain {
   }
 
   /**
-   * Sends `txs` (in order) into one block mined at `timestamp` (default: one second after the last block) and
-   * returns their receipts. Throws when any of them reverted.
+   * Sends `txs` (in order) into one block mined at `timestamp` and returns their receipts. The default is the
+   * current time `now` (anvil mines several blocks at one timestamp, as forge runs a whole setUp at one
+   * `block.timestamp`); `warp` moves it, as forge's vm.warp. Throws when any of them reverted.
    */
-  async block(txs: readonly Tx[], timestamp: bigint = this.now + 1n): Promise<TransactionReceipt[]> {
+  async block(txs: readonly Tx[], timestamp: bigint = this.now): Promise<TransactionReceipt[]> {
     const hashes: Hash[] = [];
     for (const tx of txs) {
       const wallet = this.wallets.get(tx.from);
@@ -111,6 +112,32 @@ export class LiveChain {
     if (!last) throw new PerpError("bench: empty block");
     const tx = await this.clients.publicClient.getTransaction({ hash: last.transactionHash });
     return { gasUsed: last.gasUsed, input: tx.input };
+  }
+
+  /** Deploys a contract from `from` in a block of its own; returns its address. */
+  async deploy(
+    from: Address,
+    contract: { abi: Abi; bytecode: `0x${string}`; args: readonly unknown[] },
+  ): Promise<Address> {
+    const wallet = this.wallets.get(from);
+    if (!wallet) throw new PerpError(`bench: ${from} is not an actor`);
+    const hash = await wallet.deployContract({
+      ...contract,
+      account: from,
+      chain: this.chain,
+      gas: 10_000_000n,
+    } as never);
+    this.now += 1n;
+    await this.clients.testClient.request({ method: "evm_mine", params: [Number(this.now)] } as never);
+    const receipt = await this.clients.publicClient.getTransactionReceipt({ hash });
+    if (receipt.status !== "success" || !receipt.contractAddress)
+      throw new PerpError(`bench: deployment reverted (${hash})`);
+    return receipt.contractAddress;
+  }
+
+  /** forge's vm.warp(block.timestamp + seconds): later blocks default to the new time. */
+  warp(seconds: bigint): void {
+    this.now += seconds;
   }
 
   read(call: Call): Promise<unknown> {

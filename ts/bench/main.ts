@@ -132,10 +132,14 @@ function printGas(rows: GasRow[], variants: GasVariant[]): boolean {
   log("   a call that forge makes after an oracle refresh at the same timestamp shares a block with that refresh.");
   log(`   ${"operation".padEnd(36)} ${"forge".padStart(9)} ${"live".padStart(9)} ${"diff".padStart(7)}`);
   let equal = 0;
+  let inReadme = 0;
   for (const r of rows) {
     const diff = r.forge === undefined ? undefined : r.live - r.forge;
     if (diff === 0n) equal++;
-    const mark = diff === 0n ? "equal" : r.forge === undefined ? "NO SNAPSHOT" : "DIFFERS";
+    if (r.readme === r.live) inReadme++;
+    const mark =
+      (diff === 0n ? "equal" : r.forge === undefined ? "NO SNAPSHOT" : "DIFFERS") +
+      (r.readme === r.live ? "" : r.readme === undefined ? ", not in the README" : `, README says ${fmt(r.readme)}`);
     log(
       `   ${r.name.padEnd(36)} ${(r.forge === undefined ? "-" : fmt(r.forge)).padStart(9)} ${fmt(r.live).padStart(9)} ${(diff === undefined ? "-" : signed(diff)).padStart(7)}  ${mark}`,
     );
@@ -151,10 +155,10 @@ function printGas(rows: GasRow[], variants: GasVariant[]): boolean {
     );
     log(`      ${v.why}`);
   }
-  const ok = equal === rows.length && predicted === variants.length;
+  const ok = equal === rows.length && predicted === variants.length && inReadme === rows.length;
   log(
-    `\n   verdict: ${ok ? "PASS" : "FAIL"}: ${equal} of ${rows.length} operations equal their forge snapshot to the gas unit; ` +
-      `${predicted} of ${variants.length} other-state differences as predicted`,
+    `\n   verdict: ${ok ? "PASS" : "FAIL"}: ${equal} of ${rows.length} operations equal their forge snapshot to the gas unit, ` +
+      `${inReadme} of ${rows.length} equal the README's table; ${predicted} of ${variants.length} other-state differences as predicted`,
   );
   return ok;
 }
