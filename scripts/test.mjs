@@ -21,6 +21,8 @@ const STEPS = [
   { name: "vitest", script: "test:ts", kind: "vitest" },
 ];
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes
+const ANSI = /\x1b\[[0-9;]*m/g;
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const out = (line = "") => process.stdout.write(`${line}\n`);
 
@@ -43,7 +45,8 @@ function run(script, onLine) {
           buffered += chunk;
           const parts = buffered.split("\n");
           buffered = parts.pop() ?? "";
-          for (const line of parts) {
+          for (const raw of parts) {
+            const line = raw.replace(ANSI, "");
             lines.push(line);
             onLine(line);
           }
