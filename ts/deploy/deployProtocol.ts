@@ -63,7 +63,8 @@ export function deployStepCount(config: DeploymentConfig): number {
 }
 
 /**
- * Deploys TestUSDC, the oracle router, the backstop, the junior and senior vaults, the pool and the lens,
+ * Deploys TestUSDC, the oracle router, the backstop, the junior and senior vaults, the liquidation module, the
+ * pool and the lens,
  * wires them, and lists every market of `config` with its feeds. The deployer owns everything.
  * Throws a PerpError (a ContractRevertError when a contract reverted) naming the failed step.
  * @example
