@@ -140,7 +140,7 @@ abstract contract LiquidationLogic is InventoryLogic {
         if (fromCollateral != rewardCol) {
             _pendingPremium = (uint256(_pendingPremium) + fromCollateral - rewardCol).toUint128();
         }
-        if (fromDeferred != rewardDef) _backstopFundingNet += int256(fromDeferred - rewardDef);
+        if (fromDeferred != rewardDef) _addBackstopNet(int256(fromDeferred - rewardDef));
         bytes32 liquidatorId = _accountId(msg.sender, 0);
         if (liquidatorId == id) {
             _credit(a, rewardCol, rewardDef);
