@@ -170,6 +170,8 @@ describe("the web page, in Chromium, against a seeded devnet", () => {
     expect(liq as bigint).toBeLessThan(state.positions[0]?.index ?? 0n);
     expect(await text("liq-ETH")).toBe(price(usdc(), liq as bigint));
     expect(await text("position-ETH")).toContain("long 40.0000");
+    await page.getByTestId("trade-input").fill("-10");
+    await expect.poll(() => text("quote-amount")).toMatch(/^\d{1,3}(,\d{3})*\.\d\d$/);
     await page.screenshot({ path: `${SHOTS}/trade.png`, fullPage: true });
   });
 

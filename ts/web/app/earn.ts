@@ -30,7 +30,10 @@ type SideData = {
 };
 
 export function earnSection(ctx: Ctx): Section {
-  const cards = {} as Record<Side, { stats: HTMLElement; mine: HTMLElement; countdown: HTMLElement }>;
+  const cards = {} as Record<
+    Side,
+    { stats: HTMLElement; mine: HTMLElement; countdown: HTMLElement; requestOnly: HTMLElement }
+  >;
   const latest = {} as Partial<Record<Side, SideData>>;
   const summary = h("div", { class: "stats" });
   const inventory = h("div", {});
@@ -41,7 +44,8 @@ export function earnSection(ctx: Ctx): Section {
     const stats = h("div", { class: "stats" });
     const mine = h("div", { class: "stats" });
     const countdown = h("div", { class: "countdown", "data-testid": `${side}-countdown` });
-    cards[side] = { stats, mine, countdown };
+    const requestOnly = h("div", { class: "row", hidden: true });
+    cards[side] = { stats, mine, countdown, requestOnly };
 
     const dep = actionRow({
       testid: `${side}-deposit`,
@@ -115,6 +119,7 @@ export function earnSection(ctx: Ctx): Section {
           async () => `Claimed ${usd6(ctx.usdc, (await claim(ctx.wallet as never, { vault })).assets)} USDC.`,
         ),
     });
+    requestOnly.append(cancel.row, claimRow.row);
     return h(
       "section",
       { class: `card ${side}`, "data-testid": `${side}-card` },
@@ -125,7 +130,7 @@ export function earnSection(ctx: Ctx): Section {
       countdown,
       dep.row,
       req.row,
-      h("div", { class: "row" }, cancel.row, claimRow.row),
+      requestOnly,
     );
   }
 
@@ -240,6 +245,7 @@ export function earnSection(ctx: Ctx): Section {
       d.tranche.isWiped ? stat("State", "wiped") : null,
     );
     const me = d.me;
+    cards[side].requestOnly.hidden = !me?.request;
     if (!me) {
       fill(mine, h("p", { class: "muted" }, "Connect a wallet to see your shares."));
       return;

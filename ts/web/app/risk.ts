@@ -7,7 +7,7 @@ import { ALL_MARKETS, getStressAllMarkets } from "../../tranches/actions/getStre
 import type { Ctx, Section } from "./context";
 import { fill, h, s, stat } from "./dom";
 import { readableError } from "./errors";
-import { price, usd } from "./fmt";
+import { pct, price, usd } from "./fmt";
 import { shockSchema } from "./inputs";
 
 export function riskSection(ctx: Ctx): Section {
@@ -94,47 +94,60 @@ export function riskSection(ctx: Ctx): Section {
     );
   }
 
-  /** Three horizontal bars: each tranche's capital with the part the shock takes, and what is socialized. */
+  /**
+   * The waterfall: one bar of the bad debt split into what junior, senior and socialization pay, then each
+   * tranche's capital with the part the shock takes (each bar is that tranche's own capital, so a small loss shows).
+   */
   function waterfall(r: StressResult): SVGElement {
     const W = 640;
     const rowH = 44;
     const left = 150;
-    const scale = [r.juniorCapital, r.seniorCapital, r.socialized].reduce((a, b) => (b > a ? b : a), 1n);
-    const width = (v: bigint) => Math.max(v > 0n ? 2 : 0, Number((v * 10_000n) / scale) / 10_000) * (W - left - 10);
-    const rows: [string, bigint, bigint, string][] = [
-      ["Junior", r.juniorCapital, r.juniorLoss, "junior"],
-      ["Senior", r.seniorCapital, r.seniorLoss, "senior"],
-      ["Socialized", 0n, r.socialized, "social"],
-    ];
-    const svg = s("svg", {
-      viewBox: `0 0 ${W} ${rows.length * rowH + 10}`,
-      role: "img",
-      "aria-label": "loss waterfall",
-    });
-    rows.forEach(([name, capital, loss, cls], i) => {
-      const y = 8 + i * rowH;
+    const span = W - left - 190;
+    const px = (part: bigint, whole: bigint) =>
+      whole === 0n || part === 0n ? 0 : Math.max(2, (Number((part * 10_000n) / whole) / 10_000) * span);
+    const svg = s("svg", { viewBox: `0 0 ${W} ${4 * rowH + 10}`, role: "img", "aria-label": "loss waterfall" });
+    const label = (y: number, name: string, sub: string) =>
       svg.append(
         s("text", { x: 0, y: y + 15, class: "bar-label" }, name),
-        s("text", { x: 0, y: y + 31, class: "bar-sub" }, `pays ${usd(ctx.usdc, loss, 0)}`),
+        s("text", { x: 0, y: y + 31, class: "bar-sub" }, sub),
       );
-      if (capital > 0n) svg.append(s("rect", { x: left, y, width: width(capital), height: 26, class: "cap" }));
+    // Row 0: the bad debt, stacked junior | senior | socialized.
+    label(8, "Bad debt", usd(ctx.usdc, r.totalBadDebt, 0));
+    let x = left;
+    svg.append(s("rect", { x: left, y: 8, width: span, height: 26, class: "cap" }));
+    for (const [part, cls] of [
+      [r.juniorLoss, "junior"],
+      [r.seniorLoss, "senior"],
+      [r.socialized, "social"],
+    ] as const) {
+      const w = px(part, r.totalBadDebt);
+      svg.append(s("rect", { x, y: 8, width: w, height: 26, class: `loss ${cls}` }));
+      x += w;
+    }
+    const rows: [string, bigint, bigint, string][] = [
+      ["Junior", r.juniorLoss, r.juniorCapital, "junior"],
+      ["Senior", r.seniorLoss, r.seniorCapital, "senior"],
+      ["Socialized", r.socialized, r.totalBadDebt, "social"],
+    ];
+    rows.forEach(([name, loss, whole, cls], i) => {
+      const y = 8 + (i + 1) * rowH;
+      label(y, name, `pays ${usd(ctx.usdc, loss, 0)}`);
       svg.append(
-        s("rect", { x: left, y, width: width(loss), height: 26, class: `loss ${cls}`, "data-testid": `bar-${cls}` }),
+        s("rect", { x: left, y, width: span, height: 26, class: "cap" }),
+        s("rect", {
+          x: left,
+          y,
+          width: px(loss, whole),
+          height: 26,
+          class: `loss ${cls}`,
+          "data-testid": `bar-${cls}`,
+        }),
+        s(
+          "text",
+          { x: left + span + 6, y: y + 18, class: "bar-cap" },
+          cls === "social" ? `${pct(loss, whole)} of debt` : `${pct(loss, whole)} of ${usd(ctx.usdc, whole, 0)}`,
+        ),
       );
-      if (capital > 0n) {
-        svg.append(
-          s(
-            "text",
-            {
-              x: left + width(capital) + 4 > W - 60 ? W - 4 : left + width(capital) + 4,
-              y: y + 18,
-              class: "bar-cap",
-              "text-anchor": left + width(capital) + 4 > W - 60 ? "end" : "start",
-            },
-            `of ${usd(ctx.usdc, capital, 0)}`,
-          ),
-        );
-      }
     });
     return svg;
   }
