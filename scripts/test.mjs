@@ -19,6 +19,7 @@ const STEPS = [
   { name: "forge tests", script: "test:sol", kind: "forge" },
   { name: "gas snapshots", script: "test:gas", kind: "forge" },
   { name: "vitest", script: "test:ts", kind: "vitest" },
+  { name: "web (Chromium)", script: "test:web", kind: "vitest" },
 ];
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes
