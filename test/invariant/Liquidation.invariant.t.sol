@@ -102,10 +102,17 @@ contract LiquidationInvariantTest is PoolFixture {
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
 
+    /// @dev One campaign checks every property (each invariant function costs a campaign of its own, and the probe
+    /// per liquidatable account is expensive); each assertion names the property it holds.
+    function invariant_liquidation_solvency_waterfall() public view {
+        _liquidatableAccountsAreLiquidatedByAFreshCaller_healthierOrClosed();
+        _solvency_andWaterfallOrder_withInventoryLosses();
+    }
+
     /// @dev DESIGN property 3 and RISK 17: nothing but a halt of every market the account holds makes its
     /// liquidation wait, each step leaves the account healthier or closed, and no handler call met an unexpected
-    /// error. (One campaign checks these together: each invariant function costs a campaign of its own.)
-    function invariant_liquidatableAccounts_areLiquidatedByAFreshCaller_healthierOrClosed() public view {
+    /// error.
+    function _liquidatableAccountsAreLiquidatedByAFreshCaller_healthierOrClosed() internal view {
         if (handler.blocked() != 0) console.logBytes(handler.lastBlockedError());
         assertEq(handler.blocked(), 0, "LIQ-3: a liquidatable account with a usable price was not liquidated");
         assertEq(handler.haltedMisbehaved(), 0, "LIQ-4: an all-halted account must wait with OracleHalted");
@@ -117,7 +124,7 @@ contract LiquidationInvariantTest is PoolFixture {
     /// @dev DESIGN properties 1 and 2, RISK 19, inventory losses included: tokens held cover every positive
     /// balance, the pnl pool and the premium; senior pays only once junior is empty, socialization only once both
     /// are, and every bad debt or realized inventory loss splits exactly into junior + senior + socialized.
-    function invariant_solvency_andWaterfallOrder_withInventoryLosses() public view {
+    function _solvency_andWaterfallOrder_withInventoryLosses() internal view {
         uint256 owed;
         for (uint256 i; i < handler.accountCount(); ++i) {
             (address owner, uint96 subId) = handler.accountAt(i);

@@ -11,13 +11,14 @@ import {
 } from "../../contracts/interfaces/IPerpTypes.sol";
 import {MarginMath} from "../../contracts/libraries/MarginMath.sol";
 import {VammMath} from "../../contracts/libraries/VammMath.sol";
+import {HostileFeed, HostileMode} from "../utils/HostileFeeds.sol";
 import {LiquidationBase} from "../utils/LiquidationBase.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Vm} from "forge-std/Vm.sol";
 
-/// @notice Regression tests from our own review (RISK 47-52) and RISK 17 against the index-settled ladder: the
-/// mark, a second account, a stuck feed, a jump, a halted dust position or a tier edge cannot block a liquidation
-/// or fake one.
+/// @notice Regression tests from our own review (RISK 47-52) and RISK 3 and 17 against the index-settled ladder: the
+/// mark, a second account, a stuck or malformed feed, a jump, a halted dust position or a tier edge cannot block a
+/// liquidation or fake one.
 contract LiquidationRiskTest is LiquidationBase {
     address internal pinner = makeAddr("pinner");
 
@@ -293,6 +294,42 @@ contract LiquidationRiskTest is LiquidationBase {
         pool.liquidateIfUnhealthy(alice, 0, type(uint256).max);
         PerpAccount memory a = pool.account(alice, 0);
         assertLe(int256(a.collateral) + int256(uint256(a.unsettledProfit)), 0, "the gain repays the debt first");
+    }
+
+    /* RISK 3: MALFORMED FEEDS IN ONE MARKET */
+
+    /// @dev Every BTC feed turns hostile (reverts, a returndata bomb, a gas burner): the router never reverts and
+    /// reports BTC halted; the account's ETH risk is still liquidated, by one call and by the keeper's batch, and
+    /// its BTC position waits.
+    function test_hostileFeeds_inOneMarket_neverBlockLiquidatingTheOthers() public {
+        _deposit(alice, 0, 11_000e6);
+        _trade(alice, BTC, 0.1e18);
+        _trade(alice, ETH, 45e18);
+        HostileMode[3] memory modes = [HostileMode.Revert, HostileMode.ReturnBomb, HostileMode.BurnGas];
+        address[] memory list = new address[](3);
+        for (uint256 i; i < 3; ++i) {
+            HostileFeed f = new HostileFeed(8, int256(BTC_PRICE / 1e10), block.timestamp);
+            list[i] = address(f);
+        }
+        vm.prank(admin);
+        oracle.setFeeds(BTC, list, defaultOracleConfig());
+        for (uint256 i; i < 3; ++i) {
+            HostileFeed(list[i]).setMode(modes[i], 1_000_000);
+        }
+        _crashTo(ETH, 1850e18);
+        (, OracleStatus status) = oracle.peek(BTC);
+        assertEq(uint8(status), uint8(OracleStatus.Halted), "setup: BTC has no usable feed");
+        assertTrue(lens.accountHealth(alice, 0).liquidatable, "the lens still values the account");
+
+        (LiquidationLog memory l,) = _liquidateLogged(alice);
+        assertEq(l.marketId, ETH);
+        assertEq(l.sizeClosed, 45e18 / 4);
+
+        bytes32[] memory ids = new bytes32[](1);
+        ids[0] = pool.accountId(alice, 0);
+        vm.prank(liquidator);
+        assertEq(pool.liquidateMany(ids), 1, "the batch too");
+        assertEq(pool.position(alice, 0, BTC).size, 0.1e18, "the halted BTC position waits");
     }
 
     /* RISK 52: NO TIER CLIFF */
