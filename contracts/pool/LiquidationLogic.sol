@@ -63,7 +63,9 @@ abstract contract LiquidationLogic is InventoryLogic {
         } else {
             _step(id, a, t.largestMarket, maxBase, false, s);
         }
-        if (a.collateral < 0 && (a.marketMask & ~t.haltedMask) == 0) _resolveBadDebt(id, a, lastMarket);
+        // The waterfall runs once nothing is left: a position waiting in a halted market first repays the debt with
+        // whatever it realizes when its oracle returns (its gain never escapes to the account while junior paid).
+        if (a.collateral < 0 && a.marketMask == 0) _resolveBadDebt(id, a, lastMarket);
         _accounts[id] = a;
         return s.transferred;
     }

@@ -135,7 +135,7 @@ contract LiquidationRiskTest is LiquidationBase {
             assertTrue(logs[i].topics[0] != IPerpPool.BadDebtResolved.selector, "no bad debt");
         }
         assertGt(steps, 1);
-        assertEq(junior.totalAssets(), juniorBefore, "junior untouched");
+        assertEq(junior.grossAssets(), juniorBefore, "junior paid nothing (its value only shows the visible loss)");
         PositionView[] memory inv = lens.inventory();
         assertEq(inv.length, 1);
         assertEq(inv[0].size, 40e18 - pool.position(carol, 0, ETH).size, "the inventory holds what was transferred");
@@ -256,7 +256,7 @@ contract LiquidationRiskTest is LiquidationBase {
         assertEq(pool.position(alice, 0, BTC).size, 0.001e18, "the halted dust waits");
     }
 
-    function test_haltedDust_insolventAccount_everyUsablePositionTransferred_badDebtResolved() public {
+    function test_haltedDust_insolventAccount_everyUsablePositionTransferred_debtWaitsForTheHaltedPosition() public {
         _aliceWithHaltedBtcDust();
         _crashTo(ETH, 1700e18);
         assertLt(_value(alice), 0, "setup: insolvent");
@@ -266,34 +266,37 @@ contract LiquidationRiskTest is LiquidationBase {
         assertEq(l.sizeClosed, 45e18, "all of ETH at once");
         assertEq(pool.position(alice, 0, ETH).size, 0);
         assertEq(pool.position(alice, 0, BTC).size, 0.001e18, "the halted dust stays");
-        assertTrue(d.found, "the bad debt ran down the waterfall in the same call");
-        assertEq(d.juniorPaid, d.badDebt);
+        assertFalse(d.found, "the debt waits for the halted position, which repays it first");
+        assertLt(pool.account(alice, 0).collateral, 0, "the debt is visible as negative collateral");
         // Only the halted market is left: a further call waits on that market's own halt.
         vm.expectRevert(abi.encodeWithSelector(IPerpPool.OracleHalted.selector, BTC));
         _liqLong(alice);
     }
 
-    /// @dev FINDING (see the report): the bad debt is written off while the halted position is still open, so when
-    /// its market recovers in profit the gain goes to the account, not back to the tranche that paid its debt.
-    /// Proposed fix in `LiquidationLogic._liquidate`: resolve bad debt only when the account holds no position at
-    /// all (`a.marketMask == 0`); while a halted position remains, the debt waits as negative collateral, and the
-    /// halted position's gain repays it first when it is realized (`_applyPnl` repays own negative collateral).
+    /// @dev Regression (found in review): the bad debt was written off while the halted position was still open, so
+    /// when its market recovered in profit the gain went to the account, not back to the tranche that paid its debt.
+    /// Now bad debt runs down the waterfall only once the account holds no position at all: while a halted position
+    /// remains, the debt waits as negative collateral, and that position's gain repays it first when realized.
     function test_haltedDust_gainAfterRecovery_repaysTheTranchesFirst() public {
-        vm.skip(true); // fails until the fix above: the account keeps the recovered gain after junior paid its debt
         _aliceWithHaltedBtcDust();
         _crashTo(ETH, 1700e18);
-        (, BadDebt memory d) = _liquidateLogged(alice);
-        assertTrue(d.found);
+        (, BadDebt memory first) = _liquidateLogged(alice);
+        assertFalse(first.found);
+        uint256 debt = uint256(-int256(pool.account(alice, 0).collateral));
         vm.warp(block.timestamp + 12);
         _setIndex(BTC, 90_000e18); // BTC publishes again, at the gain
         _setIndex(ETH, 1700e18);
-        _dragMarkTo(BTC, 90_000e18); // the curve follows, so the gain can be realized on it
         vm.prank(alice);
-        try pool.closePosition(alice, 0, BTC, 0, block.timestamp) {} catch {} // reverts NegativeEquity once fixed
-        vm.prank(liquidator);
-        pool.liquidateIfUnhealthy(alice, 0, type(uint256).max);
+        try pool.closePosition(alice, 0, BTC, 0, block.timestamp) {
+            revert("a negative account cannot close its way out");
+        } catch {}
+        (, BadDebt memory second) = _liquidateLogged(alice);
         PerpAccount memory a = pool.account(alice, 0);
-        assertLe(int256(a.collateral) + int256(uint256(a.unsettledProfit)), 0, "the gain repays the debt first");
+        assertEq(a.marketMask, 0, "nothing left");
+        assertEq(a.collateral, 0);
+        assertEq(a.unsettledProfit, 0, "the gain did not escape to the account");
+        assertTrue(second.found, "what the gain could not repay ran down the waterfall");
+        assertLt(second.badDebt, debt, "the recovered gain repaid part of the debt first");
     }
 
     /* RISK 3: MALFORMED FEEDS IN ONE MARKET */
@@ -338,7 +341,6 @@ contract LiquidationRiskTest is LiquidationBase {
     /// whole notional (maintenance 4,999 -> 10,002 on a 0.05 % move). With marginal tiers a 1-bp notional move
     /// changes each requirement by at most 1 bp x the highest ratio of notional (+ rounding).
     function test_fuzz_tierBoundary_oneBpMoveChangesRequirementByAboutOneBp(uint256 notional, uint256 which) public {
-        vm.skip(true); // passes only after the marginal-tier merge (MarginMath.requirements marginal)
         uint256 tiers = defaultConfig().tiers;
         uint256[3] memory caps = [uint256(100_000e18), 1_000_000e18, 100_000_000e18];
         uint256 cap = caps[which % 2];
@@ -355,7 +357,6 @@ contract LiquidationRiskTest is LiquidationBase {
     /// @dev The review's account: a short at 99,980 notional at its initial requirement; a 0.05 % index rise must
     /// not make it liquidatable. Requires the marginal-tier change.
     function test_tierEdge_shortAtInitialMargin_notLiquidatedByA5BpMove() public {
-        vm.skip(true); // passes only after the marginal-tier merge
         _deposit(bob, 0, 20_000e6);
         _trade(bob, ETH, -49.99e18); // 99,980 notional at the index
         // Withdraw down to the initial requirement (the short is at a loss: no gain to exclude).

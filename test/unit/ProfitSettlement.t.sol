@@ -95,17 +95,19 @@ contract ProfitSettlementTest is PoolFixture {
         assertLt(advance - deferred, 1e12);
         assertEq(juniorBefore - junior.totalAssets(), advance / 1e12, "junior advanced it: first loss");
 
-        // Bob's loss is collected later; the advance goes back to the backstop as premium.
+        // Bob's loss is collected later; the advance goes back to junior, which paid it, as restored capital (RISK 54).
         vm.warp(block.timestamp + 1);
         _close(bob, ETH);
-        (uint256 premiumToJunior, uint256 premiumToSenior,,,) = backstop.totals();
+        uint256 restoredBefore = junior.totalCapitalRestored();
         vm.expectEmit(address(pool));
         emit IPerpPool.BackstopAdvanceRepaid(advance);
         pool.distributePremium();
         (, uint256 advanceAfter,) = pool.profitLedger();
         assertEq(advanceAfter, 0, "repaid in full");
-        (uint256 toJunior, uint256 toSenior,,,) = backstop.totals();
-        assertGe((toJunior - premiumToJunior) + (toSenior - premiumToSenior), advance / 1e12, "repaid as premium");
+        assertEq(junior.totalCapitalRestored() - restoredBefore, advance / 1e12, "restored to junior, not premium");
+        assertEq(senior.totalCapitalRestored(), 0, "senior advanced nothing and gets nothing back");
+        (uint256 owedJunior, uint256 owedSenior) = backstop.advances();
+        assertEq(owedJunior + owedSenior, 0);
     }
 
     function test_settleProfit_withoutADrawCap_neverTouchesTheBackstop() public {

@@ -84,9 +84,11 @@ export function liquidationOutcome(
   if (all) {
     for (const p of usable) if (p !== first) step(p, true);
   }
-  // An account that transferred everything usable leaves what its margin cannot cover as bad debt now. A solvent
-  // one is never taken below 0 (the penalty is capped at its value), so it leaves none.
-  const badDebt = all && collectable < 0n ? -collectable : 0n;
+  // An account left with no position at all has what its margin cannot cover run down the waterfall now; one with
+  // a position waiting in a halted market keeps the debt as negative collateral until that position is realized.
+  // A solvent one is never taken below 0 (the penalty is capped at its value), so it leaves none.
+  const haltedLeft = positions.some((p) => p.halted);
+  const badDebt = all && !haltedLeft && collectable < 0n ? -collectable : 0n;
   return { kind: "liquidated", insolvent, steps, badDebt };
 }
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { trancheVaultAbi } from "../../abi/generated";
 import type { PerpClient } from "../../pool/client";
 import { addressSchema, parseParameters } from "../../pool/schemas";
-import { sendContract } from "../../pool/write";
+import { minedEvent, sendContract } from "../../pool/write";
 
 export type CancelWithdrawParameters = {
   /** TrancheVault address. */
@@ -14,8 +14,11 @@ export type CancelWithdrawParameters = {
 export type CancelWithdrawReturnType = {
   hash: Hash;
   receipt: TransactionReceipt;
-  /** Shares given back (the rest, if the share price rose since the request, is burned; see cancelCost). */
+  /** Shares given back (the rest, if the share price rose since the request, is burned; see cancelCost), from the
+   * mined `WithdrawCancelled` event. */
   returned: bigint;
+  /** Shares burned, from the same event. */
+  burned: bigint;
 };
 
 const schema = z.object({ vault: addressSchema, account: z.any().optional() });
@@ -31,12 +34,17 @@ export async function cancelWithdraw(
   parameters: CancelWithdrawParameters,
 ): Promise<CancelWithdrawReturnType> {
   const p = parseParameters("cancelWithdraw", schema, parameters);
-  const { hash, receipt, result } = await sendContract<bigint>(client, "cancelWithdraw", {
+  const { hash, receipt } = await sendContract(client, "cancelWithdraw", {
     address: p.vault,
     abi: trancheVaultAbi,
     functionName: "cancelWithdraw",
     args: [],
     account: p.account,
   });
-  return { hash, receipt, returned: result };
+  const event = minedEvent("cancelWithdraw", receipt, {
+    abi: trancheVaultAbi,
+    eventName: "WithdrawCancelled",
+    address: p.vault,
+  });
+  return { hash, receipt, returned: event.returned, burned: event.burned };
 }
