@@ -34,7 +34,8 @@ export async function tranchesCommand(ctx: CommandContext, flags: Flags) {
   const side = async (vault: typeof junior) => {
     const [tranche, premium, lp] = await Promise.all([
       getTranche(s.publicClient, { vault }),
-      getPremiumApr(s.publicClient, { vault, blockNumber: block, fromBlock: s.deployment.startBlock }),
+      // No fromBlock: the vault was deployed some blocks after the deployment started; the SDK finds its block.
+      getPremiumApr(s.publicClient, { vault, blockNumber: block }),
       owner ? getLpPosition(s.publicClient, { vault, owner, blockNumber: block }) : undefined,
     ]);
     return { tranche, premium, lp };

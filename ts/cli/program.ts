@@ -28,7 +28,9 @@ Set DEBUG=1 to add the stack trace and details to an error.`;
  */
 export function createProgram(ctx: CommandContext): Command {
   const program = new Command(PROGRAM_NAME)
-    .description("A perpetual-futures pool with junior/senior LP tranches: run a devnet, trade, provide liquidity, stress.")
+    .description(
+      "A perpetual-futures pool with junior/senior LP tranches: run a devnet, trade, provide liquidity, stress.",
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (text) => ctx.io.print(text.trimEnd()),

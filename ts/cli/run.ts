@@ -51,7 +51,8 @@ export async function runCli(
     if (err instanceof CommanderError) {
       // help and --help end here with exit code 0; every other commander error is bad syntax.
       if (err.exitCode === 0) return EXIT_OK;
-      io.progress(`error: ${err.message.replace(/^error: /, "")}`);
+      // One line: commander puts its suggestion ("(Did you mean --account?)") on a line of its own.
+      io.progress(`error: ${err.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ")}`);
       io.progress(USAGE_HINT);
       return EXIT_USAGE;
     }

@@ -199,7 +199,7 @@ export async function positionsCommand(ctx: CommandContext, flags: Flags, p: { s
     rows.length === 0
       ? "  no open positions"
       : table(
-          ["market", "size", "entry", "index", "uPnL", "funding owed", "value at index", "liq. price", "funding/day"],
+          ["market", "size", "entry", "index", "uPnL", "funding owed", "notional", "liq. price", "funding/day"],
           rows.map((r) => [
             `${r.symbol}-PERP`,
             formatWad(r.size, 4),
