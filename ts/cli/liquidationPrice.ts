@@ -36,13 +36,13 @@ export async function liquidationPrice(
   if (p.size === 0n) return null;
   const long = p.size > 0n;
   // Long: falls as the shock goes down; search (MIN_SHOCK, 0]. Short: search [0, MAX_SHOCK).
-  let safe = long ? 1n : -1n; // a shock known safe, moved toward 0 below
   let falls = long ? MIN_SHOCK : MAX_SHOCK;
   const worst = await fallsAt(client, lens, p, falls);
   if (!worst.liquidatable) return null;
   const atZero = await fallsAt(client, lens, p, long ? -1n : 1n);
   if (atZero.liquidatable) return p.index;
-  safe = long ? -1n : 1n;
+  // The smallest move is safe, the largest falls: bisect between them.
+  let safe = long ? -1n : 1n;
   while ((long ? safe - falls : falls - safe) > 1n) {
     const mid = (safe + falls) / 2n;
     if ((await fallsAt(client, lens, p, mid)).liquidatable) falls = mid;

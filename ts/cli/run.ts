@@ -43,10 +43,15 @@ export async function runCli(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   try {
-    await createProgram({ io, waitForShutdown, env }).parseAsync(withNegativeOperands(withDefaultCommand(argv)), {
-      from: "user",
-    });
-    return EXIT_OK;
+    let exitCode = EXIT_OK;
+    const setExitCode = (code: number) => {
+      exitCode = code;
+    };
+    await createProgram({ io, waitForShutdown, env, setExitCode }).parseAsync(
+      withNegativeOperands(withDefaultCommand(argv)),
+      { from: "user" },
+    );
+    return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
       // help and --help end here with exit code 0; every other commander error is bad syntax.
