@@ -115,7 +115,7 @@ describe("npm start (ts/cli/main.ts)", { timeout: 90_000 }, () => {
 
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^error: unknown option '--bogus'/m);
-    expect(unknown.stderr).toContain("Run `npm start -- help` for usage.");
+    expect(unknown.stderr).toContain("Run `perp help` (in a clone: `npm run perp -- help`) for usage.");
 
     expect(both.code).toBe(2);
     expect(both.stderr).toContain("exclude each other");
@@ -130,13 +130,13 @@ describe("npm start (ts/cli/main.ts)", { timeout: 90_000 }, () => {
     ]);
     for (const run of [help, dashHelp]) {
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toContain("Usage: npm start -- [options] [command]");
+      expect(run.stdout).toContain("Usage: perp [options] [command]");
       expect(run.stdout).toMatch(/^\s+start \[options\]\s+deploy and seed/m);
       expect(run.stdout).toContain("Exit codes: 0 ok, 1 failed (the reason is printed), 2 bad input.");
     }
     for (const run of [helpStart, startHelp]) {
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toContain("Usage: npm start -- start [options]");
+      expect(run.stdout).toContain("Usage: perp start [options]");
       expect(run.stdout).toContain("--fork-url <url>");
       expect(run.stdout).toContain("--no-seed");
     }
@@ -162,7 +162,7 @@ describe("npm start (ts/cli/main.ts)", { timeout: 90_000 }, () => {
       expect(run.stderr, args.join(" ")).toMatch(message);
       expect(run.stderr.trimEnd().split("\n"), args.join(" ")).toEqual([
         expect.stringMatching(/^error: /),
-        "Run `npm start -- help` for usage.",
+        "Run `perp help` (in a clone: `npm run perp -- help`) for usage.",
       ]);
       expect(run.stdout).toBe("");
     }

@@ -15,4 +15,9 @@ export type CommandContext = {
   io: CliIO;
   waitForShutdown: WaitForShutdown;
   env: NodeJS.ProcessEnv;
+  /**
+   * For a command that reports failure through a code rather than by throwing (the keeper's builder takes an
+   * `exit(code)` callback): runCli returns this code once the command's action has finished.
+   */
+  setExitCode: (code: number) => void;
 };

@@ -1,16 +1,23 @@
 // The command tree (commander): one file per command under ts/cli/commands/, registered here. Commander
 // parses the syntax (commands, flags, help); each command validates its values with zod (ts/cli/args.ts).
 import { Command } from "commander";
+import { registerDevnet } from "./commands/devnet";
+import { registerLp } from "./commands/lp";
+import { registerRisk } from "./commands/risk";
 import { registerStart } from "./commands/start";
+import { registerTrader } from "./commands/trader";
 import type { CommandContext } from "./io";
 
-export const PROGRAM_NAME = "npm start --";
+/** `perp` (bin/perp.mjs, `npm run perp --`); `npm start --` runs the same program. */
+export const PROGRAM_NAME = "perp";
 /** Used when the arguments name no command (`npm start`, `npm start -- --port 8545`). */
 export const DEFAULT_COMMAND = "start";
 
 const FOOTER = `
 Run from the project root; the first run compiles the contracts (1-2 minutes), later runs only when they changed.
-Same without npm: npx tsx ts/cli/main.ts <command> [options]
+In a clone: npx perp <command>, npm run perp -- <command>, or npm start (= perp start).
+Every command but start/devnet/deploy reads the deployment file (.perp/deployment.json) that devnet/deploy wrote;
+keys come from env PERP_PRIVATE_KEY (or --account N, an anvil dev account, on a local chain).
 
 Exit codes: 0 ok, 1 failed (the reason is printed), 2 bad input.
 Set DEBUG=1 to add the stack trace and details to an error.`;
@@ -21,7 +28,9 @@ Set DEBUG=1 to add the stack trace and details to an error.`;
  */
 export function createProgram(ctx: CommandContext): Command {
   const program = new Command(PROGRAM_NAME)
-    .description("A perpetual-futures pool with junior/senior LP tranches, on a local chain.")
+    .description(
+      "A perpetual-futures pool with junior/senior LP tranches: run a devnet, trade, provide liquidity, stress.",
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (text) => ctx.io.print(text.trimEnd()),
@@ -32,6 +41,10 @@ export function createProgram(ctx: CommandContext): Command {
     .addHelpText("after", FOOTER);
   // Subcommands copy the settings above when they are created.
   registerStart(program, ctx);
+  registerDevnet(program, ctx);
+  registerRisk(program, ctx);
+  registerTrader(program, ctx);
+  registerLp(program, ctx);
   return program;
 }
 

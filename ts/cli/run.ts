@@ -3,13 +3,15 @@ import { CommanderError } from "commander";
 import { ContractRevertError, PerpError } from "../errors";
 import { UsageError } from "./errors";
 import type { CliIO, WaitForShutdown } from "./io";
+import { withNegativeOperands } from "./operands";
 import { createProgram, withDefaultCommand } from "./program";
+import { humanRevert } from "./revertReason";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
-export const USAGE_HINT = "Run `npm start -- help` for usage.";
+export const USAGE_HINT = "Run `perp help` (in a clone: `npm run perp -- help`) for usage.";
 
 const defaultIO: CliIO = {
   print: (line) => process.stdout.write(`${line}\n`),
@@ -41,13 +43,21 @@ export async function runCli(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   try {
-    await createProgram({ io, waitForShutdown, env }).parseAsync(withDefaultCommand(argv), { from: "user" });
-    return EXIT_OK;
+    let exitCode = EXIT_OK;
+    const setExitCode = (code: number) => {
+      exitCode = code;
+    };
+    await createProgram({ io, waitForShutdown, env, setExitCode }).parseAsync(
+      withNegativeOperands(withDefaultCommand(argv)),
+      { from: "user" },
+    );
+    return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
       // help and --help end here with exit code 0; every other commander error is bad syntax.
       if (err.exitCode === 0) return EXIT_OK;
-      io.progress(`error: ${err.message.replace(/^error: /, "")}`);
+      // One line: commander puts its suggestion ("(Did you mean --account?)") on a line of its own.
+      io.progress(`error: ${err.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ")}`);
       io.progress(USAGE_HINT);
       return EXIT_USAGE;
     }
@@ -65,7 +75,7 @@ export async function runCli(
 }
 
 function describeError(err: unknown): string {
-  if (err instanceof ContractRevertError) return `${err.shortMessage} (contract revert)`;
+  if (err instanceof ContractRevertError) return `${humanRevert(err)} (contract revert)`;
   if (err instanceof PerpError) return err.shortMessage;
   if (err instanceof Error) return err.message.split("\n")[0] ?? err.name;
   return String(err);

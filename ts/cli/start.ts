@@ -4,20 +4,33 @@ import { constants } from "node:fs";
 import { access, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type DeploymentConfig, deploymentConfigSchema, parseDeploymentConfig } from "../deploy/config";
-import { stringifyDeployment } from "../deploy/deployment";
+import { type Deployment, stringifyDeployment } from "../deploy/deployment";
 import { deployProtocol } from "../deploy/deployProtocol";
 import { emptyTranchesProblem, type SeedResult, seedProtocol } from "../deploy/seedProtocol";
 import { type AnvilInstance, startAnvil } from "../devnet/anvil";
 import { anvilStartError } from "./anvilErrors";
 import type { StartOptions } from "./args";
-import { connect } from "./connect";
+import { type Connection, connect } from "./connect";
 import { UsageError } from "./errors";
 import type { CliIO, WaitForShutdown } from "./io";
 import { formatSummary, readSummary, type SummaryAccount } from "./summary";
 
 export type { CliIO, WaitForShutdown } from "./io";
 
-export async function start(options: StartOptions, io: CliIO, waitForShutdown: WaitForShutdown): Promise<void> {
+/** What `perp devnet` / `perp deploy` add to `start`. */
+export type StartHooks = {
+  /** Written into the `--out` file beside the deployment (e.g. the node's rpcUrl, for later commands). */
+  recordRpcUrl?: boolean;
+  /** Runs after deploy and seed, before the summary (e.g. the devnet's USDC faucet). */
+  afterSeed?: (conn: Connection, deployment: Deployment) => Promise<void>;
+};
+
+export async function start(
+  options: StartOptions,
+  io: CliIO,
+  waitForShutdown: WaitForShutdown,
+  hooks: StartHooks = {},
+): Promise<void> {
   const started = performance.now();
   const config = await loadConfig(options.configPath);
   if (options.out) await checkOutPath(options.out);
@@ -53,7 +66,10 @@ export async function start(options: StartOptions, io: CliIO, waitForShutdown: W
       onProgress: (p) => io.progress(`[deploy] ${p.label} ${p.address ?? p.hash} (${p.step}/${p.total})`),
     });
     if (options.out) {
-      await writeFile(options.out, stringifyDeployment(deployment));
+      const text = hooks.recordRpcUrl
+        ? `${JSON.stringify({ ...JSON.parse(stringifyDeployment(deployment)), rpcUrl }, null, 2)}\n`
+        : stringifyDeployment(deployment);
+      await writeFile(options.out, text);
       io.progress(`[deploy] wrote ${options.out}`);
     }
 
@@ -63,6 +79,8 @@ export async function start(options: StartOptions, io: CliIO, waitForShutdown: W
         onProgress: (p) => io.progress(`[seed] ${p.label} (${p.step}/${p.total})`),
       });
     }
+
+    if (hooks.afterSeed) await hooks.afterSeed(conn, deployment);
 
     const accounts: SummaryAccount[] = seeded?.traders ?? [];
     const lps = seeded ? { junior: seeded.juniorLp, senior: seeded.seniorLp } : undefined;

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { trancheVaultAbi } from "../../abi/generated";
 import type { PerpClient } from "../../pool/client";
 import { addressSchema, parseParameters } from "../../pool/schemas";
-import { minedEvent, sendContract } from "../../pool/write";
+import { accountAddress, minedEvent, sendContract } from "../../pool/write";
 
 export type CancelWithdrawParameters = {
   /** TrancheVault address. */
@@ -14,26 +14,26 @@ export type CancelWithdrawParameters = {
 export type CancelWithdrawReturnType = {
   hash: Hash;
   receipt: TransactionReceipt;
-  /** Shares given back (the rest, if the share price rose since the request, is burned; see cancelCost), from the
-   * mined `WithdrawCancelled` event. */
+  /** Shares given back, from the mined `WithdrawCancelled` event. */
   returned: bigint;
-  /** Shares burned, from the same event. */
+  /** Shares burned (their value stays with the other LPs; see ts/tranches/math/cancelCost), same event. */
   burned: bigint;
 };
 
 const schema = z.object({ vault: addressSchema, account: z.any().optional() });
 
 /**
- * Cancels the sender's open withdrawal request (`NoWithdrawRequest` without one). What it costs is
- * `getLpPosition(...).request.cancel`.
+ * Cancels the sender's open withdraw request: the escrowed shares come back, at most worth the request's value
+ * when it was made (the rest is burned), and the cooldown served is lost.
  * @example
- * const { returned } = await cancelWithdraw(walletClient, { vault: junior });
+ * await cancelWithdraw(walletClient, { vault: junior });
  */
 export async function cancelWithdraw(
   client: PerpClient,
   parameters: CancelWithdrawParameters,
 ): Promise<CancelWithdrawReturnType> {
   const p = parseParameters("cancelWithdraw", schema, parameters);
+  accountAddress(client, p.account, "cancelWithdraw");
   const { hash, receipt } = await sendContract(client, "cancelWithdraw", {
     address: p.vault,
     abi: trancheVaultAbi,

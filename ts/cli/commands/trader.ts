@@ -1,0 +1,91 @@
+// Trader commands: `margin deposit|withdraw`, `quote`, `open`, `close`, `positions`. Writes go through the
+// ts/pool actions (what they print comes from the mined events); quotes through ts/pool/quoteTrade.
+import type { Command } from "commander";
+import type { CommandContext } from "../io";
+import { parseSize, parseSlippage, parseSubId, parseUsdc } from "../values";
+import { sessionOptions } from "./common";
+
+type Flags = {
+  deployment?: string;
+  rpcUrl?: string;
+  account?: string;
+  owner?: string;
+  json?: boolean;
+  sub?: string;
+  slippage?: string;
+};
+
+const SUB = "sub-account (default 0, the cross-margin account)";
+
+/** Adds `margin`, `quote`, `open`, `close` and `positions` to `program`. */
+export function registerTrader(program: Command, ctx: CommandContext): void {
+  const margin = program.command("margin").summary("deposit or withdraw trading collateral (USDC)");
+  for (const action of ["deposit", "withdraw"] as const) {
+    sessionOptions(
+      margin
+        .command(`${action} <amount>`)
+        .summary(`${action} USDC ${action === "deposit" ? "into" : "from"} a margin account`)
+        .option("--sub <n>", SUB),
+      { account: "sign" },
+    ).action(async (amountText: string, flags: Flags) => {
+      const amount = parseUsdc(amountText);
+      const subId = parseSubId(flags.sub);
+      const { marginCommand } = await import("../trader");
+      await marginCommand(ctx, flags, { action, amount, subId });
+    });
+  }
+
+  sessionOptions(
+    program
+      .command("quote <market> <size>")
+      .summary("the exact cost of a trade (size in base: 1.5 long, -1.5 short), nothing sent")
+      .option("--sub <n>", SUB),
+    { account: "owner" },
+  ).action(async (marketText: string, sizeText: string, flags: Flags) => {
+    const size = parseSize(sizeText);
+    const subId = parseSubId(flags.sub);
+    const { quoteCommand } = await import("../trader");
+    await quoteCommand(ctx, flags, { market: marketText, size, subId });
+  });
+
+  sessionOptions(
+    program
+      .command("open <market> <size>")
+      .summary("trade on a market (size in base: 1.5 buys, -1.5 sells)")
+      .option("--sub <n>", SUB)
+      .option("--slippage <percent>", "tolerated slippage from the exact quote, percent (default 0.5)"),
+    { account: "sign" },
+  ).action(async (marketText: string, sizeText: string, flags: Flags) => {
+    const size = parseSize(sizeText);
+    const subId = parseSubId(flags.sub);
+    const slippage = parseSlippage(flags.slippage);
+    const { openCommand } = await import("../trader");
+    await openCommand(ctx, flags, { market: marketText, size, subId, slippage });
+  });
+
+  sessionOptions(
+    program
+      .command("close <market>")
+      .summary("close the whole position on a market")
+      .option("--sub <n>", SUB)
+      .option("--slippage <percent>", "tolerated slippage from the exact quote, percent (default 0.5)"),
+    { account: "sign" },
+  ).action(async (marketText: string, flags: Flags) => {
+    const subId = parseSubId(flags.sub);
+    const slippage = parseSlippage(flags.slippage);
+    const { closeCommand } = await import("../trader");
+    await closeCommand(ctx, flags, { market: marketText, subId, slippage });
+  });
+
+  sessionOptions(
+    program
+      .command("positions")
+      .summary("an account's positions: value, health, liquidation price, funding per day")
+      .option("--sub <n>", SUB),
+    { account: "owner" },
+  ).action(async (flags: Flags) => {
+    const subId = parseSubId(flags.sub);
+    const { positionsCommand } = await import("../trader");
+    await positionsCommand(ctx, flags, { subId });
+  });
+}

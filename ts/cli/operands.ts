@@ -1,0 +1,24 @@
+// Commander reads "-1.5" as an unknown flag; a short size (`perp open ETH -1.5`) is an operand. Negative
+// numbers that are not the value of a flag move behind a `--` at the end, in order, so they stay operands
+// and every real flag is still checked.
+
+/** Flags that take no value: a negative number after one of them is an operand. */
+const BOOLEAN_FLAGS = new Set(["--json", "--no-seed", "--keep-alive", "--help", "-h", "--all", "--quiet"]);
+const NEGATIVE_NUMBER = /^-\d+(\.\d+)?$/;
+
+export function withNegativeOperands(argv: readonly string[]): string[] {
+  const dashes = argv.indexOf("--");
+  const head = dashes < 0 ? argv : argv.slice(0, dashes);
+  const tail = dashes < 0 ? [] : argv.slice(dashes + 1);
+  const kept: string[] = [];
+  const moved: string[] = [];
+  head.forEach((arg, i) => {
+    const prev = head[i - 1];
+    const isFlagValue =
+      prev !== undefined && /^--?[a-z]/i.test(prev) && !prev.includes("=") && !BOOLEAN_FLAGS.has(prev);
+    if (NEGATIVE_NUMBER.test(arg) && !isFlagValue) moved.push(arg);
+    else kept.push(arg);
+  });
+  if (moved.length === 0 && dashes < 0) return [...argv];
+  return [...kept, "--", ...moved, ...tail];
+}

@@ -1,0 +1,217 @@
+// The work of the trader commands (loaded only when one runs: viem and the ABIs cost ~0.5 s).
+import type { Address } from "viem";
+import { perpLensAbi, perpPoolAbi } from "../abi/generated";
+import { closePosition, depositMargin, quoteTrade, trade, withdrawMargin } from "../pool";
+import { UsageError } from "./errors";
+import { formatPercent, formatUsdc, formatWad, shortAddress, table } from "./format";
+import type { CommandContext } from "./io";
+import { liquidationPrice } from "./liquidationPrice";
+import { answer } from "./output";
+import { openSession, openSignedSession, ownerOf, type Session, type SessionFlags } from "./session";
+import { parseMarket } from "./values";
+
+const DAY = 86_400n;
+const WAD = 10n ** 18n;
+
+type Flags = SessionFlags & { owner?: string | undefined };
+
+export async function marginCommand(
+  ctx: CommandContext,
+  flags: Flags,
+  p: { action: "deposit" | "withdraw"; amount: bigint; subId: bigint },
+) {
+  const s = await openSignedSession(flags, ctx.env);
+  const pool = s.deployment.contracts.pool;
+  const r =
+    p.action === "deposit"
+      ? await depositMargin(s.wallet, { pool, amount: p.amount, subId: p.subId })
+      : await withdrawMargin(s.wallet, { pool, amount: p.amount, subId: p.subId });
+  const collateral = await s.publicClient.readContract({
+    address: s.deployment.contracts.lens,
+    abi: perpLensAbi,
+    functionName: "accountHealth",
+    args: [s.address, p.subId],
+  });
+  answer(
+    ctx.io,
+    flags.json,
+    {
+      action: p.action,
+      owner: s.address,
+      subId: p.subId,
+      amount: r.amount,
+      collateral: collateral.collateral,
+      hash: r.hash,
+    },
+    () => [
+      `${p.action === "deposit" ? "Deposited" : "Withdrew"} ${formatUsdc(r.amount)} USDC ${p.action === "deposit" ? "into" : "from"} ${shortAddress(s.address)} sub ${p.subId} (tx ${r.hash})`,
+      `  collateral now ${formatWad(collateral.collateral)} USDC`,
+    ],
+  );
+}
+
+async function marketOf(s: Session, text: string) {
+  const market = parseMarket(s.deployment, text);
+  const id = BigInt(market.marketId);
+  const args = { address: s.deployment.contracts.pool, abi: perpPoolAbi, args: [id] } as const;
+  const [state, config] = await Promise.all([
+    s.publicClient.readContract({ ...args, functionName: "marketState" }),
+    s.publicClient.readContract({ ...args, functionName: "marketConfig" }),
+  ]);
+  return { market, id, state, config };
+}
+
+export async function quoteCommand(
+  ctx: CommandContext,
+  flags: Flags,
+  p: { market: string; size: bigint; subId: bigint },
+) {
+  const s = await openSession(flags, ctx.env);
+  const owner = ownerOf(flags, ctx.env, s.chain.id);
+  const m = await marketOf(s, p.market);
+  const position = owner
+    ? await s.publicClient.readContract({
+        address: s.deployment.contracts.pool,
+        abi: perpPoolAbi,
+        functionName: "position",
+        args: [owner, p.subId, m.id],
+      })
+    : undefined;
+  let q: ReturnType<typeof quoteTrade>;
+  try {
+    q = quoteTrade({ state: m.state, config: m.config, sizeDelta: p.size, position, marketId: m.id });
+  } catch (err) {
+    throw new UsageError(`quote ${m.market.symbol} ${formatWad(p.size, 4)}: ${(err as Error).message}`);
+  }
+  const average = (q.quote * WAD) / (p.size < 0n ? -p.size : p.size);
+  answer(ctx.io, flags.json, { market: m.market.symbol, marketId: m.id, owner, ...q }, () => [
+    `Quote ${p.size > 0n ? "buy" : "sell"} ${formatWad(p.size < 0n ? -p.size : p.size, 4)} ${m.market.symbol}-PERP`,
+    `  ${p.size > 0n ? "pay" : "receive"}        ${formatWad(q.quote)} USDC (average price ${formatWad(average)})`,
+    `  fee            ${formatWad(q.fee)} USDC (${formatPercent(BigInt(m.config.feeBps), 10_000n)})`,
+    `  mark           ${formatWad(q.markBefore)} -> ${formatWad(q.markAfter)} (${formatPercent(q.markAfter - q.markBefore, q.markBefore)})`,
+    ...(owner ? [`  position after ${formatWad(q.sizeAfter, 4)} (realized PnL ${formatWad(q.realizedPnl)} USDC)`] : []),
+  ]);
+}
+
+function tradeLines(what: string, symbol: string, r: Awaited<ReturnType<typeof trade>>) {
+  return [
+    `${what} ${symbol}-PERP: quote ${formatWad(r.quote)} USDC, fee ${formatWad(r.fee)} USDC, realized PnL ${formatWad(r.realizedPnl)} USDC (tx ${r.hash})`,
+    `  position now ${formatWad(r.sizeAfter, 4)}, mark ${formatWad(r.markAfter)}`,
+  ];
+}
+
+function tradeJson(symbol: string, owner: Address, subId: bigint, r: Awaited<ReturnType<typeof trade>>) {
+  const { receipt: _receipt, expected, ...mined } = r;
+  return { market: symbol, owner, subId, ...mined, expected: { quote: expected.quote, fee: expected.fee } };
+}
+
+export async function openCommand(
+  ctx: CommandContext,
+  flags: Flags,
+  p: { market: string; size: bigint; subId: bigint; slippage: bigint | undefined },
+) {
+  const s = await openSignedSession(flags, ctx.env);
+  const market = parseMarket(s.deployment, p.market);
+  const r = await trade(s.wallet, {
+    pool: s.deployment.contracts.pool,
+    marketId: market.marketId,
+    size: p.size,
+    subId: p.subId,
+    slippage: p.slippage,
+  });
+  answer(ctx.io, flags.json, tradeJson(market.symbol, s.address, p.subId, r), () =>
+    tradeLines(p.size > 0n ? "Bought" : "Sold", market.symbol, r),
+  );
+}
+
+export async function closeCommand(
+  ctx: CommandContext,
+  flags: Flags,
+  p: { market: string; subId: bigint; slippage: bigint | undefined },
+) {
+  const s = await openSignedSession(flags, ctx.env);
+  const market = parseMarket(s.deployment, p.market);
+  const position = await s.publicClient.readContract({
+    address: s.deployment.contracts.pool,
+    abi: perpPoolAbi,
+    functionName: "position",
+    args: [s.address, p.subId, BigInt(market.marketId)],
+  });
+  if (position.size === 0n) throw new UsageError(`close ${market.symbol}: no open position (sub ${p.subId})`);
+  const r = await closePosition(s.wallet, {
+    pool: s.deployment.contracts.pool,
+    marketId: market.marketId,
+    subId: p.subId,
+    slippage: p.slippage,
+  });
+  answer(ctx.io, flags.json, tradeJson(market.symbol, s.address, p.subId, r), () =>
+    tradeLines("Closed", market.symbol, r),
+  );
+}
+
+export async function positionsCommand(ctx: CommandContext, flags: Flags, p: { subId: bigint }) {
+  const s = await openSession(flags, ctx.env);
+  const owner = ownerOf(flags, ctx.env, s.chain.id);
+  if (!owner) throw new UsageError("positions: whose? pass --owner ADDRESS, --account N or set PERP_PRIVATE_KEY");
+  const lens = s.deployment.contracts.lens;
+  const [health, positions] = await Promise.all([
+    s.publicClient.readContract({
+      address: lens,
+      abi: perpLensAbi,
+      functionName: "accountHealth",
+      args: [owner, p.subId],
+    }),
+    s.publicClient.readContract({ address: lens, abi: perpLensAbi, functionName: "positions", args: [owner, p.subId] }),
+  ]);
+  const rows = await Promise.all(
+    positions.map(async (pos) => {
+      const market = await s.publicClient.readContract({
+        address: lens,
+        abi: perpLensAbi,
+        functionName: "marketView",
+        args: [pos.marketId],
+      });
+      const liq = await liquidationPrice(s.publicClient, lens, {
+        owner,
+        subId: p.subId,
+        marketId: pos.marketId,
+        size: pos.size,
+        index: market.indexPrice,
+      });
+      // fundingRate: quote per base per second at the current rate, > 0 longs pay: what this position pays a day.
+      const fundingPaidPerDay = (pos.size * market.fundingRate * DAY) / WAD;
+      const symbol =
+        s.deployment.markets.find((m) => BigInt(m.marketId) === pos.marketId)?.symbol ?? `#${pos.marketId}`;
+      return {
+        symbol,
+        ...pos,
+        markPrice: market.markPrice,
+        indexPrice: market.indexPrice,
+        liquidationPrice: liq,
+        fundingPaidPerDay,
+      };
+    }),
+  );
+  answer(ctx.io, flags.json, { owner, subId: p.subId, health, positions: rows }, () => [
+    `Account ${owner} sub ${p.subId}: collateral ${formatWad(health.collateral)}, value ${formatWad(health.value)} USDC, ` +
+      `maintenance ${formatWad(health.maintenanceRequirement)}, health ${health.maintenanceRequirement === 0n ? "—" : formatPercent(health.value, health.maintenanceRequirement, 0)}` +
+      `${health.liquidatable ? " LIQUIDATABLE" : ""}`,
+    rows.length === 0
+      ? "  no open positions"
+      : table(
+          ["market", "size", "entry", "index", "uPnL", "funding owed", "notional", "liq. price", "funding/day"],
+          rows.map((r) => [
+            `${r.symbol}-PERP`,
+            formatWad(r.size, 4),
+            formatWad(r.size === 0n ? 0n : (r.openNotional * WAD) / r.size),
+            formatWad(r.indexPrice),
+            formatWad(r.unrealizedPnl),
+            formatWad(r.fundingOwed),
+            formatWad(r.notional),
+            r.liquidationPrice === null ? "none" : formatWad(r.liquidationPrice),
+            formatWad(-r.fundingPaidPerDay, 4),
+          ]),
+        ),
+    "  (funding/day > 0 is received, < 0 paid, at the current rate)",
+  ]);
+}
