@@ -56,10 +56,7 @@ describe("the crash", () => {
       eventName: "Liquidated",
       fromBlock: shockBlock,
     });
-    const first = liquidated.reduce(
-      (m, e) => (e.blockNumber < m ? e.blockNumber : m),
-      liquidated[0]?.blockNumber ?? 0n,
-    );
+    const first = liquidated.map((e) => e.blockNumber).sort((a, b) => (a < b ? -1 : 1))[0];
     expect(first).toBe(shockBlock + 1n);
     const hit = new Set(liquidated.map((e) => `${e.args.owner}:${e.args.subId}`));
     for (const key of predicted) expect(hit.has(key), key).toBe(true);

@@ -78,7 +78,7 @@ export async function buildBook(o: BuildBookOptions): Promise<BookAccount[]> {
     const counts = (await rpc(
       o.owners.map((a) => ({ method: "eth_getTransactionCount", params: [a, "pending"] })),
     )) as string[];
-    o.owners.forEach((a, i) => nonces.set(a, Number(counts[i])));
+    for (const [i, a] of o.owners.entries()) nonces.set(a, Number(counts[i]));
     const txs: { from: Address; to: Address; data: `0x${string}`; gas: bigint }[] = [];
     const perOwner = Math.ceil(o.n / o.owners.length);
     for (const owner of o.owners) {
