@@ -17,11 +17,15 @@ import {
     PositionView,
     StressResult
 } from "./interfaces/IPerpTypes.sol";
+import {ITrancheVault} from "./interfaces/ITrancheVault.sol";
 import {FixedPoint} from "./libraries/FixedPoint.sol";
 import {FundingMath} from "./libraries/FundingMath.sol";
 import {MarginMath} from "./libraries/MarginMath.sol";
 import {MarketMask} from "./libraries/MarketMask.sol";
+import {RepegMath} from "./libraries/RepegMath.sol";
+import {Valuation} from "./libraries/Valuation.sol";
 import {VammMath} from "./libraries/VammMath.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @title PerpLens
 /// @notice Read-only views derived from a PerpPool's raw state. Mirrors the pool's valuation exactly
@@ -30,7 +34,10 @@ contract PerpLens is IPerpLens {
     using FixedPoint for uint256;
 
     uint256 private constant TOKEN_TO_WAD = 1e12;
-    uint256 private constant NO_MARKET = type(uint256).max;
+    /// @dev "No market shocked" (valuation at the current index).
+    uint256 private constant NO_MARKET = type(uint256).max - 1;
+    /// @inheritdoc IPerpLens
+    uint256 public constant ALL_MARKETS = type(uint256).max;
 
     IPerpPool public immutable pool;
     IOracleRouter public immutable oracle;
@@ -54,7 +61,7 @@ contract PerpLens is IPerpLens {
     /// @inheritdoc IPerpLens
     function accountHealth(address owner, uint96 subId) public view returns (AccountHealth memory h) {
         Account memory a = pool.account(owner, subId);
-        Totals memory t = _totals(owner, subId, a.marketMask, NO_MARKET, 0);
+        Totals memory t = _totals(owner, subId, a.marketMask, NO_MARKET, 0, 0);
         h.collateral = a.collateral;
         h.unrealizedPnl = t.pnl;
         h.unsettledProfit = a.unsettledProfit;
@@ -78,7 +85,7 @@ contract PerpLens is IPerpLens {
     }
 
     /// @inheritdoc IPerpLens
-    function positions(address owner, uint96 subId) external view returns (PositionView[] memory out) {
+    function positions(address owner, uint96 subId) public view returns (PositionView[] memory out) {
         uint256 mask = pool.account(owner, subId).marketMask;
         out = new PositionView[](MarketMask.count(mask));
         for (uint256 k; mask != 0; ++k) {
@@ -130,6 +137,24 @@ contract PerpLens is IPerpLens {
             uint256 cap = (pool.backstopCapital() * TOKEN_TO_WAD).mulDivDown(c.oiCapBps, FixedPoint.BPS).wDivDown(index);
             v.openInterestCapBase = cap < c.maxOpenInterestBase ? cap : c.maxOpenInterestBase;
         }
+        _repegView(v, m, c, index);
+    }
+
+    /// @dev The repeg trigger as the pool evaluates it (RepegMath), and the budget left for one repeg.
+    function _repegView(MarketView memory v, MarketState memory m, MarketConfig memory c, uint256 index) internal view {
+        uint256 elapsed = block.timestamp - m.periodStart;
+        (v.twapMark, v.twapIndex) = RepegMath.twaps(
+            m.markTimeIntegral,
+            m.indexTimeIntegral,
+            v.markPrice,
+            m.lastIndex == 0 ? index : m.lastIndex,
+            block.timestamp - m.lastAccrual,
+            elapsed
+        );
+        (v.repegDue,) = RepegMath.isDue(
+            v.twapMark, v.twapIndex, v.markPrice, index, elapsed, m.lastRepeg >= m.periodStart, c.maxPremiumBps
+        );
+        v.repegBudget = (pool.backstopCapital() * TOKEN_TO_WAD).mulDivDown(RepegMath.BUDGET_BPS, FixedPoint.BPS);
     }
 
     /* RISK */
@@ -142,38 +167,93 @@ contract PerpLens is IPerpLens {
     {
         if (shockBps <= -10_000 || shockBps > 100_000) revert InvalidShock(shockBps);
         if (owners.length != subIds.length) revert LengthMismatch(owners.length, subIds.length);
-        if (pool.marketState(marketId).baseReserve == 0) revert UnknownMarket(marketId);
-        (uint256 index,) = _price(marketId);
         r.marketId = marketId;
         r.shockBps = shockBps;
-        r.shockedIndex = index.mulDivDown(uint256(10_000 + shockBps), FixedPoint.BPS);
+        if (marketId != ALL_MARKETS) {
+            if (pool.marketState(marketId).baseReserve == 0) revert UnknownMarket(marketId);
+            (uint256 index,) = _price(marketId);
+            r.shockedIndex = _shock(index, shockBps);
+        }
+        Waterfall memory w = _waterfallCapacity();
+        r.juniorCapital = w.junior * TOKEN_TO_WAD;
+        r.seniorCapital = w.senior * TOKEN_TO_WAD;
         r.accounts = new AccountStress[](owners.length);
         for (uint256 i; i < owners.length; ++i) {
-            AccountStress memory s = _stressAccount(owners[i], subIds[i], marketId, r.shockedIndex);
+            AccountStress memory s = _stressAccount(owners[i], subIds[i], marketId, r.shockedIndex, shockBps);
             r.accounts[i] = s;
             if (s.liquidatable) ++r.liquidatableCount;
-            r.totalBadDebt += s.badDebt;
+            if (s.badDebt != 0) {
+                r.totalBadDebt += s.badDebt;
+                (uint256 j, uint256 sen) = _draw(w, s.badDebt);
+                r.juniorLoss += j;
+                r.seniorLoss += sen;
+                r.socialized += s.badDebt - j - sen;
+            }
         }
-        r.juniorCapital = backstop.junior().totalAssets() * TOKEN_TO_WAD;
-        r.seniorCapital = backstop.senior().totalAssets() * TOKEN_TO_WAD;
-        r.juniorLoss = FixedPoint.min(r.totalBadDebt, r.juniorCapital);
-        r.seniorLoss = FixedPoint.min(r.totalBadDebt - r.juniorLoss, r.seniorCapital);
-        r.socialized = r.totalBadDebt - r.juniorLoss - r.seniorLoss;
+        r.inventoryLoss = _inventoryLossAt(marketId, r.shockedIndex, shockBps);
     }
 
-    function _stressAccount(address owner, uint96 subId, uint256 shockedMarket, uint256 shockedIndex)
+    /// @dev What the tranches can pay now: the waterfall draws on each vault's token balance.
+    struct Waterfall {
+        uint256 junior;
+        uint256 senior;
+    }
+
+    function _waterfallCapacity() internal view returns (Waterfall memory w) {
+        ITrancheVault j = backstop.junior();
+        ITrancheVault s = backstop.senior();
+        w.junior = IERC20(j.asset()).balanceOf(address(j));
+        w.senior = IERC20(s.asset()).balanceOf(address(s));
+    }
+
+    /// @dev One account's bad debt down the waterfall exactly as the pool draws it (`BackstopLogic._drawBackstop`:
+    /// whole tokens rounded up, junior's balance first, senior's next; WAD shares capped at the debt).
+    function _draw(Waterfall memory w, uint256 debt) internal pure returns (uint256 juniorPaid, uint256 seniorPaid) {
+        uint256 tokens = debt.mulDivUp(1, TOKEN_TO_WAD);
+        uint256 j = FixedPoint.min(tokens, w.junior);
+        w.junior -= j;
+        uint256 s;
+        if (j < tokens) {
+            s = FixedPoint.min(tokens - j, w.senior);
+            w.senior -= s;
+        }
+        juniorPaid = FixedPoint.min(j * TOKEN_TO_WAD, debt);
+        seniorPaid = FixedPoint.min(s * TOKEN_TO_WAD, debt - juniorPaid);
+    }
+
+    function _stressAccount(address owner, uint96 subId, uint256 shocked, uint256 shockedIndex, int256 shockBps)
         internal
         view
         returns (AccountStress memory s)
     {
         Account memory a = pool.account(owner, subId);
-        Totals memory t = _totals(owner, subId, a.marketMask, shockedMarket, shockedIndex);
+        Totals memory t = _totals(owner, subId, a.marketMask, shocked, shockedIndex, shockBps);
         s.owner = owner;
         s.subId = subId;
         s.value = int256(a.collateral) + t.pnl + int256(uint256(a.unsettledProfit));
         s.maintenanceRequirement = t.maintReq;
         s.liquidatable = s.value < int256(t.maintReq) && (a.marketMask != 0 || a.collateral < 0);
         if (s.value < 0) s.badDebt = uint256(-s.value);
+    }
+
+    /// @dev The backstop inventory's unrealized loss (WAD) under the shock, summed over positions under water.
+    function _inventoryLossAt(uint256 shocked, uint256 shockedIndex, int256 shockBps)
+        internal
+        view
+        returns (uint256 loss)
+    {
+        uint256 mask = pool.account(address(0), 0).marketMask;
+        while (mask != 0) {
+            uint256 i = MarketMask.lowest(mask);
+            mask &= mask - 1;
+            Totals memory t = _totals(address(0), 0, 1 << i, shocked, shockedIndex, shockBps);
+            if (t.pnl < 0) loss += uint256(-t.pnl);
+        }
+    }
+
+    /// @inheritdoc IPerpLens
+    function inventory() external view returns (PositionView[] memory) {
+        return positions(address(0), 0);
     }
 
     /// @inheritdoc IPerpLens
@@ -191,10 +271,12 @@ contract PerpLens is IPerpLens {
             : (c.juniorCapital + c.seniorCapital).mulDivDown(FixedPoint.BPS, c.openInterestNotional);
     }
 
-    /* VALUATION (mirrors AccountLogic) */
+    /* VALUATION (the pool's own function: Valuation.contribution) */
 
-    /// @dev `overrideMarket` is priced at `overrideIndex` instead of the oracle (the stress test).
-    function _totals(address owner, uint96 subId, uint256 mask, uint256 overrideMarket, uint256 overrideIndex)
+    /// @dev `shocked` is priced at `shockedIndex` instead of the oracle (the stress test); `ALL_MARKETS` shocks every
+    /// market by `shockBps` from its current index (`shockedIndex` then unused). A halted market's gain is ignored,
+    /// as the pool does.
+    function _totals(address owner, uint96 subId, uint256 mask, uint256 shocked, uint256 shockedIndex, int256 shockBps)
         internal
         view
         returns (Totals memory t)
@@ -202,31 +284,42 @@ contract PerpLens is IPerpLens {
         while (mask != 0) {
             uint256 i = MarketMask.lowest(mask);
             mask &= mask - 1;
-            uint256 index = overrideIndex;
-            if (i != overrideMarket) (index,) = _price(i);
+            (uint256 index, OracleStatus status) = _price(i);
+            if (i == shocked) index = shockedIndex;
+            else if (shocked == ALL_MARKETS && shockBps != 0) index = _shock(index, shockBps);
             MarketConfig memory c = pool.marketConfig(i);
             (int256 cumL, int256 cumS) = _cumNow(pool.marketState(i), c);
             Position memory p = pool.position(owner, subId, i);
-            (uint256 ir, uint256 mr) = MarginMath.requirements(c.tiers, MarginMath.notionalUp(p.size, index));
-            t.pnl += MarginMath.unrealizedPnl(p.size, p.openNotional, index)
-            - FundingMath.owed(p.size, p.size > 0 ? cumL : cumS, p.fundingEntry);
+            (int256 pnl, uint256 ir, uint256 mr) = Valuation.contribution(
+                p.size,
+                p.openNotional,
+                p.fundingEntry,
+                p.size > 0 ? cumL : cumS,
+                c.tiers,
+                index,
+                status == OracleStatus.Halted
+            );
+            t.pnl += pnl;
             t.initialReq += ir;
             t.maintReq += mr;
         }
     }
 
+    function _shock(uint256 index, int256 shockBps) internal pure returns (uint256) {
+        return index.mulDivDown(uint256(10_000 + shockBps), FixedPoint.BPS);
+    }
+
     /// @dev As MarketLogic._cumNow.
-    function _cumNow(MarketState memory m, MarketConfig memory c) internal view returns (int256 cumL, int256 cumS) {
-        cumL = m.cumFundingLong;
-        cumS = m.cumFundingShort;
-        uint256 dt = block.timestamp - m.lastAccrual;
-        if (m.fundingRate != 0 && dt != 0) {
-            (int256 dLong, int256 dShort,) = FundingMath.accrue(
-                m.fundingRate, dt, m.longOpenInterest, m.shortOpenInterest, uint256(c.fundingBudgetPerSecond) * dt
-            );
-            cumL += dLong;
-            cumS += dShort;
-        }
+    function _cumNow(MarketState memory m, MarketConfig memory c) internal view returns (int256, int256) {
+        return FundingMath.cumulativeNow(
+            m.cumFundingLong,
+            m.cumFundingShort,
+            m.fundingRate,
+            block.timestamp - m.lastAccrual,
+            m.longOpenInterest,
+            m.shortOpenInterest,
+            c.fundingBudgetPerSecond
+        );
     }
 
     /// @dev The price the pool would act on now: the observation its oracle already stored in this block (the

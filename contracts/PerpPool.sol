@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {LiquidationModule} from "./LiquidationModule.sol";
 import {IBackstop} from "./interfaces/IBackstop.sol";
 import {IOracleRouter, OracleStatus} from "./interfaces/IOracleRouter.sol";
 import {IPerpPool} from "./interfaces/IPerpPool.sol";
 import {Account, MarketConfig, MarketState} from "./interfaces/IPerpTypes.sol";
 import {FixedPoint} from "./libraries/FixedPoint.sol";
 import {FundingMath} from "./libraries/FundingMath.sol";
-import {LiquidationLogic} from "./pool/LiquidationLogic.sol";
+import {InventoryLogic} from "./pool/InventoryLogic.sol";
 import {PoolAdmin} from "./pool/PoolAdmin.sol";
 import {PoolStorage} from "./pool/PoolStorage.sol";
 import {PoolViews} from "./pool/PoolViews.sol";
@@ -20,20 +21,35 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 /// @title PerpPool
 /// @notice Entry points, and nothing else: accounts, trading, funding, liquidation, backstop settlement. The
 /// mechanics live in `pool/*` (storage, markets, accounts, trades, liquidation, backstop flows) and the math in
-/// `libraries/*`.
-contract PerpPool is PoolAdmin, PoolViews, LiquidationLogic, ReentrancyGuardTransient {
+/// `libraries/*`. Liquidation and the inventory unwind run in `LiquidationModule`, delegatecalled in this
+/// contract's storage (the code size limit).
+contract PerpPool is PoolAdmin, PoolViews, InventoryLogic, ReentrancyGuardTransient {
     using FixedPoint for uint256;
     using SafeCast for uint256;
     using SafeCast for int256;
     using SafeERC20 for IERC20;
 
-    constructor(IERC20 collateralToken_, IOracleRouter oracle_, IBackstop backstop_, address owner_)
-        PoolStorage(collateralToken_, oracle_, backstop_)
-        Ownable(owner_)
-    {}
+    /// @inheritdoc IPerpPool
+    address public immutable liquidationModule;
+
+    error ModuleMismatch(address module);
+
+    constructor(
+        IERC20 collateralToken_,
+        IOracleRouter oracle_,
+        IBackstop backstop_,
+        address owner_,
+        LiquidationModule liquidationModule_
+    ) PoolStorage(collateralToken_, oracle_, backstop_) Ownable(owner_) {
+        if (
+            liquidationModule_.collateralToken() != collateralToken_ || liquidationModule_.oracle() != oracle_
+                || liquidationModule_.backstop() != backstop_
+        ) revert ModuleMismatch(address(liquidationModule_));
+        liquidationModule = address(liquidationModule_);
+    }
 
     modifier onlyAuthorized(address owner) {
-        if (msg.sender != owner && !isOperator[owner][msg.sender]) revert NotAuthorized(msg.sender, owner);
+        if (msg.sender != owner && !_operators[owner][msg.sender]) revert NotAuthorized(msg.sender, owner);
         _;
     }
 
@@ -47,7 +63,7 @@ contract PerpPool is PoolAdmin, PoolViews, LiquidationLogic, ReentrancyGuardTran
     /// @inheritdoc IPerpPool
     function depositMargin(uint96 subId, uint256 amount) external nonReentrant {
         if (amount == 0) revert ZeroAmount();
-        Account storage a = _accounts[accountId(msg.sender, subId)];
+        Account storage a = _accounts[_accountId(msg.sender, subId)];
         int256 col = a.collateral;
         uint256 wad = amount * TOKEN_TO_WAD;
         // A deposit into an account in debt collects that debt: it is a loss other traders are owed.
@@ -65,7 +81,7 @@ contract PerpPool is PoolAdmin, PoolViews, LiquidationLogic, ReentrancyGuardTran
     {
         if (amount == 0) revert ZeroAmount();
         if (to == address(0)) revert ZeroAddress();
-        bytes32 id = accountId(owner, subId);
+        bytes32 id = _accountId(owner, subId);
         Account memory a = _accounts[id];
         _payDeferred(id, a);
         uint256 wad = amount * TOKEN_TO_WAD;
@@ -86,13 +102,13 @@ contract PerpPool is PoolAdmin, PoolViews, LiquidationLogic, ReentrancyGuardTran
 
     /// @inheritdoc IPerpPool
     function setOperator(address operator, bool approved) external {
-        isOperator[msg.sender][operator] = approved;
+        _operators[msg.sender][operator] = approved;
         emit OperatorSet(msg.sender, operator, approved);
     }
 
     /// @inheritdoc IPerpPool
     function settleProfit(address owner, uint96 subId) external nonReentrant returns (uint256 paid) {
-        bytes32 id = accountId(owner, subId);
+        bytes32 id = _accountId(owner, subId);
         Account memory a = _accounts[id];
         paid = _payDeferred(id, a);
         uint256 owed = a.unsettledProfit;
@@ -125,7 +141,7 @@ contract PerpPool is PoolAdmin, PoolViews, LiquidationLogic, ReentrancyGuardTran
         uint256 deadline
     ) external nonReentrant onlyAuthorized(owner) beforeDeadline(deadline) returns (uint256 quote) {
         if (sizeDelta == 0) revert ZeroAmount();
-        quote = _trade(accountId(owner, subId), marketId, sizeDelta, quoteLimit);
+        quote = _trade(_accountId(owner, subId), marketId, sizeDelta, quoteLimit);
     }
 
     /// @inheritdoc IPerpPool
@@ -136,9 +152,9 @@ contract PerpPool is PoolAdmin, PoolViews, LiquidationLogic, ReentrancyGuardTran
         beforeDeadline(deadline)
         returns (uint256 quote)
     {
-        bytes32 id = accountId(owner, subId);
+        bytes32 id = _accountId(owner, subId);
         int256 size = _positions[id][marketId].size;
-        if (size == 0) revert ZeroAmount();
+        if (size == 0) revert NoPosition(marketId);
         quote = _trade(id, marketId, -size, quoteLimit);
     }
 
@@ -151,38 +167,63 @@ contract PerpPool is PoolAdmin, PoolViews, LiquidationLogic, ReentrancyGuardTran
         uint256 next = uint256(m.periodStart) + c.fundingInterval;
         if (block.timestamp < next) revert FundingNotDue(next);
         (uint256 index, OracleStatus status) = oracle.refresh(marketId);
-        _accrue(m, c);
-        uint256 twap = m.markTimeIntegral / (block.timestamp - m.periodStart);
-        // No funding is charged against an index the oracle does not vouch for.
-        int256 rate = status == OracleStatus.Normal
-            ? FundingMath.rateFromPremium(twap, index, c.maxPremiumBps, c.fundingPeriod)
+        _accrue(m, c, index);
+        uint256 elapsed = block.timestamp - m.periodStart;
+        uint256 twap = m.markTimeIntegral / elapsed;
+        uint256 twapIndex = m.indexTimeIntegral / elapsed;
+        // Time-weighted mark against time-weighted index: an index move just before the update cannot set the
+        // rate. No funding is charged against an index the oracle does not vouch for.
+        int256 rate = status == OracleStatus.Normal && twapIndex != 0
+            ? FundingMath.rateFromPremium(twap, twapIndex, c.maxPremiumBps, c.fundingPeriod)
             : int256(0);
         m.fundingRate = rate.toInt128();
         m.markTimeIntegral = 0;
+        m.indexTimeIntegral = 0;
         m.periodStart = uint64(block.timestamp);
-        emit FundingUpdated(marketId, rate, twap, index, m.cumFundingLong, m.cumFundingShort);
+        emit FundingUpdated(marketId, rate, twap, twapIndex, m.cumFundingLong, m.cumFundingShort);
     }
 
-    /* LIQUIDATION */
+    /* LIQUIDATION (LiquidationModule, in this contract's storage) */
 
     /// @inheritdoc IPerpPool
-    function liquidate(address owner, uint96 subId, uint256 maxBase, uint256 quoteLimit, uint256 deadline)
-        external
-        nonReentrant
-        beforeDeadline(deadline)
-        returns (int256 closed)
-    {
-        closed = _liquidate(accountId(owner, subId), maxBase, quoteLimit, true);
+    function liquidate(address, uint96, uint256) external nonReentrant returns (int256 transferred) {
+        transferred = abi.decode(_delegateToModule(), (int256));
     }
 
     /// @inheritdoc IPerpPool
-    function liquidateIfUnhealthy(address owner, uint96 subId, uint256 maxBase, uint256 quoteLimit, uint256 deadline)
-        external
-        nonReentrant
-        beforeDeadline(deadline)
-        returns (int256 closed)
-    {
-        closed = _liquidate(accountId(owner, subId), maxBase, quoteLimit, false);
+    function liquidateIfUnhealthy(address, uint96, uint256) external nonReentrant returns (int256 transferred) {
+        transferred = abi.decode(_delegateToModule(), (int256));
+    }
+
+    /// @inheritdoc IPerpPool
+    function liquidateMany(bytes32[] calldata) external nonReentrant returns (uint256 liquidated) {
+        liquidated = abi.decode(_delegateToModule(), (uint256));
+    }
+
+    /// @inheritdoc IPerpPool
+    function unwindInventory(uint256, uint256) external nonReentrant returns (int256 unwound) {
+        unwound = abi.decode(_delegateToModule(), (int256));
+    }
+
+    /// @inheritdoc IPerpPool
+    function repeg(uint256) external nonReentrant returns (uint256 markAfter) {
+        markAfter = abi.decode(_delegateToModule(), (uint256));
+    }
+
+    /// @inheritdoc IPerpPool
+    function backstopInventoryLoss() external view returns (uint256 lossTokens) {
+        lossTokens = _inventoryLoss();
+    }
+
+    /// @dev Runs this call's calldata in the liquidation module, in this storage; bubbles its revert unchanged.
+    function _delegateToModule() private returns (bytes memory ret) {
+        bool ok;
+        (ok, ret) = liquidationModule.delegatecall(msg.data);
+        if (!ok) {
+            assembly ("memory-safe") {
+                revert(add(ret, 0x20), mload(ret))
+            }
+        }
     }
 
     /* BACKSTOP */

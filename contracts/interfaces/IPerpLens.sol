@@ -26,15 +26,25 @@ interface IPerpLens {
 
     function marketView(uint256 marketId) external view returns (MarketView memory);
 
-    /// @notice For an index shock of `shockBps` (e.g. -3000 = -30 %) on `marketId`, which of the listed accounts
-    /// become liquidatable, how much bad debt results, and how much junior and senior would pay.
-    /// @dev The caller lists the accounts (the SDK and keeper supply them from their event index). Other markets
-    /// stay at their current index. Bad debt is each account's negative value at the shocked index: it ignores
-    /// curve slippage on the way out, so it is the loss if liquidations execute at the index.
+    /// @notice "Every market": pass as `marketId` to `stressTest` to shock all markets together.
+    function ALL_MARKETS() external view returns (uint256);
+
+    /// @notice The liquidation stack: for an index shock of `shockBps` (e.g. -3000 = -30 %) on `marketId` (or on every
+    /// market with `ALL_MARKETS`), which of the listed accounts become liquidatable, how much bad debt results,
+    /// and how junior, senior and socialization pay it, plus the backstop inventory's unrealized loss then.
+    /// @dev Exact, because liquidation settles at the index: an insolvent account transfers every position at the
+    /// index and its bad debt is its negative value there; a solvent one is never taken below 0 by the penalty.
+    /// The waterfall runs account by account in the listed order, with the pool's token rounding, against what
+    /// each tranche can pay now. So if the shock arrives in this block and the accounts are liquidated in this
+    /// order, `BadDebtResolved` events add up to these numbers to the wei. (Funding accrued after this block and
+    /// losses socialized by an earlier account are not modelled.)
     function stressTest(uint256 marketId, int256 shockBps, address[] calldata owners, uint96[] calldata subIds)
         external
         view
         returns (StressResult memory);
+
+    /// @notice The backstop account's positions (what liquidations transferred to it), valued at the index.
+    function inventory() external view returns (PositionView[] memory);
 
     /// @notice Junior and senior capital against total open interest notional at index.
     function coverage() external view returns (Coverage memory);

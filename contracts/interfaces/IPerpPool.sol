@@ -19,7 +19,7 @@ interface IPerpPool {
     error MarketAlreadyListed(uint256 marketId);
     error TooManyMarkets(uint256 count, uint256 max);
     error Paused();
-    /// @notice The oracle is not Normal: only trades that reduce risk are allowed (liquidations wait).
+    /// @notice The oracle is not Normal: only trades that reduce risk are allowed (liquidations still run).
     error ReduceOnly(uint256 marketId, uint8 oracleStatus);
     error OracleHalted(uint256 marketId);
     error SlippageExceeded(uint256 quote, uint256 limit);
@@ -37,6 +37,21 @@ interface IPerpPool {
     error DustPosition(int256 remainingSize, uint256 minSize);
     error AccountHealthy(int256 value, uint256 maintenanceRequirement);
     error NothingToLiquidate();
+    /// @notice `closePosition` on a market where the account holds nothing.
+    error NoPosition(uint256 marketId);
+    /// @notice The backstop account (`BACKSTOP_ACCOUNT`) is never liquidated: its positions are unwound.
+    error BackstopAccountNotLiquidatable();
+    /// @notice The backstop holds nothing on `marketId` (or `maxBase` is 0).
+    error NothingToUnwind(uint256 marketId);
+    /// @notice The inventory is unwound only while the mark is within the liquidation penalty of the index.
+    error MarkFarFromIndex(uint256 marketId, uint256 mark, uint256 index);
+    /// @notice The unwind would sell below (buy above) the index by more than the liquidation penalty.
+    error UnwindPriceOutOfBounds(uint256 marketId, uint256 quote, uint256 size, uint256 index);
+    /// @notice Repeg needs a time-weighted mark-index gap above the funding cap over at least REPEG_MIN_WINDOW,
+    /// at most once per funding period.
+    error RepegNotDue(uint256 marketId, uint256 twapGapBps, uint256 elapsed);
+    /// @notice A liquidation-module entry point was called directly instead of through the pool.
+    error OnlyThroughPool();
     error FundingNotDue(uint256 nextUpdate);
     error ParameterOutOfBounds(bytes32 parameter, uint256 value);
     error ZeroAddress();
@@ -78,11 +93,12 @@ interface IPerpPool {
     /// @notice Deferred profit paid out as losses were collected.
     event ProfitSettled(address indexed owner, uint96 indexed subId, uint256 amount);
 
+    /// @notice The next funding rate, set from the period's time-weighted mark against its time-weighted index.
     event FundingUpdated(
         uint256 indexed marketId,
         int256 ratePerSecond,
         uint256 twapMark,
-        uint256 indexPrice,
+        uint256 twapIndex,
         int256 cumLong,
         int256 cumShort
     );
@@ -92,14 +108,35 @@ interface IPerpPool {
     event PremiumDistributed(uint256 amount);
     event BackstopCapitalSynced(uint256 capital);
 
+    /// @notice A liquidation step moved `transferred` base (signed as the account's position) of `owner/subId`'s
+    /// position on `marketId` to the backstop account at `indexPrice`; `penalty` was charged (WAD), of which
+    /// `liquidatorReward` was credited to the caller's cross account.
     event Liquidated(
         address indexed owner,
         uint96 indexed subId,
         uint256 indexed marketId,
         address liquidator,
-        int256 sizeClosed,
+        int256 transferred,
+        uint256 indexPrice,
         uint256 penalty,
         uint256 liquidatorReward
+    );
+    /// @notice The backstop account's position on `marketId` changed (a liquidation transfer or an unwind).
+    /// @param realizedPnl what the change realized for the backstop (funding included), WAD
+    event InventoryChanged(
+        uint256 indexed marketId,
+        int256 sizeDelta,
+        int256 quoteDelta,
+        int256 newSize,
+        int256 newOpenNotional,
+        int256 realizedPnl
+    );
+    /// @notice The curve of `marketId` was moved toward the index (quote reserve changed, base kept): the traders'
+    /// net position on the curve gained `traderGain` (WAD, < 0 a loss), booked to the backstop.
+    event Repegged(uint256 indexed marketId, uint256 markBefore, uint256 markAfter, int256 traderGain);
+    /// @notice A realized inventory loss ran down the waterfall (WAD).
+    event InventoryLossRealized(
+        uint256 indexed marketId, uint256 loss, uint256 juniorPaid, uint256 seniorPaid, uint256 socialized
     );
     /// @notice Bad debt of an account ran down the waterfall (all WAD): margin was exhausted, then
     /// junior and senior paid, and `socialized` was spread over `marketId`'s open positions.
@@ -163,25 +200,56 @@ interface IPerpPool {
     /// @dev Reverts FundingNotDue before `fundingInterval` has passed since the last update.
     function updateFunding(uint256 marketId) external;
 
-    /* LIQUIDATION */
+    /* LIQUIDATION (executed by the liquidation module in the pool's storage) */
 
-    /// @notice One ladder step on an account below maintenance: closes up to `liquidationFractionBps` of
-    /// its largest position (biggest risk first) and at most `maxBase`, at the curve, with `quoteLimit`
-    /// as slippage bound. The penalty is credited to the caller's cross account (never pushed).
-    /// If the account is left with no position and negative collateral, its bad debt runs down the waterfall.
-    /// The no-dust rule wins over `maxBase`: a position at or below the market's minimum size closes whole.
-    /// The step is priced on the curve and must keep the mark inside the band unless it moves it toward the index.
-    /// @return closed base closed (signed, as the position's side)
-    /// @dev Reverts AccountHealthy when the account is at or above maintenance.
-    function liquidate(address owner, uint96 subId, uint256 maxBase, uint256 quoteLimit, uint256 deadline)
-        external
-        returns (int256 closed);
+    /// @notice One ladder step on an account below maintenance, settled at the index: transfers up to
+    /// `liquidationFractionBps` of its largest position (biggest maintenance requirement among markets whose oracle
+    /// is not halted) and at most `maxBase` to the backstop account at the index; an insolvent account (value < 0)
+    /// transfers every position with a usable price at once. No curve trade happens: no band, per-block limit or
+    /// slippage applies, the caller needs no capital, and reduce-only markets are liquidated as usual. The
+    /// penalty on the transferred notional is never more than the account's remaining value (a liquidation never
+    /// creates bad debt) and is split between the caller's cross account (credited, never pushed) and premium. If
+    /// the account is left with negative collateral and no position with a usable price, its bad debt runs down
+    /// the waterfall in the same call. The no-dust rule wins over `maxBase`.
+    /// @return transferred base transferred in the largest market (signed as the account's position)
+    /// @dev Reverts AccountHealthy when the account is at or above maintenance, OracleHalted when every position
+    /// of the account sits in a halted market.
+    function liquidate(address owner, uint96 subId, uint256 maxBase) external returns (int256 transferred);
 
-    /// @notice Same as `liquidate` but returns 0 instead of reverting when the account is healthy
-    /// (a target that front-ran with a top-up does not make the keeper's transaction fail).
-    function liquidateIfUnhealthy(address owner, uint96 subId, uint256 maxBase, uint256 quoteLimit, uint256 deadline)
-        external
-        returns (int256 closed);
+    /// @notice Same as `liquidate` but returns 0 instead of reverting when the account is healthy or waits on a
+    /// halted oracle (a target that front-ran with a top-up does not make the keeper's transaction fail).
+    function liquidateIfUnhealthy(address owner, uint96 subId, uint256 maxBase) external returns (int256 transferred);
+
+    /// @notice The keeper's batch: one ladder step (everything when insolvent) for each listed account id
+    /// (`accountId(owner, subId)`), skipping healthy ones without reverting; each step emits `Liquidated`.
+    /// @return liquidated how many accounts were liquidated
+    function liquidateMany(bytes32[] calldata ids) external returns (uint256 liquidated);
+
+    /// @notice Unwind up to `maxBase` of the backstop's inventory on `marketId` on the curve. Anyone may call it;
+    /// it runs only while the mark is within the liquidation penalty of the index, at an average price no worse
+    /// than the index by that penalty, and within the band and per-block limit like any trade. A realized gain
+    /// is owed to the backstop (premium), a realized loss runs down the waterfall at once.
+    /// @return unwound base traded (signed: < 0 sold a long, > 0 bought back a short)
+    function unwindInventory(uint256 marketId, uint256 maxBase) external returns (int256 unwound);
+
+    /// @notice Move the curve of `marketId` toward the index when its time-weighted mark has stayed further from
+    /// the time-weighted index than the funding cap (`maxPremiumBps`, beyond what funding can close) over at least
+    /// `REPEG_MIN_WINDOW` of the current funding period (a single block cannot trigger it). At most once per
+    /// funding period, by at most `maxMoveBps` of the mark and never past the index. The change in value of the
+    /// traders' net position on the curve is booked to the backstop's net flow, like the funding imbalance: a cost
+    /// (bounded by `REPEG_BUDGET_BPS` of backstop capital, the move shrinks to fit) is drawn from the tranches,
+    /// junior first, at the next `distributePremium`; a gain is paid to them out of collected losses.
+    /// Anyone may call it.
+    /// @return markAfter the mark after the repeg
+    function repeg(uint256 marketId) external returns (uint256 markAfter);
+
+    /// @notice The backstop inventory's unrealized loss at the index (funding owed included), in collateral
+    /// token units, rounded up: the sum over the inventory positions that are under water (a gain does not
+    /// offset it until realized). The tranches count it against their value, junior first.
+    function backstopInventoryLoss() external view returns (uint256 lossTokens);
+
+    /// @notice The contract that executes the liquidation entry points in the pool's storage (delegatecall).
+    function liquidationModule() external view returns (address);
 
     /* BACKSTOP */
 

@@ -33,6 +33,9 @@ struct MarketState {
     uint64 periodStart; // start of the current funding measurement period
     uint128 markTimeIntegral; // sum of mark * seconds since periodStart
     uint128 blockStartMark; // mark at the first trade of the current timestamp (per-block move limit)
+    uint128 indexTimeIntegral; // sum of index * seconds since periodStart (the time-weighted index funding uses)
+    uint128 lastIndex; // index seen at the last accrual: it prevailed until the next one
+    uint64 lastRepeg; // last repeg (at most one per funding period)
 }
 
 /// @notice A trader account: (owner, subId). subId 0 is cross margin; any other subId is an isolated bucket.
@@ -88,6 +91,10 @@ struct MarketView {
     uint256 lastFundingUpdate;
     uint256 nextFundingUpdate;
     uint256 openInterestCapBase; // per side, the tighter of the absolute and the capital-based cap at the mark
+    uint256 twapMark; // time-weighted mark since the period started (0 before any time passed)
+    uint256 twapIndex; // time-weighted index since the period started
+    bool repegDue; // `repeg` would move the curve now
+    uint256 repegBudget; // most a repeg may cost the backstop now (WAD)
 }
 
 /// @notice One account under an index shock (see `IRiskViews.stressTest`).
@@ -102,16 +109,17 @@ struct AccountStress {
 
 /// @notice The liquidation stack for one shock: who falls, the bad debt, and who pays it.
 struct StressResult {
-    uint256 marketId;
+    uint256 marketId; // the shocked market, or type(uint256).max for all markets together
     int256 shockBps;
-    uint256 shockedIndex;
+    uint256 shockedIndex; // 0 when every market is shocked
     uint256 liquidatableCount;
     uint256 totalBadDebt; // WAD
     uint256 juniorLoss; // WAD, junior pays first
     uint256 seniorLoss; // WAD, senior pays what junior cannot
     uint256 socialized; // WAD, what neither can pay
-    uint256 juniorCapital; // WAD
-    uint256 seniorCapital; // WAD
+    uint256 juniorCapital; // WAD, what junior can pay now (its token balance)
+    uint256 seniorCapital; // WAD, what senior can pay now
+    uint256 inventoryLoss; // WAD, the backstop inventory's unrealized loss at the shocked index (junior first)
     AccountStress[] accounts;
 }
 

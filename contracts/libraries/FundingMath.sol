@@ -60,6 +60,22 @@ library FundingMath {
         (dLong, dShort) = rate > 0 ? (int256(charge), int256(credit)) : (-int256(credit), -int256(charge));
     }
 
+    /// @notice The cumulative indices after accruing `dt` more seconds at `rate` (what `accrue` would add).
+    /// @dev One function for the pool (state-changing paths value untouched markets with it) and the lens.
+    function cumulativeNow(
+        int256 cumLong,
+        int256 cumShort,
+        int256 rate,
+        uint256 dt,
+        uint256 longOI,
+        uint256 shortOI,
+        uint256 budgetPerSecond
+    ) internal pure returns (int256, int256) {
+        if (rate == 0 || dt == 0) return (cumLong, cumShort);
+        (int256 dLong, int256 dShort,) = accrue(rate, dt, longOI, shortOI, budgetPerSecond * dt);
+        return (cumLong + dLong, cumShort + dShort);
+    }
+
     /// @notice Funding a position owes since `entry`: size * (cum - entry), rounded toward +inf.
     function owed(int256 size, int256 cum, int256 entry) internal pure returns (int256) {
         int256 delta = cum - entry;

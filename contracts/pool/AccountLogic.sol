@@ -2,11 +2,12 @@
 pragma solidity 0.8.28;
 
 import {OracleStatus} from "../interfaces/IOracleRouter.sol";
+import {IPerpPool} from "../interfaces/IPerpPool.sol";
 import {Account, MarketConfig, MarketState, Position} from "../interfaces/IPerpTypes.sol";
 import {FixedPoint} from "../libraries/FixedPoint.sol";
 import {FundingMath} from "../libraries/FundingMath.sol";
-import {MarginMath} from "../libraries/MarginMath.sol";
 import {MarketMask} from "../libraries/MarketMask.sol";
+import {Valuation} from "../libraries/Valuation.sol";
 import {MarketLogic} from "./MarketLogic.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
@@ -18,31 +19,21 @@ abstract contract AccountLogic is MarketLogic {
     using SafeCast for uint256;
     using SafeCast for int256;
 
-    /// @dev Sums over an account's positions, valued at the index.
+    /// @dev Sums over an account's positions, valued at the index (a halted market's gain excluded).
     struct Totals {
         int256 pnl; // unrealized PnL at index minus funding owed
         int256 positivePnl; // sum of the positive per-position parts (for the profit-as-margin haircut)
         uint256 initialReq;
         uint256 maintReq;
-        uint256 largestMarket; // market with the largest maintenance requirement (liquidated first)
-        uint256 largestMaint;
+        uint256 largestMarket; // usable market (oracle not halted) with the largest maintenance requirement
+        uint256 largestMaint; // its maintenance requirement (0 with no usable market)
+        uint256 haltedMask; // markets held whose oracle is halted
     }
 
-    /// @dev One position's contribution at `index`, funding owed at the side's index `cum`.
-    function _contribution(Position storage p, MarketConfig storage c, uint256 index, int256 cumL, int256 cumS)
-        internal
-        view
-        returns (int256 pnl, uint256 initialReq, uint256 maintReq)
-    {
-        int256 size = p.size;
-        uint256 notional = MarginMath.notionalUp(size, index);
-        (initialReq, maintReq) = MarginMath.requirements(c.tiers, notional);
-        pnl = MarginMath.unrealizedPnl(size, p.openNotional, index)
-            - FundingMath.owed(size, size > 0 ? cumL : cumS, p.fundingEntry);
-    }
-
-    /// @dev Totals over every open position of `id`, refreshing each market's index (state-changing path).
-    /// `knownMarket`/`knownIndex` skip the oracle call for the market the caller already priced.
+    /// @dev Totals over every open position of `id`, refreshing each market's oracle (state-changing path; the
+    /// router stores at most one observation per block, so a breaker trip seen here is recorded with the call).
+    /// `knownMarket`/`knownIndex` skip the oracle call for the market the caller already priced. A halted market
+    /// never reverts here: its position is valued at its last price, loss counted and gain ignored.
     function _totals(bytes32 id, uint256 mask, uint256 knownMarket, uint256 knownIndex)
         internal
         returns (Totals memory t)
@@ -51,30 +42,30 @@ abstract contract AccountLogic is MarketLogic {
             uint256 i = MarketMask.lowest(mask);
             mask &= mask - 1;
             uint256 index = knownIndex;
-            if (i != knownMarket) (index,) = _index(i);
-            _accumulate(t, id, i, index);
+            bool halted;
+            if (i != knownMarket) {
+                OracleStatus status;
+                (index, status) = oracle.refresh(i);
+                halted = status == OracleStatus.Halted;
+            }
+            _accumulate(t, id, i, index, halted);
         }
     }
 
-    /// @dev Same as `_totals` with the oracle read as a view (for view functions).
-    function _totalsView(bytes32 id, uint256 mask) internal view returns (Totals memory t) {
-        while (mask != 0) {
-            uint256 i = MarketMask.lowest(mask);
-            mask &= mask - 1;
-            (uint256 index,) = oracle.peek(i);
-            _accumulate(t, id, i, index);
-        }
-    }
-
-    function _accumulate(Totals memory t, bytes32 id, uint256 marketId, uint256 index) internal view {
+    function _accumulate(Totals memory t, bytes32 id, uint256 marketId, uint256 index, bool halted) internal view {
         MarketConfig storage c = _configs[marketId];
+        Position storage p = _positions[id][marketId];
+        int256 size = p.size;
         (int256 cumL, int256 cumS) = _cumNow(_markets[marketId], c);
-        (int256 pnl, uint256 ir, uint256 mr) = _contribution(_positions[id][marketId], c, index, cumL, cumS);
+        (int256 pnl, uint256 ir, uint256 mr) =
+            Valuation.contribution(size, p.openNotional, p.fundingEntry, size > 0 ? cumL : cumS, c.tiers, index, halted);
         t.pnl += pnl;
         if (pnl > 0) t.positivePnl += pnl;
         t.initialReq += ir;
         t.maintReq += mr;
-        if (mr > t.largestMaint || t.largestMaint == 0) {
+        if (halted) {
+            t.haltedMask |= 1 << marketId;
+        } else if (mr > t.largestMaint || t.largestMaint == 0) {
             t.largestMaint = mr;
             t.largestMarket = marketId;
         }
@@ -124,7 +115,7 @@ abstract contract AccountLogic is MarketLogic {
                 a.unsettledProfit = (uint256(a.unsettledProfit) + deferred).toUint96();
                 _totalDeferred = (claimed + deferred).toUint128();
                 (address owner, uint96 subId) = _decode(id);
-                emit ProfitDeferred(owner, subId, deferred);
+                emit IPerpPool.ProfitDeferred(owner, subId, deferred);
             }
         } else {
             uint256 loss = uint256(-pnl);
@@ -140,6 +131,24 @@ abstract contract AccountLogic is MarketLogic {
         a.collateral = col.toInt128();
     }
 
+    /// @dev Charges a fee or penalty of `amount` (WAD) to an account (in memory): from its positive collateral
+    /// first, then netted from its deferred profit (the account gives up that claim on collected losses), and only
+    /// what neither covers is left as collateral debt. An account living on deferred profit therefore pays every
+    /// fee it is charged: the tranches never carry its fee debt while it keeps its claim (RISK 53).
+    /// @return fromCollateral the part paid from collateral (real tokens, premium now)
+    /// @return fromDeferred the part netted from deferred profit (a claim on collected losses, paid to the backstop
+    /// out of the pnl surplus it frees)
+    function _charge(Account memory a, uint256 amount) internal returns (uint256 fromCollateral, uint256 fromDeferred) {
+        int256 col = a.collateral;
+        if (col > 0) fromCollateral = FixedPoint.min(amount, uint256(col));
+        fromDeferred = FixedPoint.min(amount - fromCollateral, a.unsettledProfit);
+        if (fromDeferred != 0) {
+            a.unsettledProfit -= uint96(fromDeferred);
+            _totalDeferred -= uint128(fromDeferred);
+        }
+        a.collateral = (col - int256(amount - fromDeferred)).toInt128();
+    }
+
     /// @dev Pays deferred profit out of collected losses, as far as they reach.
     function _payDeferred(bytes32 id, Account memory a) internal returns (uint256 paid) {
         uint256 owed = a.unsettledProfit;
@@ -152,7 +161,7 @@ abstract contract AccountLogic is MarketLogic {
         a.unsettledProfit = uint96(owed - paid);
         a.collateral = (int256(a.collateral) + int256(paid)).toInt128();
         (address owner, uint96 subId) = _decode(id);
-        emit ProfitSettled(owner, subId, paid);
+        emit IPerpPool.ProfitSettled(owner, subId, paid);
     }
 
     /// @dev Collected losses not claimed by deferred profit: what the pool may spend on anything else.
@@ -168,6 +177,6 @@ abstract contract AccountLogic is MarketLogic {
     }
 
     function _requireNormal(uint256 marketId, OracleStatus status) internal pure {
-        if (status != OracleStatus.Normal) revert ReduceOnly(marketId, uint8(status));
+        if (status != OracleStatus.Normal) revert IPerpPool.ReduceOnly(marketId, uint8(status));
     }
 }

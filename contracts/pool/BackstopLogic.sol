@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IBackstop} from "../interfaces/IBackstop.sol";
+import {IPerpPool} from "../interfaces/IPerpPool.sol";
 import {FixedPoint} from "../libraries/FixedPoint.sol";
 import {AccountLogic} from "./AccountLogic.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -39,7 +40,7 @@ abstract contract BackstopLogic is AccountLogic {
         _backstopAdvance = uint128(advance - repay);
         _pnlPool -= uint128(repay);
         _pendingPremium = (uint256(_pendingPremium) + repay).toUint128();
-        emit BackstopAdvanceRepaid(repay);
+        emit IPerpPool.BackstopAdvanceRepaid(repay);
     }
 
     /// @dev Funding income owed to the backstop is paid only out of collected losses; funding the backstop owes
@@ -63,12 +64,12 @@ abstract contract BackstopLogic is AccountLogic {
             return;
         }
         _backstopFundingNet = net;
-        emit BackstopFundingSettled(settled);
+        emit IPerpPool.BackstopFundingSettled(settled);
     }
 
     function _syncBackstopCapital() internal returns (uint256 capital) {
         capital = backstop.capital();
         _backstopCapital = capital.toUint128();
-        emit BackstopCapitalSynced(capital);
+        emit IPerpPool.BackstopCapitalSynced(capital);
     }
 }

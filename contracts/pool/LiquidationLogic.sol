@@ -2,27 +2,39 @@
 pragma solidity 0.8.28;
 
 import {IBackstop} from "../interfaces/IBackstop.sol";
-import {OracleStatus} from "../interfaces/IOracleRouter.sol";
-import {Account, MarketConfig, MarketState, Position} from "../interfaces/IPerpTypes.sol";
+import {IPerpPool} from "../interfaces/IPerpPool.sol";
+import {Account, MarketConfig, Position} from "../interfaces/IPerpTypes.sol";
 import {FixedPoint} from "../libraries/FixedPoint.sol";
-import {BackstopLogic} from "./BackstopLogic.sol";
-import {TradeLogic} from "./TradeLogic.sol";
+import {MarketMask} from "../libraries/MarketMask.sol";
+import {InventoryLogic} from "./InventoryLogic.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title LiquidationLogic
-/// @notice The ladder: one bounded step on the account's largest risk per call, the penalty split, and the
-/// waterfall when an account ends with negative collateral (junior, senior, then socialized).
-abstract contract LiquidationLogic is TradeLogic, BackstopLogic {
+/// @notice The ladder, settled at the index: a step transfers part of the account's largest risk (among markets
+/// with a usable price) to the backstop account at the index; an insolvent account transfers everything usable
+/// at once. No curve trade happens, so no band, per-block limit, mark position or other trader can block it, and
+/// the caller needs no capital. The penalty (never more than the account's remaining value, so a liquidation
+/// never creates bad debt) is split between the caller and premium; bad debt runs down the waterfall at once.
+abstract contract LiquidationLogic is InventoryLogic {
     using FixedPoint for uint256;
     using SafeCast for uint256;
     using SafeCast for int256;
 
-    function _liquidate(bytes32 id, uint256 maxBase, uint256 quoteLimit, bool strict) internal returns (int256 closed) {
+    /// @dev Values of one liquidation call, kept in memory.
+    struct LiquidationState {
+        int256 room; // value left for penalties (a liquidation never takes an account below 0)
+        int256 transferred; // base moved in the first (largest) market, signed as the account's position
+    }
+
+    /// @dev One liquidation of `id`. `strict`: revert when there is nothing to do (healthy, or every position
+    /// halted); otherwise return 0 (the batch path and `liquidateIfUnhealthy`).
+    function _liquidate(bytes32 id, uint256 maxBase, bool strict) internal returns (int256) {
+        if (id == BACKSTOP_ACCOUNT) revert IPerpPool.BackstopAccountNotLiquidatable();
         Account memory a = _accounts[id];
         Totals memory t = _totals(id, a.marketMask, NO_MARKET, 0);
         int256 value = _value(a, t);
         if (value >= int256(t.maintReq) || (a.marketMask == 0 && a.collateral >= 0)) {
-            if (strict) revert AccountHealthy(value, t.maintReq);
+            if (strict) revert IPerpPool.AccountHealthy(value, t.maintReq);
             return 0;
         }
         if (a.marketMask == 0) {
@@ -30,97 +42,126 @@ abstract contract LiquidationLogic is TradeLogic, BackstopLogic {
             _accounts[id] = a;
             return 0;
         }
-        closed = _liquidationStep(id, a, t.largestMarket, maxBase, quoteLimit, value < 0);
-    }
-
-    /// @dev One ladder step on `marketId` (the account's largest maintenance requirement).
-    function _liquidationStep(
-        bytes32 id,
-        Account memory a,
-        uint256 marketId,
-        uint256 maxBase,
-        uint256 quoteLimit,
-        bool insolvent
-    ) internal returns (int256 closed) {
-        MarketState storage m = _markets[marketId];
-        MarketConfig storage c = _configs[marketId];
-        TradeResult memory r;
-        {
-            OracleStatus status;
-            (r.index, status) = _index(marketId);
-            _requireNormal(marketId, status);
+        if (t.largestMaint == 0) {
+            // Every position sits in a halted market: only that market's own halt may make a liquidation wait.
+            if (strict) revert IPerpPool.OracleHalted(MarketMask.lowest(t.haltedMask));
+            return 0;
         }
-        _accrue(m, c);
-        Position memory p = _positions[id][marketId];
-        r.oldSize = p.size;
-        r.realized = _settleFunding(m, p);
-        closed = _ladderStep(r.oldSize, c, maxBase, insolvent);
-        _legs(m, p, closed, false, r);
-        _checkPriceGuards(m, c, r.markBefore, r.markAfter, r.index, true);
-        {
-            uint256 quote = FixedPoint.abs(r.quoteDelta);
-            if (closed > 0 ? quote > quoteLimit : quote < quoteLimit) revert SlippageExceeded(quote, quoteLimit);
-            _updateOpenInterest(m, r.oldSize, p.size);
-            _applyPnl(id, a, r.realized);
-            (r.fee, r.reward) = _chargePenalty(id, a, quote, c);
+        LiquidationState memory s;
+        s.room = value > 0 ? value : int256(0);
+        uint256 lastMarket = t.largestMarket;
+        if (value < 0) {
+            // Insolvent: everything with a usable price goes to the backstop now, the largest risk first.
+            _step(id, a, t.largestMarket, type(uint256).max, true, s);
+            uint256 rest = a.marketMask & ~t.haltedMask;
+            while (rest != 0) {
+                lastMarket = MarketMask.lowest(rest);
+                rest &= rest - 1;
+                _step(id, a, lastMarket, type(uint256).max, true, s);
+            }
+        } else {
+            _step(id, a, t.largestMarket, maxBase, false, s);
         }
-        _storePosition(id, a, marketId, p, r.oldSize);
-        if (a.marketMask == 0 && a.collateral < 0) _resolveBadDebt(id, a, marketId);
+        if (a.collateral < 0 && (a.marketMask & ~t.haltedMask) == 0) _resolveBadDebt(id, a, lastMarket);
         _accounts[id] = a;
-        _emitLiquidated(id, marketId, closed, p, r);
+        return s.transferred;
     }
 
-    function _emitLiquidated(bytes32 id, uint256 marketId, int256 closed, Position memory p, TradeResult memory r)
+    /// @dev One transfer on `marketId` and its penalty.
+    function _step(bytes32 id, Account memory a, uint256 marketId, uint256 maxBase, bool all, LiquidationState memory s)
         internal
     {
-        (address owner, uint96 subId) = _decode(id);
-        emit PositionChanged(
-            owner, subId, marketId, closed, r.quoteDelta, p.size, p.openNotional, r.realized, 0, r.markAfter
-        );
-        emit Liquidated(owner, subId, marketId, msg.sender, closed, r.fee, r.reward);
+        MarketConfig storage c = _configs[marketId];
+        // The index was refreshed for this block by `_totals` (the router serves its stored observation).
+        (uint256 index,) = oracle.refresh(marketId);
+        _accrue(_markets[marketId], c, index);
+        Position memory p = _positions[id][marketId];
+        int256 delta = _ladderStep(p.size, c, maxBase, all);
+        (int256 realized, int256 quoteDelta) = _transferToBackstop(id, a, marketId, p, delta, index);
+        if (s.transferred == 0) s.transferred = -delta;
+        uint256 penalty = FixedPoint.abs(quoteDelta).mulDivDown(c.liquidationPenaltyBps, FixedPoint.BPS);
+        // Transfers round in the pool's favour (at most 2 wei a step): keep that margin out of the penalty room.
+        s.room = s.room > 2 ? s.room - 2 : int256(0);
+        if (int256(penalty) > s.room) penalty = uint256(s.room);
+        s.room -= int256(penalty);
+        uint256 reward = _chargePenalty(id, a, penalty, c.liquidatorShareBps);
+        _emitLiquidated(id, marketId, delta, quoteDelta, p, realized, index, penalty, reward);
     }
 
-    /// @dev Size one ladder step closes (signed against the position): a bounded fraction, all of it when the
+    function _emitLiquidated(
+        bytes32 id,
+        uint256 marketId,
+        int256 delta,
+        int256 quoteDelta,
+        Position memory p,
+        int256 realized,
+        uint256 index,
+        uint256 penalty,
+        uint256 reward
+    ) internal {
+        (address owner, uint96 subId) = _decode(id);
+        emit IPerpPool.PositionChanged(
+            owner, subId, marketId, delta, quoteDelta, p.size, p.openNotional, realized, 0, index
+        );
+        emit IPerpPool.Liquidated(owner, subId, marketId, msg.sender, -delta, index, penalty, reward);
+    }
+
+    /// @dev Size one ladder step transfers (signed against the position): a bounded fraction, all of it when the
     /// account is insolvent, at most `maxBase`, and never leaving a remainder below the minimum size. The no-dust
-    /// rule wins over `maxBase`: a position already at or below the minimum size is closed whole.
-    function _ladderStep(int256 size, MarketConfig storage c, uint256 maxBase, bool insolvent)
+    /// rule wins over `maxBase`: a position already at or below the minimum size is transferred whole.
+    function _ladderStep(int256 size, MarketConfig storage c, uint256 maxBase, bool all)
         internal
         view
         returns (int256)
     {
         uint256 held = FixedPoint.abs(size);
-        uint256 step = insolvent ? held : held.mulDivUp(c.liquidationFractionBps, FixedPoint.BPS);
+        uint256 step = all ? held : held.mulDivUp(c.liquidationFractionBps, FixedPoint.BPS);
         if (step > maxBase) step = maxBase;
         uint256 remaining = held - step;
         if (remaining != 0 && remaining < c.minPositionBase) {
             step = (maxBase >= held || held <= c.minPositionBase) ? held : held - c.minPositionBase;
         }
-        if (step == 0) revert NothingToLiquidate();
+        if (step == 0) revert IPerpPool.NothingToLiquidate();
         return size > 0 ? -int256(step) : int256(step);
     }
 
-    /// @dev Penalty on closed notional, never more than the account's positive collateral; the liquidator's
-    /// share is credited to its cross account (never pushed), the rest is backstop premium.
-    function _chargePenalty(bytes32 id, Account memory a, uint256 quote, MarketConfig storage c)
+    /// @dev Charges the penalty (see `_charge`: collateral first, then deferred profit). The caller's share comes
+    /// out of what was collected: collateral becomes collateral of the caller's cross account (credited, never
+    /// pushed), netted deferred profit becomes deferred profit of the caller (the claim moves). The rest is premium.
+    function _chargePenalty(bytes32 id, Account memory a, uint256 penalty, uint256 shareBps)
         internal
-        returns (uint256 penalty, uint256 reward)
+        returns (uint256 reward)
     {
-        penalty = quote.mulDivDown(c.liquidationPenaltyBps, FixedPoint.BPS);
-        int256 col = a.collateral;
-        if (col <= 0) return (0, 0);
-        if (penalty > uint256(col)) penalty = uint256(col);
-        a.collateral = int128(col - int256(penalty));
-        reward = penalty.mulDivDown(c.liquidatorShareBps, FixedPoint.BPS);
-        _pendingPremium = (uint256(_pendingPremium) + penalty - reward).toUint128();
-        bytes32 liquidatorId = accountId(msg.sender, 0);
+        if (penalty == 0) return 0;
+        (uint256 fromCollateral, uint256 fromDeferred) = _charge(a, penalty);
+        reward = (fromCollateral + fromDeferred).mulDivDown(shareBps, FixedPoint.BPS);
+        uint256 rewardCol = FixedPoint.min(reward, fromCollateral);
+        uint256 rewardDef = reward - rewardCol;
+        if (fromCollateral != rewardCol) {
+            _pendingPremium = (uint256(_pendingPremium) + fromCollateral - rewardCol).toUint128();
+        }
+        if (fromDeferred != rewardDef) _backstopFundingNet += int256(fromDeferred - rewardDef);
+        bytes32 liquidatorId = _accountId(msg.sender, 0);
         if (liquidatorId == id) {
-            a.collateral += int128(int256(reward));
+            _credit(a, rewardCol, rewardDef);
         } else {
-            Account storage l = _accounts[liquidatorId];
-            int256 lc = l.collateral;
-            // A reward into an account in debt collects that debt, as a deposit would.
-            if (lc < 0) _pnlPool = (uint256(_pnlPool) + FixedPoint.min(reward, uint256(-lc))).toUint128();
-            l.collateral = (lc + int256(reward)).toInt128();
+            Account memory l = _accounts[liquidatorId];
+            _credit(l, rewardCol, rewardDef);
+            _accounts[liquidatorId] = l;
+        }
+    }
+
+    /// @dev Credits collateral (a credit into an account in debt collects that debt, as a deposit would) and
+    /// deferred profit.
+    function _credit(Account memory l, uint256 collateral, uint256 deferred) internal {
+        int256 lc = l.collateral;
+        if (collateral != 0) {
+            if (lc < 0) _pnlPool = (uint256(_pnlPool) + FixedPoint.min(collateral, uint256(-lc))).toUint128();
+            l.collateral = (lc + int256(collateral)).toInt128();
+        }
+        if (deferred != 0) {
+            l.unsettledProfit = (uint256(l.unsettledProfit) + deferred).toUint96();
+            _totalDeferred = (uint256(_totalDeferred) + deferred).toUint128();
         }
     }
 
@@ -136,7 +177,7 @@ abstract contract LiquidationLogic is TradeLogic, BackstopLogic {
             _socialize(marketId, _markets[marketId], socialized);
         }
         (address owner, uint96 subId) = _decode(id);
-        emit BadDebtResolved(owner, subId, marketId, debt, juniorPaid, seniorPaid, socialized);
+        emit IPerpPool.BadDebtResolved(owner, subId, marketId, debt, juniorPaid, seniorPaid, socialized);
     }
 
     function _largestOpenInterestMarket() internal view returns (uint256 best) {

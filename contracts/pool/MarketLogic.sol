@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {OracleStatus} from "../interfaces/IOracleRouter.sol";
+import {IPerpPool} from "../interfaces/IPerpPool.sol";
 import {MarketConfig, MarketState} from "../interfaces/IPerpTypes.sol";
 import {FixedPoint} from "../libraries/FixedPoint.sol";
 import {FundingMath} from "../libraries/FundingMath.sol";
@@ -18,17 +19,26 @@ abstract contract MarketLogic is PoolStorage {
 
     function _listedMarket(uint256 marketId) internal view returns (MarketState storage m) {
         m = _markets[marketId];
-        if (m.baseReserve == 0) revert UnknownMarket(marketId);
+        if (m.baseReserve == 0) revert IPerpPool.UnknownMarket(marketId);
     }
 
     /// @dev Index price for a state-changing path; reverts when the oracle is Halted.
     function _index(uint256 marketId) internal returns (uint256 price, OracleStatus status) {
         (price, status) = oracle.refresh(marketId);
-        if (status == OracleStatus.Halted) revert OracleHalted(marketId);
+        if (status == OracleStatus.Halted) revert IPerpPool.OracleHalted(marketId);
     }
 
-    /// @dev Accrues funding and the time-weighted mark up to now, and re-anchors the per-block move limit.
-    function _accrue(MarketState storage m, MarketConfig storage c) internal {
+    /// @dev Index price for a view: the observation the oracle already stored in this block (what the pool acts on
+    /// in this block), else a fresh read of the feeds.
+    function _viewIndex(uint256 marketId) internal view returns (uint256 price, OracleStatus status) {
+        uint64 at;
+        (price, status, at) = oracle.lastObservation(marketId);
+        if (at != block.timestamp) (price, status) = oracle.peek(marketId);
+    }
+
+    /// @dev Accrues funding and the time-weighted mark and index up to now (the index seen at the last accrual
+    /// prevailed until now; `index` is the one from now on), and re-anchors the per-block move limit.
+    function _accrue(MarketState storage m, MarketConfig storage c, uint256 index) internal {
         uint256 last = m.lastAccrual;
         if (last == block.timestamp) return;
         uint256 dt = block.timestamp - last;
@@ -44,20 +54,23 @@ abstract contract MarketLogic is PoolStorage {
         m.lastAccrual = uint64(block.timestamp);
         m.markTimeIntegral = (m.markTimeIntegral + mark * dt).toUint128();
         m.blockStartMark = mark.toUint128();
+        uint256 prevailing = m.lastIndex;
+        if (prevailing == 0) prevailing = index;
+        m.indexTimeIntegral = (m.indexTimeIntegral + prevailing * dt).toUint128();
+        m.lastIndex = index.toUint128();
     }
 
     /// @dev The funding indices as they would be after accruing to now (view; for markets not accrued in this call).
-    function _cumNow(MarketState storage m, MarketConfig storage c) internal view returns (int256 cumL, int256 cumS) {
-        cumL = m.cumFundingLong;
-        cumS = m.cumFundingShort;
-        int256 rate = m.fundingRate;
-        uint256 dt = block.timestamp - m.lastAccrual;
-        if (rate != 0 && dt != 0) {
-            (int256 dLong, int256 dShort,) =
-                FundingMath.accrue(rate, dt, m.longOpenInterest, m.shortOpenInterest, c.fundingBudgetPerSecond * dt);
-            cumL += dLong;
-            cumS += dShort;
-        }
+    function _cumNow(MarketState storage m, MarketConfig storage c) internal view returns (int256, int256) {
+        return FundingMath.cumulativeNow(
+            m.cumFundingLong,
+            m.cumFundingShort,
+            m.fundingRate,
+            block.timestamp - m.lastAccrual,
+            m.longOpenInterest,
+            m.shortOpenInterest,
+            c.fundingBudgetPerSecond
+        );
     }
 
     /// @dev Swaps `sizeDelta` base on the curve. Returns the signed quote paid (> 0) or received (< 0).
@@ -84,27 +97,31 @@ abstract contract MarketLogic is PoolStorage {
         markAfter = VammMath.markPrice(newBase, newQuote);
     }
 
-    /// @dev The price band and the per-block move limit. A trade that brings the mark closer to the index is
-    /// always allowed (it cannot be used to walk the curve away). Otherwise the mark must end within the band,
-    /// and within one block (one timestamp) no further from the index than it was at the block's first trade
-    /// plus `maxMoveBps`; liquidations skip that per-block limit.
+    /// @dev The price band and the per-block move limit, on the FINAL mark of every curve trade. A trade that
+    /// brings the mark closer to the index without crossing it is always allowed (it cannot walk the curve away,
+    /// and after an index jump it is how the mark catches up). Any other trade, including one that crosses the
+    /// index, must end within `bandBps` of the index, and within one block (one timestamp) no further from the
+    /// index, on the side where it ends, than the block's first mark was on that side plus `maxMoveBps` (a mark
+    /// that starts on the other side counts as 0 there), so no single transaction pins the mark beyond the index.
     function _checkPriceGuards(
         MarketState storage m,
         MarketConfig storage c,
         uint256 markBefore,
         uint256 markAfter,
-        uint256 index,
-        bool liquidation
+        uint256 index
     ) internal view {
         uint256 distBefore = markBefore > index ? markBefore - index : index - markBefore;
         uint256 distAfter = markAfter > index ? markAfter - index : index - markAfter;
-        if (distAfter <= distBefore) return;
-        if (distAfter * FixedPoint.BPS > index * c.bandBps) revert PriceBandExceeded(markAfter, index, c.bandBps);
-        if (liquidation) return;
+        bool crossed = (markBefore > index && markAfter < index) || (markBefore < index && markAfter > index);
+        if (!crossed && distAfter <= distBefore) return;
+        if (distAfter * FixedPoint.BPS > index * c.bandBps) {
+            revert IPerpPool.PriceBandExceeded(markAfter, index, c.bandBps);
+        }
         uint256 ref = m.blockStartMark;
-        uint256 refDist = ref > index ? ref - index : index - ref;
+        uint256 refDist;
+        if ((ref >= index) == (markAfter >= index)) refDist = ref > index ? ref - index : index - ref;
         if (distAfter > refDist && (distAfter - refDist) * FixedPoint.BPS > ref * c.maxMoveBps) {
-            revert BlockMoveLimitExceeded(markAfter, ref, c.maxMoveBps);
+            revert IPerpPool.BlockMoveLimitExceeded(markAfter, ref, c.maxMoveBps);
         }
     }
 
@@ -118,7 +135,7 @@ abstract contract MarketLogic is PoolStorage {
             m.cumFundingLong = (int256(m.cumFundingLong) + perBase.toInt256()).toInt128();
             m.cumFundingShort = (int256(m.cumFundingShort) - perBase.toInt256()).toInt128();
         }
-        emit LossSocialized(marketId, loss, perBase);
+        emit IPerpPool.LossSocialized(marketId, loss, perBase);
     }
 
     /// @dev Moves open interest from `oldSize` to `newSize` for one position.
@@ -143,7 +160,7 @@ abstract contract MarketLogic is PoolStorage {
     ) internal view {
         uint256 oi = newSize > 0 ? m.longOpenInterest : m.shortOpenInterest;
         uint256 cap = _openInterestCapBase(c, index);
-        if (oi > cap) revert OpenInterestCapExceeded(marketId, oi, cap);
+        if (oi > cap) revert IPerpPool.OpenInterestCapExceeded(marketId, oi, cap);
     }
 
     function _openInterestCapBase(MarketConfig storage c, uint256 index) internal view returns (uint256 cap) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {IPerpPool} from "../interfaces/IPerpPool.sol";
 import {MarketConfig, MarketState} from "../interfaces/IPerpTypes.sol";
 import {MarginMath} from "../libraries/MarginMath.sol";
 import {PoolStorage} from "./PoolStorage.sol";
@@ -20,8 +21,8 @@ abstract contract PoolAdmin is PoolStorage, Ownable2Step {
         returns (uint256 marketId)
     {
         marketId = _marketCount;
-        if (marketId >= MAX_MARKETS) revert TooManyMarkets(marketId + 1, MAX_MARKETS);
-        if (baseReserve < 1e18 || quoteReserve < 1e18) revert ParameterOutOfBounds("reserves", baseReserve);
+        if (marketId >= MAX_MARKETS) revert IPerpPool.TooManyMarkets(marketId + 1, MAX_MARKETS);
+        if (baseReserve < 1e18 || quoteReserve < 1e18) revert IPerpPool.ParameterOutOfBounds("reserves", baseReserve);
         _setConfig(marketId, config);
         MarketState storage m = _markets[marketId];
         m.baseReserve = baseReserve.toUint128();
@@ -30,32 +31,32 @@ abstract contract PoolAdmin is PoolStorage, Ownable2Step {
         m.periodStart = uint64(block.timestamp);
         m.blockStartMark = (quoteReserve * 1e18 / baseReserve).toUint128();
         _marketCount = uint32(marketId + 1);
-        emit MarketListed(marketId, baseReserve, quoteReserve);
+        emit IPerpPool.MarketListed(marketId, baseReserve, quoteReserve);
     }
 
     /// @notice Replace a listed market's parameters.
     function setMarketConfig(uint256 marketId, MarketConfig calldata config) external onlyOwner {
-        if (_markets[marketId].baseReserve == 0) revert UnknownMarket(marketId);
+        if (_markets[marketId].baseReserve == 0) revert IPerpPool.UnknownMarket(marketId);
         _setConfig(marketId, config);
     }
 
     /// @notice Pause or unpause new risk. Guardian or owner.
     function setPaused(bool paused_) external {
-        if (msg.sender != guardian && msg.sender != owner()) revert NotAuthorized(msg.sender, owner());
+        if (msg.sender != guardian && msg.sender != owner()) revert IPerpPool.NotAuthorized(msg.sender, owner());
         paused = paused_;
-        emit PausedSet(paused_);
+        emit IPerpPool.PausedSet(paused_);
     }
 
     /// @notice Most the backstop may advance to pay deferred profit, in bps of its capital. At most 20 %.
     function setProfitDrawCap(uint256 bps) external onlyOwner {
         _bound("profitDrawCapBps", bps, 0, 2000);
         _profitDrawCapBps = uint16(bps);
-        emit ProfitDrawCapSet(bps);
+        emit IPerpPool.ProfitDrawCapSet(bps);
     }
 
     function setGuardian(address guardian_) external onlyOwner {
         guardian = guardian_;
-        emit GuardianSet(guardian_);
+        emit IPerpPool.GuardianSet(guardian_);
     }
 
     function _setConfig(uint256 marketId, MarketConfig calldata c) internal {
@@ -75,13 +76,13 @@ abstract contract PoolAdmin is PoolStorage, Ownable2Step {
         // The lowest maintenance ratio must exceed the liquidation penalty, so a liquidation step always
         // leaves the account better off than the penalty takes.
         if (MarginMath.unpackTier(c.tiers, 0).maintenanceBps <= c.liquidationPenaltyBps) {
-            revert ParameterOutOfBounds("tiers", c.tiers);
+            revert IPerpPool.ParameterOutOfBounds("tiers", c.tiers);
         }
         _configs[marketId] = c;
-        emit MarketConfigSet(marketId, c);
+        emit IPerpPool.MarketConfigSet(marketId, c);
     }
 
     function _bound(bytes32 name, uint256 value, uint256 lo, uint256 hi) private pure {
-        if (value < lo || value > hi) revert ParameterOutOfBounds(name, value);
+        if (value < lo || value > hi) revert IPerpPool.ParameterOutOfBounds(name, value);
     }
 }

@@ -9,7 +9,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @title PoolStorage
 /// @notice The pool's state layout, immutables and the account-id encoding. No logic.
-abstract contract PoolStorage is IPerpPool {
+abstract contract PoolStorage {
     /// @notice 1 collateral token unit (6 decimals) in internal WAD.
     uint256 internal constant TOKEN_TO_WAD = 1e12;
     uint256 internal constant MAX_MARKETS = 32;
@@ -17,6 +17,9 @@ abstract contract PoolStorage is IPerpPool {
     uint256 internal constant NO_MARKET = type(uint256).max;
     /// @notice Bounds the liquidation and health loops (RISK 24).
     uint256 public constant MAX_MARKETS_PER_ACCOUNT = 8;
+    /// @notice The pool's backstop account: the positions liquidations transfer at the index, which the tranches
+    /// stand behind (`_accountId(address(0), 0)`: no caller can ever act as it).
+    bytes32 public constant BACKSTOP_ACCOUNT = bytes32(0);
     /// @notice Share of positive unrealized PnL that counts toward the initial requirement of a new trade.
     /// Paper gains never count for withdrawals (Mango, Oct 2022).
     uint256 public constant PROFIT_AS_MARGIN_BPS = 5000;
@@ -29,7 +32,7 @@ abstract contract PoolStorage is IPerpPool {
     mapping(uint256 marketId => MarketConfig) internal _configs;
     mapping(bytes32 accountId => Account) internal _accounts;
     mapping(bytes32 accountId => mapping(uint256 marketId => Position)) internal _positions;
-    mapping(address owner => mapping(address operator => bool)) public isOperator;
+    mapping(address owner => mapping(address operator => bool)) internal _operators;
 
     /// @dev Collected losses (and backstop payments) from which realized profit is paid, WAD.
     uint128 internal _pnlPool;
@@ -45,7 +48,8 @@ abstract contract PoolStorage is IPerpPool {
     uint128 internal _backstopAdvance;
     /// @dev Most the backstop may have advanced for profit, in bps of its capital (the "bounded draw").
     uint16 internal _profitDrawCapBps;
-    /// @dev Net funding-imbalance flow not yet settled with the backstop (> 0: owed to it), WAD.
+    /// @dev Net flow not yet settled with the backstop (> 0: owed to it), WAD: the funding imbalance, the
+    /// inventory's realized gains, fees netted from deferred profit. What is owed to it is paid from the pnl surplus.
     int256 internal _backstopFundingNet;
     address public guardian;
 
@@ -54,15 +58,15 @@ abstract contract PoolStorage is IPerpPool {
             address(collateralToken_) == address(0) || address(oracle_) == address(0)
                 || address(backstop_) == address(0)
         ) {
-            revert ZeroAddress();
+            revert IPerpPool.ZeroAddress();
         }
         collateralToken = collateralToken_;
         oracle = oracle_;
         backstop = backstop_;
     }
 
-    /// @inheritdoc IPerpPool
-    function accountId(address owner, uint96 subId) public pure returns (bytes32) {
+    /// @notice The storage key of `(owner, subId)`: owner in the high 160 bits, subId in the low 96.
+    function _accountId(address owner, uint96 subId) internal pure returns (bytes32) {
         return bytes32((uint256(uint160(owner)) << 96) | subId);
     }
 }

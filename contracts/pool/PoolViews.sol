@@ -8,15 +8,25 @@ import {PoolStorage} from "./PoolStorage.sol";
 /// @title PoolViews
 /// @notice Raw state getters. Derived views (health, positions valued at index, the stress test) are computed
 /// by `PerpLens` from these, which keeps the pool under the 24 KB code size limit.
-abstract contract PoolViews is PoolStorage {
+abstract contract PoolViews is IPerpPool, PoolStorage {
+    /// @inheritdoc IPerpPool
+    function accountId(address owner, uint96 subId) external pure returns (bytes32) {
+        return _accountId(owner, subId);
+    }
+
+    /// @inheritdoc IPerpPool
+    function isOperator(address owner, address operator) external view returns (bool) {
+        return _operators[owner][operator];
+    }
+
     /// @inheritdoc IPerpPool
     function account(address owner, uint96 subId) external view returns (Account memory) {
-        return _accounts[accountId(owner, subId)];
+        return _accounts[_accountId(owner, subId)];
     }
 
     /// @inheritdoc IPerpPool
     function position(address owner, uint96 subId, uint256 marketId) external view returns (Position memory) {
-        return _positions[accountId(owner, subId)][marketId];
+        return _positions[_accountId(owner, subId)][marketId];
     }
 
     /// @inheritdoc IPerpPool

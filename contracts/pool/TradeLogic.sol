@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {OracleStatus} from "../interfaces/IOracleRouter.sol";
+import {IPerpPool} from "../interfaces/IPerpPool.sol";
 import {Account, MarketConfig, MarketState, Position} from "../interfaces/IPerpTypes.sol";
 import {FixedPoint} from "../libraries/FixedPoint.sol";
 import {MarketMask} from "../libraries/MarketMask.sol";
@@ -43,16 +44,18 @@ abstract contract TradeLogic is AccountLogic {
             OracleStatus status;
             (r.index, status) = _index(marketId);
             if (addsRisk) {
-                if (paused) revert Paused();
+                if (paused) revert IPerpPool.Paused();
                 _requireNormal(marketId, status);
             }
         }
-        _accrue(m, c);
+        _accrue(m, c, r.index);
         r.realized = _settleFunding(m, p);
         _legs(m, p, sizeDelta, flips, r);
-        _checkPriceGuards(m, c, r.markBefore, r.markAfter, r.index, false);
+        _checkPriceGuards(m, c, r.markBefore, r.markAfter, r.index);
         quote = FixedPoint.abs(r.quoteDelta);
-        if (sizeDelta > 0 ? quote > quoteLimit : quote < quoteLimit) revert SlippageExceeded(quote, quoteLimit);
+        if (sizeDelta > 0 ? quote > quoteLimit : quote < quoteLimit) {
+            revert IPerpPool.SlippageExceeded(quote, quoteLimit);
+        }
         _updateOpenInterest(m, r.oldSize, p.size);
 
         Account memory a = _accounts[id];
@@ -76,7 +79,7 @@ abstract contract TradeLogic is AccountLogic {
         flips = oldSize != 0 && newSize != 0 && (oldSize > 0) != (newSize > 0);
         addsRisk = flips || FixedPoint.abs(newSize) > FixedPoint.abs(oldSize);
         if (newSize != 0 && FixedPoint.abs(newSize) < c.minPositionBase) {
-            revert DustPosition(newSize, c.minPositionBase);
+            revert IPerpPool.DustPosition(newSize, c.minPositionBase);
         }
     }
 
@@ -85,10 +88,10 @@ abstract contract TradeLogic is AccountLogic {
         Totals memory t = _totals(id, a.marketMask, marketId, index);
         if (addsRisk) {
             int256 v = _openValue(a, t);
-            if (v < int256(t.initialReq)) revert InsufficientMargin(v, t.initialReq);
+            if (v < int256(t.initialReq)) revert IPerpPool.InsufficientMargin(v, t.initialReq);
         } else {
             int256 v = _value(a, t);
-            if (v < 0) revert NegativeEquity(v);
+            if (v < 0) revert IPerpPool.NegativeEquity(v);
         }
     }
 
@@ -119,11 +122,12 @@ abstract contract TradeLogic is AccountLogic {
         }
     }
 
-    /// @dev Charges a fee from collateral; only the part collateral covers becomes backstop premium.
+    /// @dev Charges the trading fee (see `_charge`): what collateral covers is premium now, what is netted from
+    /// deferred profit is owed to the backstop out of the surplus it frees.
     function _chargeFee(Account memory a, uint256 fee) internal returns (uint256) {
-        int256 col = a.collateral;
-        if (col > 0) _pendingPremium = (uint256(_pendingPremium) + FixedPoint.min(fee, uint256(col))).toUint128();
-        a.collateral = (col - int256(fee)).toInt128();
+        (uint256 fromCollateral, uint256 fromDeferred) = _charge(a, fee);
+        if (fromCollateral != 0) _pendingPremium = (uint256(_pendingPremium) + fromCollateral).toUint128();
+        if (fromDeferred != 0) _backstopFundingNet += int256(fromDeferred);
         return fee;
     }
 
@@ -137,9 +141,14 @@ abstract contract TradeLogic is AccountLogic {
         }
         _positions[id][marketId] = p;
         if (oldSize == 0) {
+            // The backstop account holds what liquidations hand it in any number of markets.
+            if (id == BACKSTOP_ACCOUNT) {
+                a.marketMask |= uint32(1 << marketId);
+                return;
+            }
             uint32 mask = a.marketMask | uint32(1 << marketId);
             uint256 count = MarketMask.count(mask);
-            if (count > MAX_MARKETS_PER_ACCOUNT) revert TooManyMarkets(count, MAX_MARKETS_PER_ACCOUNT);
+            if (count > MAX_MARKETS_PER_ACCOUNT) revert IPerpPool.TooManyMarkets(count, MAX_MARKETS_PER_ACCOUNT);
             a.marketMask = mask;
         }
     }
@@ -152,7 +161,7 @@ abstract contract TradeLogic is AccountLogic {
         TradeResult memory r
     ) internal {
         (address owner, uint96 subId) = _decode(id);
-        emit PositionChanged(
+        emit IPerpPool.PositionChanged(
             owner, subId, marketId, sizeDelta, r.quoteDelta, p.size, p.openNotional, r.realized, r.fee, r.markAfter
         );
     }

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {Backstop} from "../../contracts/Backstop.sol";
+import {LiquidationModule} from "../../contracts/LiquidationModule.sol";
 import {OracleRouter} from "../../contracts/OracleRouter.sol";
 import {PerpLens} from "../../contracts/PerpLens.sol";
 import {PerpPool} from "../../contracts/PerpPool.sol";
@@ -35,7 +36,7 @@ contract PerpPoolInvariantTest is PoolFixture {
         backstop = new Backstop(usdc, 3, 1);
         junior = new TrancheVault(usdc, "Junior tranche", "jTRN", address(backstop), 1 hours, 1 days, 6 hours);
         senior = new TrancheVault(usdc, "Senior tranche", "sTRN", address(backstop), 2 hours, 1 days, 6 hours);
-        pool = new PerpPool(usdc, oracle, backstop, admin);
+        pool = new PerpPool(usdc, oracle, backstop, admin, new LiquidationModule(usdc, oracle, backstop));
         backstop.initialize(address(pool), junior, senior);
         lens = new PerpLens(pool, oracle, backstop);
         // Thin curves: with thin tranches the OI cap allows only a few hundred thousand of notional per side, and on

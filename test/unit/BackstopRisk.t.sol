@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {LiquidationModule} from "../../contracts/LiquidationModule.sol";
 import {PerpPool} from "../../contracts/PerpPool.sol";
 import {IBackstop} from "../../contracts/interfaces/IBackstop.sol";
 import {IPerpPool} from "../../contracts/interfaces/IPerpPool.sol";
@@ -69,8 +70,10 @@ contract ReentrantBackstop {
         _try(abi.encodeCall(IPerpPool.distributePremium, ()));
         _try(abi.encodeCall(IPerpPool.trade, (address(this), 0, 0, 1e18, type(uint256).max, t)));
         _try(abi.encodeCall(IPerpPool.closePosition, (victim, 0, 0, 0, t)));
-        _try(abi.encodeCall(IPerpPool.liquidate, (victim, 0, type(uint256).max, 0, t)));
-        _try(abi.encodeCall(IPerpPool.liquidateIfUnhealthy, (victim, 0, type(uint256).max, 0, t)));
+        _try(abi.encodeCall(IPerpPool.liquidate, (victim, 0, type(uint256).max)));
+        _try(abi.encodeCall(IPerpPool.liquidateMany, (new bytes32[](1))));
+        _try(abi.encodeCall(IPerpPool.unwindInventory, (0, 1)));
+        _try(abi.encodeCall(IPerpPool.liquidateIfUnhealthy, (victim, 0, type(uint256).max)));
         _try(abi.encodeCall(IPerpPool.depositMargin, (0, 1)));
         _try(abi.encodeCall(IPerpPool.withdrawMargin, (victim, 0, 1, address(this))));
         _try(abi.encodeCall(IPerpPool.settleProfit, (victim, 0)));
@@ -116,7 +119,7 @@ contract BackstopRiskTest is LiquidationBase {
                 lens.accountHealth(attacker, 1).maintenanceRequirement
             )
         );
-        pool.liquidate(attacker, 1, type(uint256).max, 0, block.timestamp);
+        pool.liquidate(attacker, 1, type(uint256).max);
         vm.stopPrank();
 
         // Once the market makes it liquidatable, liquidating itself (reward to its own cross account) is worse
@@ -135,7 +138,7 @@ contract BackstopRiskTest is LiquidationBase {
 
         vm.recordLogs();
         vm.prank(attacker);
-        int256 closed = pool.liquidate(attacker, 1, type(uint256).max, 0, block.timestamp);
+        int256 closed = pool.liquidate(attacker, 1, type(uint256).max);
         (LiquidationLog memory l,) = _decode(vm.getRecordedLogs());
         int256 wealthLiq = _wealth(attacker);
 
@@ -167,10 +170,8 @@ contract BackstopRiskTest is LiquidationBase {
         assertTrue(lens.accountHealth(address(target), 0).liquidatable);
         uint256 poolTokens = usdc.balanceOf(address(pool));
 
-        bytes memory ret = keeper.exec(
-            address(pool),
-            abi.encodeCall(IPerpPool.liquidate, (address(target), 0, type(uint256).max, 0, block.timestamp))
-        );
+        bytes memory ret =
+            keeper.exec(address(pool), abi.encodeCall(IPerpPool.liquidate, (address(target), 0, type(uint256).max)));
 
         assertEq(abi.decode(ret, (int256)), -3e18, "liquidated despite the hostile target");
         assertEq(usdc.balanceOf(address(target)), 0, "nothing pushed to the target");
@@ -335,7 +336,9 @@ contract BackstopRiskTest is LiquidationBase {
 
     function test_backstopCallback_cannotReenterAnyPoolEntryPoint() public {
         ReentrantBackstop evil = new ReentrantBackstop(usdc);
-        PerpPool p = new PerpPool(usdc, oracle, IBackstop(address(evil)), admin);
+        PerpPool p = new PerpPool(
+            usdc, oracle, IBackstop(address(evil)), admin, new LiquidationModule(usdc, oracle, IBackstop(address(evil)))
+        );
         vm.prank(admin);
         p.listMarket(10_000e18, 20_000_000e18, defaultConfig()); // priced by the ETH feeds (oracle market 0)
         p.syncBackstopCapital();
@@ -374,7 +377,7 @@ contract BackstopRiskTest is LiquidationBase {
         pool.withdrawMargin(alice, 0, 1e6, bob);
         AccountHealth memory h = lens.accountHealth(alice, 0);
         vm.expectRevert(abi.encodeWithSelector(IPerpPool.AccountHealthy.selector, h.value, h.maintenanceRequirement));
-        pool.liquidate(alice, 0, type(uint256).max, 0, block.timestamp);
+        pool.liquidate(alice, 0, type(uint256).max);
         vm.stopPrank();
 
         vm.prank(alice);
@@ -451,7 +454,7 @@ contract LiquidationGasTest is LiquidationBase {
         _coolAll();
         vm.prank(liquidator);
         uint256 g = gasleft();
-        pool.liquidate(target, 0, type(uint256).max, 0, block.timestamp);
+        pool.liquidate(target, 0, type(uint256).max);
         gasUsed = g - gasleft();
     }
 

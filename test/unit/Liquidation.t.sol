@@ -37,7 +37,7 @@ contract LiquidationTest is LiquidationBase {
         _deposit(carol, 0, 1000e6);
         vm.expectRevert(abi.encodeWithSelector(IPerpPool.AccountHealthy.selector, int256(1000e18), 0));
         vm.prank(liquidator);
-        pool.liquidate(carol, 0, type(uint256).max, 0, block.timestamp);
+        pool.liquidate(carol, 0, type(uint256).max);
     }
 
     function test_liquidate_revertsWhen_exactlyAtMaintenance_succeedsOneWeiBelow() public {
@@ -196,7 +196,7 @@ contract LiquidationTest is LiquidationBase {
         maxBase = bound(maxBase, 1, 20e18);
 
         vm.prank(liquidator);
-        int256 closed = pool.liquidate(alice, 0, maxBase, 0, block.timestamp);
+        int256 closed = pool.liquidate(alice, 0, maxBase);
 
         int256 remaining = pool.position(alice, 0, ETH).size;
         assertEq(remaining, 12e18 + closed);
@@ -217,7 +217,7 @@ contract LiquidationTest is LiquidationBase {
         _liqLong(alice);
 
         vm.prank(liquidator);
-        int256 closed = pool.liquidateIfUnhealthy(alice, 0, type(uint256).max, 0, block.timestamp);
+        int256 closed = pool.liquidateIfUnhealthy(alice, 0, type(uint256).max);
         assertEq(closed, 0);
         assertEq(pool.position(alice, 0, ETH).size, ALICE_SIZE, "nothing closed");
         assertEq(_collateral(liquidator), 0, "no reward");
@@ -226,7 +226,7 @@ contract LiquidationTest is LiquidationBase {
     function test_liquidateIfUnhealthy_liquidatesWhenUnhealthy() public {
         _aliceLiquidatable();
         vm.prank(liquidator);
-        int256 closed = pool.liquidateIfUnhealthy(alice, 0, type(uint256).max, 0, block.timestamp);
+        int256 closed = pool.liquidateIfUnhealthy(alice, 0, type(uint256).max);
         assertEq(closed, -ALICE_SIZE / 4);
     }
 
@@ -244,7 +244,7 @@ contract LiquidationTest is LiquidationBase {
         _liqLong(alice);
         vm.expectRevert(abi.encodeWithSelector(IPerpPool.ReduceOnly.selector, ETH, uint8(OracleStatus.ReduceOnly)));
         vm.prank(liquidator);
-        pool.liquidateIfUnhealthy(alice, 0, type(uint256).max, 0, block.timestamp);
+        pool.liquidateIfUnhealthy(alice, 0, type(uint256).max);
 
         vm.warp(block.timestamp + oracle.config(ETH).breakerCooldown);
         _refreshFeeds();
@@ -262,10 +262,10 @@ contract LiquidationTest is LiquidationBase {
 
         vm.expectRevert(abi.encodeWithSelector(IPerpPool.SlippageExceeded.selector, quote, quote + 1));
         vm.prank(liquidator);
-        pool.liquidate(alice, 0, type(uint256).max, quote + 1, block.timestamp);
+        pool.liquidate(alice, 0, type(uint256).max);
 
         vm.prank(liquidator);
-        assertEq(pool.liquidate(alice, 0, type(uint256).max, quote, block.timestamp), -ALICE_SIZE / 4);
+        assertEq(pool.liquidate(alice, 0, type(uint256).max), -ALICE_SIZE / 4);
     }
 
     function test_liquidate_revertsWhen_deadlinePassed() public {
@@ -273,9 +273,9 @@ contract LiquidationTest is LiquidationBase {
         uint256 deadline = block.timestamp - 1;
         vm.startPrank(liquidator);
         vm.expectRevert(abi.encodeWithSelector(IPerpPool.DeadlinePassed.selector, deadline, block.timestamp));
-        pool.liquidate(alice, 0, type(uint256).max, 0, deadline);
+        pool.liquidate(alice, 0, type(uint256).max);
         vm.expectRevert(abi.encodeWithSelector(IPerpPool.DeadlinePassed.selector, deadline, block.timestamp));
-        pool.liquidateIfUnhealthy(alice, 0, type(uint256).max, 0, deadline);
+        pool.liquidateIfUnhealthy(alice, 0, type(uint256).max);
         vm.stopPrank();
     }
 }

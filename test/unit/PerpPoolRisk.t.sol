@@ -226,7 +226,7 @@ contract PerpPoolRiskTest is TradingFixture {
         uint256 deadline = block.timestamp - 1;
         vm.prank(liquidator);
         vm.expectRevert(abi.encodeWithSelector(IPerpPool.DeadlinePassed.selector, deadline, block.timestamp));
-        pool.liquidate(alice, 0, type(uint256).max, 0, deadline);
+        pool.liquidate(alice, 0, type(uint256).max);
     }
 
     /* RISK 9: SAME-BLOCK OPEN-THEN-CLOSE */

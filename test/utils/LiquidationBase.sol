@@ -146,7 +146,7 @@ abstract contract LiquidationBase is PoolFixture {
     /// liquidation itself, so it can follow `vm.expectRevert`.
     function _liqLong(address target) internal returns (int256 closed) {
         vm.prank(liquidator);
-        closed = pool.liquidate(target, 0, type(uint256).max, 0, block.timestamp);
+        closed = pool.liquidate(target, 0, type(uint256).max);
     }
 
     function _decode(Vm.Log[] memory logs) internal pure returns (LiquidationLog memory l, BadDebt memory d) {

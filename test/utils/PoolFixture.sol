@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {Backstop} from "../../contracts/Backstop.sol";
+import {LiquidationModule} from "../../contracts/LiquidationModule.sol";
 import {OracleRouter} from "../../contracts/OracleRouter.sol";
 import {PerpLens} from "../../contracts/PerpLens.sol";
 import {PerpPool} from "../../contracts/PerpPool.sol";
@@ -46,7 +47,7 @@ abstract contract PoolFixture is Test {
         backstop = new Backstop(usdc, 3, 1);
         junior = new TrancheVault(usdc, "Junior tranche", "jTRN", address(backstop), 7 days, 2 days, 7 days);
         senior = new TrancheVault(usdc, "Senior tranche", "sTRN", address(backstop), 7 days, 2 days, 7 days);
-        pool = new PerpPool(usdc, oracle, backstop, admin);
+        pool = new PerpPool(usdc, oracle, backstop, admin, new LiquidationModule(usdc, oracle, backstop));
         backstop.initialize(address(pool), junior, senior);
         lens = new PerpLens(pool, oracle, backstop);
 
@@ -145,7 +146,7 @@ abstract contract PoolFixture is Test {
 
     function _liquidate(address target) internal returns (int256 closed) {
         vm.prank(liquidator);
-        closed = pool.liquidate(target, 0, type(uint256).max, _openLimit(target), block.timestamp);
+        closed = pool.liquidate(target, 0, type(uint256).max);
     }
 
     /// @dev A quote limit that accepts any price (liquidation closing either side).

@@ -5,6 +5,8 @@ import { type Address, encodeFunctionData } from "viem";
 import {
   backstopAbi,
   backstopBytecode,
+  liquidationModuleAbi,
+  liquidationModuleBytecode,
   oracleRouterAbi,
   oracleRouterBytecode,
   perpLensAbi,
@@ -133,17 +135,28 @@ export async function deployProtocol(
     });
   const juniorTx = vault(config.junior, "TrancheVault (junior)");
   const seniorTx = vault(config.senior, "TrancheVault (senior)");
-  const poolTx = tx.deploy({
-    name: "PerpPool",
-    abi: perpPoolAbi,
-    bytecode: perpPoolBytecode,
-    args: [usdc, oracle, backstop, owner],
+  const moduleTx = tx.deploy({
+    name: "LiquidationModule",
+    abi: liquidationModuleAbi,
+    bytecode: liquidationModuleBytecode,
+    args: [usdc, oracle, backstop],
   });
-  const [junior, senior, pool] = (await wave([juniorTx, seniorTx, poolTx])).map(addressOf) as [
+  const [junior, senior, liquidationModule] = (await wave([juniorTx, seniorTx, moduleTx])).map(addressOf) as [
     Address,
     Address,
     Address,
   ];
+  // The pool's constructor checks the module's immutables, so the module must be mined first.
+  const [pool] = (
+    await wave([
+      tx.deploy({
+        name: "PerpPool",
+        abi: perpPoolAbi,
+        bytecode: perpPoolBytecode,
+        args: [usdc, oracle, backstop, owner, liquidationModule],
+      }),
+    ])
+  ).map(addressOf) as [Address];
 
   // Wave 3: wiring (reads the vaults), the lens, and every market's feeds.
   const wiring = [

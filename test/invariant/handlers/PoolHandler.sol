@@ -320,7 +320,7 @@ contract PoolHandler is CommonBase, StdUtils {
                 return;
             }
             vm.prank(liquidator);
-            try pool.liquidate(a.owner, a.subId, maxBase, quoteLimit, block.timestamp) {
+            try pool.liquidate(a.owner, a.subId, maxBase) {
                 ++healthyLiquidated;
             } catch (bytes memory err) {
                 bytes4[] memory okHealthy = new bytes4[](2);
@@ -332,7 +332,7 @@ contract PoolHandler is CommonBase, StdUtils {
         }
 
         vm.prank(liquidator);
-        try pool.liquidate(a.owner, a.subId, maxBase, quoteLimit, block.timestamp) {
+        try pool.liquidate(a.owner, a.subId, maxBase) {
             ++liquidations;
         } catch (bytes memory err) {
             bytes4[] memory ok = new bytes4[](3);
@@ -350,7 +350,7 @@ contract PoolHandler is CommonBase, StdUtils {
             sizes[m] = pool.position(a.owner, a.subId, m).size;
         }
         vm.prank(liquidator);
-        try pool.liquidateIfUnhealthy(a.owner, a.subId, maxBase, quoteLimit, block.timestamp) returns (int256 closed) {
+        try pool.liquidateIfUnhealthy(a.owner, a.subId, maxBase) returns (int256 closed) {
             Account memory afterwards = pool.account(a.owner, a.subId);
             bool changed = closed != 0 || afterwards.collateral != before.collateral
                 || afterwards.unsettledProfit != before.unsettledProfit;

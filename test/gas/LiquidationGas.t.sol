@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {PoolFixture} from "../utils/PoolFixture.sol";
+
+/// @notice Gas of liquidation (a transfer at the index to the backstop account), the keeper batch, the inventory
+/// unwind and the repeg, each its own transaction (`forge test --isolate`), recorded in
+/// snapshots/LiquidationGas.json. The oracle was already refreshed in the block (as a keeper's oracle task does).
+contract LiquidationGas is PoolFixture {
+    uint256 internal constant BATCH = 20;
+
+    function setUp() public override {
+        super.setUp();
+        _deposit(bob, 0, 1_000_000e6);
+        _trade(bob, ETH, -5e18);
+        _deposit(alice, 0, 1000e6);
+        _trade(alice, ETH, 4e18);
+        vm.warp(block.timestamp + 1);
+    }
+
+    /// @dev Gives the backstop an ETH long already (the steady state: its inventory slots are warm and non-zero).
+    function _seedInventory() internal {
+        address early = makeAddr("early");
+        _deposit(early, 0, 250e6);
+        _trade(early, ETH, 1e18);
+        _crashTo(1800e18);
+        vm.prank(liquidator);
+        pool.liquidate(early, 0, type(uint256).max);
+        vm.warp(block.timestamp + 1);
+        oracle.refresh(ETH);
+    }
+
+    function _crashTo(uint256 price) internal {
+        vm.warp(block.timestamp + 1);
+        _setPrice(ETH, price);
+        oracle.refresh(ETH);
+    }
+
+    function test_gas_liquidate_partial() public {
+        _seedInventory();
+        assertTrue(lens.accountHealth(alice, 0).liquidatable);
+        assertGt(lens.accountHealth(alice, 0).value, 0);
+        vm.prank(liquidator);
+        pool.liquidate(alice, 0, type(uint256).max);
+        vm.snapshotGasLastCall("liquidate partial");
+        assertGt(pool.position(alice, 0, ETH).size, 0, "a partial step leaves part of the position");
+    }
+
+    function test_gas_liquidate_partial_emptyInventory() public {
+        _crashTo(1800e18);
+        vm.prank(liquidator);
+        pool.liquidate(alice, 0, type(uint256).max);
+        vm.snapshotGasLastCall("liquidate partial (backstop's first position in the market)");
+        assertGt(pool.position(address(0), 0, ETH).size, 0, "the backstop holds the transferred long");
+    }
+
+    function test_gas_liquidate_badDebt() public {
+        _seedInventory();
+        _crashTo(1720e18);
+        assertLt(lens.accountHealth(alice, 0).value, 0);
+        vm.prank(liquidator);
+        pool.liquidate(alice, 0, type(uint256).max);
+        vm.snapshotGasLastCall("liquidate bad debt");
+        assertEq(pool.position(alice, 0, ETH).size, 0);
+        assertEq(pool.account(alice, 0).collateral, 0, "bad debt ran down the waterfall");
+    }
+
+    function test_gas_liquidateMany_perAccount() public {
+        _seedInventory();
+        bytes32[] memory ids = new bytes32[](BATCH);
+        _setPrice(ETH, ETH_PRICE);
+        vm.warp(block.timestamp + 1);
+        oracle.refresh(ETH);
+        for (uint256 i; i < BATCH; ++i) {
+            address t = makeAddr(string.concat("target", vm.toString(i)));
+            _deposit(t, 0, 250e6);
+            _trade(t, ETH, 1e18);
+            ids[i] = pool.accountId(t, 0);
+        }
+        vm.warp(block.timestamp + 1);
+        _crashTo(1830e18);
+        pool.liquidateMany(ids);
+        uint256 total = vm.snapshotGasLastCall("liquidateMany 20 accounts");
+        vm.snapshotValue("liquidateMany per account", total / BATCH);
+        for (uint256 i; i < BATCH; ++i) {
+            address t = address(uint160(uint256(ids[i]) >> 96));
+            assertLt(pool.position(t, 0, ETH).size, 1e18, "every account was stepped down the ladder");
+        }
+    }
+
+    function test_gas_unwindInventory() public {
+        _seedInventory();
+        // The mark follows the index down (an arbitrageur), then the backstop sells part of its long.
+        uint256 target = 1800e18;
+        int256 sell = -int256(_baseToMoveMarkTo(target));
+        _trade(bob, ETH, sell);
+        vm.warp(block.timestamp + 1);
+        oracle.refresh(ETH);
+        int256 held = pool.position(address(0), 0, ETH).size;
+        pool.unwindInventory(ETH, uint256(held) / 2);
+        vm.snapshotGasLastCall("unwindInventory");
+        assertLt(pool.position(address(0), 0, ETH).size, held);
+    }
+
+    function test_gas_repeg() public {
+        // The index falls 6 % and nobody arbitrages for 20 minutes: the time-weighted gap exceeds the funding cap.
+        _crashTo(1880e18);
+        vm.warp(block.timestamp + 20 minutes);
+        oracle.refresh(ETH);
+        assertTrue(lens.marketView(ETH).repegDue);
+        pool.repeg(ETH);
+        vm.snapshotGasLastCall("repeg");
+        assertFalse(lens.marketView(ETH).repegDue, "once per period");
+    }
+
+    /// @dev Base to sell so that the mark k / base^2 reaches `price`.
+    function _baseToMoveMarkTo(uint256 price) internal view returns (uint256) {
+        uint256 b = pool.marketState(ETH).baseReserve;
+        uint256 q = pool.marketState(ETH).quoteReserve;
+        uint256 targetBase = _sqrt((b * q) / price * 1e18);
+        return targetBase - b;
+    }
+
+    function _sqrt(uint256 x) internal pure returns (uint256 z) {
+        z = x;
+        uint256 y = (x + 1) / 2;
+        while (y < z) {
+            (z, y) = (y, (x / y + y) / 2);
+        }
+    }
+}
