@@ -1,6 +1,7 @@
 // Account health evaluated locally, for the whole book every block, from one snapshot of market state.
 // Composes the SDK's mirrors of the contract math (ts/pool/math: cumNow, owed, unrealizedPnl, notionalUp,
-// requirements) exactly as PerpLens.accountHealth does; the only difference from `accountHealthAt` is that the
+// requirements) exactly as PerpLens.accountHealth does (Valuation.contribution: a halted market's gain does not
+// count); beyond `accountHealthAt`, the halted rule is applied here (tell ts/pool/math), and the
 // funding indices (cumNow) are computed once per market per block instead of once per position, which is what
 // makes 10,000 accounts cost milliseconds. The differential test holds both to the lens, to the wei.
 import { owed } from "../../pool/math/fundingMath";
@@ -15,6 +16,8 @@ export type MarketPricing = {
   config: MarketConfig;
   /** Index price as the lens takes it: this block's stored observation, else `oracle.peek`. */
   index: bigint;
+  /** The oracle is Halted: a position's loss counts, its gain does not (Valuation.contribution). */
+  halted: boolean;
   cumLong: bigint;
   cumShort: bigint;
 };
@@ -25,10 +28,11 @@ export function marketPricing(
   state: MarketState,
   config: MarketConfig,
   index: bigint,
+  halted: boolean,
   timestamp: bigint,
 ): MarketPricing {
   const { cumLong, cumShort } = cumNow(state, config, timestamp);
-  return { marketId, config, index, cumLong, cumShort };
+  return { marketId, config, index, halted, cumLong, cumShort };
 }
 
 export type LocalHealth = AccountHealth & {
@@ -62,7 +66,9 @@ export function localHealth(
     const fundingOwed = owed(p.size, p.size > 0n ? m.cumLong : m.cumShort, p.fundingEntry);
     const notional = notionalUp(p.size, m.index);
     const { initial, maintenance } = requirements(m.config.tiers, notional);
-    pnl = i256(pnl + unrealizedPnl(p.size, p.openNotional, m.index) - fundingOwed);
+    let contribution = i256(unrealizedPnl(p.size, p.openNotional, m.index) - fundingOwed);
+    if (m.halted && contribution > 0n) contribution = 0n;
+    pnl = i256(pnl + contribution);
     initialRequirement += initial;
     maintenanceRequirement += maintenance;
     if (maintenance > largestMaint || largestMaint === 0n) {

@@ -34,6 +34,8 @@ export type Snapshot = {
 export type SnapshotAddresses = { pool: Address; lens: Address; oracle: Address };
 
 const poolAbi = perpPoolAbi;
+/** OracleStatus.Halted. */
+export const ORACLE_HALTED = 2;
 
 /**
  * Reads the snapshot at `head`. `marketCount` is the count known so far (the read also returns the current
@@ -80,7 +82,8 @@ export async function readSnapshot(
     const peek = peekR?.ok ? toReading(peekR.value as readonly [bigint, number]) : undefined;
     const last = { price: lastPrice, status: Number(lastStatus), timestamp: BigInt(lastTs) };
     // As PerpLens._price: this block's stored observation, else a fresh peek.
-    const index = last.timestamp === head.timestamp ? last.price : (peek?.price ?? last.price);
+    const used = last.timestamp === head.timestamp ? last : (peek ?? last);
+    const index = used.price;
     markets.push({
       marketId: m,
       state,
@@ -88,7 +91,7 @@ export async function readSnapshot(
       peek,
       last,
       view: viewR?.ok ? (viewR.value as MarketView) : undefined,
-      pricing: marketPricing(m, state, config, index, head.timestamp),
+      pricing: marketPricing(m, state, config, index, used.status === ORACLE_HALTED, head.timestamp),
     });
   }
   const reads: AccountRead[] = [];
