@@ -12,6 +12,7 @@ import { perpLensAbi, perpPoolAbi } from "../abi/generated";
 import { oracleGasHeadroom } from "../chain/oracleGas";
 import { type Deployment, parseDeployment } from "../deploy/deployment";
 import { Book, type Candidate } from "./book/book";
+import type { MarketPricing } from "./book/localHealth";
 import { type BlockInfo, BlockTracker, getBlockInfo } from "./chain/blockTracker";
 import { hasCode, MULTICALL3_ADDRESS } from "./chain/multicall3";
 import { fetchPoolLogs, indexLogs } from "./chain/poolEvents";
@@ -81,6 +82,8 @@ export class Keeper {
   lastHead: BlockInfo | undefined;
   lastBalance: bigint | undefined;
   lastReport: TickReport | undefined;
+  /** The markets as the last tick priced them (index, halted, accrued funding indices). */
+  lastPricing: MarketPricing[] = [];
   private stopping = false;
   private loopDone: Promise<void> | undefined;
 
@@ -204,10 +207,8 @@ export class Keeper {
     for (const a of snapshot.accounts) this.book.apply(a.id, a.account, a.positions);
 
     // 4. Local evaluation of the whole shard; on-chain re-check of the candidates only.
-    const evaluation = this.book.evaluate(
-      snapshot.markets.map((m) => m.pricing),
-      head,
-    );
+    this.lastPricing = snapshot.markets.map((m) => m.pricing);
+    const evaluation = this.book.evaluate(this.lastPricing, head);
     const confirmed = await this.confirm(evaluation.candidates, head);
     this.updateBookMetrics(head);
 

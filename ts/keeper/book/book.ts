@@ -109,6 +109,12 @@ export class Book {
     return { evaluated, candidates, seconds: (performance.now() - t0) / 1000 };
   }
 
+  /** Health of one read entry at `pricing` (what `evaluate` computes for every entry). */
+  healthOf(e: BookEntry, pricing: readonly MarketPricing[]): LocalHealth {
+    if (!e.account) throw new Error(`account ${e.id} not read yet`);
+    return localHealth(e.account, e.positions, pricing);
+  }
+
   /** The liquidatable account that has waited longest, as (block, chain time) first seen. */
   oldestLiquidatable(): { block: bigint; timestamp: bigint } | undefined {
     let oldest: { block: bigint; timestamp: bigint } | undefined;
