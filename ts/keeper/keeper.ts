@@ -353,16 +353,19 @@ export class Keeper {
   }
 
   private async loop(): Promise<void> {
-    let inFlight: Promise<unknown> | undefined;
+    let inFlight: { done: Promise<unknown>; since: number } | undefined;
     while (!this.stopping) {
       try {
-        // A tick abandoned by its timeout may still be unwinding: never run two at once.
-        if (inFlight) await withTimeout(inFlight, this.config.pollIntervalMs, "abandoned tick");
+        // A tick abandoned by its timeout may still be unwinding: never run two at once (its RPC calls all
+        // have timeouts, so it ends; one that somehow outlives a second tick timeout is given up on).
+        if (inFlight && this.now() - inFlight.since < 2 * this.config.tickTimeoutMs) {
+          await withTimeout(inFlight.done, this.config.pollIntervalMs, "abandoned tick");
+        }
         inFlight = undefined;
         const n = await this.client.getBlockNumber({ cacheTime: 0 });
         if (n !== this.processed || this.lastHead === undefined || this.tx.pendingCount > 0) {
           const tick = this.tick();
-          inFlight = tick.catch(() => undefined);
+          inFlight = { done: tick.catch(() => undefined), since: this.now() };
           await withTimeout(tick, this.config.tickTimeoutMs, "tick");
           inFlight = undefined;
         }

@@ -138,11 +138,15 @@ export async function shockIndex(chain: DevClients, d: Deployment, marketId: big
 }
 
 export async function healthsOf(chain: DevClients, d: Deployment, book: readonly { owner: Address; subId: bigint }[]) {
+  // Pinned to the latest block: anvil runs a "latest" eth_call in a pending-block environment whose timestamp
+  // can be older than the latest block after time warps, which the pool's accrual (now - lastAccrual) rejects.
+  const blockNumber = await chain.publicClient.getBlockNumber({ cacheTime: 0 });
   return chain.publicClient.readContract({
     address: d.contracts.lens,
     abi: perpLensAbi,
     functionName: "accountHealths",
     args: [book.map((a) => a.owner), book.map((a) => a.subId)],
+    blockNumber,
   });
 }
 
@@ -168,4 +172,49 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+export type SentByKeeper = { hash: Hex; nonce: number; block: bigint; status: "success" | "reverted"; input: Hex };
+
+/** Every mined transaction from `from` in blocks [fromBlock, latest]. */
+export async function minedFrom(chain: DevClients, from: Address, fromBlock: bigint): Promise<SentByKeeper[]> {
+  const latest = await chain.publicClient.getBlockNumber({ cacheTime: 0 });
+  const out: SentByKeeper[] = [];
+  for (let n = fromBlock; n <= latest; n++) {
+    const block = await chain.publicClient.getBlock({ blockNumber: n, includeTransactions: true });
+    for (const tx of block.transactions) {
+      if (tx.from.toLowerCase() !== from.toLowerCase()) continue;
+      const r = await chain.publicClient.getTransactionReceipt({ hash: tx.hash });
+      out.push({ hash: tx.hash, nonce: tx.nonce, block: n, status: r.status, input: tx.input });
+    }
+  }
+  return out;
+}
+
+/** Ids of the book's accounts that the lens says are liquidatable now. */
+export async function liquidatableNow(chain: DevClients, d: Deployment, book: readonly BookAccount[]) {
+  const hs = await healthsOf(chain, d, book);
+  return book.filter((_, i) => hs[i]?.liquidatable);
+}
+
+export async function liquidatedEvents(chain: DevClients, d: Deployment, fromBlock: bigint) {
+  return chain.publicClient.getContractEvents({
+    address: d.contracts.pool,
+    abi: perpPoolAbi,
+    eventName: "Liquidated",
+    fromBlock,
+  });
+}
+
+/** Runs ticks (a failed tick is what the loop would log and retry) until `done()`. */
+export async function tickThroughFaults(k: Keeper, done: () => Promise<boolean>, maxTicks = 200): Promise<number> {
+  let failures = 0;
+  for (let i = 0; i < maxTicks; i++) {
+    if (await done()) return failures;
+    await k.tick().catch(() => {
+      failures++;
+    });
+  }
+  if (await done()) return failures;
+  throw new Error(`condition not reached within ${maxTicks} ticks (${failures} failed)`);
 }

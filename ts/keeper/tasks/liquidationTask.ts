@@ -29,17 +29,26 @@ export class LiquidationTask extends BaseTask {
     }
     if (targets.length === 0) return;
     const deadline = ctx.head.timestamp + DEADLINE_SECONDS;
-    for (const call of liquidationCalls(targets, ctx.config.liquidationBatch, deadline)) {
-      const key = `liquidate:${call.targets.map((t) => keyOf.get(t.id)).join(",")}`;
-      const res = await ctx.submit({
-        key,
-        task: this.name,
-        to: ctx.addresses.pool,
-        data: call.data,
-        slots: call.targets.map((t) => `account:${t.id}`),
-        noop: call.noop,
-      });
-      if (res.kind === "sent") this.lastSent += call.targets.length;
-    }
+    const send = async (batch: LiquidationTarget[]): Promise<void> => {
+      for (const call of liquidationCalls(batch, ctx.config.liquidationBatch, deadline)) {
+        const res = await ctx.submit({
+          key: `liquidate:${call.targets.map((t) => keyOf.get(t.id)).join(",")}`,
+          task: this.name,
+          to: ctx.addresses.pool,
+          data: call.data,
+          slots: call.targets.map((t) => `account:${t.id}`),
+          noop: call.noop,
+        });
+        if (res.kind === "sent") this.lastSent += call.targets.length;
+        // One bad target (its step reverts or breaks gas estimation) must not stall the batch: split it until the
+        // bad one is alone (and backs off) while the others go out in this same tick.
+        if (res.kind === "failed" && !res.transient && call.targets.length > 1) {
+          const half = Math.ceil(call.targets.length / 2);
+          await send(call.targets.slice(0, half));
+          await send(call.targets.slice(half));
+        }
+      }
+    };
+    await send(targets);
   }
 }
