@@ -2,9 +2,11 @@
 pragma solidity 0.8.28;
 
 import {IBackstop} from "./interfaces/IBackstop.sol";
+import {IInventoryLossSource} from "./interfaces/IInventoryLossSource.sol";
 import {ITrancheVault} from "./interfaces/ITrancheVault.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title Backstop
 /// @notice Premium split by risk weight x capital between the junior and senior tranches, and the loss
@@ -27,6 +29,8 @@ contract Backstop is IBackstop {
     /// @inheritdoc IBackstop
     address public pool;
     /// @inheritdoc IBackstop
+    bool public inventoryLossTracked;
+    /// @inheritdoc IBackstop
     ITrancheVault public junior;
     /// @inheritdoc IBackstop
     ITrancheVault public senior;
@@ -36,6 +40,9 @@ contract Backstop is IBackstop {
     uint256 private _juniorLoss;
     uint256 private _seniorLoss;
     uint256 private _shortfall;
+    /// @dev Outstanding profit advances per tranche, one slot (tokens).
+    uint128 private _advanceJunior;
+    uint128 private _advanceSenior;
 
     /// @param juniorWeight_ premium weight of one unit of junior capital (e.g. 3)
     /// @param seniorWeight_ premium weight of one unit of senior capital (e.g. 1); junior must weigh more
@@ -60,6 +67,11 @@ contract Backstop is IBackstop {
         pool = pool_;
         junior = junior_;
         senior = senior_;
+        // A pool without a backstop inventory has no inventory loss; one that has it must answer from the start.
+        try IInventoryLossSource(pool_).backstopInventoryLoss() returns (uint256) {
+            inventoryLossTracked = true;
+        } catch {}
+        emit InventoryLossTracking(pool_, inventoryLossTracked);
     }
 
     function _checkVault(ITrancheVault v) private view {
@@ -72,15 +84,69 @@ contract Backstop is IBackstop {
     }
 
     /// @inheritdoc IBackstop
-    /// @dev Assets behind shares already queued for withdrawal are excluded: that capital is on its way out.
     function capital() external view returns (uint256) {
-        return _available(junior) + _available(senior);
+        return junior.totalAssets() + senior.totalAssets();
     }
 
-    function _available(ITrancheVault v) private view returns (uint256) {
-        uint256 total = v.totalAssets();
-        uint256 leaving = v.convertToAssets(v.balanceOf(address(v)));
-        return total > leaving ? total - leaving : 0;
+    /* VISIBLE LOSS */
+
+    /// @inheritdoc IBackstop
+    function inventoryLoss() public view returns (uint256 loss, bool known) {
+        if (!inventoryLossTracked) return (0, true);
+        try IInventoryLossSource(pool).backstopInventoryLoss() returns (uint256 l) {
+            return (l, true);
+        } catch {
+            return (0, false);
+        }
+    }
+
+    /// @inheritdoc IBackstop
+    function visibleLoss() external view returns (uint256 juniorPart, uint256 seniorPart) {
+        (uint256 loss, bool known) = inventoryLoss();
+        uint256 jGross = junior.grossAssets();
+        uint256 sGross = senior.grossAssets();
+        if (!known) return (jGross, sGross);
+        juniorPart = loss < jGross ? loss : jGross;
+        uint256 rest = loss - juniorPart;
+        seniorPart = rest < sGross ? rest : sGross;
+    }
+
+    /// @inheritdoc IBackstop
+    function visibleLossReaching(address tranche) external view returns (uint256 loss, bool known) {
+        (loss, known) = inventoryLoss();
+        if (loss == 0) return (0, known);
+        if (tranche == address(junior)) return (loss, known);
+        if (tranche != address(senior)) return (0, known);
+        uint256 jGross = junior.grossAssets();
+        return (loss > jGross ? loss - jGross : 0, known);
+    }
+
+    /* ADVANCES */
+
+    /// @inheritdoc IBackstop
+    function advances() external view returns (uint256, uint256) {
+        return (_advanceJunior, _advanceSenior);
+    }
+
+    /// @inheritdoc IBackstop
+    function repayAdvance(uint256 toJunior, uint256 toSenior) external onlyPool {
+        uint256 owedJ = _advanceJunior;
+        uint256 owedS = _advanceSenior;
+        if (toJunior > owedJ || toSenior > owedS) revert RepayExceedsAdvance(toJunior, toSenior, owedJ, owedS);
+        if (toJunior + toSenior == 0) return;
+        // Checked above: both fit their uint128 slots.
+        _advanceJunior = uint128(owedJ - toJunior);
+        _advanceSenior = uint128(owedS - toSenior);
+        asset.safeTransferFrom(msg.sender, address(this), toJunior + toSenior);
+        _restore(junior, toJunior);
+        _restore(senior, toSenior);
+        emit AdvanceRepaid(toJunior, toSenior);
+    }
+
+    function _restore(ITrancheVault v, uint256 amount) private {
+        if (amount == 0) return;
+        asset.forceApprove(address(v), amount);
+        v.restoreCapital(amount);
     }
 
     /// @inheritdoc IBackstop
@@ -122,6 +188,10 @@ contract Backstop is IBackstop {
         uint256 shortfall = amount - juniorPaid - seniorPaid;
         _juniorLoss += juniorPaid;
         _seniorLoss += seniorPaid;
+        if (kind == LossKind.ProfitDraw) {
+            _advanceJunior += SafeCast.toUint128(juniorPaid);
+            _advanceSenior += SafeCast.toUint128(seniorPaid);
+        }
         _shortfall += shortfall;
         emit LossAbsorbed(kind, amount, juniorPaid, seniorPaid, shortfall);
     }

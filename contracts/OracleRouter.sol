@@ -8,7 +8,7 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 
 /// @title OracleRouter
-/// @notice Median of Chainlink-style feeds per market, with staleness, disagreement and jump checks.
+/// @notice Median of Chainlink-style feeds per market, with staleness, outlier and jump checks.
 /// @dev Storage per market: one slot for the observation, one for the config, one per feed.
 contract OracleRouter is IOracleRouter, Ownable2Step {
     /* CONSTANTS */
@@ -163,8 +163,9 @@ contract OracleRouter is IOracleRouter, Ownable2Step {
         uint256 fresh;
         for (uint256 i; i < n; ++i) {
             StoredFeed memory f = _feeds[marketId][i];
-            (uint256 price, FeedFailure failure) = _readFeed(f.feed, f.scale, cfg.maxAge);
-            if (failure == FeedFailure.None) prices[fresh++] = price;
+            (uint256 reading, FeedFailure failure) = _readFeed(f.feed, f.scale, cfg.maxAge);
+            // The feed index rides in the low 8 bits (reading < 2 ** 128), so sorting keeps it with its price.
+            if (failure == FeedFailure.None) prices[fresh++] = (reading << 8) | i;
             else failures |= uint256(failure) << (8 * i);
         }
 
@@ -180,17 +181,15 @@ contract OracleRouter is IOracleRouter, Ownable2Step {
         assembly ("memory-safe") {
             mstore(prices, fresh)
         }
-        uint256 median = Median.median(prices); // sorts: prices[0] is the min, prices[fresh - 1] the max
-        // Every price fits in uint128 (`_readFeed`), so no product below overflows.
-        // forge-lint: disable-next-line(unsafe-typecast) median <= max price <= type(uint128).max
-        next.priceWad = uint128(median);
+        (uint256 price, bool agree, uint256 outliers) = _aggregate(prices, cfg.maxDeviationBps, cfg.minFeeds);
+        failures |= outliers;
+        // forge-lint: disable-next-line(unsafe-typecast) price <= max fresh price <= type(uint128).max
+        next.priceWad = uint128(price);
 
-        bool reduceOnly = fresh < cfg.minFeeds;
-        if ((prices[fresh - 1] - prices[0]) * BPS > cfg.maxDeviationBps * median) reduceOnly = true;
-
+        bool reduceOnly = !agree;
         uint256 lastPrice = last.priceWad;
         if (lastPrice != 0) {
-            uint256 move = median > lastPrice ? median - lastPrice : lastPrice - median;
+            uint256 move = price > lastPrice ? price - lastPrice : lastPrice - price;
             if (move * BPS > cfg.jumpThresholdBps * lastPrice) {
                 next.trippedAt = uint40(block.timestamp);
                 reduceOnly = true;
@@ -199,6 +198,42 @@ contract OracleRouter is IOracleRouter, Ownable2Step {
         if (next.trippedAt != 0 && block.timestamp < uint256(next.trippedAt) + cfg.breakerCooldown) reduceOnly = true;
 
         next.status = reduceOnly ? OracleStatus.ReduceOnly : OracleStatus.Normal;
+    }
+
+    /// @dev The outlier rule (documented on `IOracleRouter.refresh`) over `packed` = `price << 8 | feedIndex` of
+    /// the fresh feeds (at least one). Sorts `packed` in place and overwrites it.
+    /// @return price The median of the agreeing feeds when `agree`, else the median of all fresh feeds.
+    /// @return agree At least `minFeeds` fresh feeds lie within `maxDeviationBps` of the median of all.
+    /// @return outliers `FeedFailure.Outlier` in the byte of each dropped feed's index (0 unless `agree`).
+    function _aggregate(uint256[] memory packed, uint256 maxDeviationBps, uint256 minFeeds)
+        internal
+        pure
+        returns (uint256 price, bool agree, uint256 outliers)
+    {
+        Median.sortInPlace(packed); // by price, ties by feed index: deterministic
+        uint256 n = packed.length;
+        uint256 mid = n / 2;
+        uint256 median = n % 2 == 1 ? packed[mid] >> 8 : Median.averageDown(packed[mid - 1] >> 8, packed[mid] >> 8);
+
+        uint256 kept;
+        // Every price fits in uint128 (`_readFeed`) and median <= max price: no product below overflows.
+        unchecked {
+            uint256 tolerance = maxDeviationBps * median;
+            for (uint256 k; k < n; ++k) {
+                uint256 word = packed[k];
+                uint256 p = word >> 8;
+                uint256 distance = p > median ? p - median : median - p;
+                if (distance * BPS > tolerance) outliers |= uint256(FeedFailure.Outlier) << (8 * (word & 0xff));
+                else packed[kept++] = p; // kept <= k: overwrites only words already read; stays sorted
+            }
+        }
+
+        if (kept < minFeeds) return (median, false, 0);
+        if (outliers == 0) return (median, true, 0);
+        assembly ("memory-safe") {
+            mstore(packed, kept)
+        }
+        return (Median.medianOfSorted(packed), true, outliers);
     }
 
     /// @dev Reads one feed; never reverts for anything the feed does. Copies at most 160 bytes of returndata.

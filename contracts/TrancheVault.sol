@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {IBackstop} from "./interfaces/IBackstop.sol";
 import {ITrancheVault} from "./interfaces/ITrancheVault.sol";
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
@@ -12,24 +13,26 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title TrancheVault
-/// @notice ERC-4626 vault for one risk tranche: premium streams in, losses are drawn out by the backstop, exits go
-/// request -> cooldown -> claim. See {ITrancheVault} for the full behaviour.
+/// @notice ERC-4626 vault for one risk tranche: premium streams in, losses are drawn out by the backstop, shares are
+/// valued net of the loss the chain already shows, exits go request -> cooldown -> claim, and a wiped tranche
+/// restarts at a fresh share price. See {ITrancheVault} for the full behaviour.
 /// @dev Deployment: the backstop address is a constructor argument (immutable). When the backstop itself needs the
 /// vault addresses, the deployer precomputes the backstop's address (CREATE nonce or CREATE2) before deploying the
 /// vaults. No initializer, no owner.
 ///
 /// Storage (hot paths touch one slot each):
-/// - `_requests[owner]`: one slot per open request (uint128 shares | uint40 unlockTime | uint88 assetsAtRequest).
-///   uint88 holds 3e26 asset units (3e20 USDC); uint40 seconds last until the year 36812.
-/// - `_stream`: one slot (uint128 unvested at checkpoint | uint64 start | uint64 end).
+/// - `_balances[account]`, `_supply`: OpenZeppelin's ERC-20 balances and supply re-implemented with the share epoch
+///   packed beside the amount (uint224 amount | uint32 epoch), so a restart writes every old share off in O(1):
+///   a balance whose epoch is not the current one reads as 0.
+/// - `_requests[owner]`: one slot per open request (uint104 shares | uint40 unlockTime | uint80 assetsAtRequest |
+///   uint32 epoch). uint80 holds 1.2e24 asset units (1.2e18 USDC); uint40 seconds last until the year 36812.
+/// - `_stream`: one slot, two linear ramps as vesting rates (uint104 near | uint104 far | uint48 farEnd).
 /// - `_totals`: one slot (uint128 premium received | uint128 loss covered), touched by the backstop only.
 ///
-/// Escrow sentinel: the constructor mints `ESCROW_SENTINEL_SHARES` (1 share wei) to the vault itself, locked
-/// forever. The vault's own share balance (sentinel + escrowed requests) and `totalSupply()` therefore never return
-/// to zero, so neither the first deposit nor an escrow pays a 20k zero-to-nonzero storage write (measured: without
-/// it the first-ever deposit costs ~111k and the first request ~83k gas). The sentinel can never be redeemed, so
-/// every price computation leaves it out (`_pricedSupply()`): prices are exactly OpenZeppelin's for the LPs'
-/// shares.
+/// Escrow sentinel: the constructor (and every restart) puts `ESCROW_SENTINEL_SHARES` (1 share wei) on the vault
+/// itself, locked forever. The vault's own share balance and `totalSupply()` therefore never return to zero, so
+/// neither the first deposit nor an escrow pays a 20k zero-to-nonzero storage write. The sentinel can never be
+/// redeemed, so every price computation leaves it out (`_value().priced`).
 contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
     using SafeCast for uint256;
     using Math for uint256;
@@ -51,6 +54,11 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
     uint256 public constant ESCROW_SENTINEL_SHARES = 1;
 
     uint256 private constant VIRTUAL_SHARES = 10 ** DECIMALS_OFFSET;
+    /// @dev Shares per asset unit at the wipe floor: `assets < ceil(shares / FLOOR_SHARES_PER_ASSET)` is wiped.
+    uint256 private constant FLOOR_SHARES_PER_ASSET = VIRTUAL_SHARES * WIPED_PRICE_FACTOR;
+    /// @dev Vesting rates carry 12 extra decimals, so rounding a rate moves a ramp by < 1e-5 wei (D <= 30 days):
+    /// rates round down and the unvested amount rounds up, which makes a payout exactly unvested when it lands.
+    uint256 private constant RATE_SCALE = 1e12;
 
     /* IMMUTABLES */
 
@@ -65,17 +73,27 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
 
     /* STORAGE */
 
-    struct WithdrawRequestSlot {
-        uint128 shares;
-        uint40 unlockTime;
-        uint88 assetsAtRequest;
+    struct ShareSlot {
+        uint224 amount;
+        uint32 epoch;
     }
 
-    /// @dev Linear vesting of `amount` from `start` to `end`; `amount` is the unvested premium at `start`.
+    struct WithdrawRequestSlot {
+        uint104 shares;
+        uint40 unlockTime;
+        uint80 assetsAtRequest;
+        uint32 epoch;
+    }
+
+    /// @dev Two linear ramps as rates (asset units per second, scaled by RATE_SCALE): `near` vests until
+    /// `farEnd - D`, `far` until `farEnd`, where D = `premiumStreamDuration` and `farEnd` is a multiple of D. A payout
+    /// at time t joins the ramp ending at `(t / D + 2) * D`, in (t + D, t + 2D]: every live end is one of two
+    /// multiples of D, so two ramps hold every payout exactly, and adding to one ramp never touches the other (no
+    /// rounding drift, no end ever moves).
     struct PremiumStream {
-        uint128 amount;
-        uint64 start;
-        uint64 end;
+        uint104 near;
+        uint104 far;
+        uint48 farEnd;
     }
 
     struct Totals {
@@ -83,9 +101,24 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
         uint128 lossCovered;
     }
 
+    /// @dev Everything a price needs, read once.
+    struct Value {
+        uint256 balance;
+        uint256 unvested;
+        uint256 gross;
+        uint256 reaching;
+        uint256 net;
+        uint256 priced;
+        uint32 epoch;
+        bool known;
+    }
+
+    mapping(address account => ShareSlot) internal _shareSlots;
+    ShareSlot internal _supply;
     mapping(address owner => WithdrawRequestSlot) internal _requests;
     PremiumStream internal _stream;
     Totals internal _totals;
+    uint256 internal _capitalRestored;
 
     /* CONSTRUCTOR */
 
@@ -121,14 +154,28 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
     /* ACCOUNTING */
 
     /// @inheritdoc IERC4626
-    /// @dev Token balance minus unvested premium, saturating at zero.
+    /// @dev Token balance minus unvested premium minus this tranche's part of the visible loss, saturating at zero
+    /// (0 while the loss is unknown).
     function totalAssets() public view override(ERC4626, IERC4626) returns (uint256) {
-        return _totalAssets(_unvestedPremiumUp(_stream));
+        return _value().net;
+    }
+
+    /// @inheritdoc ITrancheVault
+    function grossAssets() external view returns (uint256) {
+        uint256 balance = IERC20(asset()).balanceOf(address(this));
+        uint256 unvested = _unvested(_stream);
+        return balance > unvested ? balance - unvested : 0;
+    }
+
+    /// @inheritdoc ITrancheVault
+    function visibleLoss() external view returns (uint256) {
+        Value memory v = _value();
+        return v.gross - v.net;
     }
 
     /// @inheritdoc ITrancheVault
     function unvestedPremium() external view returns (uint256) {
-        return _unvestedPremiumUp(_stream);
+        return _unvested(_stream);
     }
 
     /// @inheritdoc ITrancheVault
@@ -142,8 +189,19 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ITrancheVault
+    function totalCapitalRestored() external view returns (uint256) {
+        return _capitalRestored;
+    }
+
+    /// @inheritdoc ITrancheVault
+    function epoch() external view returns (uint32) {
+        return _supply.epoch;
+    }
+
+    /// @inheritdoc ITrancheVault
     function isWiped() public view returns (bool) {
-        return _isWiped(totalAssets(), _pricedSupply());
+        Value memory v = _value();
+        return _priceWiped(v.net, v.priced);
     }
 
     /// @inheritdoc ITrancheVault
@@ -153,46 +211,62 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
         returns (uint256 shares, uint256 assetsAtRequest, uint64 unlockTime)
     {
         WithdrawRequestSlot memory r = _requests[owner];
+        if (r.epoch != _supply.epoch) return (0, 0, 0);
         return (r.shares, r.assetsAtRequest, r.unlockTime);
     }
 
     /* DEPOSITS */
 
     /// @inheritdoc IERC4626
-    /// @dev 0 while the tranche is wiped.
-    function maxDeposit(address) public view override(ERC4626, IERC4626) returns (uint256) {
-        return isWiped() ? 0 : type(uint256).max;
+    /// @dev 0 while deposits are locked (see `ITrancheVault.isWiped`) and for `receiver == vault`.
+    function maxDeposit(address receiver) public view override(ERC4626, IERC4626) returns (uint256) {
+        return receiver != address(this) && _gate(_value()) != Gate.Locked ? type(uint256).max : 0;
     }
 
     /// @inheritdoc IERC4626
-    /// @dev 0 while the tranche is wiped.
-    function maxMint(address) public view override(ERC4626, IERC4626) returns (uint256) {
-        return isWiped() ? 0 : type(uint256).max;
+    /// @dev 0 while deposits are locked (see `ITrancheVault.isWiped`) and for `receiver == vault`.
+    function maxMint(address receiver) public view override(ERC4626, IERC4626) returns (uint256) {
+        return maxDeposit(receiver);
     }
 
     /// @inheritdoc IERC4626
-    /// @dev Reverts `TrancheWiped()` while the tranche is wiped. Shares rounded down.
+    /// @dev At the fresh price when this deposit would restart a wiped tranche.
+    function previewDeposit(uint256 assets) public view override(ERC4626, IERC4626) returns (uint256) {
+        (uint256 net, uint256 priced) = _depositPrice(_value());
+        return _toSharesDown(assets, net, priced);
+    }
+
+    /// @inheritdoc IERC4626
+    /// @dev At the fresh price when this mint would restart a wiped tranche.
+    function previewMint(uint256 shares) public view override(ERC4626, IERC4626) returns (uint256) {
+        (uint256 net, uint256 priced) = _depositPrice(_value());
+        return _toAssetsUp(shares, net, priced);
+    }
+
+    /// @inheritdoc IERC4626
+    /// @dev Reverts `InvalidReceiver(vault)`, `VisibleLossUnknown()`, or `TrancheWiped()` while deposits are locked;
+    /// restarts a wiped tranche first when it may (see `ITrancheVault.isWiped`). Shares rounded down.
     function deposit(uint256 assets, address receiver)
         public
         override(ERC4626, IERC4626)
         nonReentrant
         returns (uint256 shares)
     {
-        (uint256 totalAssets_, uint256 pricedSupply) = _requireNotWiped();
-        shares = _toSharesDown(assets, totalAssets_, pricedSupply);
+        (uint256 net, uint256 priced) = _openForDeposit(receiver);
+        shares = _toSharesDown(assets, net, priced);
         _deposit(msg.sender, receiver, assets, shares);
     }
 
     /// @inheritdoc IERC4626
-    /// @dev Reverts `TrancheWiped()` while the tranche is wiped. Assets rounded up.
+    /// @dev Same gates as `deposit`. Assets rounded up.
     function mint(uint256 shares, address receiver)
         public
         override(ERC4626, IERC4626)
         nonReentrant
         returns (uint256 assets)
     {
-        (uint256 totalAssets_, uint256 pricedSupply) = _requireNotWiped();
-        assets = _toAssetsUp(shares, totalAssets_, pricedSupply);
+        (uint256 net, uint256 priced) = _openForDeposit(receiver);
+        assets = _toAssetsUp(shares, net, priced);
         _deposit(msg.sender, receiver, assets, shares);
     }
 
@@ -224,16 +298,23 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
 
     /// @inheritdoc ITrancheVault
     function requestWithdraw(uint256 shares) external nonReentrant returns (uint256 unlockTime) {
+        Value memory v = _value();
         WithdrawRequestSlot memory open = _requests[msg.sender];
-        if (open.shares != 0) revert WithdrawRequestPending(msg.sender, open.shares, open.unlockTime);
+        if (open.shares != 0 && open.epoch == v.epoch) {
+            revert WithdrawRequestPending(msg.sender, open.shares, open.unlockTime);
+        }
         if (shares == 0) revert ZeroShares();
+        if (!v.known) revert VisibleLossUnknown();
 
-        uint256 assetsAtRequest = previewRedeem(shares);
+        uint256 assetsAtRequest = _toAssetsDown(shares, v.net, v.priced);
         unlockTime = block.timestamp + cooldown;
         // Escrow first: reverts ERC20InsufficientBalance before any downcast can.
         _transfer(msg.sender, address(this), shares);
         _requests[msg.sender] = WithdrawRequestSlot({
-            shares: shares.toUint128(), unlockTime: unlockTime.toUint40(), assetsAtRequest: assetsAtRequest.toUint88()
+            shares: shares.toUint104(),
+            unlockTime: unlockTime.toUint40(),
+            assetsAtRequest: assetsAtRequest.toUint80(),
+            epoch: v.epoch
         });
 
         emit WithdrawRequested(msg.sender, shares, assetsAtRequest, uint64(unlockTime));
@@ -242,13 +323,15 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
     /// @inheritdoc ITrancheVault
     function claim() external nonReentrant returns (uint256 assets) {
         WithdrawRequestSlot memory r = _requests[msg.sender];
-        if (r.shares == 0) revert NoWithdrawRequest(msg.sender);
+        Value memory v = _value();
+        if (r.shares == 0 || r.epoch != v.epoch) revert NoWithdrawRequest(msg.sender);
         if (block.timestamp < r.unlockTime) revert CooldownActive(r.unlockTime);
         uint64 deadline = uint64(r.unlockTime) + claimWindow;
         if (block.timestamp > deadline) revert ClaimWindowExpired(deadline);
+        if (!v.known) revert VisibleLossUnknown();
 
-        // Losses during the cooldown apply, gains do not.
-        assets = Math.min(r.assetsAtRequest, previewRedeem(r.shares));
+        // Losses during the cooldown (realized or visible) apply, gains do not.
+        assets = Math.min(r.assetsAtRequest, _toAssetsDown(r.shares, v.net, v.priced));
 
         delete _requests[msg.sender];
         _burn(address(this), r.shares);
@@ -258,12 +341,28 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ITrancheVault
-    function cancelWithdraw() external nonReentrant {
-        uint256 shares = _requests[msg.sender].shares;
-        if (shares == 0) revert NoWithdrawRequest(msg.sender);
+    function cancelWithdraw() external nonReentrant returns (uint256 returned) {
+        WithdrawRequestSlot memory r = _requests[msg.sender];
+        Value memory v = _value();
+        if (r.shares == 0 || r.epoch != v.epoch) revert NoWithdrawRequest(msg.sender);
+        if (!v.known) revert VisibleLossUnknown();
+
+        // Shares worth at most assetsAtRequest come back; the escrow's gain since the request is burned.
+        returned = _sharesToReturn(r.shares, r.assetsAtRequest, v);
+        uint256 burned = r.shares - returned;
         delete _requests[msg.sender];
-        _transfer(address(this), msg.sender, shares);
-        emit WithdrawCancelled(msg.sender, shares);
+        if (burned != 0) _burn(address(this), burned);
+        if (returned != 0) _transfer(address(this), msg.sender, returned);
+        emit WithdrawCancelled(msg.sender, returned, burned);
+    }
+
+    /// @inheritdoc ITrancheVault
+    function previewCancel(address owner) external view returns (uint256 returned, uint256 burned) {
+        WithdrawRequestSlot memory r = _requests[owner];
+        Value memory v = _value();
+        if (r.shares == 0 || r.epoch != v.epoch || !v.known) return (0, 0);
+        returned = _sharesToReturn(r.shares, r.assetsAtRequest, v);
+        burned = r.shares - returned;
     }
 
     /* BACKSTOP */
@@ -274,14 +373,17 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
     function addPremium(uint256 assets) external nonReentrant onlyBackstop {
         if (assets == 0) return;
         SafeERC20.safeTransferFrom(IERC20(asset()), msg.sender, address(this), assets);
-
-        uint64 end = uint64(block.timestamp) + premiumStreamDuration;
-        _stream = PremiumStream({
-            amount: (_unvestedPremiumUp(_stream) + assets).toUint128(), start: uint64(block.timestamp), end: end
-        });
+        uint64 end = _streamAdd(assets);
         _totals.premiumReceived += assets.toUint128();
-
         emit PremiumAdded(assets, end);
+    }
+
+    /// @inheritdoc ITrancheVault
+    function restoreCapital(uint256 assets) external nonReentrant onlyBackstop {
+        if (assets == 0) return;
+        SafeERC20.safeTransferFrom(IERC20(asset()), msg.sender, address(this), assets);
+        _capitalRestored += assets;
+        emit CapitalRestored(assets);
     }
 
     /// @inheritdoc ITrancheVault
@@ -289,17 +391,20 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
         if (to == address(0)) revert ZeroRecipient();
         if (assets == 0) return 0;
 
-        PremiumStream memory s = _stream;
         uint256 balance = IERC20(asset()).balanceOf(address(this));
-        uint256 unvested = Math.min(_unvestedPremiumUp(s), balance);
+        PremiumStream memory st = _stream;
+        uint256 unvested = Math.min(_unvested(st), balance);
         uint256 vested = balance - unvested;
         paid = Math.min(assets, balance);
 
-        // Vested assets first; the rest comes out of the running stream, which keeps its end time.
+        // Vested assets first; the rest comes out of the stream (latest-vesting ramp first), no end moves.
         if (paid > vested) {
-            _stream = PremiumStream({
-                amount: uint128(unvested - (paid - vested)), start: uint64(block.timestamp), end: s.end
-            });
+            (uint256 near, uint256 far, uint48 farEnd) = _rebucket(st);
+            uint256 take = paid - vested;
+            uint256 taken;
+            (far, taken) = _cut(far, farEnd, take);
+            (near,) = _cut(near, farEnd - premiumStreamDuration, take - taken);
+            _stream = PremiumStream({near: uint104(near), far: uint104(far), farEnd: farEnd});
         }
         _totals.lossCovered += paid.toUint128();
 
@@ -307,7 +412,19 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
         if (paid != 0) SafeERC20.safeTransfer(IERC20(asset()), to, paid);
     }
 
-    /* SHARE TRANSFERS */
+    /* SHARES (ERC-20 with epochs) */
+
+    /// @inheritdoc IERC20
+    /// @dev 0 for shares of an earlier epoch (written off by a restart).
+    function balanceOf(address account) public view override(ERC20, IERC20) returns (uint256) {
+        ShareSlot memory b = _shareSlots[account];
+        return b.epoch == _supply.epoch ? b.amount : 0;
+    }
+
+    /// @inheritdoc IERC20
+    function totalSupply() public view override(ERC20, IERC20) returns (uint256) {
+        return _supply.amount;
+    }
 
     /// @inheritdoc IERC20
     /// @dev Reverts `ERC20InvalidReceiver(vault)` when sending shares to the vault: its own balance is escrow only.
@@ -323,56 +440,179 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
         return super.transferFrom(from, to, value);
     }
 
-    /* INTERNAL */
+    /// @dev OpenZeppelin's `_update` over the epoch-tagged slots: a balance of an earlier epoch counts as 0 and is
+    /// overwritten with the current epoch on its next write.
+    function _update(address from, address to, uint256 value) internal override {
+        ShareSlot memory s = _supply;
+        if (from == address(0)) {
+            s.amount = (uint256(s.amount) + value).toUint224();
+        } else {
+            ShareSlot memory f = _shareSlots[from];
+            uint256 fromBalance = f.epoch == s.epoch ? f.amount : 0;
+            if (fromBalance < value) revert ERC20InsufficientBalance(from, fromBalance, value);
+            _shareSlots[from] = ShareSlot({amount: uint224(fromBalance - value), epoch: s.epoch});
+        }
+        if (to == address(0)) {
+            s.amount -= uint224(value); // value <= a balance <= supply
+        } else {
+            ShareSlot memory t = _shareSlots[to];
+            uint256 toBalance = t.epoch == s.epoch ? t.amount : 0;
+            // Cannot overflow: toBalance + value <= supply, checked above for a mint.
+            _shareSlots[to] = ShareSlot({amount: uint224(toBalance + value), epoch: s.epoch});
+        }
+        if (from == address(0) || to == address(0)) _supply = s;
+        emit Transfer(from, to, value);
+    }
+
+    /* INTERNAL: VALUATION */
 
     function _decimalsOffset() internal pure override returns (uint8) {
         return DECIMALS_OFFSET;
     }
 
-    /// @dev Same formula as OpenZeppelin's (virtual shares and one virtual asset).
+    /// @dev Same formula as OpenZeppelin's (virtual shares and one virtual asset), at the net value.
     function _convertToShares(uint256 assets, Math.Rounding rounding) internal view override returns (uint256) {
-        return assets.mulDiv(_pricedSupply() + VIRTUAL_SHARES, totalAssets() + 1, rounding);
+        Value memory v = _value();
+        return assets.mulDiv(v.priced + VIRTUAL_SHARES, _plusOne(v.net), rounding);
     }
 
-    /// @dev Same formula as OpenZeppelin's (virtual shares and one virtual asset).
+    /// @dev Same formula as OpenZeppelin's (virtual shares and one virtual asset), at the net value.
     function _convertToAssets(uint256 shares, Math.Rounding rounding) internal view override returns (uint256) {
-        return shares.mulDiv(totalAssets() + 1, _pricedSupply() + VIRTUAL_SHARES, rounding);
+        Value memory v = _value();
+        return shares.mulDiv(_plusOne(v.net), v.priced + VIRTUAL_SHARES, rounding);
     }
 
-    /// @dev Supply that prices are computed on: every share but the never-redeemable escrow sentinel.
-    function _pricedSupply() private view returns (uint256) {
-        return totalSupply() - ESCROW_SENTINEL_SHARES;
+    /// @dev Gross = balance - unvested premium; net = gross - min(visible loss reaching this tranche, gross), or 0
+    /// while the loss is unknown; priced = every current-epoch share but the never-redeemable sentinel.
+    function _value() internal view returns (Value memory v) {
+        v.balance = IERC20(asset()).balanceOf(address(this));
+        v.unvested = _unvested(_stream);
+        v.gross = v.balance > v.unvested ? v.balance - v.unvested : 0;
+        (v.reaching, v.known) = IBackstop(backstop).visibleLossReaching(address(this));
+        if (v.known) v.net = v.gross > v.reaching ? v.gross - v.reaching : 0;
+        ShareSlot memory s = _supply;
+        v.priced = s.amount - ESCROW_SENTINEL_SHARES;
+        v.epoch = s.epoch;
     }
 
-    /// @return totalAssets_ `totalAssets()`
-    /// @return pricedSupply `_pricedSupply()`
-    function _requireNotWiped() private view returns (uint256 totalAssets_, uint256 pricedSupply) {
-        totalAssets_ = totalAssets();
-        pricedSupply = _pricedSupply();
-        if (_isWiped(totalAssets_, pricedSupply)) revert TrancheWiped();
+    enum Gate {
+        Open,
+        Restart,
+        Locked
     }
 
-    /// @dev LP shares outstanding and the price below 1 / WIPED_PRICE_FACTOR of the initial one.
-    function _isWiped(uint256 totalAssets_, uint256 pricedSupply) private pure returns (bool) {
-        return pricedSupply != 0 && totalAssets_ * VIRTUAL_SHARES * WIPED_PRICE_FACTOR < pricedSupply;
+    /// @dev Open: deposits at the current price. Restart: the tranche is wiped and everything it holds (premium
+    /// included) is below the floor, with no visible loss reaching it: the next deposit starts a new epoch.
+    /// Locked: the loss is unknown, the visible loss exceeds the tranche (new money would pay it), or the price is
+    /// wiped while the tranche still holds something above the floor (unvested premium or a visible loss that
+    /// belongs to the old shares).
+    function _gate(Value memory v) private pure returns (Gate) {
+        if (!v.known || v.reaching > v.gross) return Gate.Locked;
+        if (!_priceWiped(v.net, v.priced)) return Gate.Open;
+        if (v.reaching == 0 && v.balance < _floor(v.priced)) return Gate.Restart;
+        return Gate.Locked;
     }
 
-    function _totalAssets(uint256 unvested) private view returns (uint256) {
-        uint256 balance = IERC20(asset()).balanceOf(address(this));
-        return balance > unvested ? balance - unvested : 0;
+    /// @dev The price a deposit gets now: after a restart no LP share is left and everything held is unvested.
+    function _depositPrice(Value memory v) private pure returns (uint256 net, uint256 priced) {
+        return _gate(v) == Gate.Restart ? (0, 0) : (v.net, v.priced);
+    }
+
+    function _openForDeposit(address receiver) private returns (uint256 net, uint256 priced) {
+        if (receiver == address(this)) revert InvalidReceiver(receiver);
+        Value memory v = _value();
+        if (!v.known) revert VisibleLossUnknown();
+        Gate gate = _gate(v);
+        if (gate == Gate.Locked) revert TrancheWiped();
+        if (gate == Gate.Open) return (v.net, v.priced);
+        _restart(v);
+        return (0, 0);
+    }
+
+    /// @dev Writes every share of the current epoch off (the vault's own slot restarts with the sentinel) and
+    /// streams what was left (all below the floor) into the new epoch like premium.
+    function _restart(Value memory v) private {
+        uint32 next = v.epoch + 1;
+        _supply = ShareSlot({amount: uint224(ESCROW_SENTINEL_SHARES), epoch: next});
+        _shareSlots[address(this)] = ShareSlot({amount: uint224(ESCROW_SENTINEL_SHARES), epoch: next});
+        if (v.gross != 0) _streamAdd(v.gross);
+        emit TrancheRestarted(next, v.priced, v.balance);
+    }
+
+    /// @dev All `shares` if they are worth at most `atRequest` now; otherwise the largest r with
+    /// r * (net + 1) / (priced - shares + r + 1e6) <= atRequest, i.e. worth at most `atRequest` AFTER the rest is
+    /// burned: r = atRequest * (priced - shares + 1e6) / (net + 1 - atRequest), rounded down.
+    function _sharesToReturn(uint256 shares, uint256 atRequest, Value memory v) private pure returns (uint256) {
+        if (_toAssetsDown(shares, v.net, v.priced) <= atRequest) return shares;
+        // Worth more than atRequest: net + 1 > atRequest, and priced >= shares (they are escrowed LP shares).
+        return Math.min(shares, atRequest.mulDiv(v.priced - shares + VIRTUAL_SHARES, _plusOne(v.net) - atRequest));
+    }
+
+    /// @dev LP shares outstanding and the price below 1 / WIPED_PRICE_FACTOR of the initial one, without overflow:
+    /// `net * 1e12 < priced` is `net < ceil(priced / 1e12)`.
+    function _priceWiped(uint256 net, uint256 priced) private pure returns (bool) {
+        return priced != 0 && net < _floor(priced);
+    }
+
+    function _floor(uint256 priced) private pure returns (uint256) {
+        return priced.ceilDiv(FLOOR_SHARES_PER_ASSET);
+    }
+
+    /// @dev `x + 1` (the virtual asset), saturating at the top of the range so that no view ever overflows.
+    function _plusOne(uint256 x) private pure returns (uint256) {
+        return x == type(uint256).max ? x : x + 1;
+    }
+
+    function _toSharesDown(uint256 assets, uint256 net, uint256 priced) private pure returns (uint256) {
+        return assets.mulDiv(priced + VIRTUAL_SHARES, _plusOne(net), Math.Rounding.Floor);
+    }
+
+    function _toAssetsDown(uint256 shares, uint256 net, uint256 priced) private pure returns (uint256) {
+        return shares.mulDiv(_plusOne(net), priced + VIRTUAL_SHARES, Math.Rounding.Floor);
+    }
+
+    function _toAssetsUp(uint256 shares, uint256 net, uint256 priced) private pure returns (uint256) {
+        return shares.mulDiv(_plusOne(net), priced + VIRTUAL_SHARES, Math.Rounding.Ceil);
+    }
+
+    /* INTERNAL: PREMIUM STREAM */
+
+    /// @dev Adds `assets` to the ramp ending at `(now / D + 2) * D`; returns that end.
+    function _streamAdd(uint256 assets) private returns (uint64) {
+        (uint256 near, uint256 far, uint48 farEnd) = _rebucket(_stream);
+        far += assets.mulDiv(RATE_SCALE, farEnd - block.timestamp);
+        _stream = PremiumStream({near: uint104(near), far: far.toUint104(), farEnd: farEnd});
+        return farEnd;
+    }
+
+    /// @dev The two rates on the ends a payout now would use: the old far ramp becomes the near one once a new
+    /// bucket has begun; ramps that ended are dropped.
+    function _rebucket(PremiumStream memory s) private view returns (uint256 near, uint256 far, uint48 farEnd) {
+        uint256 d = premiumStreamDuration;
+        uint256 end = (block.timestamp / d + 2) * d;
+        farEnd = uint48(end);
+        if (s.farEnd == end) return (s.near, s.far, farEnd);
+        // The old near ramp ended at (now / D) * D <= now.
+        if (s.farEnd + d == end) return (s.far, 0, farEnd);
+        // Otherwise both old ramps ended at or before now.
+    }
+
+    /// @dev Takes up to `take` of a ramp's unvested amount; returns the new rate and what it took. The rate falls by
+    /// at least `take` worth, so the unvested amount never exceeds the token balance left.
+    function _cut(uint256 rate, uint256 end, uint256 take) private view returns (uint256, uint256) {
+        if (rate == 0 || take == 0 || block.timestamp >= end) return (rate, 0);
+        uint256 left = end - block.timestamp;
+        uint256 unvested = (rate * left).ceilDiv(RATE_SCALE);
+        if (take >= unvested) return (0, unvested);
+        return (rate - Math.min(rate, (take * RATE_SCALE).ceilDiv(left)), take);
     }
 
     /// @dev Rounds up: a premium wei counts in `totalAssets()` only once it has fully vested.
-    function _unvestedPremiumUp(PremiumStream memory s) private view returns (uint256) {
-        if (block.timestamp >= s.end) return 0;
-        return uint256(s.amount).mulDiv(s.end - block.timestamp, s.end - s.start, Math.Rounding.Ceil);
-    }
-
-    function _toSharesDown(uint256 assets, uint256 totalAssets_, uint256 pricedSupply) private pure returns (uint256) {
-        return assets.mulDiv(pricedSupply + VIRTUAL_SHARES, totalAssets_ + 1, Math.Rounding.Floor);
-    }
-
-    function _toAssetsUp(uint256 shares, uint256 totalAssets_, uint256 pricedSupply) private pure returns (uint256) {
-        return shares.mulDiv(totalAssets_ + 1, pricedSupply + VIRTUAL_SHARES, Math.Rounding.Ceil);
+    function _unvested(PremiumStream memory s) private view returns (uint256) {
+        if (block.timestamp >= s.farEnd) return 0;
+        uint256 scaled = uint256(s.far) * (s.farEnd - block.timestamp);
+        uint256 nearEnd = s.farEnd - premiumStreamDuration;
+        if (block.timestamp < nearEnd) scaled += uint256(s.near) * (nearEnd - block.timestamp);
+        return scaled.ceilDiv(RATE_SCALE);
     }
 }

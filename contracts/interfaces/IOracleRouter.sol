@@ -2,12 +2,13 @@
 pragma solidity 0.8.28;
 
 /// @notice Health of a market's oracle, as the pool acts on it.
-/// @dev Normal: the median of >= `minFeeds` fresh feeds, the feeds agree within `maxDeviationBps`, and the
-/// jump breaker is not tripped: trading allowed.
-/// ReduceOnly: a fresh price exists but (a) fewer than `minFeeds` feeds are fresh, or (b) the fresh feeds
-/// disagree by more than `maxDeviationBps` of the median, or (c) the median jumped by more than
-/// `jumpThresholdBps` from the last stored price in this refresh or less than `breakerCooldown` seconds ago:
-/// no opens, closes allowed, liquidations paused.
+/// @dev Normal: at least `minFeeds` fresh feeds agree (lie within `maxDeviationBps` of the median of all fresh
+/// feeds), the price is the median of those agreeing feeds (outliers dropped, see `IOracleRouter.refresh`), and
+/// the jump breaker is not tripped: trading allowed.
+/// ReduceOnly: a fresh price exists but (a) fewer than `minFeeds` fresh feeds agree (too few fresh feeds, or no
+/// cluster of `minFeeds` within tolerance: the price is then the median of all fresh feeds), or (b) the price
+/// jumped by more than `jumpThresholdBps` from the last stored price in this refresh or less than
+/// `breakerCooldown` seconds ago: no opens; closes and liquidations go on at this price.
 /// Halted: no fresh valid feed at all: the price is unusable (the last stored price is carried over).
 enum OracleStatus {
     Normal,
@@ -31,21 +32,28 @@ enum FeedFailure {
     /// updatedAt > block.timestamp.
     FutureTimestamp,
     /// block.timestamp - updatedAt > maxAge.
-    Stale
+    Stale,
+    /// Fresh and valid, but farther than `maxDeviationBps` from the median of all fresh feeds, and dropped from
+    /// the price because at least `minFeeds` other fresh feeds agree. (A feed that disagrees while too few agree
+    /// is not dropped: the market turns ReduceOnly instead, priced at the median of all fresh feeds.)
+    Outlier
 }
 
 /// @title IOracleRouter
 /// @notice Prices each market at the median of several Chainlink-style feeds, ignoring stale or malformed
-/// feeds, and reports an explicit `OracleStatus` (disagreement, too few feeds, and jump circuit breaker).
+/// feeds, dropping a fresh outlier while enough feeds agree, and reports an explicit `OracleStatus` (too few
+/// agreeing feeds, and jump circuit breaker).
 /// @dev Prices are 18-decimal fixed point (WAD), at most `type(uint128).max`.
 /// Reading a feed is valid iff a `staticcall` with a gas cap of `FEED_CALL_GAS` succeeds, returns exactly
 /// 160 bytes, answer > 0, 0 < updatedAt <= block.timestamp and block.timestamp - updatedAt <= maxAge.
 interface IOracleRouter {
     /// @notice Per-market oracle parameters. Packed into one storage slot by the router.
     /// @param maxAge A reading older than this (seconds) is stale and ignored. In [1 minute, 2 days].
-    /// @param minFeeds Fewer fresh feeds than this makes the market ReduceOnly. In [1, number of feeds].
-    /// @param maxDeviationBps (max - min) of the fresh feeds above this fraction of the median makes the
-    /// market ReduceOnly. In [10, 5000].
+    /// @param minFeeds Fewer agreeing fresh feeds than this makes the market ReduceOnly. In [1, number of feeds].
+    /// With a majority (e.g. 2 of 3, 3 of 5) one wrong minority feed is dropped and trading goes on; with all
+    /// feeds (n of n) any disagreement or stale feed makes the market ReduceOnly.
+    /// @param maxDeviationBps The disagreement tolerance: a fresh feed farther than this fraction of the median
+    /// of all fresh feeds from it disagrees (an outlier). In [10, 5000].
     /// @param jumpThresholdBps A median this far (bps of the last stored price) from the last stored price
     /// trips the breaker. In [50, 9000].
     /// @param breakerCooldown Seconds the market stays ReduceOnly after the breaker trips. At most 1 day;
@@ -92,14 +100,26 @@ interface IOracleRouter {
     event OracleStatusChanged(uint256 indexed marketId, OracleStatus from, OracleStatus to);
     /// @notice The jump breaker tripped: `newPriceWad` moved beyond `jumpThresholdBps` from `lastPriceWad`.
     event BreakerTripped(uint256 indexed marketId, uint256 lastPriceWad, uint256 newPriceWad);
-    /// @notice A feed reading was ignored during `refresh` (one event per ignored feed).
+    /// @notice A feed reading was ignored during `refresh` (one event per ignored feed): invalid, stale, or
+    /// dropped as an `Outlier`.
     event FeedIgnored(uint256 indexed marketId, address indexed feed, FeedFailure reason);
 
     /* ORACLE */
 
-    /// @notice Reads the feeds of `marketId`, takes the median of the fresh valid ones (WAD), applies the
-    /// disagreement check and the jump breaker, stores the observation and returns it.
-    /// @dev If an observation was already stored at this block.timestamp, returns it without reading the
+    /// @notice Reads the feeds of `marketId`, takes the median of the fresh valid ones (WAD) after dropping
+    /// outliers, applies the jump breaker, stores the observation and returns it.
+    /// @dev The outlier rule, over the fresh valid readings sorted by price (ties by feed index):
+    /// 1. m = the median of all fresh readings (even count: the average of the middle two, rounded down);
+    /// 2. a reading p with |p - m| * 10_000 > maxDeviationBps * m is an outlier; the others agree;
+    /// 3. if at least `minFeeds` readings agree, the price is the median of the agreeing ones and each outlier
+    ///    is reported as `FeedIgnored(.., Outlier)`; otherwise the price is m and the status ReduceOnly.
+    /// So with 2k + 1 fresh feeds of which k + 1 lie within the tolerance of each other (spread <= tolerance
+    /// of their smallest), any k others, however wrong, cannot move the price outside the k + 1's range, and the
+    /// market stays Normal when k + 1 >= minFeeds. With two feeds, both agree iff each is within tolerance of
+    /// their average. The price always lies within [min, max] of the fresh readings it was taken from.
+    /// Then the breaker: a price farther than `jumpThresholdBps` from the last stored price trips it (ReduceOnly
+    /// for `breakerCooldown`). Costs O(n^2) for n <= MAX_FEEDS feeds (insertion sort) plus one pass.
+    /// If an observation was already stored at this block.timestamp, returns it without reading the
     /// feeds (one SLOAD), even if feeds changed since.
     /// Never reverts for any feed behaviour. Reverts only with `UnknownMarket`, or `InsufficientGasForFeed`
     /// when the caller did not forward enough gas to give every feed its full gas cap.

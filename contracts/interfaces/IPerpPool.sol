@@ -87,7 +87,7 @@ interface IPerpPool {
 
     /// @notice Realized profit that could not be paid yet (losses not collected); it waits, visibly.
     event ProfitDeferred(address indexed owner, uint96 indexed subId, uint256 amount);
-    /// @notice The backstop was repaid (as premium) profit it had advanced.
+    /// @notice Profit the backstop had advanced was repaid to the tranches that paid it (WAD).
     event BackstopAdvanceRepaid(uint256 amount);
     event ProfitDrawCapSet(uint256 bps);
     /// @notice Deferred profit paid out as losses were collected.
@@ -121,7 +121,9 @@ interface IPerpPool {
         uint256 penalty,
         uint256 liquidatorReward
     );
-    /// @notice The backstop account's position on `marketId` changed (a liquidation transfer or an unwind).
+    /// @notice The backstop account's position on `marketId` changed by an unwind, or by a liquidation transfer that
+    /// realized PnL for it (netting against an opposite inventory). A plain transfer is described by `Liquidated`
+    /// alone: the inventory takes `transferred` base at `indexPrice`.
     /// @param realizedPnl what the change realized for the backstop (funding included), WAD
     event InventoryChanged(
         uint256 indexed marketId,
@@ -134,10 +136,9 @@ interface IPerpPool {
     /// @notice The curve of `marketId` was moved toward the index (quote reserve changed, base kept): the traders'
     /// net position on the curve gained `traderGain` (WAD, < 0 a loss), booked to the backstop.
     event Repegged(uint256 indexed marketId, uint256 markBefore, uint256 markAfter, int256 traderGain);
-    /// @notice A realized inventory loss ran down the waterfall (WAD).
-    event InventoryLossRealized(
-        uint256 indexed marketId, uint256 loss, uint256 juniorPaid, uint256 seniorPaid, uint256 socialized
-    );
+    /// @notice An inventory loss was realized (WAD): booked to the backstop's net flow, drawn from the tranches
+    /// (junior first) at the next settlement, and counted in `backstopInventoryLoss` until then.
+    event InventoryLossRealized(uint256 indexed marketId, uint256 loss);
     /// @notice Bad debt of an account ran down the waterfall (all WAD): margin was exhausted, then
     /// junior and senior paid, and `socialized` was spread over `marketId`'s open positions.
     event BadDebtResolved(
@@ -228,7 +229,8 @@ interface IPerpPool {
     /// @notice Unwind up to `maxBase` of the backstop's inventory on `marketId` on the curve. Anyone may call it;
     /// it runs only while the mark is within the liquidation penalty of the index, at an average price no worse
     /// than the index by that penalty, and within the band and per-block limit like any trade. A realized gain
-    /// is owed to the backstop (premium), a realized loss runs down the waterfall at once.
+    /// is owed to the backstop (premium); a realized loss is drawn from the tranches, junior first, at the next
+    /// `distributePremium`, and counts against their value until then.
     /// @return unwound base traded (signed: < 0 sold a long, > 0 bought back a short)
     function unwindInventory(uint256 marketId, uint256 maxBase) external returns (int256 unwound);
 
@@ -243,9 +245,10 @@ interface IPerpPool {
     /// @return markAfter the mark after the repeg
     function repeg(uint256 marketId) external returns (uint256 markAfter);
 
-    /// @notice The backstop inventory's unrealized loss at the index (funding owed included), in collateral
-    /// token units, rounded up: the sum over the inventory positions that are under water (a gain does not
-    /// offset it until realized). The tranches count it against their value, junior first.
+    /// @notice The loss the chain already shows for the backstop, in collateral token units, rounded up: the
+    /// inventory's unrealized loss at the index (funding owed included) summed over the positions under water (a
+    /// gain does not offset it until realized), plus what the backstop owes and has not settled yet (funding
+    /// imbalance, realized inventory losses, repeg costs). The tranches count it against their value, junior first.
     function backstopInventoryLoss() external view returns (uint256 lossTokens);
 
     /// @notice The contract that executes the liquidation entry points in the pool's storage (delegatecall).

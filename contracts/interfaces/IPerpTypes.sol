@@ -34,8 +34,8 @@ struct MarketState {
     uint128 markTimeIntegral; // sum of mark * seconds since periodStart
     uint128 blockStartMark; // mark at the first trade of the current timestamp (per-block move limit)
     uint128 indexTimeIntegral; // sum of index * seconds since periodStart (the time-weighted index funding uses)
-    uint128 lastIndex; // index seen at the last accrual: it prevailed until the next one
-    uint64 lastRepeg; // last repeg (at most one per funding period)
+    uint96 lastIndex; // index seen at the last accrual: it prevailed until the next one (prices < 7.9e10 WAD)
+    uint32 lastRepeg; // last repeg (at most one per funding period); one slot with the two fields above
 }
 
 /// @notice A trader account: (owner, subId). subId 0 is cross margin; any other subId is an isolated bucket.

@@ -5,6 +5,8 @@ import {IBackstop} from "../interfaces/IBackstop.sol";
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
 import {FixedPoint} from "../libraries/FixedPoint.sol";
 import {AccountLogic} from "./AccountLogic.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title BackstopLogic
@@ -13,6 +15,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 abstract contract BackstopLogic is AccountLogic {
     using FixedPoint for uint256;
     using SafeCast for uint256;
+    using SafeERC20 for IERC20;
 
     /// @dev Draws `amount` (WAD) from the tranches into the pnl pool. Returns what each paid, in WAD, capped so
     /// that juniorPaid + seniorPaid <= amount exactly (the token rounding remainder stays in the pnl pool).
@@ -30,17 +33,23 @@ abstract contract BackstopLogic is AccountLogic {
         seniorPaid = FixedPoint.min(s * TOKEN_TO_WAD, amount - juniorPaid);
     }
 
-    /// @dev Profit the backstop advanced goes back to it, as premium, once collected losses exceed every
-    /// deferred claim.
+    /// @dev Profit the backstop advanced goes back, once collected losses exceed every deferred claim, to the
+    /// tranche that paid it (senior first: it paid only after junior was empty), as restored capital, not premium.
     function _repayBackstopAdvance() internal {
         uint256 advance = _backstopAdvance;
         if (advance == 0) return;
-        uint256 repay = FixedPoint.min(advance, _pnlSurplus());
-        if (repay == 0) return;
-        _backstopAdvance = uint128(advance - repay);
-        _pnlPool -= uint128(repay);
-        _pendingPremium = (uint256(_pendingPremium) + repay).toUint128();
-        emit IPerpPool.BackstopAdvanceRepaid(repay);
+        uint256 tokens = FixedPoint.min(advance, _pnlSurplus()) / TOKEN_TO_WAD;
+        if (tokens == 0) return;
+        (uint256 owedJunior, uint256 owedSenior) = backstop.advances();
+        uint256 toSenior = FixedPoint.min(tokens, owedSenior);
+        uint256 toJunior = FixedPoint.min(tokens - toSenior, owedJunior);
+        uint256 repaid = (toJunior + toSenior) * TOKEN_TO_WAD;
+        if (repaid == 0) return;
+        _backstopAdvance = uint128(advance - repaid);
+        _pnlPool -= uint128(repaid);
+        collateralToken.forceApprove(address(backstop), toJunior + toSenior);
+        backstop.repayAdvance(toJunior, toSenior);
+        emit IPerpPool.BackstopAdvanceRepaid(repaid);
     }
 
     /// @dev Funding income owed to the backstop is paid only out of collected losses; funding the backstop owes

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {IBackstop} from "../interfaces/IBackstop.sol";
 import {OracleStatus} from "../interfaces/IOracleRouter.sol";
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
 import {Account, MarketConfig, MarketState, Position} from "../interfaces/IPerpTypes.sol";
@@ -48,15 +47,18 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
         _updateOpenInterest(m, oldSize, s);
         _applyPnl(id, a, realized);
         _storePosition(id, a, marketId, p, oldSize);
-        _inventoryLeg(marketId, m, -sizeDelta, -quoteDelta);
+        _inventoryLeg(marketId, m, -sizeDelta, -quoteDelta, false);
     }
 
     /// @dev Applies one leg to the backstop's position on `marketId` (it may flip: the closing part realizes at the
     /// leg's average price, the rest opens at it), books its realized PnL, moves open interest, and stores it.
-    function _inventoryLeg(uint256 marketId, MarketState storage m, int256 sizeDelta, int256 quoteDelta)
-        internal
-        returns (int256 realized, int256 newSize)
-    {
+    function _inventoryLeg(
+        uint256 marketId,
+        MarketState storage m,
+        int256 sizeDelta,
+        int256 quoteDelta,
+        bool emitAlways
+    ) internal returns (int256 realized, int256 newSize) {
         Position memory b = _positions[BACKSTOP_ACCOUNT][marketId];
         int256 oldSize = b.size;
         realized = _settleFunding(m, b);
@@ -85,21 +87,21 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
             _positions[BACKSTOP_ACCOUNT][marketId] = b;
         }
         _bookInventoryPnl(marketId, realized);
-        emit IPerpPool.InventoryChanged(marketId, sizeDelta, quoteDelta, newSize, b.openNotional, realized);
+        // A plain transfer is fully described by its `Liquidated` event (size and index); what realizes PnL for the
+        // backstop (netting, unwinds) is evented here.
+        if (realized != 0 || emitAlways) {
+            emit IPerpPool.InventoryChanged(marketId, sizeDelta, quoteDelta, newSize, b.openNotional, realized);
+        }
     }
 
-    /// @dev A realized inventory gain is owed to the backstop (paid as premium out of collected losses); a realized
-    /// loss is drawn from the tranches at once, junior first, and what they cannot pay is socialized on `marketId`.
+    /// @dev A realized inventory gain or loss is booked to the backstop's net flow with the funding imbalance: a gain
+    /// is paid to the tranches out of collected losses, a loss is drawn from them, junior first, when the keeper
+    /// settles the flow (`distributePremium`). Until then the loss stays visible: `backstopInventoryLoss` counts
+    /// what the backstop owes, so no LP claims ahead of it.
     function _bookInventoryPnl(uint256 marketId, int256 pnl) internal {
-        if (pnl > 0) {
-            _backstopFundingNet += pnl;
-        } else if (pnl < 0) {
-            uint256 loss = uint256(-pnl);
-            (uint256 juniorPaid, uint256 seniorPaid) = _drawBackstop(loss, IBackstop.LossKind.BadDebt);
-            uint256 socialized = loss - juniorPaid - seniorPaid;
-            if (socialized != 0) _socialize(marketId, _markets[marketId], socialized);
-            emit IPerpPool.InventoryLossRealized(marketId, loss, juniorPaid, seniorPaid, socialized);
-        }
+        if (pnl == 0) return;
+        _backstopFundingNet += pnl;
+        if (pnl < 0) emit IPerpPool.InventoryLossRealized(marketId, uint256(-pnl));
     }
 
     /// @dev One bounded unwind step of the backstop's position on `marketId`, on the curve. Allowed only while
@@ -133,14 +135,17 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
             bool ok = held > 0 ? quote >= step.wMulUp(index - tolerance) : quote <= step.wMulDown(index + tolerance);
             if (!ok) revert IPerpPool.UnwindPriceOutOfBounds(marketId, quote, step, index);
         }
-        _inventoryLeg(marketId, m, unwound, quoteDelta);
+        _inventoryLeg(marketId, m, unwound, quoteDelta, true);
     }
 
-    /// @dev The backstop inventory's unrealized loss at the index (funding owed included), summed over the
-    /// positions that are under water; a gain counts for nothing until realized. Token units, rounded up.
+    /// @dev The loss the chain already shows for the backstop, token units rounded up: its inventory's unrealized
+    /// loss at the index (funding owed included) summed over the positions under water (a gain counts for nothing
+    /// until realized), plus what the backstop owes and has not settled yet (funding imbalance, realized
+    /// inventory losses, repeg costs).
     function _inventoryLoss() internal view returns (uint256 lossTokens) {
         uint256 mask = _accounts[BACKSTOP_ACCOUNT].marketMask;
-        uint256 lossWad;
+        int256 net = _backstopFundingNet;
+        uint256 lossWad = net < 0 ? uint256(-net) : 0;
         while (mask != 0) {
             uint256 marketId = MarketMask.lowest(mask);
             mask &= mask - 1;

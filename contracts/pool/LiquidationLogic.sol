@@ -72,8 +72,8 @@ abstract contract LiquidationLogic is InventoryLogic {
         internal
     {
         MarketConfig storage c = _configs[marketId];
-        // The index was refreshed for this block by `_totals` (the router serves its stored observation).
-        (uint256 index,) = oracle.refresh(marketId);
+        // `_totals` refreshed this market's oracle in this call: the router stored this block's observation.
+        (uint256 index,,) = oracle.lastObservation(marketId);
         _accrue(_markets[marketId], c, index);
         Position memory p = _positions[id][marketId];
         int256 delta = _ladderStep(p.size, c, maxBase, all);

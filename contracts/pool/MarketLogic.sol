@@ -57,7 +57,7 @@ abstract contract MarketLogic is PoolStorage {
         uint256 prevailing = m.lastIndex;
         if (prevailing == 0) prevailing = index;
         m.indexTimeIntegral = (m.indexTimeIntegral + prevailing * dt).toUint128();
-        m.lastIndex = index.toUint128();
+        m.lastIndex = index.toUint96();
     }
 
     /// @dev The funding indices as they would be after accruing to now (view; for markets not accrued in this call).

@@ -57,7 +57,7 @@ abstract contract RepegLogic is BackstopLogic {
         // settles the backstop's net flow (`distributePremium`), a gain is paid to them out of collected losses.
         if (gain != 0) _backstopFundingNet -= gain;
         m.quoteReserve = newQuote.toUint128();
-        m.lastRepeg = uint64(block.timestamp);
+        m.lastRepeg = uint32(block.timestamp);
         markAfter = VammMath.markPrice(m.baseReserve, newQuote);
         m.blockStartMark = markAfter.toUint128();
         emit IPerpPool.Repegged(marketId, markBefore, markAfter, gain);

@@ -3,15 +3,21 @@ pragma solidity 0.8.28;
 
 import {TrancheVault} from "../../contracts/TrancheVault.sol";
 import {TestUSDC} from "../../contracts/test/TestUSDC.sol";
+import {MockTrancheBackstop} from "../utils/MockTrancheBackstop.sol";
 import {TrancheVaultHandler} from "./handlers/TrancheVaultHandler.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Test} from "forge-std/Test.sol";
 
 /// @notice The properties, one string constant each (also the assertion message that names a failure).
 abstract contract TrancheVaultInvariantSpec {
-    string internal constant BALANCE_IS_ASSETS_PLUS_UNVESTED = "token balance == totalAssets + unvestedPremium";
+    string internal constant BALANCE_IS_ASSETS_PLUS_UNVESTED = "token balance == grossAssets + unvestedPremium";
+    string internal constant NET_OF_VISIBLE_LOSS =
+        "totalAssets == grossAssets - min(visible loss reaching, grossAssets)";
+    string internal constant CLAIM_AT_MOST_NET_SHARE =
+        "a claim never exceeds the holder's share net of visible losses (convertToAssets before the claim)";
+    string internal constant CANCEL_AT_MOST_AT_REQUEST = "a cancel gives back shares worth at most assetsAtRequest";
     string internal constant TOKEN_CONSERVATION =
-        "token balance == deposits + premium + donations - claims - losses paid";
+        "token balance == deposits + premium + restored + donations - claims - losses paid";
     string internal constant PRICE_FALLS_ONLY_ON_LOSS = "share price only falls on coverLoss";
     string internal constant SHARES_SUM_TO_SUPPLY = "sum of share balances == totalSupply";
     string internal constant ESCROW_MATCHES_REQUESTS = "vault's own shares == sentinel + open request shares";
@@ -19,7 +25,8 @@ abstract contract TrancheVaultInvariantSpec {
         "no actor gets out more than it put in plus premium and donations (plus 1 wei of dust per call)";
     string internal constant CLAIM_AT_MOST_ASSETS_AT_REQUEST = "a claim never pays more than assetsAtRequest";
     string internal constant LOSS_PAYS_MIN_OF_ASK_AND_BALANCE = "coverLoss pays min(assets, balance)";
-    string internal constant WIPED_LOCKS_DEPOSITS = "a wiped tranche has maxDeposit == maxMint == 0";
+    string internal constant WIPED_LOCKS_OR_RESTARTS =
+        "a wiped tranche locks deposits (maxDeposit == maxMint == 0) or a deposit restarts it at the initial price";
     string internal constant TOTALS_MATCH_GHOSTS = "totalPremiumReceived and totalLossCovered match the ghosts";
 }
 
@@ -31,11 +38,11 @@ contract TrancheVaultInvariantTest is Test, TrancheVaultInvariantSpec {
     function setUp() public {
         vm.warp(1_700_000_000);
         usdc = new TestUSDC();
-        address backstop = makeAddr("backstop");
+        address backstop = address(new MockTrancheBackstop());
         vault = new TrancheVault(IERC20(address(usdc)), "Junior", "jUSDC", backstop, 1 days, 1 days, 2 days);
         handler = new TrancheVaultHandler(vault, usdc, backstop);
 
-        bytes4[] memory selectors = new bytes4[](9);
+        bytes4[] memory selectors = new bytes4[](11);
         selectors[0] = TrancheVaultHandler.deposit.selector;
         selectors[1] = TrancheVaultHandler.mint.selector;
         selectors[2] = TrancheVaultHandler.requestWithdraw.selector;
@@ -45,6 +52,8 @@ contract TrancheVaultInvariantTest is Test, TrancheVaultInvariantSpec {
         selectors[6] = TrancheVaultHandler.warp.selector;
         selectors[7] = TrancheVaultHandler.addPremium.selector;
         selectors[8] = TrancheVaultHandler.coverLoss.selector;
+        selectors[9] = TrancheVaultHandler.restoreCapital.selector;
+        selectors[10] = TrancheVaultHandler.setVisibleLoss.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
         targetContract(address(handler));
     }
@@ -52,15 +61,29 @@ contract TrancheVaultInvariantTest is Test, TrancheVaultInvariantSpec {
     function invariant_balanceIsAssetsPlusUnvested() public view {
         assertEq(
             usdc.balanceOf(address(vault)),
-            vault.totalAssets() + vault.unvestedPremium(),
+            vault.grossAssets() + vault.unvestedPremium(),
             BALANCE_IS_ASSETS_PLUS_UNVESTED
         );
+    }
+
+    function invariant_totalAssetsNetOfVisibleLoss() public view {
+        uint256 gross = vault.grossAssets();
+        uint256 reaching = handler.reaching();
+        assertEq(vault.totalAssets(), gross > reaching ? gross - reaching : 0, NET_OF_VISIBLE_LOSS);
+    }
+
+    function invariant_claimAtMostNetShare() public view {
+        assertFalse(handler.ghostClaimAboveNetShare(), CLAIM_AT_MOST_NET_SHARE);
+    }
+
+    function invariant_cancelAtMostAtRequest() public view {
+        assertFalse(handler.ghostCancelAboveAtRequest(), CANCEL_AT_MOST_AT_REQUEST);
     }
 
     function invariant_tokenConservation() public view {
         assertEq(
             usdc.balanceOf(address(vault)) + handler.ghostSumOut() + handler.ghostLossPaid(),
-            handler.ghostSumIn() + handler.ghostPremium() + handler.ghostDonations(),
+            handler.ghostSumIn() + handler.ghostPremium() + handler.ghostRestored() + handler.ghostDonations(),
             TOKEN_CONSERVATION
         );
     }
@@ -90,7 +113,8 @@ contract TrancheVaultInvariantTest is Test, TrancheVaultInvariantSpec {
 
     function invariant_noActorProfitsBeyondPremium() public view {
         address[] memory actors = handler.actors();
-        uint256 allowance = handler.ghostPremium() + handler.ghostDonations() + handler.ghostCalls();
+        uint256 allowance =
+            handler.ghostPremium() + handler.ghostRestored() + handler.ghostDonations() + handler.ghostCalls();
         for (uint256 i; i < actors.length; ++i) {
             assertLe(
                 handler.ghostAssetsOut(actors[i]),
@@ -108,10 +132,12 @@ contract TrancheVaultInvariantTest is Test, TrancheVaultInvariantSpec {
         assertFalse(handler.ghostLossPaidWrongAmount(), LOSS_PAYS_MIN_OF_ASK_AND_BALANCE);
     }
 
-    function invariant_wipedLocksDeposits() public view {
-        if (vault.isWiped()) {
-            assertEq(vault.maxDeposit(address(1)), 0, WIPED_LOCKS_DEPOSITS);
-            assertEq(vault.maxMint(address(1)), 0, WIPED_LOCKS_DEPOSITS);
+    function invariant_wipedLocksOrRestartsFresh() public view {
+        if (!vault.isWiped()) return;
+        if (vault.maxDeposit(address(1)) == 0) {
+            assertEq(vault.maxMint(address(1)), 0, WIPED_LOCKS_OR_RESTARTS);
+        } else {
+            assertEq(vault.previewDeposit(1e6), 1e6 * 1e6, WIPED_LOCKS_OR_RESTARTS);
         }
     }
 

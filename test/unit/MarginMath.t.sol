@@ -44,15 +44,15 @@ contract MarginMathTest is Test {
 
     /* TIERS */
 
-    function test_ratiosFor_picksTheTierByNotional() public pure {
+    function test_marginalRatios_areThoseOfTheTierContainingTheLastUnit() public pure {
         uint256 packed = _packed();
-        (uint256 ib, uint256 mb) = MarginMath.ratiosFor(packed, 100_000e18);
+        (uint256 ib, uint256 mb) = MarginMath.marginalRatios(packed, 100_000e18);
         assertEq(ib, 1000, "at the cap: first tier");
         assertEq(mb, 500);
-        (ib, mb) = MarginMath.ratiosFor(packed, 100_000e18 + 1);
+        (ib, mb) = MarginMath.marginalRatios(packed, 100_000e18 + 1);
         assertEq(ib, 2000, "one wei above: second tier");
         assertEq(mb, 1000);
-        (ib, mb) = MarginMath.ratiosFor(packed, 500_000_000e18);
+        (ib, mb) = MarginMath.marginalRatios(packed, 500_000_000e18);
         assertEq(ib, 3300, "above the last cap: last tier");
         assertEq(mb, 1650);
     }
@@ -61,23 +61,158 @@ contract MarginMathTest is Test {
         (uint256 initial, uint256 maint) = MarginMath.requirements(_packed(), 1001);
         assertEq(initial, 101, "10 % of 1001 wei = 100.1 -> 101");
         assertEq(maint, 51, "5 % of 1001 wei = 50.05 -> 51");
-        (initial, maint) = MarginMath.requirements(_packed(), 150_000e18);
-        assertEq(initial, 30_000e18, "a bigger position pays the higher ratio on its whole notional");
-        assertEq(maint, 15_000e18);
+        (initial, maint) = MarginMath.requirements(_packed(), 100_000e18 + 1);
+        assertEq(initial, 10_000e18 + 1, "20 % of the wei above the cap = 0.2 -> 1");
+        assertEq(maint, 5000e18 + 1);
     }
 
-    function testFuzz_requirements_monotoneInNotional(uint256 a, uint256 b) public pure {
-        a = bound(a, 0, 1e30);
-        b = bound(b, a, 1e30);
+    function test_requirements_chargeEachTiersRatioOnItsPartOnly() public pure {
         uint256 packed = _packed();
+        (uint256 initial, uint256 maint) = MarginMath.requirements(packed, 150_000e18);
+        assertEq(initial, 10_000e18 + 10_000e18, "10 % of 100k + 20 % of 50k");
+        assertEq(maint, 5000e18 + 5000e18, "5 % of 100k + 10 % of 50k");
+        (initial, maint) = MarginMath.requirements(packed, 1_000_000e18);
+        assertEq(initial, 10_000e18 + 180_000e18, "10 % of 100k + 20 % of 900k");
+        assertEq(maint, 5000e18 + 90_000e18);
+        (initial, maint) = MarginMath.requirements(packed, 2_000_000e18);
+        assertEq(initial, 190_000e18 + 330_000e18, "... + 33 % of the 1M above the second cap");
+        assertEq(maint, 95_000e18 + 165_000e18);
+        (initial, maint) = MarginMath.requirements(packed, 500_000_000e18);
+        assertEq(initial, 190_000e18 + 164_670_000e18, "the last ratio applies beyond the last cap too");
+        assertEq(maint, 95_000e18 + 82_335_000e18);
+    }
+
+    /// @notice RISK 52 at the library level, the issue's short: 99,980 of notional (maintenance 4,999) moved
+    /// by 0.05 % to 100,029.99 owes 5,003 (not the 10,002 a whole-notional tier would ask), and a 1-bp move just
+    /// under the boundary changes the requirement by about 1 bp of notional times the ratios it straddles.
+    function test_risk52_justUnderATierBoundary_aOneBpMove_changesTheRequirementByAboutOneBp() public pure {
+        uint256 packed = _packed();
+        (, uint256 before) = MarginMath.requirements(packed, 99_980e18);
+        assertEq(before, 4999e18);
+        (, uint256 afterMove) = MarginMath.requirements(packed, 99_980e18 * 10_005 / 10_000);
+        assertEq(afterMove, 5000e18 + 2.999e18, "5 % of 100k + 10 % of 29.99");
+
+        uint256 n = 99_995e18;
+        uint256 moved = n * 10_001 / 10_000; // 100,004.9995: across the cap
+        uint256 delta = moved - n;
+        (uint256 i0, uint256 m0) = MarginMath.requirements(packed, n);
+        (uint256 i1, uint256 m1) = MarginMath.requirements(packed, moved);
+        assertEq(m1 - m0, 0.74995e18, "5 % of the 5 below the cap + 10 % of the 4.9995 above it");
+        assertGe(m1 - m0, delta * 500 / 10_000, ">= 1 bp of notional at the lower ratio");
+        assertLe(m1 - m0, delta * 1000 / 10_000 + 1, "<= 1 bp of notional at the upper ratio");
+        assertLe(i1 - i0, delta * 2000 / 10_000 + 1);
+        assertLt(m1 - m0, 1e18, "under 1 quote unit: never the 5,000 step of a whole-notional tier");
+    }
+
+    function test_requirements_continuousAtEachCap() public pure {
+        uint256 packed = _packed();
+        for (uint256 i; i < 2; ++i) {
+            uint256 cap = MarginMath.unpackTier(packed, i).notionalCap;
+            MarginMath.Tier memory above = MarginMath.unpackTier(packed, i + 1);
+            (uint256 ia, uint256 ma) = MarginMath.requirements(packed, cap);
+            (uint256 ib, uint256 mb) = MarginMath.requirements(packed, cap + 1e18);
+            assertEq(ib - ia, above.initialBps * 1e18 / 10_000, "one more unit costs the next tier's ratio");
+            assertEq(mb - ma, above.maintenanceBps * 1e18 / 10_000);
+            (ib, mb) = MarginMath.requirements(packed, cap + 1);
+            assertEq(ib - ia, 1, "one wei more costs one wei (rounded up)");
+            assertEq(mb - ma, 1);
+        }
+    }
+
+    /// @dev Random tiers that pass `validateTiers`: caps increasing in whole units, ratios non-decreasing,
+    /// 0 < maintenance < initial <= 100 %.
+    function _randomTiers(uint256 seed) internal pure returns (uint256 packed, uint256 topInitialBps) {
+        MarginMath.Tier[3] memory t;
+        uint256 cap;
+        uint256 ib;
+        uint256 mb;
+        for (uint256 i; i < 3; ++i) {
+            uint256 r = uint256(keccak256(abi.encode(seed, i)));
+            cap += bound(r, 1, 1e12);
+            mb = bound(r >> 64, mb == 0 ? 1 : mb, 9998);
+            ib = bound(r >> 128, ib > mb ? ib : mb + 1, 10_000);
+            t[i] = MarginMath.Tier({notionalCap: cap * 1e18, initialBps: ib, maintenanceBps: mb});
+        }
+        packed = MarginMath.packTiers(t);
+        topInitialBps = ib;
+    }
+
+    /// @dev Reference: ceil(sum over tiers of ratio * (the part of `n` inside the tier) / 10_000), written
+    /// without the library's loop (n <= 1e40, so the products fit).
+    function _refRequirement(uint256 packed, uint256 n, bool initial) internal pure returns (uint256) {
+        uint256 sum;
+        uint256 lo;
+        for (uint256 i; i < 3; ++i) {
+            MarginMath.Tier memory t = MarginMath.unpackTier(packed, i);
+            uint256 hi = i == 2 ? type(uint256).max : t.notionalCap;
+            uint256 part = n <= lo ? 0 : (n < hi ? n : hi) - lo;
+            sum += part * (initial ? t.initialBps : t.maintenanceBps);
+            lo = hi;
+        }
+        return (sum + 9999) / 10_000;
+    }
+
+    function testFuzz_requirements_equalTheBracketSum_roundedUpOnce(uint256 seed, uint256 n) public pure {
+        (uint256 packed,) = _randomTiers(seed);
+        n = bound(n, 0, 1e40);
+        (uint256 initial, uint256 maint) = MarginMath.requirements(packed, n);
+        assertEq(initial, _refRequirement(packed, n, true), "initial");
+        assertEq(maint, _refRequirement(packed, n, false), "maintenance");
+    }
+
+    /// @notice A change of 1 wei to 1 bp of notional moves the requirement by at least 0 and at most the top
+    /// ratio times the change plus 1 wei (continuity), for random valid tiers, around every boundary too.
+    function testFuzz_requirements_continuousInNotional(uint256 seed, uint256 n, uint256 d, bool nearCap) public pure {
+        (uint256 packed, uint256 top) = _randomTiers(seed);
+        n = bound(n, 0, 1e34);
+        if (nearCap) {
+            // Just under one of the caps, by up to 1 bp.
+            uint256 cap = MarginMath.unpackTier(packed, seed % 3).notionalCap;
+            n = cap - bound(n, 0, cap / 10_000);
+        }
+        d = bound(d, 1, n / 10_000 + 1);
+        (uint256 ia, uint256 ma) = MarginMath.requirements(packed, n);
+        (uint256 ib, uint256 mb) = MarginMath.requirements(packed, n + d);
+        assertGe(ib, ia, "initial non-decreasing");
+        assertGe(mb, ma, "maintenance non-decreasing");
+        assertLe(ib - ia, d * top / 10_000 + 1, "initial moves by at most top ratio x change + 1 wei");
+        assertLe(mb - ma, d * top / 10_000 + 1, "maintenance too (its ratios are below the initial ones)");
+    }
+
+    function testFuzz_requirements_monotoneInNotional(uint256 seed, uint256 a, uint256 b) public pure {
+        (uint256 packed,) = _randomTiers(seed);
+        a = bound(a, 0, 1e34);
+        b = bound(b, a, 1e34);
         (uint256 ia, uint256 ma) = MarginMath.requirements(packed, a);
         (uint256 ib, uint256 mb) = MarginMath.requirements(packed, b);
         assertLe(ia, ib, "initial requirement non-decreasing");
         assertLe(ma, mb, "maintenance requirement non-decreasing");
         assertGe(ia, ma, "initial >= maintenance");
-        (uint256 ra,) = MarginMath.ratiosFor(packed, a);
-        (uint256 rb,) = MarginMath.ratiosFor(packed, b);
-        assertLe(ra, rb, "a bigger position never gets more leverage");
+        (uint256 ra,) = MarginMath.marginalRatios(packed, a);
+        (uint256 rb,) = MarginMath.marginalRatios(packed, b);
+        assertLe(ra, rb, "each extra unit of a bigger position never gets more leverage");
+    }
+
+    /// @notice Marginal tiers never ask more than charging the marginal ratio on the whole notional (the old
+    /// cliff), nor less than the first tier's ratio on the whole notional.
+    function testFuzz_requirements_betweenFirstTierAndWholeNotionalAtTheMarginalRatio(uint256 seed, uint256 n)
+        public
+        pure
+    {
+        (uint256 packed,) = _randomTiers(seed);
+        n = bound(n, 0, 1e34);
+        (uint256 initial, uint256 maint) = MarginMath.requirements(packed, n);
+        (uint256 ib, uint256 mb) = MarginMath.marginalRatios(packed, n);
+        MarginMath.Tier memory first = MarginMath.unpackTier(packed, 0);
+        assertLe(initial, (n * ib + 9999) / 10_000);
+        assertLe(maint, (n * mb + 9999) / 10_000);
+        assertGe(initial, (n * first.initialBps + 9999) / 10_000);
+        assertGe(maint, (n * first.maintenanceBps + 9999) / 10_000);
+    }
+
+    function testFuzz_randomTiers_passValidation(uint256 seed) public view {
+        (uint256 packed,) = _randomTiers(seed);
+        h.validateTiers(packed);
     }
 
     function test_validateTiers_acceptsTheDefaultTiers() public view {

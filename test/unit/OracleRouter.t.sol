@@ -7,7 +7,7 @@ import {FeedFailure, IOracleRouter, OracleStatus} from "../../contracts/interfac
 import {SettableFeed} from "../../contracts/oracle/SettableFeed.sol";
 import {HostileFeed, HostileMode, NoDecimalsFeed, TooManyDecimalsFeed} from "../utils/HostileFeeds.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {Test} from "forge-std/Test.sol";
+import {Test, Vm} from "forge-std/Test.sol";
 
 /// @notice Shared fixture: market 1 priced by three 8-decimal SettableFeeds at 2,000.
 abstract contract OracleRouterTestBase is Test {
@@ -404,18 +404,69 @@ contract OracleRouterTest is OracleRouterTestBase {
         _assertObservation(P_WAD, OracleStatus.ReduceOnly);
     }
 
-    function test_transition_normalToReduceOnly_whenFeedsDisagree() public {
+    function test_refresh_dropsOneOutlier_andStaysNormal_whenMinFeedsStillAgree() public {
         _assertObservation(P_WAD, OracleStatus.Normal);
         _nextBlock(1);
-        feedA.setAnswer(2050e8); // (2050 - 2000) / 2000 = 2.5 % > 2 %
+        feedA.setAnswer(2050e8); // (2050 - 2000) / 2000 = 2.5 % > 2 % of the median
+        vm.recordLogs();
+        _assertObservation(P_WAD, OracleStatus.Normal);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        assertEq(logs.length, 2, "FeedIgnored and OracleRefreshed, no status change");
+        assertEq(logs[0].topics[0], IOracleRouter.FeedIgnored.selector);
+        assertEq(logs[0].topics[2], bytes32(uint256(uint160(address(feedA)))), "the outlier");
+        assertEq(abi.decode(logs[0].data, (uint8)), uint8(FeedFailure.Outlier));
+    }
+
+    function test_refresh_pricesAtTheMedianOfTheAgreeingFeeds_notOfAll() public {
+        feedA.setAnswer(1990e8);
+        feedB.setAnswer(2000e8); // median of all
+        feedC.setAnswer(2100e8); // 5 % above it: dropped
+        vm.expectEmit(address(router));
+        emit IOracleRouter.FeedIgnored(MARKET, address(feedC), FeedFailure.Outlier);
+        _assertObservation(1995e18, OracleStatus.Normal);
+    }
+
+    function test_transition_normalToReduceOnly_whenTooFewFeedsAgree() public {
+        _setFeeds(MARKET, _list(address(feedA), address(feedB), address(feedC)), _cfg(3));
+        _assertObservation(P_WAD, OracleStatus.Normal);
+        _nextBlock(1);
+        feedA.setAnswer(2050e8); // two of three agree, three required
+        vm.recordLogs();
         vm.expectEmit(address(router));
         emit IOracleRouter.OracleStatusChanged(MARKET, OracleStatus.Normal, OracleStatus.ReduceOnly);
         _assertObservation(P_WAD, OracleStatus.ReduceOnly);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < logs.length; ++i) {
+            assertTrue(logs[i].topics[0] != IOracleRouter.FeedIgnored.selector, "not dropped: nothing to drop it for");
+        }
     }
 
-    function test_refresh_normalWhenDisagreementExactlyAtLimit() public {
+    function test_refresh_feedExactlyAtTheTolerance_agrees_oneUnitBeyond_isAnOutlier() public {
         feedA.setAnswer(2040e8); // (2040 - 2000) * 10000 == 200 * 2000
+        vm.recordLogs();
         _assertObservation(P_WAD, OracleStatus.Normal);
+        assertEq(vm.getRecordedLogs().length, 1, "only OracleRefreshed: nothing dropped");
+        _nextBlock(1);
+        feedA.setAnswer(2040e8 + 1);
+        feedB.setAnswer(P);
+        feedC.setAnswer(P);
+        vm.expectEmit(address(router));
+        emit IOracleRouter.FeedIgnored(MARKET, address(feedA), FeedFailure.Outlier);
+        _assertObservation(P_WAD, OracleStatus.Normal);
+    }
+
+    function test_refresh_twoFreshFeedsBeyondTolerance_isReduceOnly_atTheirAverage() public {
+        feedA.setRound(P, block.timestamp - MAX_AGE - 1); // stale: leaves B and C
+        feedB.setAnswer(2000e8);
+        feedC.setAnswer(2100e8); // each 2.4 % from their average 2,050
+        _assertObservation(2050e18, OracleStatus.ReduceOnly);
+    }
+
+    function test_refresh_twoFreshFeedsWithinTolerance_isNormal() public {
+        feedA.setRound(P, block.timestamp - MAX_AGE - 1);
+        feedB.setAnswer(2000e8);
+        feedC.setAnswer(2080e8); // each 1.96 % from their average 2,040
+        _assertObservation(2040e18, OracleStatus.Normal);
     }
 
     function test_transition_normalToReduceOnly_whenPriceJumps() public {
@@ -544,6 +595,7 @@ contract OracleRouterTest is OracleRouterTestBase {
     }
 
     function test_transition_reduceOnlyToNormal_whenFeedsAgreeAgain() public {
+        _setFeeds(MARKET, _list(address(feedA), address(feedB), address(feedC)), _cfg(3));
         feedA.setAnswer(2100e8);
         _assertObservation(P_WAD, OracleStatus.ReduceOnly);
         _nextBlock(1);

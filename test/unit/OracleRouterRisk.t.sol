@@ -74,45 +74,73 @@ contract OracleRouterRiskTest is OracleRouterTestBase {
 
     /* 2. FEED STUCK AT ITS CLAMP (LUNA) */
 
-    function test_risk2_feedStuckAtMinClamp_tripsOnDisagreement_notJump() public {
+    /// @dev feedA reports its min clamp 0.1 while the market (feedB, feedC) falls 5 % per step (below the 10 %
+    /// jump threshold); returns the last status and the market's last price (8 decimals).
+    function _fallBelowMinClamp() internal returns (uint256 price, OracleStatus status, int256 market) {
         int256 clamp = 0.1e8;
         _setAll(clamp);
         router.refresh(MARKET);
-        // The market falls 5 % per step (below the 10 % jump threshold); feedA keeps reporting its clamp.
-        int256 market = clamp;
-        OracleStatus status;
+        market = clamp;
         for (uint256 i; i < 3; ++i) {
             _nextBlock(60);
             market = market * 95 / 100;
             feedA.setAnswer(clamp);
             feedB.setAnswer(market);
             feedC.setAnswer(market);
-            (, status) = router.refresh(MARKET);
+            (price, status) = router.refresh(MARKET);
         }
-        assertEq(uint8(status), uint8(OracleStatus.ReduceOnly), "disagreement beyond 2 %");
+    }
+
+    function test_risk2_feedStuckAtMinClamp_isDroppedAsOutlier_andThePriceFollowsTheMarket() public {
+        (uint256 price, OracleStatus status, int256 market) = _fallBelowMinClamp();
+        assertEq(price, uint256(market) * 1e10, "priced by the two agreeing feeds, never the clamp");
+        assertEq(uint8(status), uint8(OracleStatus.Normal), "two of three agree: minFeeds met");
         assertEq(router.breakerTrippedAt(MARKET), 0, "no jump involved");
     }
 
-    function test_risk2_majorityStuckAtClamp_stillReduceOnly() public {
+    function test_risk2_feedStuckAtMinClamp_withEveryFeedRequired_tripsOnDisagreement() public {
+        _setFeeds(MARKET, _list(address(feedA), address(feedB), address(feedC)), _cfg(3));
+        (uint256 price, OracleStatus status, int256 market) = _fallBelowMinClamp();
+        assertEq(price, uint256(market) * 1e10, "the median is the market");
+        assertEq(uint8(status), uint8(OracleStatus.ReduceOnly), "disagreement beyond 2 % with 3 of 3 required");
+        assertEq(router.breakerTrippedAt(MARKET), 0, "no jump involved");
+    }
+
+    /// @notice The limit of any median: a majority of feeds stuck together outvotes the minority. Requiring every
+    /// feed (minFeeds = n) is how a market trades availability for catching it.
+    function test_risk2_majorityStuckAtClamp_outvotesTheMinority_unlessEveryFeedIsRequired() public {
         feedA.setAnswer(0.1e8); // clamp
         feedB.setAnswer(0.1e8); // clamp
         feedC.setAnswer(0.001e8); // the real market
+        vm.expectEmit(address(router));
+        emit IOracleRouter.FeedIgnored(MARKET, address(feedC), FeedFailure.Outlier);
         (uint256 price, OracleStatus status) = router.refresh(MARKET);
-        assertEq(price, 0.1e18, "median is the clamp ...");
-        assertEq(uint8(status), uint8(OracleStatus.ReduceOnly), "... but the market cannot open at it");
+        assertEq(price, 0.1e18, "the median is the clamp");
+        assertEq(uint8(status), uint8(OracleStatus.Normal), "two agreeing feeds meet minFeeds = 2");
+
+        _setFeeds(MARKET, _list(address(feedA), address(feedB), address(feedC)), _cfg(3));
+        _nextBlock(1);
+        (price, status) = router.refresh(MARKET);
+        assertEq(price, 0.1e18);
+        assertEq(uint8(status), uint8(OracleStatus.ReduceOnly), "with 3 of 3 required the market cannot open");
     }
 
-    function test_risk2_feedStuckAtMaxClamp_tripsOnDisagreement() public {
-        feedA.setAnswer(2000e8);
-        feedB.setAnswer(2000e8);
-        feedC.setAnswer(2000e8);
+    function test_risk2_feedStuckAtMaxClamp_isDropped_priceWithinTheAgreeingFeeds() public {
         router.refresh(MARKET);
         _nextBlock(60);
         feedA.setAnswer(2000e8); // stuck at its max clamp
         feedB.setAnswer(2080e8);
         feedC.setAnswer(2090e8);
+        vm.expectEmit(address(router));
+        emit IOracleRouter.FeedIgnored(MARKET, address(feedA), FeedFailure.Outlier);
         (uint256 price, OracleStatus status) = router.refresh(MARKET);
-        assertEq(price, 2080e18);
+        assertEq(price, 2085e18, "median of 2,080 and 2,090");
+        assertEq(uint8(status), uint8(OracleStatus.Normal));
+
+        _setFeeds(MARKET, _list(address(feedA), address(feedB), address(feedC)), _cfg(3));
+        _nextBlock(1);
+        (price, status) = router.refresh(MARKET);
+        assertEq(price, 2080e18, "too few agree: the median of all");
         assertEq(uint8(status), uint8(OracleStatus.ReduceOnly));
     }
 
@@ -299,10 +327,10 @@ contract OracleRouterRiskTest is OracleRouterTestBase {
         assertEq(uint8(status), uint8(OracleStatus.Normal), "recovered at the new level");
     }
 
-    function test_risk4_disagreementBeyondTolerance_reduceOnly() public {
+    function test_risk4_noMajorityWithinTolerance_reduceOnly_atTheMedianOfAll() public {
         feedA.setAnswer(1950e8);
         feedB.setAnswer(2000e8);
-        feedC.setAnswer(2050e8); // spread 100 / 2000 = 5 % > 2 %
+        feedC.setAnswer(2050e8); // A and C 2.5 % from the median: only B agrees, 2 required
         (uint256 price, OracleStatus status) = router.refresh(MARKET);
         assertEq(price, P_WAD);
         assertEq(uint8(status), uint8(OracleStatus.ReduceOnly));
@@ -321,8 +349,13 @@ contract OracleRouterRiskTest is OracleRouterTestBase {
         fresh = new uint256[](n);
         for (uint256 i; i < n; ++i) {
             uint256 r = uint256(keccak256(abi.encode(seed, i)));
-            // Mostly within +-25 % of the base, sometimes anywhere in [1, 1e20].
-            uint256 price = r % 8 == 0 ? bound(r >> 8, 1, 1e20) : bound(r >> 8, basePrice8 * 3 / 4, basePrice8 * 5 / 4);
+            // Half within +-1 % of the base (a cluster that agrees), some within +-25 %, some anywhere in [1, 1e20].
+            uint256 kind = r % 8;
+            uint256 price = kind == 0
+                ? bound(r >> 8, 1, 1e20)
+                : kind < 4
+                    ? bound(r >> 8, basePrice8 * 3 / 4, basePrice8 * 5 / 4)
+                    : bound(r >> 8, basePrice8 * 99 / 100, basePrice8 * 101 / 100);
             uint256 age = (r >> 128) % 4 == 0 ? bound(r >> 130, MAX_AGE + 1, 3 * MAX_AGE) : (r >> 130) % (MAX_AGE + 1);
             pool[i].setRound(int256(price), block.timestamp - age);
             if (age <= MAX_AGE) fresh[freshCount++] = price * 1e10;
@@ -340,6 +373,24 @@ contract OracleRouterRiskTest is OracleRouterTestBase {
         for (uint256 i; i < n; ++i) {
             if (xs[i] > m) m = xs[i];
         }
+    }
+
+    /// @dev Reference outlier rule (IOracleRouter.refresh), without sorting: agreeing = within the tolerance of
+    /// the median of all; their median when at least `minFeeds` agree, else the median of all.
+    function _refAggregate(uint256[] memory xs, uint256 n, uint256 minFeeds, uint256 toleranceBps)
+        internal
+        pure
+        returns (uint256 price, bool agree)
+    {
+        uint256 m = _refMedian(xs, n);
+        uint256[] memory kept = new uint256[](n);
+        uint256 count;
+        for (uint256 i; i < n; ++i) {
+            uint256 d = xs[i] > m ? xs[i] - m : m - xs[i];
+            if (d * 10_000 <= toleranceBps * m) kept[count++] = xs[i];
+        }
+        if (count < minFeeds) return (m, false);
+        return (_refMedian(kept, count), true);
     }
 
     /// @dev Reference median by counting.
@@ -362,9 +413,24 @@ contract OracleRouterRiskTest is OracleRouterTestBase {
         revert("unreachable");
     }
 
+    /// @dev Asserts the price lies within the fresh range and follows the reference rule; returns whether
+    /// enough feeds agree.
+    function _assertPrice(uint256 price, uint256[] memory fresh, uint256 k, uint256 minFeeds, uint256 toleranceBps)
+        internal
+        pure
+        returns (bool agree)
+    {
+        assertGe(price, _min(fresh, k), "price >= min fresh");
+        assertLe(price, _max(fresh, k), "price <= max fresh");
+        uint256 refPrice;
+        (refPrice, agree) = _refAggregate(fresh, k, minFeeds, toleranceBps);
+        assertEq(price, refPrice, "median of the agreeing feeds, or of all when too few agree");
+    }
+
     /// @notice Over a random sequence of rounds (random prices, ages, time steps): the price always lies
-    /// within [min, max] of the fresh feeds, equals their median, is never a stale-only value, and the
-    /// status matches a reference model of the documented state machine.
+    /// within [min, max] of the fresh feeds, equals the median of the agreeing ones (of all when too few
+    /// agree), is never a stale-only value, and the status matches a reference model of the documented state
+    /// machine.
     function test_fuzz_risk4_priceWithinFreshRange_andStatusMatchesModel(uint256 seed, uint256 n, uint16 minFeeds)
         public
     {
@@ -391,13 +457,7 @@ contract OracleRouterRiskTest is OracleRouterTestBase {
                 assertEq(price, m.lastPrice, "Halted carries the last price");
                 continue;
             }
-            uint256 lo = _min(fresh, k);
-            uint256 hi = _max(fresh, k);
-            assertGe(price, lo, "price >= min fresh");
-            assertLe(price, hi, "price <= max fresh");
-            assertEq(price, _refMedian(fresh, k), "median of fresh feeds");
-
-            bool reduceOnly = k < minFeeds || (hi - lo) * 10_000 > uint256(c.maxDeviationBps) * price;
+            bool reduceOnly = !_assertPrice(price, fresh, k, minFeeds, c.maxDeviationBps);
             if (m.lastPrice != 0) {
                 uint256 move = price > m.lastPrice ? price - m.lastPrice : m.lastPrice - price;
                 if (move * 10_000 > uint256(c.jumpThresholdBps) * m.lastPrice) {

@@ -214,14 +214,15 @@ contract PerpPoolTradesTest is TradingFixture {
 
     /* TIERED MARGIN */
 
-    function test_trade_revertsWhen_biggerPositionNeedsHigherTier() public {
+    function test_trade_revertsWhen_biggerPositionNeedsTheHigherTiersRatioOnItsExcess() public {
         _deposit(carol, 0, 17_000e6);
-        // 75 ETH = 150k notional at index: tier 2 (20 %) -> 30k, though 10 % would only need 15k.
+        // 75 ETH = 150k notional at index: 10 % of the first 100k + 20 % of the 50k above = 20k (marginal
+        // tiers), though 10 % of the whole would only need 15k.
         (uint256 q,) = _quoteBuy(ETH, 75e18);
         int256 v = 17_000e18 - int256(_fee(q)) + (150_000e18 - int256(q));
         assertGt(v, 15_000e18, "enough for the first tier's ratio");
         vm.prank(carol);
-        vm.expectRevert(abi.encodeWithSelector(IPerpPool.InsufficientMargin.selector, v, uint256(30_000e18)));
+        vm.expectRevert(abi.encodeWithSelector(IPerpPool.InsufficientMargin.selector, v, uint256(20_000e18)));
         pool.trade(carol, 0, ETH, 75e18, type(uint256).max, block.timestamp);
         // 50 ETH = 100k notional stays in tier 1 (10 %).
         _buy(carol, ETH, 50e18);
@@ -233,10 +234,11 @@ contract PerpPoolTradesTest is TradingFixture {
     function test_trade_opensRevertReduceOnly_closesWork_whenOracleUnhealthy() public {
         _buy(alice, ETH, 10e18);
         _sell(bob, ETH, 10e18);
-        // One feed disagrees by 5 % (> 2 % tolerance): the market turns ReduceOnly.
+        // Two of three feeds 5 % either side of the median (> 2 % tolerance): only one agrees, two are required,
+        // so the market turns ReduceOnly (a single outlier would be dropped instead).
         vm.warp(block.timestamp + 1);
         feeds[ETH][0].setAnswer(2100e8);
-        _setPriceOf(1, 2000e8);
+        _setPriceOf(1, 1900e8);
         _setPriceOf(2, 2000e8);
         assertEq(lens.marketView(ETH).oracleStatus, 1);
 

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {TrancheVault} from "../../contracts/TrancheVault.sol";
 import {ITrancheVault} from "../../contracts/interfaces/ITrancheVault.sol";
 import {TestUSDC} from "../../contracts/test/TestUSDC.sol";
+import {MockTrancheBackstop} from "../utils/MockTrancheBackstop.sol";
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
@@ -21,7 +22,8 @@ abstract contract TrancheVaultBase is Test {
     TestUSDC internal usdc;
     TrancheVault internal vault;
 
-    address internal backstop = makeAddr("backstop");
+    MockTrancheBackstop internal backstopMock = new MockTrancheBackstop();
+    address internal backstop = address(backstopMock);
     address internal alice = makeAddr("alice");
     address internal bob = makeAddr("bob");
     address internal carol = makeAddr("carol");
@@ -92,6 +94,11 @@ abstract contract TrancheVaultBase is Test {
 
     function _exit(address who, uint256 shares) internal returns (uint256) {
         return _exit(vault, who, shares);
+    }
+
+    /// @dev Where a payout made now stops vesting: `(now / D + 2) * D`.
+    function _payoutEnd() internal view returns (uint256) {
+        return (block.timestamp / STREAM + 2) * STREAM;
     }
 
     function _claim(address who) internal returns (uint256 assets) {
@@ -212,23 +219,32 @@ contract TrancheVaultTest is TrancheVaultBase {
         assertEq(vault.maxMint(alice), type(uint256).max);
     }
 
-    function test_deposit_revertsWhen_trancheWiped() public {
+    function test_deposit_revertsWhen_trancheWipedWithUnvestedPremiumLeft() public {
         _deposit(alice, 100e6);
-        _coverLoss(100e6);
+        _addPremium(10e6);
+        _coverLoss(100e6); // all vested assets: the premium still streaming belongs to alice's shares
+        assertTrue(vault.isWiped());
         usdc.mint(bob, 1e6);
         vm.startPrank(bob);
         usdc.approve(address(vault), 1e6);
         vm.expectRevert(ITrancheVault.TrancheWiped.selector);
         vault.deposit(1e6, bob);
+        vm.expectRevert(ITrancheVault.TrancheWiped.selector);
+        vault.mint(1e12, bob);
         vm.stopPrank();
     }
 
-    function test_mint_revertsWhen_trancheWiped() public {
-        _deposit(alice, 100e6);
-        _coverLoss(100e6);
-        vm.prank(bob);
-        vm.expectRevert(ITrancheVault.TrancheWiped.selector);
-        vault.mint(1e12, bob);
+    function test_deposit_revertsWhen_receiverIsTheVault() public {
+        usdc.mint(alice, 1e6);
+        vm.startPrank(alice);
+        usdc.approve(address(vault), 1e6);
+        vm.expectRevert(abi.encodeWithSelector(ITrancheVault.InvalidReceiver.selector, address(vault)));
+        vault.deposit(1e6, address(vault));
+        vm.expectRevert(abi.encodeWithSelector(ITrancheVault.InvalidReceiver.selector, address(vault)));
+        vault.mint(1e12, address(vault));
+        vm.stopPrank();
+        assertEq(vault.maxDeposit(address(vault)), 0);
+        assertEq(vault.maxMint(address(vault)), 0);
     }
 
     /* DISABLED ERC-4626 EXITS */
@@ -288,13 +304,16 @@ contract TrancheVaultTest is TrancheVaultBase {
         assertEq(usdc.balanceOf(address(vault)), 170e6);
     }
 
-    function test_premium_vestsLinearlyOverTheStream() public {
+    function test_premium_vestsLinearlyUntilItsAlignedEnd() public {
         _deposit(alice, 100e6);
+        uint256 span = _payoutEnd() - block.timestamp;
+        assertGt(span, STREAM, "at least one full duration");
+        assertLe(span, 2 * STREAM, "at most two");
         _addPremium(70e6);
-        skip(STREAM / 2);
-        assertEq(vault.unvestedPremium(), 35e6);
-        assertEq(vault.totalAssets(), 135e6);
-        skip(STREAM / 2);
+        vm.warp(block.timestamp + span / 2);
+        assertApproxEqAbs(vault.unvestedPremium(), 35e6, 1);
+        assertApproxEqAbs(vault.totalAssets(), 135e6, 1);
+        vm.warp(block.timestamp + span - span / 2);
         assertEq(vault.unvestedPremium(), 0);
         assertEq(vault.totalAssets(), 170e6);
         skip(365 days);
@@ -329,7 +348,7 @@ contract TrancheVaultTest is TrancheVaultBase {
         vm.startPrank(backstop);
         usdc.approve(address(vault), 50e6);
         vm.expectEmit(address(vault));
-        emit ITrancheVault.PremiumAdded(50e6, uint64(block.timestamp) + STREAM);
+        emit ITrancheVault.PremiumAdded(50e6, uint64(_payoutEnd()));
         vault.addPremium(50e6);
         vm.stopPrank();
         assertEq(usdc.balanceOf(backstop), 0);
@@ -337,16 +356,20 @@ contract TrancheVaultTest is TrancheVaultBase {
         assertEq(vault.totalPremiumReceived(), 50e6);
     }
 
-    function test_addPremium_restartsAFullStreamForRemainderPlusNew() public {
+    function test_addPremium_laterPayoutKeepsTheEarlierEnd_andVestsOverItsOwnRamp() public {
         _deposit(alice, 100e6);
+        uint256 end0 = _payoutEnd();
         _addPremium(70e6);
-        skip(STREAM / 2); // 35e6 vested, 35e6 unvested
+        vm.warp(end0 - STREAM + 1); // the next payout falls into the next bucket
+        uint256 end1 = _payoutEnd();
+        assertEq(end1, end0 + STREAM);
+        uint256 unvested0 = vault.unvestedPremium();
         _addPremium(35e6);
-        assertEq(vault.unvestedPremium(), 70e6);
-        assertEq(vault.totalAssets(), 135e6);
-        skip(STREAM / 2);
-        assertEq(vault.unvestedPremium(), 35e6);
-        skip(STREAM / 2);
+        assertEq(vault.unvestedPremium(), unvested0 + 35e6);
+        vm.warp(end0);
+        // Only the second payout is left: it vests linearly over (end1 - its time).
+        assertApproxEqAbs(vault.unvestedPremium(), 35e6 * (end1 - end0) / (end1 - (end0 - STREAM + 1)), 1);
+        vm.warp(end1);
         assertEq(vault.unvestedPremium(), 0);
         assertEq(vault.totalAssets(), 205e6);
         assertEq(vault.totalPremiumReceived(), 105e6);
@@ -356,11 +379,12 @@ contract TrancheVaultTest is TrancheVaultBase {
         _deposit(alice, 100e6);
         _addPremium(70e6);
         skip(STREAM / 2);
+        uint256 unvested = vault.unvestedPremium();
         vm.recordLogs();
         vm.prank(backstop);
         vault.addPremium(0);
         assertEq(vm.getRecordedLogs().length, 0);
-        assertEq(vault.unvestedPremium(), 35e6, "stream not restarted");
+        assertEq(vault.unvestedPremium(), unvested, "stream untouched");
     }
 
     function test_addPremium_doesNotMoveTheSharePrice() public {
@@ -405,16 +429,19 @@ contract TrancheVaultTest is TrancheVaultBase {
 
     function test_coverLoss_takesUnvestedPremiumAfterVestedKeepingStreamEnd() public {
         _deposit(alice, 100e6);
+        uint256 end = _payoutEnd();
         _addPremium(70e6);
-        skip(STREAM / 2); // vested 135e6, unvested 35e6
-        assertEq(_coverLoss(155e6), 155e6);
+        vm.warp(block.timestamp + (end - block.timestamp) / 2); // about 35e6 vested, 35e6 unvested
+        uint256 unvested = vault.unvestedPremium();
+        uint256 loss = vault.totalAssets() + 20e6;
+        assertEq(_coverLoss(loss), loss);
         assertEq(vault.totalAssets(), 0);
-        assertEq(vault.unvestedPremium(), 15e6);
-        skip(STREAM / 4); // half of the remaining time
-        assertEq(vault.unvestedPremium(), 7.5e6);
-        skip(STREAM / 4);
+        assertEq(vault.unvestedPremium(), unvested - 20e6);
+        vm.warp(block.timestamp + (end - block.timestamp) / 2); // half of the remaining time
+        assertApproxEqAbs(vault.unvestedPremium(), (unvested - 20e6) / 2, 1);
+        vm.warp(end);
         assertEq(vault.unvestedPremium(), 0);
-        assertEq(vault.totalAssets(), 15e6);
+        assertEq(vault.totalAssets(), unvested - 20e6);
     }
 
     function test_coverLoss_paysOnlyTheBalanceWhenTheVaultRunsDry() public {
@@ -598,7 +625,7 @@ contract TrancheVaultTest is TrancheVaultBase {
         vm.expectEmit(address(vault));
         emit IERC20.Transfer(address(vault), alice, shares);
         vm.expectEmit(address(vault));
-        emit ITrancheVault.WithdrawCancelled(alice, shares);
+        emit ITrancheVault.WithdrawCancelled(alice, shares, 0);
         vm.prank(alice);
         vault.cancelWithdraw();
         assertEq(vault.balanceOf(alice), shares);

@@ -145,8 +145,9 @@ contract TrancheVaultRiskTest is TrancheVaultBase {
 
     /* RISK 30: A WIPED TRANCHE LOCKS */
 
-    function test_risk30_wipedTranche_locksDeposits() public {
+    function test_risk30_wipedTranche_locksDepositsWhileItHoldsValueOfTheOldShares() public {
         _deposit(alice, 1000e6);
+        _addPremium(1e6); // still streaming to alice's shares
         _coverLoss(1000e6);
         assertEq(vault.totalAssets(), 0);
         assertTrue(vault.isWiped());
@@ -163,12 +164,15 @@ contract TrancheVaultRiskTest is TrancheVaultBase {
         vm.stopPrank();
     }
 
-    function test_risk30_dustDonationDoesNotReopenAWipedTranche() public {
+    function test_risk30_dustDonationBuysNothingOld_theDepositRestartsAtTheInitialPrice() public {
         _deposit(alice, 1000e6);
         _coverLoss(1000e6);
         usdc.mint(address(vault), 999); // below the floor: 1000 wei for 1000 USDC of old shares
         assertTrue(vault.isWiped());
-        assertEq(vault.maxDeposit(bob), 0);
+        assertEq(vault.previewDeposit(1e6), 1e6 * VIRTUAL_SHARES, "fresh price, not ~0");
+        uint256 bobShares = _deposit(bob, 1e6);
+        assertEq(bobShares, 1e6 * VIRTUAL_SHARES);
+        assertEq(vault.balanceOf(alice), 0, "old shares written off");
     }
 
     function test_risk30_priceBelowOneMillionthOfInitialCountsAsWiped() public {
@@ -195,7 +199,7 @@ contract TrancheVaultRiskTest is TrancheVaultBase {
         _addPremium(100e6);
         _coverLoss(1000e6); // takes all vested assets, premium still unvested
         assertTrue(vault.isWiped());
-        skip(STREAM);
+        vm.warp(_payoutEnd());
         assertFalse(vault.isWiped());
         uint256 bobShares = _deposit(bob, 100e6);
         // Old LPs keep the premium that vested while deposits were locked.

@@ -59,11 +59,12 @@ export type DeployProtocolOptions = {
 /** Transactions `deployProtocol` sends for `config` (for progress bars). */
 export function deployStepCount(config: DeploymentConfig): number {
   const perMarket = config.markets.reduce((n, m) => n + 2 * m.feeds + 2, 0);
-  return 8 + perMarket;
+  return 9 + perMarket;
 }
 
 /**
- * Deploys TestUSDC, the oracle router, the backstop, the junior and senior vaults, the pool and the lens,
+ * Deploys TestUSDC, the oracle router, the backstop, the junior and senior vaults, the liquidation module, the
+ * pool and the lens,
  * wires them, and lists every market of `config` with its feeds. The deployer owns everything.
  * Throws a PerpError (a ContractRevertError when a contract reverted) naming the failed step.
  * @example

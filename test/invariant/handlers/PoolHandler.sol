@@ -403,7 +403,7 @@ contract PoolHandler is CommonBase, StdUtils {
     }
 
     /// @dev Mode (of 16): 0-3 a move of up to +-14 % (beyond the 5 % band, below the 15 % breaker), 4-5 a jump of
-    /// up to +-30 % (trips the breaker), 6 one feed alone moves (disagreement), else a move within +-4 %.
+    /// up to +-30 % (trips the breaker), 6 one feed alone moves (an outlier, dropped beyond the 2 % tolerance), else a move within +-4 %.
     /// Prices stay within [1/4, 4] x the listing price.
     function moveOracle(uint256 marketSeed, uint256 modeSeed, int256 bpsSeed) external step("moveOracle", bytes32(0)) {
         uint256 m = marketSeed % MARKETS;

@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {TrancheVault} from "../../../contracts/TrancheVault.sol";
 import {TestUSDC} from "../../../contracts/test/TestUSDC.sol";
+import {MockTrancheBackstop} from "../../utils/MockTrancheBackstop.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Test} from "forge-std/Test.sol";
 
@@ -31,6 +32,9 @@ contract TrancheVaultHandler is Test {
     uint256 public ghostPremium;
     uint256 public ghostDonations;
     uint256 public ghostLossPaid;
+    uint256 public ghostRestored;
+    bool public ghostClaimAboveNetShare;
+    bool public ghostCancelAboveAtRequest;
     /// @dev Number of state-changing calls made: bounds the wei of rounding dust an actor can pick up from others.
     uint256 public ghostCalls;
     bool public ghostPriceFellWithoutLoss;
@@ -55,6 +59,10 @@ contract TrancheVaultHandler is Test {
         usdc.approve(address(vault_), type(uint256).max);
     }
 
+    function reaching() external view returns (uint256) {
+        return MockTrancheBackstop(backstop).reaching(address(vault));
+    }
+
     function actors() external view returns (address[] memory) {
         return _actors;
     }
@@ -76,7 +84,7 @@ contract TrancheVaultHandler is Test {
     /* LP ACTIONS */
 
     function deposit(uint256 actorSeed, uint256 assets) external trackPrice(false) {
-        if (vault.isWiped()) return;
+        if (vault.maxDeposit(address(1)) == 0) return;
         address actor = _actor(actorSeed);
         assets = bound(assets, 1, MAX_DEPOSIT);
         usdc.mint(actor, assets);
@@ -87,7 +95,7 @@ contract TrancheVaultHandler is Test {
     }
 
     function mint(uint256 actorSeed, uint256 shares) external trackPrice(false) {
-        if (vault.isWiped()) return;
+        if (vault.maxDeposit(address(1)) == 0) return;
         address actor = _actor(actorSeed);
         shares = bound(shares, 1, Math.max(1, vault.previewDeposit(MAX_DEPOSIT)));
         uint256 assets = vault.previewMint(shares);
@@ -116,8 +124,10 @@ contract TrancheVaultHandler is Test {
         if (shares == 0) return;
         if (block.timestamp < unlockTime) vm.warp(unlockTime + bound(offset, 0, vault.claimWindow()));
         else if (block.timestamp > unlockTime + vault.claimWindow()) return;
+        uint256 netShare = vault.convertToAssets(shares);
         vm.prank(actor);
         uint256 assets = vault.claim();
+        if (assets > netShare) ghostClaimAboveNetShare = true;
         if (assets > assetsAtRequest) ghostClaimAboveAssetsAtRequest = true;
         ghostAssetsOut[actor] += assets;
         ghostSumOut += assets;
@@ -126,10 +136,11 @@ contract TrancheVaultHandler is Test {
 
     function cancelWithdraw(uint256 actorSeed) external trackPrice(false) {
         address actor = _actor(actorSeed);
-        (uint256 shares,,) = vault.withdrawRequest(actor);
+        (uint256 shares, uint256 assetsAtRequest,) = vault.withdrawRequest(actor);
         if (shares == 0) return;
         vm.prank(actor);
-        vault.cancelWithdraw();
+        uint256 returned = vault.cancelWithdraw();
+        if (vault.previewRedeem(returned) > assetsAtRequest) ghostCancelAboveAtRequest = true;
         ++calls["cancelWithdraw"];
     }
 
@@ -158,6 +169,21 @@ contract TrancheVaultHandler is Test {
         vault.addPremium(assets);
         ghostPremium += assets;
         ++calls["addPremium"];
+    }
+
+    function restoreCapital(uint256 assets) external trackPrice(false) {
+        assets = bound(assets, 0, MAX_PREMIUM);
+        usdc.mint(backstop, assets);
+        vm.prank(backstop);
+        vault.restoreCapital(assets);
+        ghostRestored += assets;
+        ++calls["restoreCapital"];
+    }
+
+    /// @dev The pool's inventory moves: the visible loss reaching this tranche is set anywhere in [0, 2 x gross].
+    function setVisibleLoss(uint256 loss) external trackPrice(true) {
+        MockTrancheBackstop(backstop).setReaching(address(vault), bound(loss, 0, 2 * vault.grossAssets() + 1));
+        ++calls["setVisibleLoss"];
     }
 
     function coverLoss(uint256 assets) external trackPrice(true) {

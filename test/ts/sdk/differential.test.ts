@@ -1,12 +1,21 @@
-// RISK 10: the TypeScript quote equals the contract's result to the wei, and a TS recomputation of account
-// health from raw state equals lens.accountHealth to the wei (funding accrued at the block timestamp).
+// RISK 10: the TypeScript quote equals the contract's result to the wei, a TS recomputation of account
+// health from raw state equals lens.accountHealth to the wei (funding accrued at the block timestamp), and the
+// marginal tier requirements equal MarginMath's (through contracts/test/MarginMathExposed.sol) to the wei.
 import type { Address } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
-import { oracleRouterAbi, perpLensAbi, perpPoolAbi } from "../../../ts/abi/generated";
+import {
+  marginMathExposedAbi,
+  marginMathExposedBytecode,
+  oracleRouterAbi,
+  perpLensAbi,
+  perpPoolAbi,
+} from "../../../ts/abi/generated";
+import { deployContract } from "../../../ts/devnet/deploy";
 import { ContractRevertError } from "../../../ts/errors";
 import { WAD } from "../../../ts/money";
 import { accountHealthAt, type PositionInput } from "../../../ts/pool/math/accountMath";
 import { owed } from "../../../ts/pool/math/fundingMath";
+import { marginalRatios, packTiers, requirements, type Tier, validateTiers } from "../../../ts/pool/math/marginMath";
 import { cumNow } from "../../../ts/pool/math/marketMath";
 import { quoteTrade, type TradeQuote } from "../../../ts/pool/quoteTrade";
 import { useChain } from "../harness";
@@ -271,4 +280,63 @@ describe("accountHealth recomputed from raw state (RISK 10)", () => {
       expect(owedTs.some((o) => o !== 0n)).toBe(true);
     }
   });
+});
+
+describe("MarginMath.requirements vs the library (marginal tiers)", () => {
+  /** Random tiers that pass validateTiers: caps increasing in whole units, ratios non-decreasing. */
+  function randomTiers(r: ReturnType<typeof rng>): bigint {
+    const tiers: Tier[] = [];
+    let cap = 0n;
+    let ib = 0n;
+    let mb = 0n;
+    for (let i = 0; i < 3; i++) {
+      cap += r.between(1n, 10n ** 12n);
+      mb = r.between(mb === 0n ? 1n : mb, 9998n);
+      ib = r.between(ib > mb ? ib : mb + 1n, 10_000n);
+      tiers.push({ notionalCap: cap * WAD, initialBps: ib, maintenanceBps: mb });
+    }
+    const packed = packTiers(tiers as [Tier, Tier, Tier]);
+    validateTiers(packed);
+    return packed;
+  }
+
+  it("equals MarginMath to the wei for random tiers, at, around and between every cap", async () => {
+    const exposed = await deployContract(p.admin, chain.publicClient, {
+      name: "MarginMathExposed",
+      abi: marginMathExposedAbi,
+      bytecode: marginMathExposedBytecode,
+    });
+    const read = { address: exposed, abi: marginMathExposedAbi } as const;
+    const r = rng(0x52n);
+    const cases: { packed: bigint; notional: bigint }[] = [];
+    for (let t = 0; t < 24; t++) {
+      const packed = t === 0 ? defaultConfig().tiers : randomTiers(r);
+      cases.push({ packed, notional: 0n }, { packed, notional: 1n });
+      for (let i = 0n; i < 3n; i++) {
+        const cap = (packed >> (80n * i)) & ((1n << 48n) - 1n);
+        const capWad = cap * WAD;
+        for (const n of [capWad - 1n, capWad, capWad + 1n, capWad - r.between(0n, capWad / 10_000n)])
+          cases.push({ packed, notional: n });
+      }
+      for (let k = 0; k < 4; k++) cases.push({ packed, notional: r.magnitude(130) });
+    }
+    const onChain = await Promise.all(
+      cases.map(({ packed, notional }) =>
+        Promise.all([
+          chain.publicClient.readContract({ ...read, functionName: "requirements", args: [packed, notional] }),
+          chain.publicClient.readContract({ ...read, functionName: "marginalRatios", args: [packed, notional] }),
+        ]),
+      ),
+    );
+    cases.forEach(({ packed, notional }, i) => {
+      const [[initial, maint], [initialBps, maintBps]] = onChain[i] ?? [
+        [-1n, -1n],
+        [-1n, -1n],
+      ];
+      const ctx = `tiers ${packed} notional ${notional}`;
+      expect(requirements(packed, notional), ctx).toEqual({ initial, maintenance: maint });
+      expect(marginalRatios(packed, notional), ctx).toEqual({ initialBps, maintenanceBps: maintBps });
+    });
+    expect(cases.length).toBe(24 * 18);
+  }, 120_000);
 });

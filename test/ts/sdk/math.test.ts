@@ -5,9 +5,9 @@ import { ContractRevertError } from "../../../ts/errors";
 import { WAD } from "../../../ts/money";
 import { accrue, owed, rateFromPremium } from "../../../ts/pool/math/fundingMath";
 import {
+  marginalRatios,
   notionalUp,
   packTiers,
-  ratiosFor,
   requirements,
   unpackTier,
   unrealizedPnl,
@@ -132,12 +132,49 @@ describe("MarginMath", () => {
     expect(revertName(() => validateTiers(0n))).toBe("InvalidTiers");
   });
 
-  it("picks the tier by notional (cap inclusive; the last tier beyond the last cap)", () => {
-    expect(ratiosFor(tiers, 100_000n * WAD)).toEqual({ initialBps: 1000n, maintenanceBps: 500n });
-    expect(ratiosFor(tiers, 100_000n * WAD + 1n)).toEqual({ initialBps: 2000n, maintenanceBps: 1000n });
-    expect(ratiosFor(tiers, 10n ** 40n)).toEqual({ initialBps: 3300n, maintenanceBps: 1650n });
+  it("reports the marginal tier of the last unit (cap inclusive; the last tier beyond the last cap)", () => {
+    expect(marginalRatios(tiers, 100_000n * WAD)).toEqual({ initialBps: 1000n, maintenanceBps: 500n });
+    expect(marginalRatios(tiers, 100_000n * WAD + 1n)).toEqual({ initialBps: 2000n, maintenanceBps: 1000n });
+    expect(marginalRatios(tiers, 10n ** 40n)).toEqual({ initialBps: 3300n, maintenanceBps: 1650n });
+  });
+
+  it("charges each tier's ratio on the part of the notional inside it, rounded up once", () => {
+    expect(requirements(tiers, 0n)).toEqual({ initial: 0n, maintenance: 0n });
     expect(requirements(tiers, 1n)).toEqual({ initial: 1n, maintenance: 1n });
     expect(requirements(tiers, 1000n * WAD)).toEqual({ initial: 100n * WAD, maintenance: 50n * WAD });
+    expect(requirements(tiers, 100_000n * WAD + 1n)).toEqual({
+      initial: 10_000n * WAD + 1n,
+      maintenance: 5000n * WAD + 1n,
+    });
+    // 10 % of 100k + 20 % of 50k; 5 % + 10 %.
+    expect(requirements(tiers, 150_000n * WAD)).toEqual({ initial: 20_000n * WAD, maintenance: 10_000n * WAD });
+    // ... + 33 % / 16.5 % of the 1M above the second cap.
+    expect(requirements(tiers, 2_000_000n * WAD)).toEqual({ initial: 520_000n * WAD, maintenance: 260_000n * WAD });
+  });
+
+  it("moves by about 1 bp of notional on a 1-bp move across a tier boundary (RISK 52)", () => {
+    // The short: 99,980 of notional, +0.05 % on the index.
+    expect(requirements(tiers, 99_980n * WAD).maintenance).toBe(4999n * WAD);
+    expect(requirements(tiers, (99_980n * WAD * 10_005n) / 10_000n).maintenance).toBe(5002_999n * 10n ** 15n);
+    const n = 99_995n * WAD;
+    const moved = (n * 10_001n) / 10_000n;
+    const step = requirements(tiers, moved).maintenance - requirements(tiers, n).maintenance;
+    expect(step).toBe(74_995n * 10n ** 13n); // 5 % of 5 + 10 % of 4.9995
+  });
+
+  it("is continuous and non-decreasing: a 1-wei to 1-bp change moves it by at most the top ratio + 1 wei", () => {
+    const r = rng(52n);
+    for (let i = 0; i < 500; i++) {
+      const n = r.bool()
+        ? r.magnitude(120)
+        : unpackTier(tiers, Number(r.between(0n, 1n))).notionalCap - r.between(0n, 10n * WAD);
+      const d = r.between(1n, n / 10_000n + 1n);
+      const a = requirements(tiers, n);
+      const b = requirements(tiers, n + d);
+      expect(b.initial >= a.initial && b.maintenance >= a.maintenance).toBe(true);
+      expect(b.initial - a.initial <= (d * 3300n) / 10_000n + 1n).toBe(true);
+      expect(b.maintenance - a.maintenance <= (d * 1650n) / 10_000n + 1n).toBe(true);
+    }
   });
 
   it("values positions at index rounding against the trader", () => {

@@ -11,17 +11,24 @@ export type PositionInput = {
   config: MarketConfig;
   /** Oracle index price of the market (WAD), as `oracle.peek` returns it. */
   index: bigint;
+  /** The market's oracle is Halted (`index` is its last price): the position's gain is ignored, its loss counts. */
+  halted?: boolean;
 };
 
-/** One position's contribution: PnL at index after funding owed, and its requirements. */
+/**
+ * One position's contribution, as `Valuation.contribution` (the one function the pool and the lens both call):
+ * PnL at index after funding owed (`pnl`, a halted market's gain clamped to 0), and its requirements.
+ */
 export function positionContribution(p: PositionInput, timestamp: bigint) {
   const { size, openNotional, fundingEntry } = p.position;
   const { cumLong, cumShort } = cumNow(p.state, p.config, timestamp);
   const fundingOwed = owed(size, size > 0n ? cumLong : cumShort, fundingEntry);
-  const pnl = unrealizedPnl(size, openNotional, p.index);
+  const pnlAtIndex = unrealizedPnl(size, openNotional, p.index);
   const notional = notionalUp(size, p.index);
   const { initial, maintenance } = requirements(p.config.tiers, notional);
-  return { fundingOwed, unrealizedPnl: pnl, notional, initial, maintenance };
+  let pnl = i256(pnlAtIndex - fundingOwed);
+  if (p.halted && pnl > 0n) pnl = 0n;
+  return { fundingOwed, unrealizedPnl: pnlAtIndex, pnl, notional, initial, maintenance };
 }
 
 /**
@@ -38,7 +45,7 @@ export function accountHealthAt(
   let maintenanceRequirement = 0n;
   for (const p of positions) {
     const c = positionContribution(p, timestamp);
-    pnl = i256(pnl + c.unrealizedPnl - c.fundingOwed);
+    pnl = i256(pnl + c.pnl);
     initialRequirement += c.initial;
     maintenanceRequirement += c.maintenance;
   }

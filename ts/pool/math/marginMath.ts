@@ -1,8 +1,9 @@
-// Mirror of contracts/libraries/MarginMath.sol: packed margin tiers and valuation at the index price.
-// Tiers: up to three 80-bit words, lowest first, each `uint48 notionalCap (whole quote units) | uint16
-// initialBps | uint16 maintenanceBps`. A notional <= a tier's cap uses that tier; above the last, the last.
+// Mirror of contracts/libraries/MarginMath.sol: packed marginal margin tiers and valuation at the index price.
+// Tiers: three 80-bit words, lowest first, each `uint48 notionalCap (whole quote units) | uint16 initialBps |
+// uint16 maintenanceBps`. Marginal, like income-tax brackets: tier 0's ratios apply to the part of the notional
+// in [0, cap0], tier 1's to the part in (cap0, cap1], the last tier's to all of it above cap1.
 import { WAD } from "../../money";
-import { abs, i256, mulDivFloor, mulDivUp, revert, wMulUp } from "./solidity";
+import { abs, i256, mulDivFloor, mulDivUp, revert, u256, wMulUp } from "./solidity";
 
 export const TIER_COUNT = 3;
 const U48 = (1n << 48n) - 1n;
@@ -47,8 +48,9 @@ export function validateTiers(packed: bigint): void {
   }
 }
 
-/** Initial and maintenance ratios (bps) for a position of `notional` (WAD quote). */
-export function ratiosFor(packed: bigint, notional: bigint): { initialBps: bigint; maintenanceBps: bigint } {
+/** The ratios (bps) charged on the last unit of `notional` (WAD quote): the tier containing it (at a cap, the
+ * lower tier). Like `MarginMath.marginalRatios`: the marginal rate, not the average. */
+export function marginalRatios(packed: bigint, notional: bigint): { initialBps: bigint; maintenanceBps: bigint } {
   let initialBps = 0n;
   let maintenanceBps = 0n;
   for (let i = 0; i < TIER_COUNT; i++) {
@@ -60,10 +62,28 @@ export function ratiosFor(packed: bigint, notional: bigint): { initialBps: bigin
   return { initialBps, maintenanceBps };
 }
 
-/** Initial and maintenance requirements for a position of `notional`, rounded up. */
+/** Initial and maintenance requirements of `notional` (WAD quote), like `MarginMath.requirements`: each tier's
+ * ratio on the part of the notional inside it, summed; a full tier's share is exact (a whole number of quote
+ * units), only the partial tier rounds up. Continuous and non-decreasing in notional. */
 export function requirements(packed: bigint, notional: bigint): { initial: bigint; maintenance: bigint } {
-  const { initialBps, maintenanceBps } = ratiosFor(packed, notional);
-  return { initial: mulDivUp(notional, initialBps, BPS), maintenance: mulDivUp(notional, maintenanceBps, BPS) };
+  let initial = 0n;
+  let maintenance = 0n;
+  let floor = 0n;
+  for (let i = 0; i < TIER_COUNT; i++) {
+    const { notionalCap, initialBps, maintenanceBps } = unpackTier(packed, i);
+    if (notional <= notionalCap || i + 1 === TIER_COUNT) {
+      const part = u256(notional - floor);
+      return {
+        initial: initial + mulDivUp(part, initialBps, BPS),
+        maintenance: maintenance + mulDivUp(part, maintenanceBps, BPS),
+      };
+    }
+    const full = u256(notionalCap - floor); // validated tiers: caps increase
+    initial += (full * initialBps) / BPS;
+    maintenance += (full * maintenanceBps) / BPS;
+    floor = notionalCap;
+  }
+  return { initial, maintenance }; // unreachable: the last tier returns
 }
 
 /** Notional of `size` base at `price`, rounded up. */

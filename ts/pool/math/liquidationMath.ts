@@ -1,0 +1,132 @@
+// Mirror of contracts/pool/LiquidationLogic.sol and InventoryLogic._transferToBackstop: what one liquidation call
+// does to an account, computed from raw state. A liquidation settles at the index (a transfer to the backstop
+// account), so the outcome depends on nothing the curve or another trader does.
+import type { Account, MarketConfig } from "../types";
+import { accountHealthAt, type PositionInput, positionContribution } from "./accountMath";
+import { owed } from "./fundingMath";
+import { cumNow } from "./marketMath";
+import { applyLeg } from "./positionMath";
+import { abs, i256, min, mulDivDown, mulDivUp, revert, wMulDown, wMulUp } from "./solidity";
+
+const BPS = 10_000n;
+
+/** An open position of the account being liquidated, with its market id. */
+export type LiquidationPositionInput = PositionInput & { marketId: bigint };
+
+/** One transfer of a liquidation call. */
+export type LiquidationStep = {
+  marketId: bigint;
+  /** Base moved to the backstop, signed as the account's position (a long of 10 transfers +10). */
+  transferred: bigint;
+  /** The account's realized PnL: the transferred part at the index plus the position's funding owed (WAD). */
+  realizedPnl: bigint;
+  /** Quote the account received (< 0) or paid (> 0) for the transferred base, rounded in the pool's favour. */
+  quoteDelta: bigint;
+  /** Penalty charged on the transferred notional, capped so the account never goes below 0 (WAD). */
+  penalty: bigint;
+  /** The caller's share of what the penalty actually collected (WAD). */
+  reward: bigint;
+};
+
+export type LiquidationOutcome =
+  | { kind: "healthy"; value: bigint; maintenanceRequirement: bigint }
+  | { kind: "halted"; marketId: bigint }
+  | {
+      kind: "liquidated";
+      insolvent: boolean;
+      steps: LiquidationStep[];
+      /** Bad debt that runs down the waterfall in the same call (WAD), 0 for a solvent account. */
+      badDebt: bigint;
+    };
+
+/**
+ * What `liquidate(owner, subId, maxBase)` does at `timestamp` (the pool's `_liquidate`): healthy → nothing; every
+ * position halted → waits; insolvent (value < 0) → every position with a usable price is transferred whole, the
+ * largest maintenance requirement first, and the negative remainder is bad debt; otherwise one ladder step on the
+ * largest risk. Positions must be listed in ascending market id (the order of the account's market mask).
+ */
+export function liquidationOutcome(
+  account: Account,
+  positions: readonly LiquidationPositionInput[],
+  timestamp: bigint,
+  maxBase: bigint = (1n << 256n) - 1n,
+): LiquidationOutcome {
+  const health = accountHealthAt(account, positions, timestamp);
+  const hasPositions = positions.length > 0;
+  if (!health.liquidatable || (!hasPositions && account.collateral >= 0n)) {
+    return { kind: "healthy", value: health.value, maintenanceRequirement: health.maintenanceRequirement };
+  }
+  if (!hasPositions) return { kind: "liquidated", insolvent: true, steps: [], badDebt: -account.collateral };
+  const usable = positions.filter((p) => !p.halted);
+  const first = largestRisk(usable, timestamp);
+  if (first === undefined) return { kind: "halted", marketId: positions[0]?.marketId ?? 0n };
+
+  let room = health.value > 0n ? health.value : 0n;
+  // Collateral + deferred profit, which is what a penalty can be collected from (AccountLogic._charge).
+  let collectable = account.collateral + account.unsettledProfit;
+  const steps: LiquidationStep[] = [];
+  const step = (p: LiquidationPositionInput, all: boolean) => {
+    const s = transferStep(p, timestamp, all ? (1n << 256n) - 1n : maxBase, all);
+    collectable = i256(collectable + s.realizedPnl);
+    room = room > 2n ? room - 2n : 0n;
+    let penalty = mulDivDown(abs(s.quoteDelta), BigInt(p.config.liquidationPenaltyBps), BPS);
+    if (penalty > room) penalty = room;
+    room -= penalty;
+    const collected = min(penalty, collectable > 0n ? collectable : 0n);
+    collectable = i256(collectable - penalty);
+    const reward = mulDivDown(collected, BigInt(p.config.liquidatorShareBps), BPS);
+    steps.push({ ...s, penalty, reward });
+  };
+  const insolvent = health.value < 0n;
+  step(first, insolvent);
+  if (insolvent) {
+    for (const p of usable) if (p !== first) step(p, true);
+  }
+  // An insolvent account has transferred everything usable: what its margin cannot cover is bad debt now. A
+  // solvent one is never taken below 0 (the penalty is capped at its value), so it leaves none.
+  const badDebt = insolvent && collectable < 0n ? -collectable : 0n;
+  return { kind: "liquidated", insolvent, steps, badDebt };
+}
+
+/** The usable position with the largest maintenance requirement (ties: the lowest market id, as the pool). */
+function largestRisk(positions: readonly LiquidationPositionInput[], timestamp: bigint) {
+  let best: LiquidationPositionInput | undefined;
+  let bestMaint = 0n;
+  for (const p of positions) {
+    const { maintenance } = positionContribution(p, timestamp);
+    if (best === undefined || maintenance > bestMaint || bestMaint === 0n) {
+      best = p;
+      bestMaint = maintenance;
+    }
+  }
+  return best;
+}
+
+/** One transfer at the index: ladder size, the index quote rounded in the pool's favour, realized PnL. */
+function transferStep(p: LiquidationPositionInput, timestamp: bigint, maxBase: bigint, all: boolean) {
+  const size = p.position.size;
+  const delta = ladderStep(size, p.config, maxBase, all);
+  const moved = abs(delta);
+  const quoteDelta = delta > 0n ? wMulUp(moved, p.index) : -wMulDown(moved, p.index);
+  const { cumLong, cumShort } = cumNow(p.state, p.config, timestamp);
+  const funding = -owed(size, size > 0n ? cumLong : cumShort, p.position.fundingEntry);
+  const leg = applyLeg(size, p.position.openNotional, delta, quoteDelta);
+  return { marketId: p.marketId, transferred: -delta, realizedPnl: i256(funding + leg.realizedPnl), quoteDelta };
+}
+
+/**
+ * Size one ladder step transfers, signed against the position (LiquidationLogic._ladderStep): a bounded fraction,
+ * all of it when insolvent, at most `maxBase`, never leaving less than the minimum size (the no-dust rule wins).
+ */
+export function ladderStep(size: bigint, config: MarketConfig, maxBase: bigint, all: boolean): bigint {
+  const held = abs(size);
+  let step = all ? held : mulDivUp(held, BigInt(config.liquidationFractionBps), BPS);
+  if (step > maxBase) step = maxBase;
+  const remaining = held - step;
+  const minSize = BigInt(config.minPositionBase);
+  if (remaining !== 0n && remaining < minSize) {
+    step = maxBase >= held || held <= minSize ? held : held - minSize;
+  }
+  if (step === 0n) revert("NothingToLiquidate");
+  return size > 0n ? -step : step;
+}
