@@ -55,6 +55,9 @@ export type KeeperOptions = {
   now?: () => number;
 };
 
+/** Accounts per accountHealths eth_call when re-checking candidates. */
+const CONFIRM_CHUNK = 250;
+
 /** Address used to simulate from in a dry run without a key (no funds needed for eth_call). */
 const DRY_RUN_FROM: Address = "0x000000000000000000000000000000000000dEaD";
 
@@ -269,13 +272,21 @@ export class Keeper {
   /** The locally liquidatable accounts, re-checked on chain in one accountHealths call. */
   private async confirm(candidates: Candidate[], head: BlockInfo): Promise<Candidate[]> {
     if (candidates.length === 0) return [];
-    const healths = await this.client.readContract({
-      address: this.addresses.lens,
-      abi: perpLensAbi,
-      functionName: "accountHealths",
-      args: [candidates.map((c) => c.entry.owner), candidates.map((c) => c.entry.subId)],
-      blockNumber: head.number,
-    });
+    // Chunks bound the gas of one eth_call (a node caps it; ~40k per account); they go out together.
+    const chunks: Candidate[][] = [];
+    for (let i = 0; i < candidates.length; i += CONFIRM_CHUNK) chunks.push(candidates.slice(i, i + CONFIRM_CHUNK));
+    const results = await Promise.all(
+      chunks.map((chunk) =>
+        this.client.readContract({
+          address: this.addresses.lens,
+          abi: perpLensAbi,
+          functionName: "accountHealths",
+          args: [chunk.map((c) => c.entry.owner), chunk.map((c) => c.entry.subId)],
+          blockNumber: head.number,
+        }),
+      ),
+    );
+    const healths = results.flat();
     return candidates.filter((c, i) => {
       const h = healths[i];
       if (h && h.value !== c.health.value) {

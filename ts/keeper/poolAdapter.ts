@@ -20,7 +20,14 @@ export const capabilities = {
   inventory: fn(lensAbi, "inventory") !== undefined,
 };
 
-export type LiquidationTarget = { id: Hex; owner: Address; subId: bigint; largestSize: bigint };
+export type LiquidationTarget = {
+  id: Hex;
+  owner: Address;
+  subId: bigint;
+  largestSize: bigint;
+  /** Ladder steps to take in this block (the id is listed this many times in liquidateMany). */
+  steps: number;
+};
 
 export type LiquidationCall = { data: Hex; targets: LiquidationTarget[]; noop: (ret: Hex) => boolean };
 
@@ -32,14 +39,26 @@ export function liquidationCalls(
 ): LiquidationCall[] {
   if (capabilities.liquidateMany) {
     const out: LiquidationCall[] = [];
-    for (let i = 0; i < targets.length; i += batch) {
-      const slice = targets.slice(i, i + batch);
+    let slice: LiquidationTarget[] = [];
+    let ids = 0;
+    const flush = () => {
+      if (slice.length === 0) return;
+      const list = slice.flatMap((t) => Array.from({ length: Math.max(1, t.steps) }, () => t.id));
+      const targetsOfCall = slice;
       out.push({
-        data: encodeFunctionData({ abi: poolAbi, functionName: "liquidateMany", args: [slice.map((t) => t.id)] }),
-        targets: slice,
+        data: encodeFunctionData({ abi: poolAbi, functionName: "liquidateMany", args: [list] }),
+        targets: targetsOfCall,
         noop: (ret) => decodeFunctionResult({ abi: poolAbi, functionName: "liquidateMany", data: ret }) === 0n,
       });
+      slice = [];
+      ids = 0;
+    };
+    for (const t of targets) {
+      if (ids > 0 && ids + Math.max(1, t.steps) > batch) flush();
+      slice.push(t);
+      ids += Math.max(1, t.steps);
     }
+    flush();
     return out;
   }
   return targets.map((t) => {

@@ -4,13 +4,13 @@
 // account), RPC requests of a steady block; then an index shock on both markets and the keeper liquidating block by
 // block (automine off: one anvil_mine per keeper tick, the block gas limit as on mainnet). Writes bench/keeper.json.
 //   BENCH_NS=100,1000 npm run bench:keeper    (default 100,1000,10000)
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { type Address, parseEventLogs, toHex } from "viem";
 import { perpLensAbi, perpPoolAbi, settableFeedAbi, testUsdcAbi, trancheVaultAbi } from "../../abi/generated";
 import { parseDeploymentConfig } from "../../deploy/config";
-import { deployProtocol } from "../../deploy/deployProtocol";
 import type { Deployment } from "../../deploy/deployment";
+import { deployProtocol } from "../../deploy/deployProtocol";
 import { startAnvil } from "../../devnet/anvil";
 import { createDevClients, type DevClients, devAccount } from "../../devnet/clients";
 import { installMulticall3 } from "../chain/multicall3";
@@ -74,7 +74,11 @@ async function deploy(chain: DevClients): Promise<Deployment> {
       await chain.publicClient.waitForTransactionReceipt({ hash });
     }
   }
-  const hash = await chain.deployer.writeContract({ address: pool, abi: perpPoolAbi, functionName: "syncBackstopCapital" });
+  const hash = await chain.deployer.writeContract({
+    address: pool,
+    abi: perpPoolAbi,
+    functionName: "syncBackstopCapital",
+  });
   await chain.publicClient.waitForTransactionReceipt({ hash });
   await installMulticall3(chain.publicClient);
   return d;
@@ -194,13 +198,17 @@ async function benchOne(n: number): Promise<BenchEntry> {
         lastAt = performance.now();
       }
     }
-    const left = await chain.publicClient.readContract({
-      address: d.contracts.lens,
-      abi: perpLensAbi,
-      functionName: "accountHealths",
-      args: [book.map((a) => a.owner as Address), book.map((a) => a.subId)],
-    });
-    const still = left.filter((h) => h.liquidatable).length;
+    let still = 0;
+    for (let i = 0; i < book.length; i += 250) {
+      const part = book.slice(i, i + 250);
+      const left = await chain.publicClient.readContract({
+        address: d.contracts.lens,
+        abi: perpLensAbi,
+        functionName: "accountHealths",
+        args: [part.map((a) => a.owner as Address), part.map((a) => a.subId)],
+      });
+      still += left.filter((h) => h.liquidatable).length;
+    }
     if (still > 0) log(`[bench] N=${n}: WARNING ${still} accounts still liquidatable`);
     return {
       n,
@@ -240,8 +248,18 @@ async function main(): Promise<void> {
     for (const line of verdict(e)) log(`        ${line}`);
   }
   mkdirSync("bench", { recursive: true });
-  writeFileSync("bench/keeper.json", `${JSON.stringify(entries, null, 2)}\n`);
-  log("\n| N | evaluated/s | naive/s | ratio | RPC/block | liquidations | liquidation gas | block gas limit | blocks to first | blocks to last | s to last |");
+  // A run over a subset of N (BENCH_NS) replaces those entries and keeps the others.
+  let previous: BenchEntry[] = [];
+  try {
+    previous = JSON.parse(readFileSync("bench/keeper.json", "utf8")) as BenchEntry[];
+  } catch {
+    previous = [];
+  }
+  const merged = [...previous.filter((p) => !entries.some((e) => e.n === p.n)), ...entries].sort((a, b) => a.n - b.n);
+  writeFileSync("bench/keeper.json", `${JSON.stringify(merged, null, 2)}\n`);
+  log(
+    "\n| N | evaluated/s | naive/s | ratio | RPC/block | liquidations | liquidation gas | block gas limit | blocks to first | blocks to last | s to last |",
+  );
   log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const e of entries) {
     log(
@@ -252,6 +270,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`bench:keeper failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  const text = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`bench:keeper failed: ${text.slice(0, 2_000)}\n`);
   process.exit(1);
 });

@@ -11,7 +11,10 @@ export type IndexedLogs = {
   liquidations: { owner: Address; subId: bigint; liquidator: Address; blockNumber: bigint; txHash: `0x${string}` }[];
 };
 
-/** Logs of `pool` in [from, to], fetched in chunks of `chunk` blocks. */
+/**
+ * Logs of `pool` in [from, to], fetched in chunks of `chunk` blocks; a chunk the node or the transport refuses as
+ * too large (response size, result count) is split in halves until it fits.
+ */
 export async function fetchPoolLogs(
   client: PublicClient<Transport, Chain>,
   pool: Address,
@@ -23,9 +26,27 @@ export async function fetchPoolLogs(
   const step = BigInt(chunk);
   for (let start = from; start <= to; start += step) {
     const end = start + step - 1n < to ? start + step - 1n : to;
-    out.push(...(await client.getLogs({ address: pool, fromBlock: start, toBlock: end })));
+    out.push(...(await logsSplitting(client, pool, start, end)));
   }
   return out;
+}
+
+const TOO_LARGE = /size limit|exceed|too (many|large)|limit exceeded|query returned more than|response size/i;
+
+async function logsSplitting(
+  client: PublicClient<Transport, Chain>,
+  pool: Address,
+  from: bigint,
+  to: bigint,
+): Promise<Log[]> {
+  try {
+    return await client.getLogs({ address: pool, fromBlock: from, toBlock: to });
+  } catch (err) {
+    const e = err as { shortMessage?: string; message?: string };
+    if (from === to || !TOO_LARGE.test(`${e.shortMessage ?? ""} ${e.message ?? ""}`)) throw err;
+    const mid = from + (to - from) / 2n;
+    return [...(await logsSplitting(client, pool, from, mid)), ...(await logsSplitting(client, pool, mid + 1n, to))];
+  }
 }
 
 export function indexLogs(logs: readonly Log[]): IndexedLogs {

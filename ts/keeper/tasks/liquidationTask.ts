@@ -1,10 +1,13 @@
 // Liquidation: every confirmed liquidatable account of the shard, worst first, through the batch entry point
 // (liquidateMany) or one call per account (the old liquidateIfUnhealthy). One step per account per block: the
 // next block's evaluation decides whether another ladder step is due. An account already in flight waits.
-import { type LiquidationTarget, liquidationCalls } from "../poolAdapter";
+import { stepsToHealthy } from "../book/ladder";
+import { capabilities, type LiquidationTarget, liquidationCalls } from "../poolAdapter";
 import { BaseTask, type TickContext } from "./task";
 
 const DEADLINE_SECONDS = 600n;
+/** Most ladder steps listed for one account in one block. */
+const MAX_STEPS = 12;
 
 export class LiquidationTask extends BaseTask {
   readonly name = "liquidation";
@@ -14,12 +17,23 @@ export class LiquidationTask extends BaseTask {
     this.lastSent = 0;
     const targets: LiquidationTarget[] = [];
     const keyOf = new Map<string, string>();
+    const ladder = ctx.snapshot.markets.map((m) => ({
+      marketId: m.marketId,
+      state: m.state,
+      config: m.config,
+      index: m.pricing.index,
+      halted: m.pricing.halted,
+    }));
     for (const c of ctx.candidates) {
       const t = {
         id: c.entry.id,
         owner: c.entry.owner,
         subId: c.entry.subId,
         largestSize: c.health.largestSize,
+        steps:
+          capabilities.liquidateMany && c.entry.account
+            ? Math.max(1, stepsToHealthy(c.entry.account, c.entry.positions, ladder, ctx.head.timestamp, MAX_STEPS))
+            : 1,
       };
       targets.push(t);
       // A step is identified by the account's last event: after a step mines, its event makes the next one new.

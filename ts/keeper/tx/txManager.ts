@@ -332,7 +332,9 @@ export class TxManager {
         continue;
       }
       if (head.number - entry.sentBlock < BigInt(this.o.stuckBlocks)) continue;
-      if (!(await this.known(entry.hashes.at(-1) as Hex))) {
+      // Dropped by the node: the same transaction again, unless it is priced under the base fee (then a node may
+      // drop it again at once): that is a stuck send, replaced at a higher fee.
+      if (!(await this.known(entry.hashes.at(-1) as Hex)) && entry.maxFee >= head.baseFeePerGas) {
         await this.rebroadcast(entry, elog);
         continue;
       }
