@@ -137,22 +137,19 @@ contract PerpLens is IPerpLens {
             uint256 cap = (pool.backstopCapital() * TOKEN_TO_WAD).mulDivDown(c.oiCapBps, FixedPoint.BPS).wDivDown(index);
             v.openInterestCapBase = cap < c.maxOpenInterestBase ? cap : c.maxOpenInterestBase;
         }
-        _repegView(v, m, c, index);
+        _repegView(v, m, c);
     }
 
     /// @dev The repeg trigger as the pool evaluates it (RepegMath), and the budget left for one repeg.
-    function _repegView(MarketView memory v, MarketState memory m, MarketConfig memory c, uint256 index) internal view {
+    function _repegView(MarketView memory v, MarketState memory m, MarketConfig memory c) internal view {
         uint256 elapsed = block.timestamp - m.periodStart;
+        (uint256 obsPrice,, uint64 obsTime) = oracle.lastObservation(v.marketId);
+        // As the pool's repeg: the oracle's stored observation, read before the call refreshes it.
         (v.twapMark, v.twapIndex) = RepegMath.twaps(
-            m.markTimeIntegral,
-            m.indexTimeIntegral,
-            v.markPrice,
-            m.lastIndex == 0 ? index : m.lastIndex,
-            block.timestamp - m.lastAccrual,
-            elapsed
+            m.markTimeIntegral, m.indexTimeIntegral, v.markPrice, m.lastIndex, m.lastAccrual, obsPrice, obsTime, elapsed
         );
         (v.repegDue,) = RepegMath.isDue(
-            v.twapMark, v.twapIndex, v.markPrice, index, elapsed, m.lastRepeg >= m.periodStart, c.maxPremiumBps
+            v.twapMark, v.twapIndex, v.markPrice, obsPrice, elapsed, m.lastRepeg >= m.periodStart, c.maxPremiumBps
         );
         v.repegBudget = (pool.backstopCapital() * TOKEN_TO_WAD).mulDivDown(RepegMath.BUDGET_BPS, FixedPoint.BPS);
     }

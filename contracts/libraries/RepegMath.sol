@@ -13,19 +13,26 @@ library RepegMath {
     /// @notice Most one repeg may cost the backstop, in bps of its capital.
     uint256 internal constant BUDGET_BPS = 10;
 
-    /// @notice Time-weighted mark and index over `elapsed` seconds of the period, with the last `pending` seconds
-    /// (not accrued yet) at the current `mark` and the `prevailing` index.
+    /// @notice Time-weighted mark and index over the `elapsed` seconds of the period. The integrals run to the
+    /// pool's last accrual (`lastAccrual`); after it the mark is the current `mark`, and the index is `lastIndex`
+    /// until the oracle's last stored observation (`obsTime`, `obsPrice`) and that observation's price since (the
+    /// keeper refreshes the oracle whenever the index moves, so a crash is timed even if nobody trades).
     function twaps(
         uint256 markIntegral,
         uint256 indexIntegral,
         uint256 mark,
-        uint256 prevailing,
-        uint256 pending,
+        uint256 lastIndex,
+        uint256 lastAccrual,
+        uint256 obsPrice,
+        uint256 obsTime,
         uint256 elapsed
-    ) internal pure returns (uint256 twapMark, uint256 twapIndex) {
+    ) internal view returns (uint256 twapMark, uint256 twapIndex) {
         if (elapsed == 0) return (0, 0);
+        uint256 pending = block.timestamp - lastAccrual;
+        uint256 split = obsTime < lastAccrual ? lastAccrual : obsTime > block.timestamp ? block.timestamp : obsTime;
+        if (lastIndex == 0) lastIndex = obsPrice;
         twapMark = (markIntegral + mark * pending) / elapsed;
-        twapIndex = (indexIntegral + prevailing * pending) / elapsed;
+        twapIndex = (indexIntegral + lastIndex * (split - lastAccrual) + obsPrice * (block.timestamp - split)) / elapsed;
     }
 
     /// @notice Due when the window is long enough, no repeg ran this period, the time-weighted gap exceeds

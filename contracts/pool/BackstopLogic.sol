@@ -15,6 +15,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 abstract contract BackstopLogic is AccountLogic {
     using FixedPoint for uint256;
     using SafeCast for uint256;
+    using SafeCast for int256;
     using SafeERC20 for IERC20;
 
     /// @dev Draws `amount` (WAD) from the tranches into the pnl pool. Returns what each paid, in WAD, capped so
@@ -72,7 +73,7 @@ abstract contract BackstopLogic is AccountLogic {
         } else {
             return;
         }
-        _backstopFundingNet = net;
+        _backstopFundingNet = net.toInt128();
         emit IPerpPool.BackstopFundingSettled(settled);
     }
 

@@ -83,6 +83,7 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
             Account memory ba = _accounts[BACKSTOP_ACCOUNT];
             _storePosition(BACKSTOP_ACCOUNT, ba, marketId, b, oldSize);
             _accounts[BACKSTOP_ACCOUNT] = ba;
+            _inventoryMask = ba.marketMask;
         } else {
             _positions[BACKSTOP_ACCOUNT][marketId] = b;
         }
@@ -100,7 +101,7 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
     /// what the backstop owes, so no LP claims ahead of it.
     function _bookInventoryPnl(uint256 marketId, int256 pnl) internal {
         if (pnl == 0) return;
-        _backstopFundingNet += pnl;
+        _addBackstopNet(pnl);
         if (pnl < 0) emit IPerpPool.InventoryLossRealized(marketId, uint256(-pnl));
     }
 
@@ -143,7 +144,7 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
     /// until realized), plus what the backstop owes and has not settled yet (funding imbalance, realized
     /// inventory losses, repeg costs).
     function _inventoryLoss() internal view returns (uint256 lossTokens) {
-        uint256 mask = _accounts[BACKSTOP_ACCOUNT].marketMask;
+        uint256 mask = _inventoryMask;
         int256 net = _backstopFundingNet;
         uint256 lossWad = net < 0 ? uint256(-net) : 0;
         while (mask != 0) {

@@ -50,8 +50,9 @@ abstract contract LiquidationLogic is InventoryLogic {
         LiquidationState memory s;
         s.room = value > 0 ? value : int256(0);
         uint256 lastMarket = t.largestMarket;
-        if (value < 0) {
-            // Insolvent: everything with a usable price goes to the backstop now, the largest risk first.
+        if (value < 2) {
+            // Insolvent, or too close to it to pay a partial step's rounding (up to 2 wei; a whole position transfers
+            // exactly at its valuation): everything with a usable price goes to the backstop now, largest risk first.
             _step(id, a, t.largestMarket, type(uint256).max, true, s);
             uint256 rest = a.marketMask & ~t.haltedMask;
             while (rest != 0) {
@@ -140,7 +141,7 @@ abstract contract LiquidationLogic is InventoryLogic {
         if (fromCollateral != rewardCol) {
             _pendingPremium = (uint256(_pendingPremium) + fromCollateral - rewardCol).toUint128();
         }
-        if (fromDeferred != rewardDef) _backstopFundingNet += int256(fromDeferred - rewardDef);
+        if (fromDeferred != rewardDef) _addBackstopNet(int256(fromDeferred - rewardDef));
         bytes32 liquidatorId = _accountId(msg.sender, 0);
         if (liquidatorId == id) {
             _credit(a, rewardCol, rewardDef);

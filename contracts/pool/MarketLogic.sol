@@ -49,7 +49,7 @@ abstract contract MarketLogic is PoolStorage {
                 FundingMath.accrue(rate, dt, m.longOpenInterest, m.shortOpenInterest, c.fundingBudgetPerSecond * dt);
             m.cumFundingLong = (m.cumFundingLong + dLong).toInt128();
             m.cumFundingShort = (m.cumFundingShort + dShort).toInt128();
-            if (flow != 0) _backstopFundingNet += flow;
+            if (flow != 0) _addBackstopNet(flow);
         }
         m.lastAccrual = uint64(block.timestamp);
         m.markTimeIntegral = (m.markTimeIntegral + mark * dt).toUint128();
@@ -123,6 +123,11 @@ abstract contract MarketLogic is PoolStorage {
         if (distAfter > refDist && (distAfter - refDist) * FixedPoint.BPS > ref * c.maxMoveBps) {
             revert IPerpPool.BlockMoveLimitExceeded(markAfter, ref, c.maxMoveBps);
         }
+    }
+
+    /// @dev Books `delta` (WAD) to the backstop's unsettled net flow (> 0 owed to it).
+    function _addBackstopNet(int256 delta) internal {
+        _backstopFundingNet = (int256(_backstopFundingNet) + delta).toInt128();
     }
 
     /// @dev Adds `loss` (WAD) to the funding indices of a market: every open base unit pays `perBase` more.

@@ -30,6 +30,9 @@ abstract contract PoolAdmin is PoolStorage, Ownable2Step {
         m.lastAccrual = uint64(block.timestamp);
         m.periodStart = uint64(block.timestamp);
         m.blockStartMark = (quoteReserve * 1e18 / baseReserve).toUint128();
+        // Also keeps the index-integral slot non-zero from the start (no 20k first write on the first trade); a new
+        // market cannot repeg in its first funding period, before any time-weighted gap was measured.
+        m.lastRepeg = uint32(block.timestamp);
         _marketCount = uint32(marketId + 1);
         emit IPerpPool.MarketListed(marketId, baseReserve, quoteReserve);
     }

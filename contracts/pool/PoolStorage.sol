@@ -49,8 +49,12 @@ abstract contract PoolStorage {
     /// @dev Most the backstop may have advanced for profit, in bps of its capital (the "bounded draw").
     uint16 internal _profitDrawCapBps;
     /// @dev Net flow not yet settled with the backstop (> 0: owed to it), WAD: the funding imbalance, the
-    /// inventory's realized gains, fees netted from deferred profit. What is owed to it is paid from the pnl surplus.
-    int256 internal _backstopFundingNet;
+    /// inventory's realized PnL, repeg costs, fees netted from deferred profit. What is owed to it is paid from the
+    /// pnl surplus; what it owes is drawn from the tranches at settlement. One slot with the two fields around it.
+    int128 internal _backstopFundingNet;
+    /// @dev Markets where the backstop account holds inventory (a copy of its account's mask, read with the net
+    /// flow in one slot by `backstopInventoryLoss`, which every tranche deposit and claim calls).
+    uint32 internal _inventoryMask;
     address public guardian;
 
     constructor(IERC20 collateralToken_, IOracleRouter oracle_, IBackstop backstop_) {

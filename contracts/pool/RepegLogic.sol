@@ -22,40 +22,47 @@ abstract contract RepegLogic is BackstopLogic {
     /// @notice Most one repeg may cost the backstop, in bps of its capital.
     uint256 public constant REPEG_BUDGET_BPS = RepegMath.BUDGET_BPS;
 
-    /// @dev Whether a repeg is due now, from the period's integrals accrued to now.
-    function _repegDue(MarketState storage m, MarketConfig storage c, uint256 index)
+    /// @dev Whether a repeg is due now, from the period's integrals and the oracle's last stored observation
+    /// (read before this call refreshes it, so the time of the last index move is kept).
+    function _repegDue(MarketState storage m, MarketConfig storage c, uint256 marketId)
         internal
         view
         returns (bool due, uint256 gapBps, uint256 elapsed)
     {
         elapsed = block.timestamp - m.periodStart;
-        uint256 mark = VammMath.markPrice(m.baseReserve, m.quoteReserve);
-        (uint256 twapMark, uint256 twapIndex) = RepegMath.twaps(
-            m.markTimeIntegral,
-            m.indexTimeIntegral,
-            mark,
-            m.lastIndex == 0 ? index : m.lastIndex,
-            block.timestamp - m.lastAccrual,
-            elapsed
+        bool repegged = m.lastRepeg >= m.periodStart;
+        uint256 threshold = c.maxPremiumBps;
+        (uint256 twapMark, uint256 twapIndex, uint256 mark, uint256 obsPrice) = _twaps(m, marketId, elapsed);
+        (due, gapBps) = RepegMath.isDue(twapMark, twapIndex, mark, obsPrice, elapsed, repegged, threshold);
+    }
+
+    function _twaps(MarketState storage m, uint256 marketId, uint256 elapsed)
+        internal
+        view
+        returns (uint256 twapMark, uint256 twapIndex, uint256 mark, uint256 obsPrice)
+    {
+        mark = VammMath.markPrice(m.baseReserve, m.quoteReserve);
+        uint64 obsTime;
+        (obsPrice,, obsTime) = oracle.lastObservation(marketId);
+        (twapMark, twapIndex) = RepegMath.twaps(
+            m.markTimeIntegral, m.indexTimeIntegral, mark, m.lastIndex, m.lastAccrual, obsPrice, obsTime, elapsed
         );
-        (due, gapBps) =
-            RepegMath.isDue(twapMark, twapIndex, mark, index, elapsed, m.lastRepeg >= m.periodStart, c.maxPremiumBps);
     }
 
     function _repeg(uint256 marketId) internal returns (uint256 markAfter) {
         MarketState storage m = _listedMarket(marketId);
         MarketConfig storage c = _configs[marketId];
-        (uint256 index,) = _index(marketId);
         {
-            (bool due, uint256 gapBps, uint256 elapsed) = _repegDue(m, c, index);
+            (bool due, uint256 gapBps, uint256 elapsed) = _repegDue(m, c, marketId);
             if (!due) revert IPerpPool.RepegNotDue(marketId, gapBps, elapsed);
         }
+        (uint256 index,) = _index(marketId);
         _accrue(m, c, index);
         uint256 markBefore = VammMath.markPrice(m.baseReserve, m.quoteReserve);
         (uint256 newQuote, int256 gain) = _repegQuote(m, c, index, markBefore);
         // Booked with the funding imbalance: a cost is drawn from the tranches (junior first) when the keeper
         // settles the backstop's net flow (`distributePremium`), a gain is paid to them out of collected losses.
-        if (gain != 0) _backstopFundingNet -= gain;
+        if (gain != 0) _addBackstopNet(-gain);
         m.quoteReserve = newQuote.toUint128();
         m.lastRepeg = uint32(block.timestamp);
         markAfter = VammMath.markPrice(m.baseReserve, newQuote);

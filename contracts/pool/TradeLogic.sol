@@ -127,7 +127,7 @@ abstract contract TradeLogic is AccountLogic {
     function _chargeFee(Account memory a, uint256 fee) internal returns (uint256) {
         (uint256 fromCollateral, uint256 fromDeferred) = _charge(a, fee);
         if (fromCollateral != 0) _pendingPremium = (uint256(_pendingPremium) + fromCollateral).toUint128();
-        if (fromDeferred != 0) _backstopFundingNet += int256(fromDeferred);
+        if (fromDeferred != 0) _addBackstopNet(int256(fromDeferred));
         return fee;
     }
 

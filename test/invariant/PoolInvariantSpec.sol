@@ -11,15 +11,17 @@ library PoolInvariantSpec {
     /// @dev VammMath recomputes the far reserve rounding up: no trade or liquidation lowers k.
     string internal constant K_NEVER_DECREASES = "vAMM-1: baseReserve * quoteReserve >= k at listing, per market";
 
-    /// @dev Every base unit that left the curve sits in a trader's position, and vice versa (exact).
+    /// @dev Every base unit that left the curve sits in a trader's position or the backstop's inventory, and vice
+    /// versa (exact): a liquidation moves base between accounts at the index, never through the curve.
     string internal constant BASE_CONSERVED =
-        "vAMM-2: sum of trader base positions == initial base reserve - current base reserve";
+        "vAMM-2: sum of trader + backstop base positions == initial base reserve - current base reserve";
 
-    /// @dev The handler's ghost count of base bought minus base sold (from PositionChanged) matches the curve.
+    /// @dev The handler's ghost count of base bought minus base sold (from the PositionChanged events of curve trades;
+    /// a liquidation's transfer is not one) matches the curve.
     string internal constant BASE_FLOW_MATCHES_CURVE =
         "vAMM-3: ghost base bought - base sold (PositionChanged events) == initial - current base reserve";
 
-    /// @dev Open interest is the exact sum of position sizes per side.
+    /// @dev Open interest is the exact sum of position sizes per side, the backstop's inventory included.
     string internal constant OPEN_INTEREST_MATCHES_POSITIONS =
         "OI-1: long OI == sum of positive sizes and short OI == sum of |negative sizes|, per market";
 
@@ -72,7 +74,8 @@ library PoolInvariantSpec {
 
     /// @dev DESIGN property 3, second half, and the handler contract: every call the handlers make either succeeds
     /// or fails with one of the typed errors expected for that action (margin, band, block move, OI cap, oracle
-    /// state); a liquidatable account on a Normal oracle is liquidated unless the price band stops the step.
+    /// state); a liquidatable account is always liquidated (settled at the index: no band, block limit or reduce-only
+    /// oracle applies) unless every one of its positions sits in a halted market.
     string internal constant EXPECTED_REJECTIONS_ONLY =
         "REV-1: trades, closes and liquidations fail only with an expected typed error";
 }

@@ -124,7 +124,8 @@ contract BackstopRiskTest is LiquidationBase {
         vm.stopPrank();
 
         // Once the market makes it liquidatable, liquidating itself (reward to its own cross account) is worse
-        // than closing the same size voluntarily, by the penalty kept by the backstop net of the trading fee.
+        // than closing the same size voluntarily: the step settles at the index, so the attacker's value falls by
+        // exactly the penalty the backstop keeps, which is more than the fee and price impact of a voluntary close.
         _crashTo(ETH, 1850e18);
         // Next block: the arbitrage moved the mark 7.7% toward the index in the crash block, so the per-block move
         // limit would reject even a small voluntary sell in that block (the comparison needs a voluntary close).
@@ -137,18 +138,21 @@ contract BackstopRiskTest is LiquidationBase {
         int256 wealthClose = _wealth(attacker);
         vm.revertToState(snap);
 
+        int256 wealthBefore = _wealth(attacker);
         vm.recordLogs();
         vm.prank(attacker);
         int256 closed = pool.liquidate(attacker, 1, type(uint256).max);
         (LiquidationLog memory l,) = _decode(vm.getRecordedLogs());
         int256 wealthLiq = _wealth(attacker);
 
-        assertEq(closed, -3e18, "same size as the voluntary close");
-        assertEq(_abs(l.quoteDelta), quote, "same curve price");
+        assertEq(closed, 3e18, "same size as the voluntary close (signed as the position)");
+        assertEq(l.quoteDelta, -int256(3 * l.indexPrice), "at the index, not on the curve");
         assertGt(l.reward, 0);
-        uint256 fee = (quote * 10 + 9999) / 10_000;
-        assertEq(wealthClose - wealthLiq, int256(l.penalty - l.reward) - int256(fee), "self-liquidation loses");
-        assertLt(wealthLiq, wealthClose);
+        assertGt(quote, 0);
+        // Value at the index moves only by the kept penalty (and at most the 2 wei the transfer rounds away).
+        assertApproxEqAbs(wealthBefore - wealthLiq, int256(l.penalty - l.reward), 2, "pays the kept penalty");
+        assertGe(wealthBefore - wealthLiq, int256(l.penalty - l.reward));
+        assertLt(wealthLiq, wealthClose, "self-liquidation loses against a voluntary close");
     }
 
     function _wealth(address who) internal view returns (int256) {
@@ -174,7 +178,7 @@ contract BackstopRiskTest is LiquidationBase {
         bytes memory ret =
             keeper.exec(address(pool), abi.encodeCall(IPerpPool.liquidate, (address(target), 0, type(uint256).max)));
 
-        assertEq(abi.decode(ret, (int256)), -3e18, "liquidated despite the hostile target");
+        assertEq(abi.decode(ret, (int256)), 3e18, "liquidated despite the hostile target");
         assertEq(usdc.balanceOf(address(target)), 0, "nothing pushed to the target");
         assertEq(usdc.balanceOf(address(keeper)), 0, "nothing pushed to the keeper");
         assertGt(pool.account(address(keeper), 0).collateral, 0, "keeper's reward credited internally");
@@ -194,7 +198,7 @@ contract BackstopRiskTest is LiquidationBase {
 
         (LiquidationLog memory l, BadDebt memory d) = _liquidateLogged(alice);
 
-        assertEq(l.sizeClosed, -45e18);
+        assertEq(l.sizeClosed, 45e18);
         assertTrue(d.found);
         assertGt(d.badDebt, 0);
         assertEq(d.juniorPaid, 0);
@@ -202,7 +206,15 @@ contract BackstopRiskTest is LiquidationBase {
         assertEq(d.socialized, d.badDebt, "all socialized");
         (,,,, uint256 shortfall) = backstop.totals();
         assertEq(shortfall, (d.badDebt + 1e12 - 1) / 1e12);
-        assertGe(arbBefore - _value(arb), int256(d.socialized), "charged to the open position");
+        // Spread over ETH's open interest, which now includes the 45 ETH the backstop account took over.
+        uint256 oi = uint256(pool.marketState(ETH).longOpenInterest) + pool.marketState(ETH).shortOpenInterest;
+        uint256 perBase = (d.socialized * 1e18 + oi - 1) / oi;
+        uint256 arbSize = _abs(pool.position(arb, 0, ETH).size);
+        assertEq(oi, arbSize + 45e18, "the arbitrageur and the inventory are open");
+        assertEq(arbBefore - _value(arb), int256((arbSize * perBase + 1e18 - 1) / 1e18), "the arb pays its share");
+        assertEq(
+            lens.inventory()[0].fundingOwed, int256((45e18 * perBase + 1e18 - 1) / 1e18), "the inventory pays its share"
+        );
     }
 
     /* RISK 24: GAS BOUNDED AT MAX MARKETS PER ACCOUNT */
@@ -361,9 +373,10 @@ contract BackstopRiskTest is LiquidationBase {
 
         assertEq(amount, pending / 1e12);
         assertEq(usdc.balanceOf(address(evil)), amount);
-        assertEq(evil.attempts(), 9);
-        assertEq(evil.revertCount(), 9, "every re-entry reverted");
-        for (uint256 i; i < 9; ++i) {
+        // Every entry point, liquidateMany and unwindInventory included.
+        assertEq(evil.attempts(), 11);
+        assertEq(evil.revertCount(), 11, "every re-entry reverted");
+        for (uint256 i; i < 11; ++i) {
             assertEq(evil.reverts(i), ReentrancyGuardTransient.ReentrancyGuardReentrantCall.selector);
         }
         assertEq(p.position(bob, 0, 0).size, 10e18, "victim untouched");

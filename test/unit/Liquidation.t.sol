@@ -54,7 +54,7 @@ contract LiquidationTest is LiquidationBase {
 
         _setCollateral(alice, 0, atMaintenance - 1);
         assertTrue(lens.accountHealth(alice, 0).liquidatable);
-        assertLt(_liqLong(alice), 0, "closes part of the long");
+        assertGt(_liqLong(alice), 0, "transfers part of the long (signed as the account's position)");
     }
 
     function test_liquidate_belowMaintenance_closesOneFractionAndImprovesHealth() public {
@@ -64,7 +64,7 @@ contract LiquidationTest is LiquidationBase {
 
         int256 closed = _liqLong(alice);
 
-        assertEq(closed, -int256(step), "one fraction of the position");
+        assertEq(closed, int256(step), "one fraction of the position, signed as the account's position");
         assertEq(pool.position(alice, 0, ETH).size, ALICE_SIZE - int256(step));
         AccountHealth memory afterStep = lens.accountHealth(alice, 0);
         assertGt(
@@ -103,7 +103,7 @@ contract LiquidationTest is LiquidationBase {
         (LiquidationLog memory l,) = _liquidateLogged(alice);
 
         assertEq(l.marketId, BTC);
-        assertEq(l.sizeClosed, -0.25e18, "25% of 1 BTC");
+        assertEq(l.sizeClosed, 0.25e18, "25% of 1 BTC, signed as the long it was");
         assertEq(pool.position(alice, 0, BTC).size, 0.75e18);
         assertEq(pool.position(alice, 0, ETH).size, 20e18, "ETH untouched by this step");
     }
@@ -144,7 +144,7 @@ contract LiquidationTest is LiquidationBase {
 
         (LiquidationLog memory l, BadDebt memory d) = _liquidateLogged(alice);
 
-        assertEq(l.sizeClosed, -ALICE_SIZE, "whole position");
+        assertEq(l.sizeClosed, ALICE_SIZE, "whole position");
         assertEq(pool.position(alice, 0, ETH).size, 0);
         assertEq(pool.account(alice, 0).marketMask, 0);
         assertEq(_collateral(alice), 0, "debt written off into the waterfall");
@@ -199,7 +199,8 @@ contract LiquidationTest is LiquidationBase {
         int256 closed = pool.liquidate(alice, 0, maxBase);
 
         int256 remaining = pool.position(alice, 0, ETH).size;
-        assertEq(remaining, 12e18 + closed);
+        assertEq(remaining, 12e18 - closed, "the transfer is signed as the account's position");
+        assertEq(pool.position(address(0), 0, ETH).size, closed, "the backstop account took exactly that");
         assertTrue(remaining == 0 || remaining >= 10e18, "closed fully or at least the minimum size");
         if (maxBase < 12e18) assertLe(_abs(closed), maxBase, "never more than asked unless closing fully");
         else assertEq(remaining, 0, "a 25% step would leave dust: closes fully");
@@ -227,55 +228,110 @@ contract LiquidationTest is LiquidationBase {
         _aliceLiquidatable();
         vm.prank(liquidator);
         int256 closed = pool.liquidateIfUnhealthy(alice, 0, type(uint256).max);
-        assertEq(closed, -ALICE_SIZE / 4);
+        assertEq(closed, ALICE_SIZE / 4);
     }
 
-    /* ORACLE NOT NORMAL */
+    /* ORACLE NOT NORMAL (RISK 50) */
 
-    function test_liquidate_revertsWhen_oracleReduceOnly_worksAfterRecovery() public {
-        _openPosition(alice, ETH, ALICE_MARGIN, ALICE_SIZE);
-        vm.warp(block.timestamp + 12); // the router caches one observation per block
-        _setIndex(ETH, 1650e18); // -17.5% in one print: the jump breaker trips
-        (, OracleStatus status) = oracle.refresh(ETH);
+    /// @dev A -16 % print trips the jump breaker: the market is reduce-only, no account may open, yet the
+    /// liquidation runs at the median, and the oracle refresh it makes is what records the trip (it does not
+    /// revert, so nothing rolls the observation back).
+    function test_liquidate_runsDuringReduceOnly_andRecordsTheBreakerTripItself() public {
+        _openPosition(alice, ETH, ALICE_MARGIN, 30e18);
+        _deposit(bob, 0, 10_000e6);
+        vm.warp(block.timestamp + 12);
+        _setIndex(ETH, 1680e18);
+        (uint256 peeked, OracleStatus peekedStatus) = oracle.peek(ETH);
+        assertEq(uint8(peekedStatus), uint8(OracleStatus.ReduceOnly), "setup: the jump trips the breaker");
+        assertEq(peeked, 1680e18);
+        assertTrue(lens.accountHealth(alice, 0).liquidatable, "setup: liquidatable at the new median");
+
+        // A trade that observes the jump reverts, and its refresh is rolled back with it: not recorded.
+        vm.expectRevert(abi.encodeWithSelector(IPerpPool.ReduceOnly.selector, ETH, uint8(OracleStatus.ReduceOnly)));
+        _trade(bob, ETH, 1e18);
+        assertEq(oracle.breakerTrippedAt(ETH), 0, "a reverted trade records nothing");
+
+        (LiquidationLog memory l,) = _liquidateLogged(alice);
+
+        assertGt(l.sizeClosed, 0, "liquidated in reduce-only");
+        assertEq(l.indexPrice, 1680e18, "at the median");
+        assertEq(oracle.breakerTrippedAt(ETH), block.timestamp, "the liquidation recorded the trip");
+        (, OracleStatus status, uint64 at) = oracle.lastObservation(ETH);
         assertEq(uint8(status), uint8(OracleStatus.ReduceOnly));
-        assertTrue(lens.accountHealth(alice, 0).liquidatable);
+        assertEq(at, block.timestamp);
 
-        vm.expectRevert(abi.encodeWithSelector(IPerpPool.ReduceOnly.selector, ETH, uint8(OracleStatus.ReduceOnly)));
-        _liqLong(alice);
-        vm.expectRevert(abi.encodeWithSelector(IPerpPool.ReduceOnly.selector, ETH, uint8(OracleStatus.ReduceOnly)));
-        vm.prank(liquidator);
-        pool.liquidateIfUnhealthy(alice, 0, type(uint256).max);
-
+        // The cooldown runs from the liquidation's block: Normal again one cooldown later, no standalone refresh.
         vm.warp(block.timestamp + oracle.config(ETH).breakerCooldown);
         _refreshFeeds();
-        assertLt(_liqLong(alice), 0, "liquidations resume once the oracle is Normal");
+        (, status) = oracle.peek(ETH);
+        assertEq(uint8(status), uint8(OracleStatus.Normal), "cooldown started by the liquidation");
     }
 
-    /* SLIPPAGE AND DEADLINE (RISK 8) */
+    /* NO SLIPPAGE BOUND, NO DEADLINE: NOTHING ON THE CURVE TO PROTECT (RISK 8, 48) */
 
-    function test_liquidate_revertsWhen_slippageBoundMissed() public {
+    /// @dev A second account buys the mark up to the band's edge in the liquidation's block (the per-block limit
+    /// spent): the step still settles at exactly the index, and the curve does not move.
+    function test_liquidate_needsNoSlippageBound_andTheMarkCannotBlockIt() public {
         _aliceLiquidatable();
-        uint256 snap = vm.snapshotState();
+        vm.warp(block.timestamp + 12);
+        _refreshFeeds();
+        _deposit(bob, 0, 1_000_000e6);
+        _trade(bob, ETH, 95e18); // ~1.9 % up from the index: most of the block's 2 % move limit
+        (uint256 baseBefore, uint256 quoteBefore) =
+            (pool.marketState(ETH).baseReserve, pool.marketState(ETH).quoteReserve);
+
         (LiquidationLog memory l,) = _liquidateLogged(alice);
-        uint256 quote = _abs(l.quoteDelta); // a sell: the least quote the liquidator accepts
-        vm.revertToState(snap);
 
-        vm.expectRevert(abi.encodeWithSelector(IPerpPool.SlippageExceeded.selector, quote, quote + 1));
-        vm.prank(liquidator);
-        pool.liquidate(alice, 0, type(uint256).max);
-
-        vm.prank(liquidator);
-        assertEq(pool.liquidate(alice, 0, type(uint256).max), -ALICE_SIZE / 4);
+        uint256 step = uint256(ALICE_SIZE) / 4;
+        assertEq(l.sizeClosed, int256(step));
+        assertEq(l.indexPrice, 1850e18);
+        assertEq(l.quoteDelta, -int256(step * 1850), "the account sold at the index, rounded down");
+        assertEq(pool.marketState(ETH).baseReserve, baseBefore, "no curve trade");
+        assertEq(pool.marketState(ETH).quoteReserve, quoteBefore, "no curve trade");
+        assertEq(pool.position(address(0), 0, ETH).size, int256(step), "the backstop account holds it");
+        assertEq(pool.position(address(0), 0, ETH).openNotional, int256(step * 1850), "entered at the index");
     }
 
-    function test_liquidate_revertsWhen_deadlinePassed() public {
+    /// @dev A keeper's transaction carries no deadline because no price is at stake: mined blocks later, after
+    /// the index moved again, it settles at the index of the block it lands in.
+    function test_liquidate_landingLate_settlesAtTheIndexOfItsOwnBlock() public {
         _aliceLiquidatable();
-        uint256 deadline = block.timestamp - 1;
-        vm.startPrank(liquidator);
-        vm.expectRevert(abi.encodeWithSelector(IPerpPool.DeadlinePassed.selector, deadline, block.timestamp));
-        pool.liquidate(alice, 0, type(uint256).max);
-        vm.expectRevert(abi.encodeWithSelector(IPerpPool.DeadlinePassed.selector, deadline, block.timestamp));
-        pool.liquidateIfUnhealthy(alice, 0, type(uint256).max);
-        vm.stopPrank();
+        uint256 signedAt = block.timestamp;
+        _crashTo(ETH, 1820e18);
+        assertGt(block.timestamp, signedAt);
+
+        (LiquidationLog memory l,) = _liquidateLogged(alice);
+
+        assertEq(l.indexPrice, 1820e18, "the index when mined");
+        assertEq(l.quoteDelta, -int256(uint256(l.sizeClosed) * 1820));
+        assertEq(l.penalty, uint256(-l.quoteDelta) * 250 / 10_000, "penalty on the index notional");
+    }
+
+    /* THE KEEPER'S BATCH */
+
+    function test_liquidateMany_liquidatesDueAccounts_skipsHealthyAndBackstopWithoutReverting() public {
+        _openPosition(alice, ETH, 12_000e6, ALICE_SIZE); // liquidatable, solvent at 1,760
+        _openPosition(bob, ETH, 20_000e6, 10e18); // healthy
+        _openPosition(carol, ETH, 5000e6, 20e18); // insolvent at 1,760
+        _crashTo(ETH, 1760e18);
+        assertTrue(lens.accountHealth(alice, 0).liquidatable && _value(alice) > 0, "setup: alice due, solvent");
+        assertLt(_value(carol), 0, "setup: carol insolvent");
+        bytes32[] memory ids = new bytes32[](5);
+        ids[0] = pool.accountId(alice, 0);
+        ids[1] = pool.accountId(bob, 0);
+        ids[2] = pool.accountId(address(0), 0); // the backstop account: skipped
+        ids[3] = pool.accountId(carol, 0);
+        ids[4] = pool.accountId(makeAddr("nobody"), 7); // empty: skipped
+
+        vm.prank(liquidator);
+        uint256 n = pool.liquidateMany(ids);
+
+        assertEq(n, 2, "alice and carol");
+        assertEq(pool.position(alice, 0, ETH).size, ALICE_SIZE - ALICE_SIZE / 4, "one step for alice");
+        assertEq(pool.position(bob, 0, ETH).size, 10e18, "bob untouched");
+        assertEq(pool.position(carol, 0, ETH).size, 0, "carol insolvent: everything");
+        assertEq(_collateral(carol), 0, "carol's bad debt resolved in the batch");
+        assertEq(pool.position(address(0), 0, ETH).size, ALICE_SIZE / 4 + 20e18, "the backstop took both");
+        assertGt(_collateral(liquidator), 0, "rewards credited");
     }
 }

@@ -222,11 +222,31 @@ contract PerpPoolRiskTest is TradingFixture {
         }
     }
 
-    function test_liquidate_revertsWhen_deadlinePassed() public {
-        uint256 deadline = block.timestamp - 1;
+    /// @dev RISK 8 for liquidation: a step settles at the index and never touches the curve, so there is nothing
+    /// to sandwich: a front-runner who moves the mark neither changes the liquidation's price nor gains from it.
+    function test_liquidate_cannotBeSandwiched_settlesAtTheIndexWhateverTheMark() public {
+        _deposit(dave, 0, 3000e6);
+        _trade(dave, ETH, 12e18);
+        _walkIndex(ETH, 1800e18);
+        vm.warp(block.timestamp + 12);
+        _setPrice(ETH, 1800e18);
+        assertTrue(lens.accountHealth(dave, 0).liquidatable, "setup: dave is due");
+        (uint256 base0, uint256 quote0) = _reserves(ETH);
+
+        _sell(alice, ETH, 20e18); // the front-runner moves the mark (toward the index: allowed)
+        (uint256 base1, uint256 quote1) = _reserves(ETH);
+        int256 frontRunnerValue = lens.accountHealth(alice, 0).value;
         vm.prank(liquidator);
-        vm.expectRevert(abi.encodeWithSelector(IPerpPool.DeadlinePassed.selector, deadline, block.timestamp));
-        pool.liquidate(alice, 0, type(uint256).max);
+        int256 transferred = pool.liquidate(dave, 0, type(uint256).max);
+
+        assertEq(transferred, 3e18, "one step of the long");
+        assertEq(pool.position(address(0), 0, ETH).openNotional, int256(3 * 1800e18), "at the index, not the mark");
+        (uint256 base2, uint256 quote2) = _reserves(ETH);
+        assertEq(base2, base1, "the liquidation did not trade the curve");
+        assertEq(quote2, quote1);
+        assertGt(base1, base0, "the front-run moved the mark");
+        assertLt(quote1, quote0);
+        assertEq(lens.accountHealth(alice, 0).value, frontRunnerValue, "nothing for the front-runner to take");
     }
 
     /* RISK 9: SAME-BLOCK OPEN-THEN-CLOSE */

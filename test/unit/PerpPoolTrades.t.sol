@@ -92,7 +92,7 @@ contract PerpPoolTradesTest is TradingFixture {
 
     function test_closePosition_revertsWhen_noPosition() public {
         vm.prank(alice);
-        vm.expectRevert(IPerpPool.ZeroAmount.selector);
+        vm.expectRevert(abi.encodeWithSelector(IPerpPool.NoPosition.selector, ETH));
         pool.closePosition(alice, 0, ETH, 0, block.timestamp);
     }
 

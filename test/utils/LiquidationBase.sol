@@ -34,7 +34,9 @@ abstract contract LiquidationBase is PoolFixture {
 
     struct LiquidationLog {
         uint256 marketId;
+        /// @dev base transferred to the backstop, signed as the account's position (a long of 10 -> +10)
         int256 sizeClosed;
+        uint256 indexPrice;
         uint256 penalty;
         uint256 reward;
         int256 quoteDelta;
@@ -134,7 +136,8 @@ abstract contract LiquidationBase is PoolFixture {
 
     /* LIQUIDATION */
 
-    /// @dev Liquidates `target`'s cross account as `liquidator` with no slippage bound, returning the decoded logs.
+    /// @dev Liquidates `target`'s cross account as `liquidator`, returning the decoded logs (the first step's
+    /// transfer; the bad debt, if any).
     function _liquidateLogged(address target) internal returns (LiquidationLog memory l, BadDebt memory d) {
         vm.recordLogs();
         _liqLong(target);
@@ -142,20 +145,22 @@ abstract contract LiquidationBase is PoolFixture {
         (l, d) = _decode(logs);
     }
 
-    /// @dev Liquidates a long (sells: no lower bound on the quote) as `liquidator`. No external call precedes the
-    /// liquidation itself, so it can follow `vm.expectRevert`.
+    /// @dev Liquidates `target`'s cross account as `liquidator` (no slippage bound or deadline exists: the step
+    /// settles at the index). No external call precedes the liquidation itself, so it can follow `vm.expectRevert`.
     function _liqLong(address target) internal returns (int256 closed) {
         vm.prank(liquidator);
         closed = pool.liquidate(target, 0, type(uint256).max);
     }
 
+    /// @dev The first liquidation step of the logs (the largest market's, as `liquidate` returns) and the bad debt.
     function _decode(Vm.Log[] memory logs) internal pure returns (LiquidationLog memory l, BadDebt memory d) {
         for (uint256 i; i < logs.length; ++i) {
             bytes32 t0 = logs[i].topics[0];
-            if (t0 == IPerpPool.Liquidated.selector) {
+            if (t0 == IPerpPool.Liquidated.selector && l.indexPrice == 0) {
                 l.marketId = uint256(logs[i].topics[3]);
-                (, l.sizeClosed, l.penalty, l.reward) = abi.decode(logs[i].data, (address, int256, uint256, uint256));
-            } else if (t0 == IPerpPool.PositionChanged.selector) {
+                (, l.sizeClosed, l.indexPrice, l.penalty, l.reward) =
+                    abi.decode(logs[i].data, (address, int256, uint256, uint256, uint256));
+            } else if (t0 == IPerpPool.PositionChanged.selector && l.quoteDelta == 0) {
                 (, l.quoteDelta,,, l.realizedPnl,,) =
                     abi.decode(logs[i].data, (int256, int256, int256, int256, int256, uint256, uint256));
             } else if (t0 == IPerpPool.BadDebtResolved.selector) {

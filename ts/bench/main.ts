@@ -3,9 +3,10 @@
 // within this one run; gas numbers are exact (receipts), and are compared with the committed forge snapshots.
 //
 //   1. keeper health scan: one batched lens.accountHealths call vs one lens.accountHealth call per account
-//   2. gas per operation on a live chain (receipts) vs snapshots/PoolGas.json (forge --isolate)
-//   3. the SDK's exact quote mirror: quotes per second
-import { readFileSync } from "node:fs";
+//   2. the SDK's exact quote mirror: quotes per second
+//   3. gas of every operation in the README's table on a live chain (receipts) vs the forge snapshots
+//      (snapshots/*.json, forge --isolate), replayed in the gas tests' own state, plus two other states
+//      whose difference the EVM's rules predict; a verdict, and exit 1 when a number disagrees (ts/bench/gas.ts)
 import { performance } from "node:perf_hooks";
 import { type Address, maxUint256, parseUnits } from "viem";
 import { perpLensAbi, perpPoolAbi, testUsdcAbi } from "../abi/generated";
@@ -15,6 +16,7 @@ import { seedProtocol } from "../deploy/seedProtocol";
 import { startAnvil } from "../devnet/anvil";
 import { createDevClients, type DevWalletClient } from "../devnet/clients";
 import { quoteTrade } from "../pool/quoteTrade";
+import { type GasRow, type GasVariant, measureGas } from "./gas";
 
 const EXTRA_TRADERS = 40;
 const REPEATS = 15;
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
   const anvil = await startAnvil({ accounts: EXTRA_TRADERS + 12 });
   try {
     const clients = createDevClients(anvil.rpcUrl, { accounts: EXTRA_TRADERS + 12 });
-    const { publicClient, testClient } = clients;
+    const { publicClient } = clients;
     const config = parseDeploymentConfig();
     const deployment = await deployProtocol(clients, config);
     const seeded = await seedProtocol({ ...clients, actors: clients.wallets.slice(1) }, deployment, config.seed);
@@ -98,33 +100,7 @@ async function main(): Promise<void> {
     log(`   ratio one-by-one / batched: ${(oneByOne / batched).toFixed(1)}x`);
     log(`   eth_call gas per account in the batch: ${(scanGas / BigInt(traders.length)).toLocaleString()}`);
 
-    // 2. Gas per operation from receipts, against the committed forge snapshots.
-    const snapshot = JSON.parse(readFileSync("snapshots/PoolGas.json", "utf8")) as Record<string, string>;
-    // A fresh account (as in the forge gas tests): first deposit, new position, increase, close.
-    const w = clients.wallets[11];
-    if (!w) throw new Error("no spare dev wallet");
-    const me = w.account.address;
-    await send(w, "mint", [me, parseUnits("100000", 6)], usdc);
-    await send(w, "approve", [pool, maxUint256], usdc);
-    const measured: [string, bigint][] = [];
-    measured.push(["depositMargin", (await send(w, "depositMargin", [0n, parseUnits("100000", 6)])).gasUsed]);
-    await testClient.increaseTime({ seconds: 1 });
-    await testClient.mine({ blocks: 1 });
-    const open = (size: bigint) => send(w, "trade", [me, 0n, 0n, size, maxUint256, maxUint256]);
-    measured.push(["openPosition new (first in block)", (await open(parseUnits("10", 18))).gasUsed]);
-    measured.push(["openPosition increase", (await open(parseUnits("5", 18))).gasUsed]);
-    measured.push(["closePosition", (await send(w, "closePosition", [me, 0n, 0n, 0n, maxUint256])).gasUsed]);
-    await testClient.increaseTime({ seconds: 600 });
-    await testClient.mine({ blocks: 1 });
-    measured.push(["updateFunding (first in block)", (await send(w, "updateFunding", [0n])).gasUsed]);
-    log("\n2. gas per operation: live anvil receipt vs forge snapshot (both include the 21,000 base; anvil mines");
-    log("   each transaction in its own block at the same timestamp, so later calls hit the oracle's block cache)");
-    for (const [name, gas] of measured) {
-      const forge = snapshot[name];
-      log(`   ${name.padEnd(40)} ${gas.toLocaleString().padStart(9)}   forge: ${forge ?? "-"}`);
-    }
-
-    // 3. Quote mirror throughput.
+    // 2. Quote mirror throughput.
     const [state, marketConfig] = await Promise.all([
       publicClient.readContract({ address: pool, abi: perpPoolAbi, functionName: "marketState", args: [0n] }),
       publicClient.readContract({ address: pool, abi: perpPoolAbi, functionName: "marketConfig", args: [0n] }),
@@ -135,11 +111,56 @@ async function main(): Promise<void> {
       quoteTrade({ state, config: marketConfig, sizeDelta: BigInt(i) * 10n ** 15n * (i % 2 === 0 ? 1n : -1n) });
     }
     const ms = performance.now() - t0;
-    log("\n3. SDK quote mirror (exact bigint, to the wei)");
+    log("\n2. SDK quote mirror (exact bigint, to the wei)");
     log(`   ${quotes} quotes in ${ms.toFixed(0)} ms: ${((ms * 1000) / quotes).toFixed(1)} us per quote`);
   } finally {
     await anvil.stop();
   }
+
+  const { rows, variants } = await measureGas();
+  const ok = printGas(rows, variants);
+  if (!ok) process.exitCode = 1;
+}
+
+const fmt = (n: bigint) => n.toLocaleString("en-US");
+const signed = (n: bigint) => (n > 0n ? `+${fmt(n)}` : fmt(n));
+
+/** Prints section 2 and returns whether every number agrees. */
+function printGas(rows: GasRow[], variants: GasVariant[]): boolean {
+  log("\n3. gas per operation: live anvil receipt vs forge snapshot (both whole transactions, 21,000 base included)");
+  log("   Each operation is replayed in its gas test's state (same actors via makeAddr, amounts, preceding calls),");
+  log("   a call that forge makes after an oracle refresh at the same timestamp shares a block with that refresh.");
+  log(`   ${"operation".padEnd(36)} ${"forge".padStart(9)} ${"live".padStart(9)} ${"diff".padStart(7)}`);
+  let equal = 0;
+  let inReadme = 0;
+  for (const r of rows) {
+    const diff = r.forge === undefined ? undefined : r.live - r.forge;
+    if (diff === 0n) equal++;
+    if (r.readme === r.live) inReadme++;
+    const mark =
+      (diff === 0n ? "equal" : r.forge === undefined ? "NO SNAPSHOT" : "DIFFERS") +
+      (r.readme === r.live ? "" : r.readme === undefined ? ", not in the README" : `, README says ${fmt(r.readme)}`);
+    log(
+      `   ${r.name.padEnd(36)} ${(r.forge === undefined ? "-" : fmt(r.forge)).padStart(9)} ${fmt(r.live).padStart(9)} ${(diff === undefined ? "-" : signed(diff)).padStart(7)}  ${mark}`,
+    );
+  }
+  log("\n   The same operations in other states differ by what the EVM's gas rules predict:");
+  let predicted = 0;
+  for (const v of variants) {
+    const delta = v.live - v.forge;
+    const hit = delta === v.expectedDelta;
+    if (hit) predicted++;
+    log(
+      `   ${v.name.padEnd(36)} ${fmt(v.live).padStart(9)} vs ${v.from} ${fmt(v.forge)}: ${signed(delta)} (predicted ${signed(v.expectedDelta)}) ${hit ? "as predicted" : "NOT AS PREDICTED"}`,
+    );
+    log(`      ${v.why}`);
+  }
+  const ok = equal === rows.length && predicted === variants.length && inReadme === rows.length;
+  log(
+    `\n   verdict: ${ok ? "PASS" : "FAIL"}: ${equal} of ${rows.length} operations equal their forge snapshot to the gas unit, ` +
+      `${inReadme} of ${rows.length} equal the README's table; ${predicted} of ${variants.length} other-state differences as predicted`,
+  );
+  return ok;
 }
 
 main().catch((err: unknown) => {

@@ -1,4 +1,4 @@
-// Entry point of `npm start` (tsx ts/cli/main.ts start). Everything else lives in run.ts and start.ts.
+// Entry point of `npm start` (tsx ts/cli/main.ts [command] [options]). The command tree is in program.ts.
 import { runCli } from "./run";
 
 const code = await runCli(process.argv.slice(2));

@@ -1,28 +1,31 @@
 // `start`: chain (embedded anvil, a fork, or --rpc-url) -> deploy -> seed -> summary [-> keep alive].
-import { readFile, writeFile } from "node:fs/promises";
+// Everything a person can get wrong (config, --out folder, empty tranches) is checked before anything is sent.
+import { constants } from "node:fs";
+import { access, readFile, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { type DeploymentConfig, deploymentConfigSchema, parseDeploymentConfig } from "../deploy/config";
 import { stringifyDeployment } from "../deploy/deployment";
 import { deployProtocol } from "../deploy/deployProtocol";
-import { type SeedResult, seedProtocol } from "../deploy/seedProtocol";
+import { emptyTranchesProblem, type SeedResult, seedProtocol } from "../deploy/seedProtocol";
 import { type AnvilInstance, startAnvil } from "../devnet/anvil";
+import { anvilStartError } from "./anvilErrors";
 import type { StartOptions } from "./args";
 import { connect } from "./connect";
 import { UsageError } from "./errors";
+import type { CliIO, WaitForShutdown } from "./io";
 import { formatSummary, readSummary, type SummaryAccount } from "./summary";
 
-export type CliIO = {
-  /** The result (stdout). */
-  print(line: string): void;
-  /** Progress and diagnostics (stderr). */
-  progress(line: string): void;
-};
-
-/** Resolves on the first SIGINT or SIGTERM (used by --keep-alive). */
-export type WaitForShutdown = () => Promise<NodeJS.Signals>;
+export type { CliIO, WaitForShutdown } from "./io";
 
 export async function start(options: StartOptions, io: CliIO, waitForShutdown: WaitForShutdown): Promise<void> {
   const started = performance.now();
   const config = await loadConfig(options.configPath);
+  if (options.out) await checkOutPath(options.out);
+  if (options.seed) {
+    const problem = emptyTranchesProblem(config.seed);
+    if (problem)
+      throw new UsageError(`${options.configPath ? `--config ${options.configPath}` : "config"}: ${problem}`);
+  }
   let anvil: AnvilInstance | undefined;
   try {
     let rpcUrl = options.rpcUrl;
@@ -30,6 +33,8 @@ export async function start(options: StartOptions, io: CliIO, waitForShutdown: W
       anvil = await startAnvil({
         ...(options.port ? { port: options.port } : {}),
         ...(options.forkUrl ? { forkUrl: options.forkUrl } : {}),
+      }).catch((err: unknown) => {
+        throw anvilStartError(err, options);
       });
       rpcUrl = anvil.rpcUrl;
       io.progress(
@@ -63,7 +68,11 @@ export async function start(options: StartOptions, io: CliIO, waitForShutdown: W
     const lps = seeded ? { junior: seeded.juniorLp, senior: seeded.seniorLp } : undefined;
     const summaryInput = { deployment, accounts, lps };
     const summary = await readSummary(conn.publicClient, summaryInput);
-    const lines = formatSummary(summaryInput, summary, { rpcUrl, elapsedMs: performance.now() - started });
+    const lines = formatSummary(summaryInput, summary, {
+      rpcUrl,
+      elapsedMs: performance.now() - started,
+      seeded: options.seed,
+    });
     for (const line of lines) io.print(line);
 
     if (options.keepAlive && anvil) {
@@ -77,6 +86,23 @@ export async function start(options: StartOptions, io: CliIO, waitForShutdown: W
       await anvil.stop();
       io.progress(`[anvil] pid ${anvil.pid} stopped`);
     }
+  }
+}
+
+/** `--out` must name a file in an existing, writable folder: checked before anything is deployed. */
+async function checkOutPath(out: string): Promise<void> {
+  const file = path.resolve(out);
+  const dir = path.dirname(file);
+  const dirStat = await stat(dir).catch(() => undefined);
+  if (!dirStat) throw new UsageError(`--out ${out}: folder ${dir} does not exist (create it first)`);
+  if (!dirStat.isDirectory()) throw new UsageError(`--out ${out}: ${dir} is not a folder`);
+  const fileStat = await stat(file).catch(() => undefined);
+  if (fileStat?.isDirectory())
+    throw new UsageError(`--out ${out}: is a folder; name a file such as ${out}/deployment.json`);
+  try {
+    await access(fileStat ? file : dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`--out ${out}: ${fileStat ? file : `folder ${dir}`} is not writable`);
   }
 }
 

@@ -66,7 +66,11 @@ export async function readSummary(publicClient: ProtocolPublicClient, input: Sum
 export type Summary = Awaited<ReturnType<typeof readSummary>>;
 
 /** The human summary, as lines of text. */
-export function formatSummary(input: SummaryInput, s: Summary, extra: { rpcUrl?: string; elapsedMs?: number } = {}) {
+export function formatSummary(
+  input: SummaryInput,
+  s: Summary,
+  extra: { rpcUrl?: string; elapsedMs?: number; seeded?: boolean } = {},
+) {
   const d = input.deployment;
   const symbol = (id: bigint | number) => d.markets.find((m) => m.marketId === Number(id))?.symbol ?? `#${id}`;
   const out: string[] = [];
@@ -158,6 +162,9 @@ export function formatSummary(input: SummaryInput, s: Summary, extra: { rpcUrl?:
       `  ${name}: value ${formatWad(a.value)} < maintenance ${formatWad(a.maintenanceRequirement)}, bad debt ${formatWad(a.badDebt)}`,
     );
   }
-  if (extra.elapsedMs !== undefined) out.push("", `Deployed and seeded in ${(extra.elapsedMs / 1000).toFixed(1)} s.`);
+  if (extra.elapsedMs !== undefined) {
+    const what = extra.seeded === false ? "Deployed (not seeded: --no-seed)" : "Deployed and seeded";
+    out.push("", `${what} in ${(extra.elapsedMs / 1000).toFixed(1)} s.`);
+  }
   return out;
 }

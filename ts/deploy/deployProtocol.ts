@@ -59,7 +59,7 @@ export type DeployProtocolOptions = {
 /** Transactions `deployProtocol` sends for `config` (for progress bars). */
 export function deployStepCount(config: DeploymentConfig): number {
   const perMarket = config.markets.reduce((n, m) => n + 2 * m.feeds + 2, 0);
-  return 9 + perMarket;
+  return 9 + perMarket; // TestUSDC, OracleRouter, Backstop, 2 vaults, LiquidationModule, PerpPool, initialize, PerpLens
 }
 
 /**

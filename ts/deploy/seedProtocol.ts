@@ -38,6 +38,20 @@ export type SeedProtocolOptions = {
 };
 
 /**
+ * Why `seed` cannot be carried out, or undefined. Open interest is capped by the tranche capital, so with both
+ * tranches empty every seeded trade would revert `OpenInterestCapExceeded(..., cap=0)`.
+ */
+export function emptyTranchesProblem(seed: SeedConfig): string | undefined {
+  const trades = seed.traders.reduce((n, t) => n + t.trades.length, 0);
+  if (trades === 0 || seed.juniorDeposit + seed.seniorDeposit > 0n) return undefined;
+  return (
+    `the tranches are empty (seed.juniorDeposit and seed.seniorDeposit are 0), so the open-interest cap is 0 ` +
+    `and none of the ${trades} seeded trades can open: deposit LP capital or remove the trades`
+  );
+}
+
+/**
+ * Throws a PerpError before sending anything when the seed cannot work (`emptyTranchesProblem`).
  * @example
  * const seeded = await seedProtocol({ ...clients, actors: clients.wallets.slice(1) }, deployment, config.seed);
  */
@@ -55,6 +69,8 @@ export async function seedProtocol(
       `seeding needs ${needed} funded accounts (2 LPs + ${seed.traders.length} traders), got ${actors.length}`,
     );
   }
+  const problem = emptyTranchesProblem(seed);
+  if (problem) throw new PerpError(`seeding: ${problem}`);
   const [juniorLp, seniorLp, ...traderWallets] = actors.slice(0, needed) as ProtocolWallet[];
   if (!juniorLp || !seniorLp) throw new PerpError("seeding needs two LP accounts");
   const marketIds = new Map(deployment.markets.map((m) => [m.symbol, BigInt(m.marketId)]));

@@ -4,6 +4,8 @@ export { protocolErrorAbi } from "../chain/protocolErrors";
 export * from "./actions/closePosition";
 export * from "./actions/depositMargin";
 export * from "./actions/getAccountHealth";
+export * from "./actions/getAccountState";
+export * from "./actions/getAccounts";
 export * from "./actions/getMarket";
 export * from "./actions/getPositions";
 export * from "./actions/trade";

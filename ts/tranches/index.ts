@@ -1,4 +1,5 @@
 // ts/tranches: the LP SDK. Deposit, request -> cooldown -> claim, tranche state, coverage and stress.
+export * from "./actions/cancelWithdraw";
 export * from "./actions/claim";
 export * from "./actions/deposit";
 export * from "./actions/getBackstopInventory";

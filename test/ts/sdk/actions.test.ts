@@ -62,6 +62,7 @@ describe("pool actions", () => {
     const d = await depositMargin(alice(), { pool, amount: "10000.5" });
     expect(d.approveHash).toBeDefined();
     expect(d.amount).toBe(10_000_500_000n);
+    expect(d.subId).toBe(0n);
     expect((await getAccountHealth(alice(), { lens, owner: alice().account.address })).collateral).toBe(
       10_000_500_000n * 10n ** 12n,
     );
@@ -85,6 +86,7 @@ describe("pool actions", () => {
 
     const w = await withdrawMargin(alice(), { pool, amount: 1_000_000_000n });
     expect(w.amount).toBe(1_000_000_000n);
+    expect(w.to).toBe(alice().account.address);
   });
 
   it("decodes a margin revert into a named error with its arguments", async () => {
@@ -163,23 +165,32 @@ describe("tranche actions", () => {
   it("deposits, requests a withdrawal, refuses an early claim, then claims after the cooldown", async () => {
     const vault = p.junior;
     const lp = alice();
-    const { shares } = await deposit(lp, { vault, amount: "25000" });
+    const { shares, assets: deposited } = await deposit(lp, { vault, amount: "25000" });
     expect(shares > 0n).toBe(true);
+    expect(deposited).toBe(25_000n * 10n ** 6n);
     const t = await getTranche(lp, { vault, owner: lp.account.address });
     expect(t.owner?.shares).toBe(shares);
     expect(t.totalAssets).toBe(2_025_000n * 10n ** 6n);
     expect(t.sharePrice).toBe(10n ** 6n); // 1 share (12 decimals) = 1 USDC before any premium or loss
     expect(t.cooldown).toBe(7n * 86_400n);
 
-    const { unlockTime } = await requestWithdraw(lp, { vault, shares });
-    expect((await getTranche(lp, { vault, owner: lp.account.address })).owner?.request.unlockTime).toBe(unlockTime);
+    const request = await requestWithdraw(lp, { vault, shares });
+    // The unlock time is the MINED block's timestamp + the cooldown (not the simulated pending block's).
+    const mined = await chain.publicClient.getBlock({ blockNumber: request.receipt.blockNumber });
+    expect(request.unlockTime).toBe(mined.timestamp + 7n * 86_400n);
+    expect(request.shares).toBe(shares);
+    expect(request.assetsAtRequest).toBe(25_000n * 10n ** 6n);
+    expect((await getTranche(lp, { vault, owner: lp.account.address })).owner?.request.unlockTime).toBe(
+      request.unlockTime,
+    );
     const early = await errorOf(claim(lp, { vault }));
     expect((early as ContractRevertError).errorName).toBe("CooldownActive");
 
     await chain.testClient.increaseTime({ seconds: 7 * 86_400 + 1 });
     await chain.testClient.mine({ blocks: 1 });
-    const { assets } = await claim(lp, { vault });
-    expect(assets).toBe(25_000n * 10n ** 6n);
+    const claimed = await claim(lp, { vault });
+    expect(claimed.assets).toBe(25_000n * 10n ** 6n);
+    expect(claimed.shares).toBe(shares);
   });
 
   it("reads coverage and the stress test", async () => {

@@ -1,6 +1,6 @@
-// Chain-side helpers for the SDK differential tests: a trade's exact on-chain result (simulated, then sent),
+// Chain-side helpers for the SDK differential tests: a trade's exact on-chain result (from the mined receipt),
 // and direct writes of a market's reserves (to test the curve at reserves no trade sequence reaches).
-import { type Address, encodeAbiParameters, type Hex, keccak256, toHex } from "viem";
+import { type Address, encodeAbiParameters, type Hex, keccak256, parseEventLogs, toHex } from "viem";
 import { perpPoolAbi } from "../../../ts/abi/generated";
 import type { DevClients, DevWalletClient } from "../../../ts/devnet/clients";
 import { ContractRevertError } from "../../../ts/errors";
@@ -14,7 +14,10 @@ export type ChainTrade =
   | { ok: true; quote: bigint; state: MarketState; size: bigint; openNotional: bigint; fee: bigint }
   | { ok: false; errorName: string; message: string };
 
-/** Simulates `pool.trade` with limits that accept any price, then sends it; returns what the chain did. */
+/**
+ * Simulates `pool.trade` with limits that accept any price (a revert is decoded there), sends it, and returns
+ * what the mined transaction did: quote and fee from its PositionChanged event, position and reserves after it.
+ */
 export async function tradeOnChain(
   chain: DevClients,
   pool: Address,
@@ -25,6 +28,7 @@ export async function tradeOnChain(
   const owner = trader.account.address;
   const args = [owner, 0n, marketId, sizeDelta, sizeDelta > 0n ? MAX_UINT256 : 0n, FAR_DEADLINE] as const;
   let quote: bigint;
+  let fee: bigint;
   try {
     const sim = await chain.publicClient.simulateContract({
       address: pool,
@@ -33,16 +37,19 @@ export async function tradeOnChain(
       args,
       account: trader.account,
     });
-    quote = sim.result;
     const hash = await trader.writeContract(sim.request);
     const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
     if (receipt.status !== "success") throw new Error(`trade reverted on send after a good simulation (${hash})`);
+    const [event] = parseEventLogs({ abi: perpPoolAbi, eventName: "PositionChanged", logs: receipt.logs });
+    if (!event) throw new Error(`no PositionChanged event in ${hash}`);
+    quote = event.args.quoteDelta < 0n ? -event.args.quoteDelta : event.args.quoteDelta;
+    fee = event.args.fee;
   } catch (err) {
     const e = actionError("trade", err);
     if (e instanceof ContractRevertError) return { ok: false, errorName: e.errorName, message: e.message };
     throw e;
   }
-  const [state, position, feeEvents] = await Promise.all([
+  const [state, position] = await Promise.all([
     chain.publicClient.readContract({ address: pool, abi: perpPoolAbi, functionName: "marketState", args: [marketId] }),
     chain.publicClient.readContract({
       address: pool,
@@ -50,9 +57,7 @@ export async function tradeOnChain(
       functionName: "position",
       args: [owner, 0n, marketId],
     }),
-    chain.publicClient.getContractEvents({ address: pool, abi: perpPoolAbi, eventName: "PositionChanged" }),
   ]);
-  const fee = feeEvents.at(-1)?.args.fee ?? -1n;
   return { ok: true, quote, state, size: position.size, openNotional: position.openNotional, fee };
 }
 

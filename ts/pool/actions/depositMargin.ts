@@ -6,7 +6,7 @@ import { COLLATERAL_DECIMALS } from "../../money";
 import type { PerpClient } from "../client";
 import { actionError } from "../errors";
 import { addressSchema, parseParameters, positiveAmountSchema, subIdSchema } from "../schemas";
-import { accountAddress, sendContract } from "../write";
+import { accountAddress, minedEvent, sendContract } from "../write";
 
 export type DepositMarginParameters = {
   /** PerpPool address. */
@@ -23,8 +23,10 @@ export type DepositMarginReturnType = {
   receipt: TransactionReceipt;
   /** The approval sent first when the allowance was short (undefined when none was needed). */
   approveHash: Hash | undefined;
-  /** Deposited amount in token units. */
+  /** Deposited amount in token units, from the mined `MarginDeposited` event. */
   amount: bigint;
+  /** The credited sub-account, from the same event. */
+  subId: bigint;
 };
 
 const schema = z.object({
@@ -75,5 +77,6 @@ export async function depositMargin(
     args: [subId, amount],
     account,
   });
-  return { hash, receipt, approveHash, amount };
+  const event = minedEvent("depositMargin", receipt, { abi: perpPoolAbi, eventName: "MarginDeposited", address: pool });
+  return { hash, receipt, approveHash, amount: event.amount, subId: BigInt(event.subId) };
 }

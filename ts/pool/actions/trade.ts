@@ -1,5 +1,5 @@
 import type { Percent } from "@uniswap/sdk-core";
-import { type Account, type Address, type Hash, parseEventLogs, type TransactionReceipt } from "viem";
+import type { Account, Address, Hash, TransactionReceipt } from "viem";
 import { readContract } from "viem/actions";
 import { z } from "zod";
 import { perpPoolAbi } from "../../abi/generated";
@@ -16,7 +16,7 @@ import {
   subIdSchema,
 } from "../schemas";
 import { DEFAULT_SLIPPAGE_BPS, defaultDeadline, quoteLimitFor } from "../slippage";
-import { accountAddress, sendContract } from "../write";
+import { accountAddress, minedEvent, sendContract } from "../write";
 
 export type TradeParameters = {
   /** PerpPool address. */
@@ -127,9 +127,7 @@ export async function executeTrade(
     account: p.account,
     refreshesOracleOf: p.pool,
   });
-  const [event] = parseEventLogs({ abi: perpPoolAbi, eventName: "PositionChanged", logs: receipt.logs });
-  if (!event) throw actionError(action, new Error(`no PositionChanged event in ${hash}`));
-  const e = event.args;
+  const e = minedEvent(action, receipt, { abi: perpPoolAbi, eventName: "PositionChanged", address: p.pool });
   return {
     hash,
     receipt,

@@ -4,7 +4,7 @@ import { perpPoolAbi } from "../../abi/generated";
 import { COLLATERAL_DECIMALS } from "../../money";
 import type { PerpClient } from "../client";
 import { addressSchema, parseParameters, positiveAmountSchema, subIdSchema } from "../schemas";
-import { accountAddress, sendContract } from "../write";
+import { accountAddress, minedEvent, sendContract } from "../write";
 
 export type WithdrawMarginParameters = {
   /** PerpPool address. */
@@ -19,7 +19,14 @@ export type WithdrawMarginParameters = {
   account?: Account | Address | undefined;
 };
 
-export type WithdrawMarginReturnType = { hash: Hash; receipt: TransactionReceipt; amount: bigint };
+export type WithdrawMarginReturnType = {
+  hash: Hash;
+  receipt: TransactionReceipt;
+  /** Withdrawn amount in token units, from the mined `MarginWithdrawn` event. */
+  amount: bigint;
+  /** Recipient of the tokens, from the same event. */
+  to: Address;
+};
 
 const schema = z.object({
   pool: addressSchema,
@@ -50,5 +57,10 @@ export async function withdrawMargin(
     account: p.account,
     refreshesOracleOf: p.pool,
   });
-  return { hash, receipt, amount: p.amount };
+  const event = minedEvent("withdrawMargin", receipt, {
+    abi: perpPoolAbi,
+    eventName: "MarginWithdrawn",
+    address: p.pool,
+  });
+  return { hash, receipt, amount: event.amount, to: event.to };
 }

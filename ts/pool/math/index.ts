@@ -1,9 +1,11 @@
 export * from "./accountMath";
 export * from "./fundingMath";
 export * from "./liquidationMath";
+export * from "./liquidationPrice";
 export * from "./marginMath";
 export * from "./marketMath";
 export * from "./positionMath";
 export { PANIC_ARITHMETIC, PANIC_DIVISION_BY_ZERO } from "./solidity";
 export * from "./stressMath";
+export * from "./tradePreview";
 export * from "./vammMath";

@@ -41,7 +41,7 @@ export type LiquidationOutcome =
 
 /**
  * What `liquidate(owner, subId, maxBase)` does at `timestamp` (the pool's `_liquidate`): healthy → nothing; every
- * position halted → waits; insolvent (value < 0) → every position with a usable price is transferred whole, the
+ * position halted → waits; insolvent (value < 2 wei) → every position with a usable price is transferred whole, the
  * largest maintenance requirement first, and the negative remainder is bad debt; otherwise one ladder step on the
  * largest risk. Positions must be listed in ascending market id (the order of the account's market mask).
  */
@@ -78,13 +78,15 @@ export function liquidationOutcome(
     steps.push({ ...s, penalty, reward });
   };
   const insolvent = health.value < 0n;
-  step(first, insolvent);
-  if (insolvent) {
+  // Insolvent, or too close to it to pay a partial step's rounding (up to 2 wei): everything usable goes at once.
+  const all = health.value < 2n;
+  step(first, all);
+  if (all) {
     for (const p of usable) if (p !== first) step(p, true);
   }
-  // An insolvent account has transferred everything usable: what its margin cannot cover is bad debt now. A
-  // solvent one is never taken below 0 (the penalty is capped at its value), so it leaves none.
-  const badDebt = insolvent && collectable < 0n ? -collectable : 0n;
+  // An account that transferred everything usable leaves what its margin cannot cover as bad debt now. A solvent
+  // one is never taken below 0 (the penalty is capped at its value), so it leaves none.
+  const badDebt = all && collectable < 0n ? -collectable : 0n;
   return { kind: "liquidated", insolvent, steps, badDebt };
 }
 

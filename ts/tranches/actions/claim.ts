@@ -3,7 +3,7 @@ import { z } from "zod";
 import { trancheVaultAbi } from "../../abi/generated";
 import type { PerpClient } from "../../pool/client";
 import { addressSchema, parseParameters } from "../../pool/schemas";
-import { sendContract } from "../../pool/write";
+import { minedEvent, sendContract } from "../../pool/write";
 
 export type ClaimParameters = {
   /** TrancheVault address. */
@@ -14,8 +14,10 @@ export type ClaimParameters = {
 export type ClaimReturnType = {
   hash: Hash;
   receipt: TransactionReceipt;
-  /** Assets paid: min(value at request, value now). */
+  /** Assets paid, min(value at request, value now), from the mined `WithdrawClaimed` event. */
   assets: bigint;
+  /** Shares burned (the escrowed request), from the same event. */
+  shares: bigint;
 };
 
 const schema = z.object({ vault: addressSchema, account: z.any().optional() });
@@ -27,12 +29,13 @@ const schema = z.object({ vault: addressSchema, account: z.any().optional() });
  */
 export async function claim(client: PerpClient, parameters: ClaimParameters): Promise<ClaimReturnType> {
   const p = parseParameters("claim", schema, parameters);
-  const { hash, receipt, result } = await sendContract<bigint>(client, "claim", {
+  const { hash, receipt } = await sendContract(client, "claim", {
     address: p.vault,
     abi: trancheVaultAbi,
     functionName: "claim",
     args: [],
     account: p.account,
   });
-  return { hash, receipt, assets: result };
+  const event = minedEvent("claim", receipt, { abi: trancheVaultAbi, eventName: "WithdrawClaimed", address: p.vault });
+  return { hash, receipt, assets: event.assets, shares: event.shares };
 }

@@ -6,7 +6,7 @@ import { COLLATERAL_DECIMALS } from "../../money";
 import type { PerpClient } from "../../pool/client";
 import { actionError } from "../../pool/errors";
 import { addressSchema, parseParameters, positiveAmountSchema } from "../../pool/schemas";
-import { accountAddress, sendContract } from "../../pool/write";
+import { accountAddress, minedEvent, sendContract } from "../../pool/write";
 
 export type DepositParameters = {
   /** TrancheVault address (junior or senior). */
@@ -22,8 +22,10 @@ export type DepositReturnType = {
   hash: Hash;
   receipt: TransactionReceipt;
   approveHash: Hash | undefined;
-  /** Shares minted (as simulated just before sending). */
+  /** Shares minted, from the mined ERC-4626 `Deposit` event. */
   shares: bigint;
+  /** Assets deposited (token units), from the same event. */
+  assets: bigint;
 };
 
 const schema = z.object({
@@ -64,12 +66,13 @@ export async function deposit(client: PerpClient, parameters: DepositParameters)
   } catch (err) {
     throw actionError("deposit", err);
   }
-  const { hash, receipt, result } = await sendContract<bigint>(client, "deposit", {
+  const { hash, receipt } = await sendContract(client, "deposit", {
     address: p.vault,
     abi: trancheVaultAbi,
     functionName: "deposit",
     args: [p.amount, p.receiver ?? sender],
     account: p.account,
   });
-  return { hash, receipt, approveHash, shares: result };
+  const event = minedEvent("deposit", receipt, { abi: trancheVaultAbi, eventName: "Deposit", address: p.vault });
+  return { hash, receipt, approveHash, shares: event.shares, assets: event.assets };
 }

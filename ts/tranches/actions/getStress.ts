@@ -15,6 +15,8 @@ export type GetStressParameters = {
   shockBps: bigint | number;
   /** The accounts to stress (e.g. from an event index). */
   accounts: readonly { owner: Address; subId?: bigint | number | undefined }[];
+  /** Read at this block (default the head). */
+  blockNumber?: bigint | undefined;
 };
 
 /** Who becomes liquidatable, the bad debt, and how junior, senior and socialization would absorb it. */
@@ -28,6 +30,7 @@ const schema = z.object({
     .transform((v) => BigInt(v))
     .refine((v) => v > -10_000n && v <= 100_000n, { message: "shockBps must be in (-10000, 100000]" }),
   accounts: z.array(z.object({ owner: addressSchema, subId: subIdSchema })),
+  blockNumber: z.bigint().nonnegative().optional(),
 });
 
 /**
@@ -43,6 +46,7 @@ export async function getStress(client: PerpClient, parameters: GetStressParamet
       address: p.lens,
       abi: perpLensAbi,
       functionName: "stressTest",
+      blockNumber: p.blockNumber,
       args: [p.marketId, p.shockBps, p.accounts.map((a) => a.owner), p.accounts.map((a) => a.subId)],
     });
   } catch (err) {

@@ -19,12 +19,19 @@ export type GetStressAllMarketsParameters = {
   shockBps: bigint | number;
   /** The accounts to stress (e.g. from an event index). */
   accounts: readonly { owner: Address; subId?: bigint | number | undefined }[];
+  /** Read at this block (default the head). */
+  blockNumber?: bigint | undefined;
 };
 
 /** The liquidation stack with every index shocked by `shockBps` (marketId = ALL_MARKETS, shockedIndex = 0). */
 export type GetStressAllMarketsReturnType = StressResult;
 
-const schema = z.object({ lens: addressSchema, shockBps: shockBpsSchema, accounts: stressAccountsSchema });
+const schema = z.object({
+  lens: addressSchema,
+  shockBps: shockBpsSchema,
+  accounts: stressAccountsSchema,
+  blockNumber: z.bigint().nonnegative().optional(),
+});
 
 /**
  * The lens stress test with every market shocked together (`stressTest(ALL_MARKETS, ...)`): an account long
@@ -42,6 +49,7 @@ export async function getStressAllMarkets(
       address: p.lens,
       abi: perpLensAbi,
       functionName: "stressTest",
+      blockNumber: p.blockNumber,
       args: [ALL_MARKETS, p.shockBps, p.accounts.map((a) => a.owner), p.accounts.map((a) => a.subId)],
     });
   } catch (err) {

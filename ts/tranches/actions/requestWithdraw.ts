@@ -3,7 +3,7 @@ import { z } from "zod";
 import { trancheVaultAbi } from "../../abi/generated";
 import type { PerpClient } from "../../pool/client";
 import { addressSchema, parseParameters, sharesSchema } from "../../pool/schemas";
-import { sendContract } from "../../pool/write";
+import { minedEvent, sendContract } from "../../pool/write";
 
 export type RequestWithdrawParameters = {
   /** TrancheVault address. */
@@ -16,8 +16,15 @@ export type RequestWithdrawParameters = {
 export type RequestWithdrawReturnType = {
   hash: Hash;
   receipt: TransactionReceipt;
-  /** First timestamp at which `claim` succeeds. */
+  /**
+   * First timestamp at which `claim` succeeds: the mined block's timestamp + the cooldown, from the mined
+   * `WithdrawRequested` event (a simulation would use the pending block's time, which may differ).
+   */
   unlockTime: bigint;
+  /** Shares escrowed. */
+  shares: bigint;
+  /** Value of the escrowed shares at the request, token units: the most the claim can pay. */
+  assetsAtRequest: bigint;
 };
 
 const schema = z.object({ vault: addressSchema, shares: sharesSchema, account: z.any().optional() });
@@ -32,12 +39,23 @@ export async function requestWithdraw(
   parameters: RequestWithdrawParameters,
 ): Promise<RequestWithdrawReturnType> {
   const p = parseParameters("requestWithdraw", schema, parameters);
-  const { hash, receipt, result } = await sendContract<bigint>(client, "requestWithdraw", {
+  const { hash, receipt } = await sendContract(client, "requestWithdraw", {
     address: p.vault,
     abi: trancheVaultAbi,
     functionName: "requestWithdraw",
     args: [p.shares],
     account: p.account,
   });
-  return { hash, receipt, unlockTime: result };
+  const event = minedEvent("requestWithdraw", receipt, {
+    abi: trancheVaultAbi,
+    eventName: "WithdrawRequested",
+    address: p.vault,
+  });
+  return {
+    hash,
+    receipt,
+    unlockTime: BigInt(event.unlockTime),
+    shares: event.shares,
+    assetsAtRequest: event.assetsAtRequest,
+  };
 }

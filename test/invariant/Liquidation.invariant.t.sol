@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {Backstop} from "../../contracts/Backstop.sol";
+import {LiquidationModule} from "../../contracts/LiquidationModule.sol";
+import {OracleRouter} from "../../contracts/OracleRouter.sol";
+import {PerpLens} from "../../contracts/PerpLens.sol";
+import {PerpPool} from "../../contracts/PerpPool.sol";
+import {TrancheVault} from "../../contracts/TrancheVault.sol";
+import {IPerpPool} from "../../contracts/interfaces/IPerpPool.sol";
+import {SettableFeed} from "../../contracts/oracle/SettableFeed.sol";
+import {TestUSDC} from "../../contracts/test/TestUSDC.sol";
+import {PoolFixture} from "../utils/PoolFixture.sol";
+import {LiquidationHandler} from "./handlers/LiquidationHandler.sol";
+import {console} from "forge-std/console.sol";
+
+/// @notice The liquidation campaign (DESIGN property 3, RISK 17, 19, 48-51): under a pinned mark, stuck, stale and
+/// jumping feeds, dust in every market, time warps, funding and unwinds, every account below maintenance can be
+/// liquidated by a fresh caller in the same block unless every one of its positions is in a halted market, and the
+/// step leaves it healthier or closed; the pool stays solvent and every loss (bad debt or realized inventory loss)
+/// runs down the waterfall in order and adds up to the wei.
+/// @dev Thin tranches (bad debt reaches senior and socialization), modest curves (the pinner moves the mark), three
+/// markets. The handler does one snapshot-and-liquidate per liquidatable account after each call: sized for the
+/// default profile (32 x 64) and for 128 x 64 in npm test.
+contract LiquidationInvariantTest is PoolFixture {
+    uint256 internal constant MARKETS = 3;
+    uint256 internal constant SOL = 2;
+
+    LiquidationHandler internal handler;
+    address internal dave = makeAddr("dave");
+    address internal keeper = makeAddr("keeper");
+
+    function setUp() public override {
+        vm.warp(1_700_000_000);
+        usdc = new TestUSDC();
+        oracle = new OracleRouter(admin);
+        backstop = new Backstop(usdc, 3, 1);
+        junior = new TrancheVault(usdc, "Junior tranche", "jTRN", address(backstop), 1 hours, 1 days, 6 hours);
+        senior = new TrancheVault(usdc, "Senior tranche", "sTRN", address(backstop), 2 hours, 1 days, 6 hours);
+        pool = new PerpPool(usdc, oracle, backstop, admin, new LiquidationModule(usdc, oracle, backstop));
+        backstop.initialize(address(pool), junior, senior);
+        lens = new PerpLens(pool, oracle, backstop);
+        _listMarket(ETH, 20_000e18, ETH_PRICE);
+        _listMarket(BTC, 600e18, BTC_PRICE);
+        _listMarket(SOL, 400_000e18, 100e18);
+        _lpDeposit(juniorLp, junior, 30_000e6);
+        _lpDeposit(seniorLp, senior, 300_000e6);
+        pool.syncBackstopCapital();
+
+        address[4] memory traders = [alice, bob, carol, dave];
+        for (uint256 i; i < traders.length; ++i) {
+            _deposit(traders[i], 0, 10_000e6);
+        }
+        _deposit(alice, 1, 400_000e6); // the pinner
+
+        SettableFeed[3][MARKETS] memory fs;
+        for (uint256 m; m < MARKETS; ++m) {
+            for (uint256 i; i < 3; ++i) {
+                fs[m][i] = feeds[m][i];
+            }
+        }
+        handler = new LiquidationHandler(
+            LiquidationHandler.Deployment({
+                pool: pool,
+                lens: lens,
+                oracle: oracle,
+                backstop: backstop,
+                junior: junior,
+                senior: senior,
+                feeds: fs,
+                traders: traders,
+                keeper: keeper
+            })
+        );
+        for (uint256 m; m < MARKETS; ++m) {
+            for (uint256 i; i < 3; ++i) {
+                feeds[m][i].setUpdater(address(handler));
+            }
+        }
+
+        // Weights: opening and price moves are what make accounts liquidatable within 64 calls.
+        bytes4[] memory selectors = new bytes4[](18);
+        selectors[0] = LiquidationHandler.open.selector;
+        selectors[1] = LiquidationHandler.open.selector;
+        selectors[2] = LiquidationHandler.open.selector;
+        selectors[3] = LiquidationHandler.open.selector;
+        selectors[4] = LiquidationHandler.dust.selector;
+        selectors[5] = LiquidationHandler.close.selector;
+        selectors[6] = LiquidationHandler.pin.selector;
+        selectors[7] = LiquidationHandler.pin.selector;
+        selectors[8] = LiquidationHandler.arb.selector;
+        selectors[9] = LiquidationHandler.arb.selector;
+        selectors[10] = LiquidationHandler.moveOracle.selector;
+        selectors[11] = LiquidationHandler.moveOracle.selector;
+        selectors[12] = LiquidationHandler.moveOracle.selector;
+        selectors[13] = LiquidationHandler.moveOracle.selector;
+        selectors[14] = LiquidationHandler.warp.selector;
+        selectors[15] = LiquidationHandler.updateFunding.selector;
+        selectors[16] = LiquidationHandler.liquidateMany.selector;
+        selectors[17] = LiquidationHandler.unwind.selector;
+        targetContract(address(handler));
+        targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
+    }
+
+    /// @dev One campaign checks every property (each invariant function costs a campaign of its own, and the probe
+    /// per liquidatable account is expensive); each assertion names the property it holds.
+    function invariant_liquidation_solvency_waterfall() public view {
+        _liquidatableAccountsAreLiquidatedByAFreshCaller_healthierOrClosed();
+        _solvency_andWaterfallOrder_withInventoryLosses();
+    }
+
+    /// @dev DESIGN property 3 and RISK 17: nothing but a halt of every market the account holds makes its
+    /// liquidation wait, each step leaves the account healthier or closed, and no handler call met an unexpected
+    /// error.
+    function _liquidatableAccountsAreLiquidatedByAFreshCaller_healthierOrClosed() internal view {
+        if (handler.blocked() != 0) console.logBytes(handler.lastBlockedError());
+        assertEq(handler.blocked(), 0, "LIQ-3: a liquidatable account with a usable price was not liquidated");
+        assertEq(handler.haltedMisbehaved(), 0, "LIQ-4: an all-halted account must wait with OracleHalted");
+        assertEq(handler.notHealthier(), 0, "LIQ-5: a step left the account neither healthier nor closed");
+        if (handler.unexpectedReverts() != 0) console.logBytes(handler.lastUnexpectedError());
+        assertEq(handler.unexpectedReverts(), 0, "REV-1: only expected typed errors");
+    }
+
+    /// @dev DESIGN properties 1 and 2, RISK 19, inventory losses included: tokens held cover every positive
+    /// balance, the pnl pool and the premium; senior pays only once junior is empty, socialization only once both
+    /// are, and every bad debt or realized inventory loss splits exactly into junior + senior + socialized.
+    function _solvency_andWaterfallOrder_withInventoryLosses() internal view {
+        uint256 owed;
+        for (uint256 i; i < handler.accountCount(); ++i) {
+            (address owner, uint96 subId) = handler.accountAt(i);
+            int256 c = pool.account(owner, subId).collateral;
+            if (c > 0) owed += uint256(c);
+        }
+        int256 kc = pool.account(keeper, 0).collateral;
+        if (kc > 0) owed += uint256(kc);
+        (uint256 pnlPool, uint256 premium,) = pool.pools();
+        owed += pnlPool + premium;
+        assertGe(usdc.balanceOf(address(pool)) * 1e12, owed, "SOLV-1: pool tokens cover balances, pnl pool, premium");
+        assertEq(handler.seniorBeforeJunior(), 0, "WF-1: senior paid while junior held assets");
+        assertEq(handler.socializedWithCapital(), 0, "WF-2: socialized while a tranche held assets");
+        assertEq(handler.lossSplitMismatches(), 0, "WF-3: junior + senior + socialized == loss");
+    }
+
+    function afterInvariant() external view {
+        console.log("liquidatable checks", handler.liquidatableChecks(), "halted waits", handler.haltedWaits());
+        console.log("keeper liquidations", handler.keeperLiquidations(), "unwinds", handler.unwinds());
+        console.log("pins", handler.pins(), "opens", handler.opens());
+        console.log("rejected: margin", handler.rejections(IPerpPool.InsufficientMargin.selector));
+        console.log("  band", handler.rejections(IPerpPool.PriceBandExceeded.selector));
+        console.log("  block", handler.rejections(IPerpPool.BlockMoveLimitExceeded.selector));
+        console.log("  OI", handler.rejections(IPerpPool.OpenInterestCapExceeded.selector));
+        console.log("  reduce-only", handler.rejections(IPerpPool.ReduceOnly.selector));
+        console.log("  halted", handler.rejections(IPerpPool.OracleHalted.selector));
+    }
+}
+

@@ -1,0 +1,239 @@
+// The page in a real browser (Chromium through playwright-core) against a real anvil with the protocol deployed and
+// seeded: a person's journeys, each checked against the chain or against a direct SDK call at the same block.
+import { mkdir } from "node:fs/promises";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { trancheVaultAbi } from "../../ts/abi/generated";
+import { parseDeploymentConfig } from "../../ts/deploy/config";
+import type { Deployment } from "../../ts/deploy/deployment";
+import { deployProtocol } from "../../ts/deploy/deployProtocol";
+import { seedProtocol } from "../../ts/deploy/seedProtocol";
+import { type AnvilInstance, startAnvil } from "../../ts/devnet/anvil";
+import { createDevClients, type DevClients } from "../../ts/devnet/clients";
+import { getAccountState } from "../../ts/pool/actions/getAccountState";
+import { getAccounts } from "../../ts/pool/actions/getAccounts";
+import { usdcToken } from "../../ts/pool/format";
+import { liquidationPrice } from "../../ts/pool/math/liquidationPrice";
+import { stressTest } from "../../ts/pool/math/stressMath";
+import { getStress } from "../../ts/tranches/actions/getStress";
+import { price, sharesText, usd } from "../../ts/web/app/fmt";
+import { buildWeb } from "../../ts/web/build";
+import { serveWeb, type WebServer } from "../../ts/web/server";
+import { launchChromium } from "./browser";
+
+const SHOTS = "test-results/web";
+const ME = 9; // a dev account the seed does not use
+const ETH = 0n;
+
+let anvil: AnvilInstance;
+let chain: DevClients;
+let deployment: Deployment;
+let web: WebServer;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+const me = () => chain.wallet(ME).account.address;
+const usdc = () => usdcToken(deployment.chainId, deployment.contracts.usdc);
+const text = async (testid: string) => ((await page.getByTestId(testid).textContent()) ?? "").trim();
+/** The block the page last finished drawing. */
+const pageBlock = async () => BigInt((await page.locator("body").getAttribute("data-block")) ?? "0");
+/** Waits until the page has redrawn `tab` at the chain head for the connected wallet. */
+async function settled(tab: string) {
+  const head = await chain.publicClient.getBlockNumber();
+  await page.waitForFunction(
+    ([t, b]) => {
+      // runs in the page: `document` is the browser's
+      const doc = (globalThis as unknown as { document: { body: { dataset: Record<string, string | undefined> } } })
+        .document;
+      const [tab, block] = (doc.body.dataset.ready ?? "").split(":");
+      return tab === t && BigInt(block ?? "0") >= BigInt(b as string);
+    },
+    [tab, head.toString()],
+    { timeout: 30_000 },
+  );
+}
+async function goto(tab: string) {
+  await page.getByTestId(`tab-${tab}`).click();
+  await settled(tab);
+}
+
+beforeAll(async () => {
+  anvil = await startAnvil();
+  chain = createDevClients(anvil.rpcUrl);
+  const config = parseDeploymentConfig();
+  const [dep] = await Promise.all([deployProtocol(chain, config), buildWeb(), mkdir(SHOTS, { recursive: true })]);
+  deployment = dep;
+  await seedProtocol({ ...chain, actors: chain.wallets.slice(1) }, deployment, config.seed);
+  web = await serveWeb({ rpcUrl: anvil.rpcUrl, deployment, labels: { [me()]: "me" } });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  await page.goto(web.url);
+  await settled("earn");
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.close();
+  await anvil?.stop();
+});
+
+describe("the web page, in Chromium, against a seeded devnet", () => {
+  it("connects a dev account from the picker", async () => {
+    await page.getByTestId("wallet-picker").selectOption(`dev:${ME}`);
+    await expect.poll(() => text("connected")).toBe("me");
+    await settled("earn");
+    expect(await page.getByTestId("connected").getAttribute("title")).toBe(me());
+  });
+
+  it("a bad amount shows an error and sends nothing", async () => {
+    const before = await chain.publicClient.getBlockNumber();
+    for (const [input, message] of [
+      ["12.1234567", "has more than 6 decimal places"],
+      ["-5", "must be a non-negative decimal"],
+      ["0", "must be greater than zero"],
+    ] as const) {
+      await page.getByTestId("junior-deposit-input").fill(input);
+      await page.getByTestId("junior-deposit-button").click();
+      await expect.poll(() => text("junior-deposit-status")).toContain(message);
+    }
+    await page.getByTestId("junior-request-input").fill("5");
+    await page.getByTestId("junior-request-button").click();
+    await expect.poll(() => text("junior-request-status")).toContain("exceed what you hold");
+    expect(await chain.publicClient.getBlockNumber()).toBe(before);
+    expect(await chain.publicClient.getTransactionCount({ address: me() })).toBe(0);
+  });
+
+  it("deposits into junior and shows the shares it holds on chain", async () => {
+    await goto("trade");
+    await page.getByTestId("mint-button").click();
+    await expect.poll(() => text("mint-status"), { timeout: 30_000 }).toContain("Minted");
+    await goto("earn");
+    await page.getByTestId("junior-deposit-input").fill("25000");
+    await page.getByTestId("junior-deposit-button").click();
+    await expect.poll(() => text("junior-deposit-status"), { timeout: 30_000 }).toContain("Deposited 25,000.00 USDC");
+    const shares = await chain.publicClient.readContract({
+      address: deployment.contracts.junior,
+      abi: trancheVaultAbi,
+      functionName: "balanceOf",
+      args: [me()],
+    });
+    expect(shares).toBeGreaterThan(0n);
+    await settled("earn");
+    expect(await text("junior-my-shares")).toBe(sharesText(shares, 12));
+    expect(await text("junior-my-value")).toMatch(/^24,99\d\.\d\d|^25,000\.00$/);
+    expect(await text("junior-loss-30")).toMatch(/%\)$/);
+  });
+
+  it("requests a withdrawal and shows the countdown", async () => {
+    await page.getByTestId("junior-request-max").click();
+    await page.getByTestId("junior-request-button").click();
+    await expect.poll(() => text("junior-request-status"), { timeout: 30_000 }).toContain("Requested");
+    const [shares, , unlock] = await chain.publicClient.readContract({
+      address: deployment.contracts.junior,
+      abi: trancheVaultAbi,
+      functionName: "withdrawRequest",
+      args: [me()],
+    });
+    expect(shares).toBeGreaterThan(0n);
+    await settled("earn");
+    expect(await text("junior-req-shares")).toBe(sharesText(shares, 12));
+    expect(await text("junior-my-shares")).toBe("0");
+    // The default junior cooldown is 7 days: a moment after the request, 6 d 23 h and some minutes remain.
+    await expect.poll(() => text("junior-countdown")).toMatch(/^Claimable in 6d 23h \d\dm/);
+    expect(unlock).toBeGreaterThan((await chain.publicClient.getBlock()).timestamp);
+    await page.screenshot({ path: `${SHOTS}/earn.png`, fullPage: true });
+  });
+
+  it("opens a position and shows it with its liquidation price", async () => {
+    await goto("trade");
+    await page.getByTestId("margin-deposit-input").fill("10000");
+    await page.getByTestId("margin-deposit-button").click();
+    await expect.poll(() => text("margin-deposit-status"), { timeout: 30_000 }).toContain("Deposited");
+    await settled("trade");
+    await page.getByTestId("trade-input").fill("40");
+    await expect.poll(() => text("quote-liq")).toMatch(/^\d{1,3}(,\d{3})*\.\d\d$/);
+    expect(await text("quote-fee")).toMatch(/^\d/);
+    await page.getByTestId("trade-button").click();
+    await expect.poll(() => text("trade-status"), { timeout: 30_000 }).toContain("size now 40.0000");
+    await settled("trade");
+    const block = await pageBlock();
+    const state = await getAccountState(chain.publicClient, {
+      pool: deployment.contracts.pool,
+      oracle: deployment.contracts.oracle,
+      owner: me(),
+      blockNumber: block,
+    });
+    const liq = liquidationPrice(state.account, state.positions, ETH, state.timestamp);
+    expect(liq).not.toBeNull();
+    expect(liq as bigint).toBeLessThan(state.positions[0]?.index ?? 0n);
+    expect(await text("liq-ETH")).toBe(price(usdc(), liq as bigint));
+    expect(await text("position-ETH")).toContain("long 40.0000");
+    await page.getByTestId("trade-input").fill("-10");
+    await expect.poll(() => text("quote-amount")).toMatch(/^\d{1,3}(,\d{3})*\.\d\d$/);
+    await page.screenshot({ path: `${SHOTS}/trade.png`, fullPage: true });
+  });
+
+  it("moving the shock slider shows the numbers the SDK's stressTest computes", async () => {
+    await goto("risk");
+    await page.getByTestId("shock-market").selectOption(String(ETH));
+    for (const pct of [-10, -30, -45]) {
+      await page.getByTestId("shock-slider").fill(String(pct));
+      const totals = page.locator(`[data-testid="stress-totals"][data-shock="${pct * 100}"][data-market="0"]`);
+      await totals.waitFor({ timeout: 30_000 });
+      const blockNumber = BigInt((await totals.getAttribute("data-block")) ?? "0");
+      const accounts = await getAccounts(chain.publicClient, {
+        pool: deployment.contracts.pool,
+        fromBlock: deployment.startBlock,
+        toBlock: blockNumber,
+      });
+      const lens = await getStress(chain.publicClient, {
+        lens: deployment.contracts.lens,
+        marketId: ETH,
+        shockBps: pct * 100,
+        accounts,
+        blockNumber,
+      });
+      expect(await text("stress-count")).toBe(`${lens.liquidatableCount} of ${accounts.length}`);
+      expect(await text("stress-bad-debt")).toBe(usd(usdc(), lens.totalBadDebt));
+      expect(await text("stress-junior")).toBe(usd(usdc(), lens.juniorLoss));
+      expect(await text("stress-senior")).toBe(usd(usdc(), lens.seniorLoss));
+      expect(await text("stress-socialized")).toBe(usd(usdc(), lens.socialized));
+      expect(await text("stress-index")).toBe(price(usdc(), lens.shockedIndex));
+      // The lens and the SDK's own mirror agree at that block, to the wei.
+      const states = await Promise.all(
+        accounts.map((a) =>
+          getAccountState(chain.publicClient, {
+            pool: deployment.contracts.pool,
+            oracle: deployment.contracts.oracle,
+            owner: a.owner,
+            subId: a.subId,
+            blockNumber,
+          }),
+        ),
+      );
+      const mirror = stressTest(
+        states,
+        { marketId: ETH, shockBps: BigInt(pct * 100) },
+        { juniorTokens: lens.juniorCapital / 10n ** 12n, seniorTokens: lens.seniorCapital / 10n ** 12n },
+        states[0]?.timestamp ?? 0n,
+      );
+      expect([mirror.liquidatableCount, mirror.totalBadDebt, mirror.juniorLoss, mirror.seniorLoss]).toEqual([
+        lens.liquidatableCount,
+        lens.totalBadDebt,
+        lens.juniorLoss,
+        lens.seniorLoss,
+      ]);
+      if (pct === -45) {
+        expect(lens.totalBadDebt).toBeGreaterThan(0n);
+        expect(await text("stress-accounts")).toContain("me");
+        await page.screenshot({ path: `${SHOTS}/risk.png`, fullPage: true });
+      }
+    }
+  });
+
+  it("raised no uncaught error in the page", () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,44 @@
+// The command tree (commander): one file per command under ts/cli/commands/, registered here. Commander
+// parses the syntax (commands, flags, help); each command validates its values with zod (ts/cli/args.ts).
+import { Command } from "commander";
+import { registerStart } from "./commands/start";
+import type { CommandContext } from "./io";
+
+export const PROGRAM_NAME = "npm start --";
+/** Used when the arguments name no command (`npm start`, `npm start -- --port 8545`). */
+export const DEFAULT_COMMAND = "start";
+
+const FOOTER = `
+Run from the project root; the first run compiles the contracts (1-2 minutes), later runs only when they changed.
+Same without npm: npx tsx ts/cli/main.ts <command> [options]
+
+Exit codes: 0 ok, 1 failed (the reason is printed), 2 bad input.
+Set DEBUG=1 to add the stack trace and details to an error.`;
+
+/**
+ * A fresh program (commander keeps parse state, so make one per run). It never exits the process:
+ * errors surface as CommanderError (exitOverride) and nothing is printed for them (the caller does).
+ */
+export function createProgram(ctx: CommandContext): Command {
+  const program = new Command(PROGRAM_NAME)
+    .description("A perpetual-futures pool with junior/senior LP tranches, on a local chain.")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => ctx.io.print(text.trimEnd()),
+      writeErr: (text) => ctx.io.progress(text.trimEnd()),
+      outputError: () => {},
+    })
+    .showSuggestionAfterError(true)
+    .addHelpText("after", FOOTER);
+  // Subcommands copy the settings above when they are created.
+  registerStart(program, ctx);
+  return program;
+}
+
+/** `[]` and `["--port", "1"]` mean the default command; `["--help"]`, `["help"]`, `["start", ...]` stay. */
+export function withDefaultCommand(argv: readonly string[]): string[] {
+  const [first] = argv;
+  if (first === undefined) return [DEFAULT_COMMAND];
+  if (first.startsWith("-") && first !== "-h" && first !== "--help") return [DEFAULT_COMMAND, ...argv];
+  return [...argv];
+}

@@ -1,0 +1,86 @@
+import type { Address } from "viem";
+import { getBlock, getBlockNumber, readContract } from "viem/actions";
+import { z } from "zod";
+import { oracleRouterAbi, perpPoolAbi } from "../../abi/generated";
+import type { PerpClient } from "../client";
+import { actionError } from "../errors";
+import type { LiquidationPositionInput } from "../math/liquidationMath";
+import type { StressAccountInput } from "../math/stressMath";
+import { addressSchema, parseParameters, subIdSchema } from "../schemas";
+
+export type GetAccountStateParameters = {
+  /** PerpPool address. */
+  pool: Address;
+  /** OracleRouter address (the index each position is valued at). */
+  oracle: Address;
+  owner: Address;
+  /** Sub-account; 0 (default) is the cross-margin account. */
+  subId?: bigint | number | undefined;
+  /** Read at this block (default the head). */
+  blockNumber?: bigint | undefined;
+};
+
+/**
+ * The raw state the SDK math takes (`accountHealthAt`, `liquidationOutcome`, `stressTest`, `liquidationPrice`):
+ * the account, and for every open position (ascending market id) the position, its market's state and config,
+ * the oracle index and whether that oracle is halted; plus the block it was read at and that block's timestamp.
+ */
+export type GetAccountStateReturnType = StressAccountInput & {
+  positions: LiquidationPositionInput[];
+  blockNumber: bigint;
+  timestamp: bigint;
+};
+
+const schema = z.object({
+  pool: addressSchema,
+  oracle: addressSchema,
+  owner: addressSchema,
+  subId: subIdSchema,
+  blockNumber: z.bigint().nonnegative().optional(),
+});
+
+const HALTED = 2;
+
+/**
+ * Reads an account's raw state at one block, for the exact off-chain math.
+ * @example
+ * const s = await getAccountState(publicClient, { pool, oracle, owner: alice });
+ * const h = math.accountHealthAt(s.account, s.positions, s.timestamp); // = lens.accountHealth at s.blockNumber
+ */
+export async function getAccountState(
+  client: PerpClient,
+  parameters: GetAccountStateParameters,
+): Promise<GetAccountStateReturnType> {
+  const p = parseParameters("getAccountState", schema, parameters);
+  try {
+    const blockNumber = p.blockNumber ?? (await getBlockNumber(client, { cacheTime: 0 }));
+    const at = { blockNumber } as const;
+    const pool = { address: p.pool, abi: perpPoolAbi, ...at } as const;
+    const [block, account] = await Promise.all([
+      getBlock(client, at),
+      readContract(client, { ...pool, functionName: "account", args: [p.owner, p.subId] }),
+    ]);
+    const ids: bigint[] = [];
+    for (let i = 0; i < 32; i++) if (((account.marketMask >> i) & 1) === 1) ids.push(BigInt(i));
+    const positions = await Promise.all(
+      ids.map(async (marketId): Promise<LiquidationPositionInput> => {
+        const [position, state, config, [index, status]] = await Promise.all([
+          readContract(client, { ...pool, functionName: "position", args: [p.owner, p.subId, marketId] }),
+          readContract(client, { ...pool, functionName: "marketState", args: [marketId] }),
+          readContract(client, { ...pool, functionName: "marketConfig", args: [marketId] }),
+          readContract(client, {
+            address: p.oracle,
+            abi: oracleRouterAbi,
+            functionName: "peek",
+            args: [marketId],
+            ...at,
+          }),
+        ]);
+        return { marketId, position, state, config, index, halted: status === HALTED };
+      }),
+    );
+    return { owner: p.owner, subId: p.subId, account, positions, blockNumber, timestamp: block.timestamp };
+  } catch (err) {
+    throw actionError("getAccountState", err);
+  }
+}

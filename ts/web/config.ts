@@ -1,0 +1,18 @@
+// What the server tells the page (served at WEB_CONFIG_PATH) and where the page sends JSON-RPC (RPC_PATH, proxied
+// to the chain by the server, so the chain needs no CORS and the page no URL). Shared by ts/web/server.ts and the app.
+import { z } from "zod";
+
+export const WEB_CONFIG_PATH = "/config.json";
+export const RPC_PATH = "/rpc";
+
+export const webConfigSchema = z.object({
+  chainId: z.number().int().positive(),
+  /** `stringifyDeployment` output, parsed by the page with `parseDeployment`. */
+  deployment: z.string().min(2),
+  /** Number of anvil dev accounts (the default mnemonic) the page offers; 0 = only an injected wallet. */
+  devAccounts: z.number().int().min(0).max(100),
+  /** Names to show for known addresses (seeded LPs and traders). */
+  labels: z.record(z.string(), z.string()).default({}),
+});
+
+export type WebConfig = z.output<typeof webConfigSchema>;
