@@ -1,0 +1,195 @@
+// fast-check differential: the keeper's local health (one batched read per block + SDK math) equals
+// PerpLens.accountHealth, field by field, on random states: trades on two markets, index moves (including
+// breaker trips), time passing (funding accrues), funding updates, and halted oracles (stale feeds).
+import fc from "fast-check";
+import { type Address, maxUint256 } from "viem";
+import { beforeAll, describe, expect, it } from "vitest";
+import { perpLensAbi, perpPoolAbi, settableFeedAbi, testUsdcAbi } from "../../../ts/abi/generated";
+import type { Deployment } from "../../../ts/deploy/deployment";
+import type { DevWalletClient } from "../../../ts/devnet/clients";
+import { WAD } from "../../../ts/money";
+import { useChain } from "../harness";
+import { send } from "../sdk/fixture";
+import { BTC_PRICE, deployForKeeper, ETH_PRICE, keeperConfig, makeKeeper } from "./fixture";
+
+const OWNERS = [1, 2, 3];
+const SUB_IDS = [1n, 2n];
+const PRICES = [ETH_PRICE, BTC_PRICE];
+
+type Action =
+  | { kind: "trade"; who: number; sub: number; market: number; sizeBps: number }
+  | { kind: "price"; market: number; moveBps: number }
+  | { kind: "warp"; seconds: number }
+  | { kind: "funding"; market: number };
+
+const action: fc.Arbitrary<Action> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("trade" as const),
+      who: fc.nat(2),
+      sub: fc.nat(1),
+      market: fc.nat(1),
+      sizeBps: fc.integer({ min: -90_000, max: 90_000 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("price" as const),
+      market: fc.nat(1),
+      moveBps: fc.integer({ min: -2_500, max: 2_500 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("warp" as const),
+      seconds: fc.oneof(fc.integer({ min: 1, max: 900 }), fc.constant(4_000)),
+    }),
+  },
+  // A funding period passes and the rate is set from the period's time-weighted gap, then it accrues a while.
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("funding" as const), market: fc.nat(1) }) },
+);
+
+describe("local health vs PerpLens.accountHealth", () => {
+  const chain = useChain();
+  let d: Deployment;
+  const accounts: { owner: Address; subId: bigint; wallet: DevWalletClient }[] = [];
+
+  beforeAll(async () => {
+    d = await deployForKeeper(chain);
+    const { pool, usdc } = d.contracts;
+    for (const i of OWNERS) {
+      const w = chain.wallet(i);
+      const me = w.account.address;
+      await send(chain, w, { address: usdc, abi: testUsdcAbi, functionName: "mint", args: [me, 10n ** 12n] });
+      await send(chain, w, { address: usdc, abi: testUsdcAbi, functionName: "approve", args: [pool, maxUint256] });
+      for (const subId of SUB_IDS) {
+        await send(chain, w, {
+          address: pool,
+          abi: perpPoolAbi,
+          functionName: "depositMargin",
+          args: [subId, 5_000n * 10n ** 6n],
+        });
+        accounts.push({ owner: me, subId, wallet: w });
+      }
+    }
+  }, 120_000);
+
+  async function apply(a: Action, prices: bigint[]): Promise<void> {
+    const { pool } = d.contracts;
+    if (a.kind === "trade") {
+      const acc = accounts[a.who * SUB_IDS.length + a.sub] as (typeof accounts)[number];
+      // sizeBps of the account's 5,000 collateral as notional: up to 9x either way.
+      const size = (5_000n * WAD * BigInt(a.sizeBps) * WAD) / 10_000n / (prices[a.market] as bigint);
+      if (size === 0n) return;
+      const args = [acc.owner, acc.subId, BigInt(a.market), size, size > 0n ? maxUint256 : 0n, maxUint256] as const;
+      try {
+        await chain.publicClient.simulateContract({
+          address: pool,
+          abi: perpPoolAbi,
+          functionName: "trade",
+          args,
+          account: acc.wallet.account,
+        });
+      } catch {
+        return; // margin, band, caps, reduce-only: the chain refuses it, so the state does not change
+      }
+      await send(chain, acc.wallet, { address: pool, abi: perpPoolAbi, functionName: "trade", args });
+    } else if (a.kind === "price") {
+      const m = d.markets[a.market];
+      prices[a.market] = ((prices[a.market] as bigint) * BigInt(10_000 + a.moveBps)) / 10_000n;
+      for (const feed of m?.feeds ?? []) {
+        await send(chain, chain.deployer, {
+          address: feed,
+          abi: settableFeedAbi,
+          functionName: "setAnswer",
+          args: [(prices[a.market] as bigint) / 10n ** 10n],
+        });
+      }
+    } else if (a.kind === "warp") {
+      // 4,000 s > the feeds' max age (3,600): the oracle halts until the next price update.
+      await chain.testClient.increaseTime({ seconds: a.seconds });
+      await chain.testClient.mine({ blocks: 1 });
+    } else {
+      await chain.testClient.increaseTime({ seconds: 700 });
+      await chain.testClient.mine({ blocks: 1 });
+      try {
+        await chain.publicClient.simulateContract({
+          address: pool,
+          abi: perpPoolAbi,
+          functionName: "updateFunding",
+          args: [BigInt(a.market)],
+          account: chain.deployer.account,
+        });
+      } catch {
+        return; // not due
+      }
+      await send(chain, chain.deployer, {
+        address: pool,
+        abi: perpPoolAbi,
+        functionName: "updateFunding",
+        args: [BigInt(a.market)],
+      });
+    }
+  }
+
+  it("agrees to the wei on random books, prices, funding and halts", async () => {
+    const seen = { withPositions: 0, halted: 0, liquidatable: 0, funding: 0 };
+    await fc.assert(
+      fc.asyncProperty(fc.array(action, { minLength: 3, maxLength: 10 }), async (actions) => {
+        const snap = await chain.snapshot();
+        try {
+          const prices = [...PRICES];
+          for (const a of actions) await apply(a, prices);
+          const keeper = makeKeeper(
+            keeperConfig(chain.anvil.rpcUrl, {
+              dryRun: true,
+              tasks: { liquidation: false, oracle: false, funding: false, premium: false, repeg: false, unwind: false },
+            }),
+            d,
+          );
+          await keeper.init();
+          const report = await keeper.tick();
+          const chainHealths = await chain.publicClient.readContract({
+            address: d.contracts.lens,
+            abi: perpLensAbi,
+            functionName: "accountHealths",
+            args: [accounts.map((a) => a.owner), accounts.map((a) => a.subId)],
+            blockNumber: report.head,
+          });
+          const pricing = keeper.lastPricing;
+          if (pricing.some((m) => m.halted)) seen.halted++;
+          if (pricing.some((m) => m.cumLong !== 0n || m.cumShort !== 0n)) seen.funding++;
+          for (const [i, acc] of accounts.entries()) {
+            const entry = [...keeper.book.all()].find((e) => e.owner === acc.owner && e.subId === acc.subId);
+            expect(entry?.account, "account indexed from its deposit").toBeDefined();
+            if (!entry?.account) continue;
+            const local = keeper.book.healthOf(entry, pricing);
+            const onChain = chainHealths[i];
+            if (entry.account.marketMask !== 0) seen.withPositions++;
+            if (onChain?.liquidatable) seen.liquidatable++;
+            expect({
+              collateral: local.collateral,
+              unrealizedPnl: local.unrealizedPnl,
+              unsettledProfit: local.unsettledProfit,
+              value: local.value,
+              initialRequirement: local.initialRequirement,
+              maintenanceRequirement: local.maintenanceRequirement,
+              liquidatable: local.liquidatable,
+            }).toEqual({ ...onChain });
+          }
+        } finally {
+          await chain.revert(snap);
+        }
+      }),
+      { numRuns: 25, seed: 20_261_201, endOnFailure: true },
+    );
+    if (process.env.KEEPER_TEST_DEBUG) console.log(seen);
+    // The random states did reach what the comparison is about.
+    expect(seen.withPositions).toBeGreaterThan(10);
+    expect(seen.halted).toBeGreaterThan(0);
+    expect(seen.funding).toBeGreaterThan(0);
+  }, 240_000);
+});

@@ -1,0 +1,171 @@
+// Keeper test fixture: the protocol as `npm start` deploys it (ts/deploy), both tranches funded, a book of
+// sub-accounts built with real batched transactions, and a keeper config pointed at any RPC URL (anvil itself,
+// or the fault proxy in front of it).
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { type Address, type Hex, toHex } from "viem";
+import { perpLensAbi, perpPoolAbi, settableFeedAbi, testUsdcAbi, trancheVaultAbi } from "../../../ts/abi/generated";
+import { parseDeploymentConfig } from "../../../ts/deploy/config";
+import type { Deployment } from "../../../ts/deploy/deployment";
+import { deployProtocol } from "../../../ts/deploy/deployProtocol";
+import { type DevClients, devAccount } from "../../../ts/devnet/clients";
+import { installMulticall3 } from "../../../ts/keeper/chain/multicall3";
+import { type KeeperConfig, type KeeperConfigInput, keeperConfigSchema } from "../../../ts/keeper/config";
+import { Keeper } from "../../../ts/keeper/keeper";
+import { createLogger } from "../../../ts/keeper/logger";
+import { type BookAccount, buildBook } from "../../../ts/keeper/testing/bookBuilder";
+import { WAD } from "../../../ts/money";
+import { send } from "../sdk/fixture";
+
+export const ETH = 0n;
+export const BTC = 1n;
+export const ETH_PRICE = 2000n * WAD;
+export const BTC_PRICE = 60_000n * WAD;
+/** Dev wallets that own the book's sub-accounts; wallet 7 and 6 are keepers, 8/9 the LPs. */
+export const BOOK_OWNERS = [1, 2, 3, 4];
+export const KEEPER_WALLET = 7;
+export const SECOND_KEEPER_WALLET = 6;
+
+export function privateKeyOf(index: number): Hex {
+  const key = devAccount(index).getHdKey().privateKey;
+  if (!key) throw new Error("no private key");
+  return toHex(key);
+}
+
+export async function deployForKeeper(chain: DevClients): Promise<Deployment> {
+  const d = await deployProtocol(chain, parseDeploymentConfig());
+  const { usdc, junior, senior, pool } = d.contracts;
+  for (const [w, vault, amount] of [
+    [8, junior, 2_000_000n * 10n ** 6n],
+    [9, senior, 6_000_000n * 10n ** 6n],
+  ] as const) {
+    const lp = chain.wallet(w);
+    await send(chain, lp, {
+      address: usdc,
+      abi: testUsdcAbi,
+      functionName: "mint",
+      args: [lp.account.address, amount],
+    });
+    await send(chain, lp, { address: usdc, abi: testUsdcAbi, functionName: "approve", args: [vault, amount] });
+    await send(chain, lp, {
+      address: vault,
+      abi: trancheVaultAbi,
+      functionName: "deposit",
+      args: [amount, lp.account.address],
+    });
+  }
+  await send(chain, chain.deployer, { address: pool, abi: perpPoolAbi, functionName: "syncBackstopCapital" });
+  await installMulticall3(chain.publicClient);
+  return d;
+}
+
+export async function buildTestBook(
+  chain: DevClients,
+  rpcUrl: string,
+  d: Deployment,
+  n: number,
+  leverageBps?: (i: number) => bigint,
+): Promise<BookAccount[]> {
+  return buildBook({
+    rpcUrl,
+    pool: d.contracts.pool,
+    usdc: d.contracts.usdc,
+    owners: BOOK_OWNERS.map((i) => chain.wallet(i).account.address),
+    n,
+    markets: [
+      { marketId: ETH, price: ETH_PRICE },
+      { marketId: BTC, price: BTC_PRICE },
+    ],
+    ...(leverageBps ? { leverageBps } : {}),
+  });
+}
+
+export function keeperConfig(rpcUrl: string, overrides: Partial<KeeperConfigInput> = {}): KeeperConfig {
+  return keeperConfigSchema.parse({
+    deployment: "(in memory)",
+    rpcUrl,
+    privateKey: privateKeyOf(KEEPER_WALLET),
+    metricsPort: 0,
+    logLevel: process.env.KEEPER_TEST_LOG ?? "silent",
+    pollIntervalMs: 100,
+    confirmations: 1,
+    staleHeadSeconds: 0,
+    rpcTimeoutMs: 5_000,
+    rpcRetries: 2,
+    backoffBaseMs: 200,
+    backoffMaxMs: 2_000,
+    journalPath: path.join(mkdtempSync(path.join(tmpdir(), "keeper-test-")), "journal.json"),
+    ...overrides,
+  });
+}
+
+export function makeKeeper(config: KeeperConfig, deployment: Deployment): Keeper {
+  return new Keeper(config, { deployment, logger: createLogger({ level: config.logLevel }) });
+}
+
+/** Sets every feed of `marketId` to `price` (WAD) in ONE block (automine paused meanwhile); returns that block. */
+export async function shockIndex(chain: DevClients, d: Deployment, marketId: bigint, price: bigint): Promise<bigint> {
+  const market = d.markets.find((m) => BigInt(m.marketId) === marketId);
+  if (!market) throw new Error(`no market ${marketId}`);
+  await chain.testClient.setAutomine(false);
+  try {
+    const hashes: Hex[] = [];
+    for (const feed of market.feeds) {
+      hashes.push(
+        await chain.deployer.writeContract({
+          address: feed,
+          abi: settableFeedAbi,
+          functionName: "setAnswer",
+          args: [price / 10n ** BigInt(18 - market.feedDecimals)],
+          gas: 300_000n,
+        }),
+      );
+    }
+    // A new timestamp: the oracle answers a second read in the same timestamp from its cache, so a shock mined
+    // in the second of an earlier observation would not be seen until the next second.
+    const latest = await chain.publicClient.getBlock({ blockTag: "latest" });
+    await chain.testClient.setNextBlockTimestamp({ timestamp: latest.timestamp + 1n });
+    await chain.testClient.mine({ blocks: 1 });
+    const receipts = await Promise.all(hashes.map((hash) => chain.publicClient.waitForTransactionReceipt({ hash })));
+    if (receipts.some((r) => r.status !== "success" || r.blockNumber !== receipts[0]?.blockNumber)) {
+      throw new Error("shockIndex: a feed update reverted or missed the block");
+    }
+    return receipts[0]?.blockNumber as bigint;
+  } finally {
+    await chain.testClient.setAutomine(true);
+  }
+}
+
+export async function healthsOf(chain: DevClients, d: Deployment, book: readonly { owner: Address; subId: bigint }[]) {
+  return chain.publicClient.readContract({
+    address: d.contracts.lens,
+    abi: perpLensAbi,
+    functionName: "accountHealths",
+    args: [book.map((a) => a.owner), book.map((a) => a.subId)],
+  });
+}
+
+/** Runs ticks until `done()` or `maxTicks`; each tick is awaited (no wall-clock sleeps). */
+export async function tickUntil(k: Keeper, done: () => Promise<boolean>, maxTicks = 50): Promise<number> {
+  for (let i = 0; i < maxTicks; i++) {
+    if (await done()) return i;
+    await k.tick();
+  }
+  if (await done()) return maxTicks;
+  throw new Error(`condition not reached within ${maxTicks} ticks`);
+}
+
+/** Polls `cond` every 25 ms until true or `timeoutMs` (a wait on an observable condition, not a sleep). */
+export async function waitFor(
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+  what = "condition",
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}

@@ -1,0 +1,199 @@
+// The keeper's configuration: one zod schema, parsed once at start from (lowest to highest precedence)
+// defaults, a JSON file (--config), the environment (KEEPER_*) and command-line flags. Every error names the
+// field and where it came from; the private key is never echoed (not even in a validation error).
+import { readFileSync } from "node:fs";
+import type { Hex } from "viem";
+import { z } from "zod";
+import { PerpError } from "../errors";
+
+const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().nonnegative();
+const wei = z
+  .union([z.string().regex(/^\d+$/, "a non-negative integer (wei)"), z.number().int().nonnegative(), z.bigint()])
+  .transform((v) => BigInt(v));
+const bool = z.union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((s) => s === "true" || s === "1")]);
+
+/** `i/n`: this keeper handles the accounts whose shard (hash of the account id mod n) is i. */
+export const shardSchema = z
+  .string()
+  .regex(/^\d+\/\d+$/, "expected i/n, e.g. 0/1 or 2/4")
+  .transform((s) => {
+    const [i, n] = s.split("/").map(Number) as [number, number];
+    return { index: i, count: n };
+  })
+  .refine((s) => s.count >= 1 && s.index < s.count, "expected 0 <= i < n");
+
+export type Shard = z.output<typeof shardSchema>;
+
+const tasksSchema = z
+  .object({
+    oracle: bool.default(true),
+    liquidation: bool.default(true),
+    funding: bool.default(true),
+    premium: bool.default(true),
+    repeg: bool.default(true),
+    unwind: bool.default(true),
+  })
+  .default({ oracle: true, liquidation: true, funding: true, premium: true, repeg: true, unwind: true });
+
+export const keeperConfigSchema = z.object({
+  /** Path of the deployment JSON written by `npm start -- --out FILE` (ts/deploy/deployment.ts). */
+  deployment: z.string().min(1, "the deployment file is required (--deployment FILE)"),
+  rpcUrl: z.string().regex(/^https?:\/\/\S+$/, "an http(s) URL"),
+  /** Signer key; required unless dryRun. Never logged. */
+  privateKey: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, "expected 0x followed by 64 hex digits")
+    .transform((s) => s as Hex)
+    .optional(),
+  dryRun: bool.default(false),
+  shard: shardSchema.default({ index: 0, count: 1 }),
+  /** 0 = no metrics server. */
+  metricsPort: nonNegativeInt.max(65_535).default(9464),
+  metricsHost: z.string().default("127.0.0.1"),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Where the send journal lives (JSON, rewritten atomically). Default: .keeper/journal-<chain>-<signer>.json */
+  journalPath: z.string().optional(),
+  /** Wait between polls for a new head. */
+  pollIntervalMs: positiveInt.default(1_000),
+  rpcTimeoutMs: positiveInt.default(10_000),
+  rpcRetries: nonNegativeInt.max(10).default(4),
+  /** Blocks per eth_getLogs request during backfill. */
+  logChunkBlocks: positiveInt.default(5_000),
+  /** Block hashes remembered for reorg detection (deeper reorgs re-index from the start block). */
+  reorgWindow: positiveInt.default(64),
+  /** A receipt this many blocks deep counts as final (1 = the block that mined it). */
+  confirmations: positiveInt.default(2),
+  /** Multicall3 address (default: the canonical one; without code there, viem's deployless multicall). */
+  multicallAddress: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/)
+    .transform((s) => s as Hex)
+    .optional(),
+  priorityFeeWei: wei.default(1_000_000_000n),
+  /** Hard cap on maxFeePerGas of any transaction. */
+  maxFeePerGasWei: wei.default(500_000_000_000n),
+  /** A transaction not mined after this many blocks is replaced (same nonce, higher fee, at most 2x the first). */
+  stuckBlocks: positiveInt.default(3),
+  /** Gas estimate headroom, bps (on top of the oracle's refresh headroom). */
+  gasBufferBps: nonNegativeInt.max(50_000).default(2_000),
+  /** Ids per liquidateMany transaction (the old entry point sends one transaction per account). */
+  liquidationBatch: positiveInt.default(40),
+  /** Most liquidation gas the keeper puts in one block (a fraction of the block gas limit, bps). */
+  liquidationBlockGasBps: positiveInt.max(10_000).default(9_000),
+  /** Seconds between premium distributions (on-chain PremiumDistributed events are the schedule). */
+  premiumIntervalSeconds: positiveInt.default(3_600),
+  /** The inventory unwind runs only while |mark - index| / index is at most this. */
+  unwindMaxGapBps: positiveInt.default(50),
+  /** Base per unwind call (WAD). */
+  unwindMaxBase: wei.default(10n ** 18n),
+  /** Seconds between repeg simulations when the pool has a repeg entry point. */
+  repegCheckSeconds: positiveInt.default(60),
+  /** /healthz: the head is stale after this many seconds without a new block (0 = never stale; devnets). */
+  staleHeadSeconds: nonNegativeInt.default(120),
+  /** /healthz: the loop stalled after this many poll intervals without a completed tick. */
+  stallIntervals: positiveInt.default(5),
+  /** /healthz: a liquidatable account older than this many blocks is a failure. */
+  liquidatableMaxBlocks: positiveInt.default(3),
+  /** /healthz: signer balance floor (wei). */
+  minSignerBalanceWei: wei.default(10n ** 16n),
+  /** Per-job backoff after a failure: base and cap (a first transient failure costs at most one base). */
+  backoffBaseMs: positiveInt.default(1_000),
+  backoffMaxMs: positiveInt.default(30_000),
+  /** Per-call timeout of one tick's work; a hung tick is abandoned after this. */
+  tickTimeoutMs: positiveInt.default(30_000),
+  tasks: tasksSchema,
+});
+
+export type KeeperConfigInput = z.input<typeof keeperConfigSchema>;
+export type KeeperConfig = z.output<typeof keeperConfigSchema>;
+
+/** Environment variables the keeper reads (KEEPER_RPC_URL, ...); PRIVATE_KEY is accepted as well. */
+const ENV: Record<string, keyof KeeperConfigInput> = {
+  KEEPER_DEPLOYMENT: "deployment",
+  KEEPER_RPC_URL: "rpcUrl",
+  KEEPER_PRIVATE_KEY: "privateKey",
+  PRIVATE_KEY: "privateKey",
+  KEEPER_DRY_RUN: "dryRun",
+  KEEPER_SHARD: "shard",
+  KEEPER_METRICS_PORT: "metricsPort",
+  KEEPER_LOG_LEVEL: "logLevel",
+  KEEPER_JOURNAL: "journalPath",
+  KEEPER_POLL_INTERVAL_MS: "pollIntervalMs",
+};
+
+export class KeeperConfigError extends PerpError {
+  override name = "KeeperConfigError";
+}
+
+export type ConfigSources = {
+  /** A JSON file with any subset of the fields. */
+  file?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  /** Flags already mapped to field names (undefined = not given). */
+  flags?: Partial<Record<keyof KeeperConfigInput, unknown>>;
+};
+
+/**
+ * Merges the sources (flags > env > file > defaults) and validates once.
+ * Throws KeeperConfigError listing every bad field with its source.
+ * @example
+ * const config = loadKeeperConfig({ file: "keeper.json", env: process.env, flags: { rpcUrl: "http://127.0.0.1:8545" } });
+ */
+export function loadKeeperConfig(sources: ConfigSources = {}): KeeperConfig {
+  const origin = new Map<string, string>();
+  const merged: Record<string, unknown> = {};
+  if (sources.file) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(sources.file, "utf8"));
+    } catch (err) {
+      throw new KeeperConfigError(`config file ${sources.file}: ${(err as Error).message}`, { cause: err });
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      throw new KeeperConfigError(`config file ${sources.file}: expected a JSON object`);
+    }
+    for (const [k, v] of Object.entries(parsed)) {
+      merged[k] = v;
+      origin.set(k, `file ${sources.file}`);
+    }
+  }
+  for (const [name, field] of Object.entries(ENV)) {
+    const value = sources.env?.[name];
+    if (value === undefined || value === "") continue;
+    if (field === "privateKey" && name === "PRIVATE_KEY" && merged.privateKey !== undefined) continue;
+    merged[field] = value;
+    origin.set(field, `env ${name}`);
+  }
+  for (const [k, v] of Object.entries(sources.flags ?? {})) {
+    if (v === undefined) continue;
+    merged[k] = v;
+    origin.set(k, `flag --${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+  }
+  const result = keeperConfigSchema.safeParse(merged);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const field = String(issue.path[0] ?? "(config)");
+      const from = origin.get(field) ?? "default";
+      return `${issue.path.join(".") || field} (${from}): ${issue.message}`;
+    });
+    throw new KeeperConfigError(`invalid keeper config:\n  ${lines.join("\n  ")}`);
+  }
+  const config = result.data;
+  if (!config.dryRun && !config.privateKey) {
+    throw new KeeperConfigError(
+      "invalid keeper config:\n  privateKey: required unless --dry-run (--private-key, KEEPER_PRIVATE_KEY or PRIVATE_KEY)",
+    );
+  }
+  return config;
+}
+
+/** The config as it may be logged: the key replaced by whether one is set. */
+export function redactedConfig(config: KeeperConfig): Record<string, unknown> {
+  const { privateKey, ...rest } = config;
+  return JSON.parse(
+    JSON.stringify({ ...rest, privateKey: privateKey ? "(set)" : "(none)" }, (_k, v: unknown) =>
+      typeof v === "bigint" ? v.toString() : v,
+    ),
+  ) as Record<string, unknown>;
+}

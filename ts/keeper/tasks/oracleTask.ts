@@ -1,0 +1,24 @@
+// Oracle refresh: every market whose refresh would change the stored observation (price or status), so that a
+// state change (a breaker trip, a halt, a recovery) is recorded by a call of its own. Markets a liquidation of
+// this tick refreshes anyway are left to it (one transaction fewer in the block that matters).
+import { encodeFunctionData } from "viem";
+import { oracleRouterAbi } from "../../abi/generated";
+import { BaseTask, type TickContext } from "./task";
+
+export class OracleTask extends BaseTask {
+  readonly name = "oracle";
+
+  protected async run(ctx: TickContext): Promise<void> {
+    for (const m of ctx.snapshot.markets) {
+      if (!m.peek || ctx.refreshedMarkets.has(m.marketId)) continue;
+      if (m.peek.price === m.last.price && m.peek.status === m.last.status) continue;
+      await ctx.submit({
+        key: `oracle:${m.marketId}:${m.last.timestamp}:${m.peek.price}:${m.peek.status}`,
+        task: this.name,
+        to: ctx.addresses.oracle,
+        data: encodeFunctionData({ abi: oracleRouterAbi, functionName: "refresh", args: [m.marketId] }),
+        slots: [`oracle:${m.marketId}`],
+      });
+    }
+  }
+}

@@ -1,0 +1,67 @@
+// The one interface every keeper task implements. The loop calls `tick` once per new head, in a fixed order,
+// with everything read for that head; a task only decides which jobs are due and submits them.
+import type { Address } from "viem";
+import type { Book, Candidate } from "../book/book";
+import type { BlockInfo } from "../chain/blockTracker";
+import type { Snapshot } from "../chain/snapshot";
+import type { KeeperConfig } from "../config";
+import type { Logger } from "../logger";
+import type { Job, SubmitResult } from "../tx/txManager";
+
+export type TaskHealth = { ok: boolean; detail?: string };
+
+export type TickContext = {
+  head: BlockInfo;
+  snapshot: Snapshot;
+  book: Book;
+  /** Liquidatable accounts of the shard, confirmed on chain (one accountHealths call), worst first. */
+  candidates: Candidate[];
+  addresses: { pool: Address; lens: Address; oracle: Address };
+  config: KeeperConfig;
+  /** Block and chain time of the last PremiumDistributed event (the premium schedule), if any. */
+  lastPremium: { block: bigint; timestamp: bigint } | undefined;
+  /** Markets whose oracle a transaction submitted earlier in this tick refreshes anyway. */
+  refreshedMarkets: Set<bigint>;
+  submit(job: Job): Promise<SubmitResult>;
+  log: Logger;
+};
+
+export interface KeeperTask {
+  readonly name: string;
+  start(): Promise<void> | void;
+  stop(): Promise<void> | void;
+  health(): TaskHealth;
+  tick(ctx: TickContext): Promise<void>;
+}
+
+/** Base with the bookkeeping every task shares: last tick, last error. */
+export abstract class BaseTask implements KeeperTask {
+  abstract readonly name: string;
+  protected lastError: string | undefined;
+  protected running = false;
+
+  start(): void {
+    this.running = true;
+  }
+
+  stop(): void {
+    this.running = false;
+  }
+
+  health(): TaskHealth {
+    return this.lastError ? { ok: true, detail: `last error: ${this.lastError}` } : { ok: true };
+  }
+
+  async tick(ctx: TickContext): Promise<void> {
+    if (!this.running) return;
+    try {
+      await this.run(ctx);
+      this.lastError = undefined;
+    } catch (err) {
+      this.lastError = err instanceof Error ? err.message.split("\n")[0] : String(err);
+      ctx.log.warn({ task: this.name, err }, "task tick failed");
+    }
+  }
+
+  protected abstract run(ctx: TickContext): Promise<void>;
+}
