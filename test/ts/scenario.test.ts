@@ -1,0 +1,85 @@
+// `npm start`'s scenarios, run end to end on an embedded anvil (ts/scenario/main.ts as a user runs it, reading the
+// JSON report it writes): the bad debt the stack predicts before the crash is, to the wei, what the waterfall
+// realizes once the keeper has liquidated, and each scenario ends where it promises.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import type { ScenarioReport } from "../../ts/scenario/report";
+
+const run = promisify(execFile);
+const dir = mkdtempSync(path.join(tmpdir(), "scenario-test-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function scenario(name: string): Promise<{ report: ScenarioReport; stdout: string }> {
+  const file = path.join(dir, `${name}.json`);
+  const { stdout } = await run(
+    process.execPath,
+    ["--import", "tsx", "ts/scenario/main.ts", "--scenario", name, "--report", file, "--quiet"],
+    { timeout: 170_000, maxBuffer: 1 << 24 },
+  );
+  return { report: JSON.parse(readFileSync(file, "utf8")) as ScenarioReport, stdout };
+}
+
+const usd = (s: string) => Number(s);
+
+function expectTradingHappened(r: ScenarioReport) {
+  expect(r.trades).toBeGreaterThan(50);
+  expect(r.funding.updates).toBeGreaterThan(0);
+  expect(r.keeper.fundingTxs).toBeGreaterThan(0);
+  expect(r.keeper.premiumTxs).toBeGreaterThan(0);
+  expect(usd(r.tranches.junior.premium)).toBeGreaterThan(0);
+  expect(usd(r.tranches.senior.premium)).toBeGreaterThan(0);
+}
+
+describe.sequential("npm start scenarios", () => {
+  it("crash: the bad debt predicted before the gap is realized to the wei, all of it inside junior", async () => {
+    const { report: r, stdout } = await scenario("crash");
+    expect(r.scenario).toBe("crash");
+    expect(r.badDebt).toBe(r.predicted.badDebt);
+    expect(r.waterfall).toEqual({
+      junior: r.predicted.junior,
+      senior: r.predicted.senior,
+      socialized: r.predicted.socialized,
+    });
+    expect(usd(r.badDebt)).toBeGreaterThan(0);
+    expect(r.waterfall.junior).toBe(r.badDebt);
+    expect(r.waterfall.senior).toBe("0");
+    expect(r.liquidations).toBeGreaterThan(0);
+    expect(r.keeper.liquidationTxs).toBeGreaterThan(0);
+    expect(r.inventory.length).toBeGreaterThan(0);
+    // The LP who asked to leave before the crash bears its share: it claims less than its request was worth.
+    expect(usd(r.withdrawal.claimed)).toBeLessThan(usd(r.withdrawal.assetsAtRequest));
+    expect(usd(r.withdrawal.claimed)).toBeGreaterThan(0);
+    expectTradingHappened(r);
+    expect(stdout).toContain("predicted beside realized");
+  }, 180_000);
+
+  it("black swan: junior is wiped and senior pays the rest, exactly as predicted", async () => {
+    const { report: r } = await scenario("black-swan");
+    expect(r.badDebt).toBe(r.predicted.badDebt);
+    expect(r.waterfall).toEqual({
+      junior: r.predicted.junior,
+      senior: r.predicted.senior,
+      socialized: r.predicted.socialized,
+    });
+    expect(usd(r.waterfall.senior)).toBeGreaterThan(0);
+    expect(usd(r.tranches.junior.navEnd)).toBe(0);
+    expect(usd(r.tranches.senior.navEnd)).toBeLessThan(
+      usd(r.tranches.senior.navStart) + usd(r.tranches.senior.premium),
+    );
+    expectTradingHappened(r);
+  }, 180_000);
+
+  it("calm: no crash, no liquidation, premium and funding only", async () => {
+    const { report: r } = await scenario("calm");
+    expect(r.liquidations).toBe(0);
+    expect(r.keeper.liquidationTxs).toBe(0);
+    expect(r.badDebt).toBe("0");
+    expect(r.predicted).toEqual({ badDebt: "0", junior: "0", senior: "0", socialized: "0" });
+    expect(r.withdrawal.claimed).toBe(r.withdrawal.assetsAtRequest);
+    expectTradingHappened(r);
+  }, 180_000);
+});

@@ -1,0 +1,74 @@
+// The scenario's market: a deployment sized so the book below produces the outcomes each scenario promises, the
+// crowd of traders (a spread of leverage, both sides, cross and isolated sub-accounts, both markets), the LPs and
+// the crash each scenario applies.
+//
+// At entry (ETH 2,000, BTC 60,000): longs above 5x are insolvent after ETH -20 % (crash: ann and ben, ~12k of bad
+// debt, inside junior's 40k); after every market -30 % (black swan) every long above 3.3x is (~59k: junior is
+// wiped, senior pays the rest). ivy is liquidatable but solvent at -20 % (a ladder that creates no bad debt),
+// everyone else stays healthy or gains.
+import { type DeploymentConfig, parseDeploymentConfig } from "../deploy/config";
+import type { ScenarioName } from "./types";
+
+export type Leg = { market: "ETH" | "BTC" /** Base, signed, human units. */; size: number };
+export type TraderSpec = { name: string; subId: bigint /** USDC. */; margin: number; legs: Leg[] };
+
+export const CROWD: readonly TraderSpec[] = [
+  { name: "ann", subId: 0n, margin: 12_000, legs: [{ market: "ETH", size: 45 }] },
+  { name: "ben", subId: 1n, margin: 10_000, legs: [{ market: "ETH", size: 40 }] },
+  { name: "cat", subId: 0n, margin: 12_000, legs: [{ market: "BTC", size: 1.5 }] },
+  { name: "dan", subId: 2n, margin: 10_000, legs: [{ market: "BTC", size: 1 }] },
+  { name: "eve", subId: 0n, margin: 24_000, legs: [{ market: "ETH", size: 30 }] },
+  { name: "fay", subId: 0n, margin: 15_000, legs: [{ market: "ETH", size: -45 }] },
+  { name: "gus", subId: 1n, margin: 12_000, legs: [{ market: "BTC", size: -1.3 }] },
+  {
+    name: "hal",
+    subId: 0n,
+    margin: 16_000,
+    legs: [
+      { market: "ETH", size: 25 },
+      { market: "BTC", size: -0.8 },
+    ],
+  },
+  { name: "ivy", subId: 0n, margin: 9_300, legs: [{ market: "ETH", size: 20 }] },
+  { name: "jon", subId: 2n, margin: 10_000, legs: [{ market: "BTC", size: -0.7 }] },
+  {
+    name: "kim",
+    subId: 0n,
+    margin: 15_000,
+    legs: [
+      { market: "ETH", size: -30 },
+      { market: "BTC", size: 0.5 },
+    ],
+  },
+  { name: "lou", subId: 0n, margin: 10_000, legs: [{ market: "BTC", size: 0.8 }] },
+];
+
+/** USDC. The first junior LP requests its whole withdrawal before the crash. */
+export const LPS = { juniorA: 15_000, juniorB: 25_000, senior: 400_000 } as const;
+/** The arbitrageur's margin (USDC): enough to close a crash's gap on the curve. */
+export const ARB_MARGIN = 300_000;
+
+/** Dev-account indices of every actor (wallet 0 deploys and moves the feeds). */
+export const WALLETS = { juniorA: 1, juniorB: 2, senior: 3, arbitrageur: 4, keeper: 5, firstTrader: 6 } as const;
+export const WALLET_COUNT = WALLETS.firstTrader + CROWD.length;
+
+/** The crash of each scenario: an index gap in one block on one market or on every market. */
+export const CRASHES: Record<ScenarioName, { market: "ETH" | "all"; bps: bigint } | undefined> = {
+  crash: { market: "ETH", bps: -2_000n },
+  "black-swan": { market: "all", bps: -3_000n },
+  calm: undefined,
+};
+
+/** Shallow curves (so the arbitrageur can close a crash's gap), a small junior, short tranche clocks. */
+export function scenarioDeploymentConfig(): DeploymentConfig {
+  const tranche = { cooldown: 3_600, claimWindow: 86_400, premiumStreamDuration: 3_600 };
+  return parseDeploymentConfig({
+    markets: [
+      { symbol: "ETH", price: "2000", baseReserve: "4000" },
+      { symbol: "BTC", price: "60000", baseReserve: "100" },
+    ],
+    junior: tranche,
+    senior: tranche,
+    seed: { juniorDeposit: "0", seniorDeposit: "0", traders: [] },
+  });
+}

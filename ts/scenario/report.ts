@@ -1,0 +1,76 @@
+// The JSON report (`--report FILE`): every amount a decimal string in collateral units (USDC), exact; APRs as
+// yearly fractions ("0.1234" = 12.34 % a year).
+import { formatUnits } from "viem";
+import { COLLATERAL_DECIMALS } from "../money";
+import type { ScenarioResult, TrancheOutcome } from "./types";
+
+/** WAD amount -> exact decimal string in collateral units. */
+const wad = (x: bigint) => formatUnits(x, 18);
+/** Token units (6 decimals) -> decimal string. */
+const tokens = (x: bigint) => formatUnits(x, COLLATERAL_DECIMALS);
+
+function tranche(t: TrancheOutcome) {
+  return {
+    navStart: tokens(t.navStart),
+    navEnd: tokens(t.navEnd),
+    premium: tokens(t.premium),
+    apr: t.apr === null ? null : wad(t.apr),
+    lossCovered: tokens(t.lossCovered),
+  };
+}
+
+export function reportOf(r: ScenarioResult) {
+  return {
+    scenario: r.scenario,
+    trades: r.trades.crowd + r.trades.arbitrage,
+    tradesByKind: r.trades,
+    liquidations: r.liquidations.length,
+    liquidatedAccounts: [...new Set(r.liquidations.map((l) => `${l.owner}:${l.subId}`))].length,
+    badDebt: wad(r.realized.badDebt),
+    waterfall: {
+      junior: wad(r.realized.junior),
+      senior: wad(r.realized.senior),
+      socialized: wad(r.realized.socialized),
+    },
+    predicted: {
+      badDebt: wad(r.predicted.badDebt),
+      junior: wad(r.predicted.junior),
+      senior: wad(r.predicted.senior),
+      socialized: wad(r.predicted.socialized),
+    },
+    shock: r.shock ? { market: r.shock.market, bps: Number(r.shock.bps) } : null,
+    stack: r.stack.map((s) => ({
+      name: s.name,
+      owner: s.owner,
+      subId: s.subId.toString(),
+      value: wad(s.value),
+      maintenance: wad(s.maintenance),
+      liquidatable: s.liquidatable,
+      badDebt: wad(s.badDebt),
+    })),
+    tranches: { junior: tranche(r.tranches.junior), senior: tranche(r.tranches.senior) },
+    funding: { updates: r.funding.updates, paid: wad(r.funding.paid) },
+    keeper: r.keeper,
+    withdrawal: {
+      owner: r.withdrawal.owner,
+      assetsAtRequest: tokens(r.withdrawal.assetsAtRequest),
+      claimed: tokens(r.withdrawal.claimed),
+      unlockTime: r.withdrawal.unlockTime.toString(),
+    },
+    inventory: r.inventory.map((i) => ({
+      market: i.symbol,
+      size: wad(i.size),
+      notional: wad(i.notional),
+      pnl: wad(i.pnl),
+    })),
+    simulatedSeconds: Number(r.simulatedSeconds),
+    blocks: r.blocks,
+    elapsedMs: Math.round(r.elapsedMs),
+  };
+}
+
+export type ScenarioReport = ReturnType<typeof reportOf>;
+
+export function stringifyReport(r: ScenarioResult): string {
+  return `${JSON.stringify(reportOf(r), null, 2)}\n`;
+}

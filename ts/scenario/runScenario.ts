@@ -1,0 +1,250 @@
+// `npm start`: embedded anvil -> deploy -> LPs and a crowd of traders -> hours of simulated time with the keeper
+// live in process -> (a junior LP asks to leave) -> the liquidation stack, predicted -> the crash -> the keeper
+// liquidates -> the LP's claim -> measured, reported, the chain stopped (also on Ctrl-C).
+import { writeFile } from "node:fs/promises";
+import { type Address, formatUnits, parseEventLogs } from "viem";
+import { trancheVaultAbi } from "../abi/generated";
+import { oracleGasHeadroom } from "../chain/oracleGas";
+import { deployProtocol } from "../deploy/deployProtocol";
+import type { ProtocolWallet } from "../deploy/txQueue";
+import { type AnvilInstance, startAnvil } from "../devnet/anvil";
+import { createDevClients } from "../devnet/clients";
+import { PerpError } from "../errors";
+import { getPremiumApr } from "../tranches/actions/getPremiumApr";
+import { Actors } from "./actors";
+import { CRASHES, CROWD, scenarioDeploymentConfig, WALLET_COUNT, WALLETS } from "./book";
+import { ChainClock } from "./chainClock";
+import { type Accounts, crashedPrices, predictStack } from "./crash";
+import { IndexPath, seededRandom } from "./indexPath";
+import { startKeeper } from "./keeperHost";
+import { fundingPaid, inventoryOf, keeperTxs, liquidationSteps, realizedBadDebt, withdrawalOf } from "./measure";
+import { stringifyReport } from "./report";
+import { fundEveryone, readVault } from "./setup";
+import { Simulation } from "./simulation";
+import type { RunScenarioOptions, ScenarioResult, StackEntry, TrancheOutcome, Waterfall } from "./types";
+
+const MINUTE = 60n;
+/** Trading before the crash, in 10-minute steps. */
+const TRADING_STEPS = 36;
+/** The LP's request, this many steps before the crash (cooldown 1 h: it unlocks 20 minutes after). */
+const REQUEST_STEPS_BEFORE = 4;
+const SEED = 20_240_601;
+
+/**
+ * Runs one scenario end to end and returns what it measured (and writes the JSON report if asked).
+ * @example
+ * const result = await runScenario({ scenario: "crash", quiet: true });
+ * result.predicted.badDebt === result.realized.badDebt // true, to the wei
+ */
+export async function runScenario(options: RunScenarioOptions): Promise<ScenarioResult> {
+  const started = performance.now();
+  const progress = options.quiet
+    ? () => {}
+    : (options.onProgress ?? ((line: string) => process.stderr.write(`${line}\n`)));
+  let anvil: AnvilInstance | undefined;
+  let disposeKeeper: (() => Promise<void>) | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    void (async () => {
+      await disposeKeeper?.().catch(() => undefined);
+      await anvil?.stop().catch(() => undefined);
+      process.removeListener("SIGINT", onSignal);
+      process.removeListener("SIGTERM", onSignal);
+      process.kill(process.pid, signal);
+    })();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    let rpcUrl = options.rpcUrl;
+    if (!rpcUrl) {
+      anvil = await startAnvil({ accounts: WALLET_COUNT });
+      rpcUrl = anvil.rpcUrl;
+      progress(`[anvil] pid ${anvil.pid} on ${rpcUrl}`);
+    }
+    const clients = createDevClients(rpcUrl, { accounts: WALLET_COUNT });
+    const deployment = await deployProtocol(clients, scenarioDeploymentConfig());
+    progress(`[deploy] pool ${deployment.contracts.pool}, ${deployment.markets.length} markets`);
+    const actors = new Actors(
+      clients,
+      deployment,
+      await oracleGasHeadroom(clients.publicClient, deployment.contracts.pool),
+    );
+    const wallet = (i: number) => clients.wallet(i) as ProtocolWallet;
+    const traders = CROWD.map((_, i) => wallet(WALLETS.firstTrader + i));
+    const who = {
+      juniorA: wallet(WALLETS.juniorA),
+      juniorB: wallet(WALLETS.juniorB),
+      senior: wallet(WALLETS.senior),
+      arbitrageur: wallet(WALLETS.arbitrageur),
+      traders,
+      crowd: CROWD,
+    };
+    await fundEveryone(clients, deployment, actors, who);
+    progress(`[lp] junior and senior funded; ${CROWD.length} traders and the arbitrageur hold margin`);
+    const { junior, senior } = deployment.contracts;
+    const firstBlock = await clients.publicClient.getBlockNumber({ cacheTime: 0 });
+    const startBlock = await clients.publicClient.getBlock({ blockNumber: firstBlock });
+    const vaultsStart = { junior: await readVault(clients, junior), senior: await readVault(clients, senior) };
+
+    const host = await startKeeper(rpcUrl, deployment, WALLETS.keeper);
+    disposeKeeper = host.dispose;
+    const clock = new ChainClock(clients);
+    await clock.manual();
+    const path = new IndexPath(
+      deployment.markets.map((m) => m.initialPrice),
+      SEED,
+    );
+    const sim = new Simulation(
+      {
+        clients,
+        deployment,
+        actors,
+        clock,
+        keeper: host.keeper,
+        path,
+        crowd: CROWD,
+        traders,
+        arbitrageur: who.arbitrageur,
+        random: seededRandom(SEED + 1),
+        progress,
+      },
+      startBlock.timestamp,
+    );
+    await sim.init();
+    await sim.openBook(MINUTE);
+
+    // Hours of trading; the first junior LP asks to leave before the crash.
+    let unlock = 0n;
+    for (let step = 1; step <= TRADING_STEPS; step++) {
+      const request = step === TRADING_STEPS - REQUEST_STEPS_BEFORE;
+      const mined = await sim.tradingStep(10n * MINUTE, 2, async (b) => {
+        if (!request) return;
+        const shares = await clients.publicClient.readContract({
+          address: junior,
+          abi: trancheVaultAbi,
+          functionName: "balanceOf",
+          args: [who.juniorA.account.address],
+        });
+        b.add("lp", actors.requestWithdraw(who.juniorA, junior, shares));
+      });
+      if (request) {
+        const receipt = mined.items.find((i) => i.kind === "lp")?.receipt;
+        const [event] = receipt
+          ? parseEventLogs({ abi: trancheVaultAbi, eventName: "WithdrawRequested", logs: receipt.logs })
+          : [];
+        if (!event) throw new PerpError("the junior LP's withdrawal request did not mine");
+        unlock = BigInt(event.args.unlockTime);
+        progress(
+          `[lp] junior LP A requests its whole withdrawal: ${formatUnits(event.args.assetsAtRequest, 6)} USDC now, claimable after the 1 h cooldown`,
+        );
+      }
+      if (step % 6 === 0) progress(`[time] ${step / 6} h simulated, ${sim.trades.crowd + sim.trades.arbitrage} trades`);
+    }
+
+    // The liquidation stack before the crash, for the block the keeper will liquidate in.
+    const crash = CRASHES[options.scenario];
+    const accounts: Accounts = {
+      owners: [...traders.map((t) => t.account.address), who.arbitrageur.account.address],
+      subIds: [...CROWD.map((c) => c.subId), 0n],
+    };
+    const nameOf = (owner: Address, subId: bigint) => {
+      const i = accounts.owners.findIndex(
+        (o, j) => o.toLowerCase() === owner.toLowerCase() && accounts.subIds[j] === subId,
+      );
+      return i < 0 ? owner : i < CROWD.length ? (CROWD[i]?.name ?? owner) : "arbitrageur";
+    };
+    let stack: StackEntry[] = [];
+    let predicted: Waterfall = { badDebt: 0n, junior: 0n, senior: 0n, socialized: 0n };
+    if (crash) {
+      await sim.settleKeeper();
+      const before = await clients.publicClient.getBlockNumber({ cacheTime: 0 });
+      const gapTime = sim.now + 1n;
+      const liquidationTime = gapTime + 1n;
+      const s = await predictStack(clients, deployment, crash, accounts, before, liquidationTime);
+      predicted = { badDebt: s.totalBadDebt, junior: s.juniorLoss, senior: s.seniorLoss, socialized: s.socialized };
+      stack = s.accounts.map((a, i) => ({
+        name: nameOf(a.owner, accounts.subIds[i] ?? 0n),
+        owner: a.owner,
+        subId: accounts.subIds[i] ?? 0n,
+        value: a.value,
+        maintenance: a.maintenanceRequirement,
+        liquidatable: a.liquidatable,
+        badDebt: a.badDebt,
+      }));
+      progress(
+        `[stack] ${crash.market} ${Number(crash.bps) / 100} %: ${s.liquidatableCount} accounts fall, bad debt predicted`,
+      );
+      // The gap: every feed of the market(s) in one block, then the keeper's liquidations in the next.
+      const gapped = crashedPrices(deployment, crash, path.prices);
+      path.gap(gapped);
+      await sim.block(1n, gapped);
+      progress(`[crash] index gapped ${crash.market} ${Number(crash.bps) / 100} %`);
+      await sim.block(1n, undefined);
+      progress("[keeper] liquidation block mined");
+      for (let i = 0; i < 5; i++) await sim.block(12n, undefined);
+      // The breaker keeps the oracle reduce-only for 5 minutes; then the arbitrageur closes the gap.
+      for (let i = 0; i < 5; i++) await sim.block(MINUTE, undefined);
+    }
+    // After the crash (or calm): trading until the LP's cooldown has passed, then the claim.
+    while (sim.now < unlock) await sim.tradingStep(5n * MINUTE, 1);
+    await sim.tradingStep(MINUTE, 1, (b) => b.add("lp", actors.claim(who.juniorA, junior)));
+    progress("[lp] junior LP A claims");
+    for (let i = 0; i < 2; i++) await sim.tradingStep(5n * MINUTE, 1);
+    await host.dispose();
+    disposeKeeper = undefined;
+
+    // Measure.
+    const lastBlock = await clients.publicClient.getBlockNumber({ cacheTime: 0 });
+    const range = { fromBlock: firstBlock + 1n, toBlock: lastBlock };
+    const realized = await realizedBadDebt(clients, deployment, range);
+    const endBlock = await clients.publicClient.getBlock({ blockNumber: lastBlock });
+    const elapsed = endBlock.timestamp - startBlock.timestamp;
+    const tranche = async (vault: Address, start: Awaited<ReturnType<typeof readVault>>): Promise<TrancheOutcome> => {
+      const end = await readVault(clients, vault, lastBlock);
+      const apr = await getPremiumApr(clients.publicClient, {
+        vault,
+        windows: [elapsed],
+        blockNumber: lastBlock,
+        fromBlock: deployment.startBlock,
+      });
+      return {
+        navStart: start.nav,
+        navEnd: end.nav,
+        premium: end.premium - start.premium,
+        apr: apr.windows[0]?.premiumApr ?? null,
+        lossCovered: end.loss - start.loss,
+      };
+    };
+    const result: ScenarioResult = {
+      scenario: options.scenario,
+      elapsedMs: 0,
+      simulatedSeconds: elapsed,
+      blocks: sim.blocks,
+      trades: { ...sim.trades },
+      stack,
+      shock: crash ? { bps: crash.bps, market: crash.market } : undefined,
+      predicted,
+      realized,
+      liquidations: await liquidationSteps(clients, deployment, range, nameOf),
+      funding: await fundingPaid(clients, deployment, range),
+      tranches: {
+        junior: await tranche(junior, vaultsStart.junior),
+        senior: await tranche(senior, vaultsStart.senior),
+      },
+      keeper: await keeperTxs(clients, clients.wallet(WALLETS.keeper).account.address, range),
+      withdrawal: await withdrawalOf(clients, junior, who.juniorA.account.address, range),
+      inventory: await inventoryOf(clients, deployment),
+    };
+    result.elapsedMs = performance.now() - started;
+    if (options.report) await writeFile(options.report, stringifyReport(result));
+    return result;
+  } finally {
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+    await disposeKeeper?.().catch(() => undefined);
+    if (anvil) {
+      await anvil.stop();
+      progress(`[anvil] pid ${anvil.pid} stopped`);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+// The human summary on stdout: trades, funding, premium and APR per tranche, the stack predicted before the crash
+// beside what the waterfall realized, tranche NAV before and after, the LP's claim, the backstop inventory.
+import { formatBps, formatPercent, formatUsdc, formatWad, table } from "../cli/format";
+import { WAD } from "../money";
+import type { ScenarioResult, Waterfall } from "./types";
+
+const apr = (x: bigint | null) => (x === null ? "n/a" : formatPercent(x, WAD));
+
+export function formatScenarioSummary(r: ScenarioResult): string[] {
+  const out: string[] = [];
+  const hours = (Number(r.simulatedSeconds) / 3600).toFixed(1);
+  out.push(
+    "",
+    `Scenario ${r.scenario}: ${hours} h simulated in ${r.blocks} blocks, ${(r.elapsedMs / 1000).toFixed(1)} s`,
+  );
+  out.push(
+    `  trades          ${r.trades.crowd + r.trades.arbitrage} (crowd ${r.trades.crowd}, arbitrageur ${r.trades.arbitrage}, refused or reverted ${r.trades.failed})`,
+  );
+  out.push(`  funding         ${r.funding.updates} updates, ${formatWad(r.funding.paid)} USDC paid by the paying side`);
+  const k = r.keeper;
+  out.push(
+    `  keeper          liquidation ${k.liquidationTxs}, funding ${k.fundingTxs}, premium ${k.premiumTxs}, oracle ${k.oracleTxs}, repeg ${k.repegTxs}, unwind ${k.unwindTxs} txs`,
+  );
+
+  out.push("", "Tranches (USDC)");
+  out.push(
+    table(
+      ["tranche", "NAV start", "NAV end", "premium", "premium APR", "losses covered"],
+      (["junior", "senior"] as const).map((name) => {
+        const t = r.tranches[name];
+        return [
+          name,
+          formatUsdc(t.navStart),
+          formatUsdc(t.navEnd),
+          formatUsdc(t.premium),
+          apr(t.apr),
+          formatUsdc(t.lossCovered),
+        ];
+      }),
+    ),
+  );
+
+  if (r.shock) {
+    out.push(
+      "",
+      `Liquidation stack before the crash (${r.shock.market} ${formatBps(r.shock.bps, 0)}, for the keeper's block)`,
+    );
+    const falling = r.stack.filter((s) => s.liquidatable);
+    out.push(
+      table(
+        ["account", "value at shock", "maintenance", "bad debt"],
+        falling.map((s) => [
+          `${s.name}${s.subId > 0n ? ` (isolated ${s.subId})` : ""}`,
+          formatWad(s.value),
+          formatWad(s.maintenance),
+          formatWad(s.badDebt),
+        ]),
+      ),
+    );
+    out.push("", "Bad debt: predicted beside realized (USDC)");
+    const row = (label: string, key: keyof Waterfall) => [
+      label,
+      formatWad(r.predicted[key], 6),
+      formatWad(r.realized[key], 6),
+      r.predicted[key] === r.realized[key] ? "exact" : "DIFFERS",
+    ];
+    out.push(
+      table(
+        ["", "predicted", "realized", ""],
+        [row("bad debt", "badDebt"), row("junior", "junior"), row("senior", "senior"), row("socialized", "socialized")],
+      ),
+    );
+  }
+  out.push("", `Liquidations: ${r.liquidations.length} steps`);
+  for (const l of r.liquidations) {
+    out.push(
+      `  block ${l.block}  ${l.name.padEnd(12)} market ${l.marketId}  ${formatWad(l.transferred, 4)} base at ${formatWad(l.indexPrice)}, penalty ${formatWad(l.penalty)}`,
+    );
+  }
+  const w = r.withdrawal;
+  out.push(
+    "",
+    `Junior LP withdrawal: ${formatUsdc(w.assetsAtRequest)} USDC at request, claimed ${formatUsdc(w.claimed)} after the cooldown (${formatUsdc(w.assetsAtRequest - w.claimed)} its share of the losses)`,
+  );
+  out.push("", "Backstop inventory");
+  if (r.inventory.length === 0) out.push("  (empty)");
+  for (const i of r.inventory)
+    out.push(
+      `  ${i.symbol}: ${formatWad(i.size, 4)} base, notional ${formatWad(i.notional)}, PnL at index ${formatWad(i.pnl)}`,
+    );
+  return out;
+}
