@@ -1,9 +1,11 @@
 // The command tree (commander): one file per command under ts/cli/commands/, registered here. Commander
 // parses the syntax (commands, flags, help); each command validates its values with zod (ts/cli/args.ts).
 import { Command } from "commander";
+import { keeperCommand } from "../keeper/cli";
 import { registerDevnet } from "./commands/devnet";
 import { registerLp } from "./commands/lp";
 import { registerRisk } from "./commands/risk";
+import { registerScenario } from "./commands/scenario";
 import { registerStart } from "./commands/start";
 import { registerTrader } from "./commands/trader";
 import type { CommandContext } from "./io";
@@ -45,6 +47,8 @@ export function createProgram(ctx: CommandContext): Command {
   registerRisk(program, ctx);
   registerTrader(program, ctx);
   registerLp(program, ctx);
+  registerScenario(program, ctx);
+  program.addCommand(keeperCommand({ env: ctx.env, stderr: ctx.io.progress, exit: ctx.setExitCode }));
   return program;
 }
 
