@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { buildIfStale } from "../../../scripts/build-if-stale.mjs";
 import { PerpError } from "../../errors";
 import { parseStartOptions } from "../args";
+import { UsageError } from "../errors";
 import type { CommandContext } from "../io";
 import { DEFAULT_DEPLOYMENT_PATH } from "../session";
 
@@ -13,7 +14,22 @@ import { DEFAULT_DEPLOYMENT_PATH } from "../session";
 export const DEVNET_FAUCET_USDC = 100_000n;
 const DEV_ACCOUNTS = 10;
 
-type DevnetFlags = { port?: string; forkUrl?: string; deployment?: string; config?: string; seed?: boolean };
+type DevnetFlags = {
+  port?: string;
+  forkUrl?: string;
+  deployment?: string;
+  config?: string;
+  seed?: boolean;
+  web?: string | boolean;
+};
+
+/** `--web [port]`: the web page's port (5173 by default). */
+function webPort(web: string | boolean): number {
+  const port = web === true ? 5173 : Number(web);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535)
+    throw new UsageError("--web: expected a port number (1-65535)");
+  return port;
+}
 type DeployFlags = { rpcUrl?: string; deployment?: string; config?: string; seed?: boolean };
 
 async function build(ctx: CommandContext): Promise<void> {
@@ -38,8 +54,10 @@ export function registerDevnet(program: Command, ctx: CommandContext): void {
     .option("--deployment <file>", `where to write the deployment (default ${DEFAULT_DEPLOYMENT_PATH})`)
     .option("--config <file>", "deployment config (JSON, human units; see ts/deploy/config.ts)")
     .option("--no-seed", "deploy only: no LP deposits, no traders")
+    .option("--web [port]", "also serve the web page for LPs and traders (default port 5173)")
     .action(async (raw: DevnetFlags) => {
       const out = raw.deployment ?? (ctx.env.PERP_DEPLOYMENT || DEFAULT_DEPLOYMENT_PATH);
+      const web = raw.web === undefined || raw.web === false ? undefined : webPort(raw.web);
       const options = parseStartOptions(
         { port: raw.port, forkUrl: raw.forkUrl, config: raw.config, out, seed: raw.seed, keepAlive: true },
         {},
@@ -52,6 +70,12 @@ export function registerDevnet(program: Command, ctx: CommandContext): void {
         afterSeed: async (conn, deployment) => {
           await mintDevUsdc(conn, deployment, DEV_ACCOUNTS, DEVNET_FAUCET_USDC);
           ctx.io.progress(`[faucet] ${DEVNET_FAUCET_USDC} USDC to each of dev accounts 0-${DEV_ACCOUNTS - 1}`);
+          if (web !== undefined) {
+            const { serveWeb } = await import("../../web/server");
+            const rpcUrl = `http://127.0.0.1:${options.port ?? 8545}`;
+            const page = await serveWeb({ rpcUrl, deployment, port: web });
+            ctx.io.progress(`[web] the web page is at ${page.url} (pick a dev account in the header)`);
+          }
         },
       });
     });
