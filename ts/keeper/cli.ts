@@ -3,7 +3,6 @@
 import { Command, Option } from "commander";
 import { type KeeperConfig, KeeperConfigError, loadKeeperConfig, redactedConfig } from "./config";
 import { createLogger } from "./logger";
-import { runKeeper, runOnce } from "./run";
 
 type Flags = {
   deployment?: string;
@@ -74,6 +73,8 @@ export function keeperCommand(io: KeeperCommandIo = {}): Command {
       const config = configFrom(flags, env);
       const logger = createLogger({ level: config.logLevel });
       logger.info({ config: redactedConfig(config) }, "config");
+      // Loaded only now: the keeper needs the generated ABIs, which `npm start` may still have to build.
+      const { runKeeper } = await import("./run");
       const running = await runKeeper(config, { logger });
       const shutdown = (signal: string) => {
         logger.info({ signal }, "shutting down");
@@ -98,6 +99,7 @@ export function keeperCommand(io: KeeperCommandIo = {}): Command {
       try {
         const config = configFrom(flags, env);
         const logger = createLogger({ level: config.logLevel });
+        const { runOnce } = await import("./run");
         const { report, unsettled } = await runOnce(config, { logger });
         logger.info({ report, unsettled }, "once: done");
         logger.flush();
