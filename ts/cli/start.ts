@@ -22,7 +22,7 @@ export type StartHooks = {
   /** Written into the `--out` file beside the deployment (e.g. the node's rpcUrl, for later commands). */
   recordRpcUrl?: boolean;
   /** Runs after deploy and seed, before the summary (e.g. the devnet's USDC faucet). */
-  afterSeed?: (conn: Connection, deployment: Deployment) => Promise<void>;
+  afterSeed?: (conn: Connection, deployment: Deployment, rpcUrl: string) => Promise<void>;
 };
 
 export async function start(
@@ -80,7 +80,7 @@ export async function start(
       });
     }
 
-    if (hooks.afterSeed) await hooks.afterSeed(conn, deployment);
+    if (hooks.afterSeed) await hooks.afterSeed(conn, deployment, rpcUrl);
 
     const accounts: SummaryAccount[] = seeded?.traders ?? [];
     const lps = seeded ? { junior: seeded.juniorLp, senior: seeded.seniorLp } : undefined;

@@ -1,6 +1,7 @@
 // `start` (the default command): its options and help text. The work itself is in ts/cli/start.ts.
 import type { Command } from "commander";
 import { buildIfStale } from "../../../scripts/build-if-stale.mjs";
+import type { Deployment } from "../../deploy/deployment";
 import { PerpError } from "../../errors";
 import { parseStartOptions, type RawStartOptions } from "../args";
 import { UsageError } from "../errors";
@@ -54,6 +55,14 @@ export function registerStart(program: Command, ctx: CommandContext): void {
       }
       // Loaded only now: viem and the ABIs cost ~0.5 s that `help` and bad input need not pay.
       const { start } = await import("../start");
-      await start(options, ctx.io, ctx.waitForShutdown);
+      // Kept alive, the chain also gets the web page for LPs and traders (and its address is printed).
+      const afterSeed = options.keepAlive
+        ? async (_conn: unknown, deployment: Deployment, rpcUrl: string) => {
+            const { serveWeb } = await import("../../web/server");
+            const page = await serveWeb({ rpcUrl, deployment, port: 0 });
+            ctx.io.print(`web page: ${page.url} (pick a dev account in the header)`);
+          }
+        : undefined;
+      await start(options, ctx.io, ctx.waitForShutdown, afterSeed ? { afterSeed } : {});
     });
 }
