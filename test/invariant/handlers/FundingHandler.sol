@@ -8,6 +8,7 @@ import {MarketConfig, MarketView} from "../../../contracts/interfaces/IPerpTypes
 import {SettableFeed} from "../../../contracts/oracle/SettableFeed.sol";
 import {CommonBase} from "forge-std/Base.sol";
 import {StdUtils} from "forge-std/StdUtils.sol";
+import {Vm} from "forge-std/Vm.sol";
 
 /// @notice Drives funding with fixed positions: time passes, the index wanders within +-4 %, anyone updates
 /// funding, and a round-tripper opens and closes in one call from its own isolated sub-account.
@@ -71,11 +72,13 @@ contract FundingHandler is CommonBase, StdUtils {
         uint256 m = marketSeed % MARKETS;
         MarketView memory v = lens.marketView(m);
         if (block.timestamp < v.nextFundingUpdate) return;
+        vm.recordLogs();
         pool.updateFunding(m);
         ++accruals;
         MarketConfig memory c = pool.marketConfig(m);
         int256 rate = pool.marketState(m).fundingRate;
-        uint256 cap = v.indexPrice * c.maxPremiumBps / 10_000 / c.fundingPeriod;
+        // The rate is capped against the period's time-weighted index, which the update reports in its event.
+        uint256 cap = _twapIndexOfUpdate() * c.maxPremiumBps / 10_000 / c.fundingPeriod;
         if ((rate >= 0 ? uint256(rate) : uint256(-rate)) > cap) ++rateCapViolations;
     }
 
@@ -103,6 +106,15 @@ contract FundingHandler is CommonBase, StdUtils {
     function _post(uint256 m, uint256 answer) internal {
         for (uint256 i; i < 3; ++i) {
             _feeds[m][i].setAnswer(int256(answer));
+        }
+    }
+
+    function _twapIndexOfUpdate() internal returns (uint256 twapIndex) {
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].topics[0] == IPerpPool.FundingUpdated.selector) {
+                (,, twapIndex,,) = abi.decode(logs[i].data, (int256, uint256, uint256, int256, int256));
+            }
         }
     }
 }
