@@ -180,7 +180,7 @@ contract PerpPoolInvariantTest is PoolFixture {
         TrancheVault[2] memory vaults = [junior, senior];
         for (uint256 i; i < 2; ++i) {
             assertEq(
-                vaults[i].totalAssets() + vaults[i].unvestedPremium(),
+                vaults[i].grossAssets() + vaults[i].unvestedPremium(),
                 usdc.balanceOf(address(vaults[i])),
                 Spec.VAULT_ASSETS_MATCH_BALANCE
             );

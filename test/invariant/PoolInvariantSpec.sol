@@ -31,9 +31,10 @@ library PoolInvariantSpec {
     string internal constant TOKEN_SOLVENCY =
         "SOLV-1: pool USDC * 1e12 >= sum of positive trader collateral + pnlPool + pendingPremium";
 
-    /// @dev ERC-4626 accounting of each tranche: vested assets plus unvested premium are exactly its token balance.
+    /// @dev ERC-4626 accounting of each tranche: vested assets (gross of the visible loss) plus unvested premium are
+    /// exactly its token balance.
     string internal constant VAULT_ASSETS_MATCH_BALANCE =
-        "4626-1: tranche totalAssets + unvestedPremium == USDC balance of the vault";
+        "4626-1: tranche grossAssets (totalAssets before the visible loss) + unvestedPremium == USDC balance of the vault";
 
     /* WATERFALL */
 
