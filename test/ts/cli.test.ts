@@ -131,7 +131,7 @@ describe("npm start (ts/cli/main.ts)", { timeout: 90_000 }, () => {
     for (const run of [help, dashHelp]) {
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toContain("Usage: perp [options] [command]");
-      expect(run.stdout).toMatch(/^\s+start \[options\]\s+deploy and seed/m);
+      expect(run.stdout).toMatch(/^\s+start \[options\]\s+the main job/m);
       expect(run.stdout).toContain("Exit codes: 0 ok, 1 failed (the reason is printed), 2 bad input.");
     }
     for (const run of [helpStart, startHelp]) {

@@ -147,10 +147,10 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       owners: [...traders.map((t) => t.account.address), who.arbitrageur.account.address],
       subIds: [...CROWD.map((c) => c.subId), 0n],
     };
+    // Names follow the crowd's order; `accounts` itself is reordered for the prediction below.
+    const named = { owners: [...accounts.owners], subIds: [...accounts.subIds] };
     const nameOf = (owner: Address, subId: bigint) => {
-      const i = accounts.owners.findIndex(
-        (o, j) => o.toLowerCase() === owner.toLowerCase() && accounts.subIds[j] === subId,
-      );
+      const i = named.owners.findIndex((o, j) => o.toLowerCase() === owner.toLowerCase() && named.subIds[j] === subId);
       return i < 0 ? owner : i < CROWD.length ? (CROWD[i]?.name ?? owner) : "arbitrageur";
     };
     let stack: StackEntry[] = [];
@@ -160,6 +160,19 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       const before = await clients.publicClient.getBlockNumber({ cacheTime: 0 });
       const gapTime = sim.now + 1n;
       const liquidationTime = gapTime + 1n;
+      // The waterfall runs account by account with whole-token rounding, so the prediction lists the accounts in
+      // the order the keeper liquidates them: the largest maintenance shortfall first (ts/keeper/book/book.ts).
+      const first = await predictStack(clients, deployment, crash, accounts, before, liquidationTime);
+      const order = first.accounts
+        .map((a, i) => ({ i, a }))
+        .sort((x, y) => {
+          const sx = x.a.liquidatable ? x.a.maintenanceRequirement - BigInt(x.a.value) : -(1n << 255n);
+          const sy = y.a.liquidatable ? y.a.maintenanceRequirement - BigInt(y.a.value) : -(1n << 255n);
+          return sx > sy ? -1 : sx < sy ? 1 : 0;
+        })
+        .map((x) => x.i);
+      accounts.owners = order.map((i) => accounts.owners[i] as Address);
+      accounts.subIds = order.map((i) => accounts.subIds[i] as bigint);
       const s = await predictStack(clients, deployment, crash, accounts, before, liquidationTime);
       predicted = { badDebt: s.totalBadDebt, junior: s.juniorLoss, senior: s.seniorLoss, socialized: s.socialized };
       stack = s.accounts.map((a, i) => ({
