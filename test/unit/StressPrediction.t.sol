@@ -45,7 +45,7 @@ contract StressPredictionTest is LiquidationBase {
         _openBook(seed);
         _exitFixtureLps();
         juniorTokens = bound(juniorTokens, 1e6, 40_000e6);
-        seniorTokens = bound(seniorTokens, 1e6, 150_000e6);
+        seniorTokens = bound(seniorTokens, 1e6, 400_000e6);
         _lpDeposit(juniorLp, junior, juniorTokens);
         _lpDeposit(seniorLp, senior, seniorTokens);
 
