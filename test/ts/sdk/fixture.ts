@@ -69,13 +69,17 @@ export type Protocol = {
   admin: DevWalletClient;
 };
 
-/** Sends a contract call from `wallet` and waits for a successful receipt. */
+/**
+ * Sends a contract call from `wallet` and waits for a successful receipt. The gas limit is fixed and generous: an
+ * estimate made in the same second as an earlier oracle read misses the feed reads the mined transaction pays for
+ * when it lands a second later (a loaded machine makes that likely; see ts/chain/oracleGas.ts).
+ */
 export async function send(
   chain: DevClients,
   wallet: DevWalletClient,
   call: { address: Address; abi: Abi; functionName: string; args?: readonly unknown[] },
 ): Promise<void> {
-  const hash = await wallet.writeContract({ ...call, args: call.args ?? [] } as never);
+  const hash = await wallet.writeContract({ ...call, args: call.args ?? [], gas: 5_000_000n } as never);
   const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") throw new PerpError(`${call.functionName} reverted (${hash})`);
 }
