@@ -174,8 +174,10 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ITrancheVault
+    /// @dev Never more than the vault holds: the streams' per-ramp rounding (up) can exceed, by a wei, a balance that a
+    /// loss drew down, and the vault values (and covers losses from) at most its balance, as `grossAssets` does.
     function unvestedPremium() external view returns (uint256) {
-        return _unvested(_stream);
+        return Math.min(_unvested(_stream), IERC20(asset()).balanceOf(address(this)));
     }
 
     /// @inheritdoc ITrancheVault
