@@ -35,10 +35,8 @@ contract Backstop is IBackstop {
     /// @inheritdoc IBackstop
     ITrancheVault public senior;
 
-    uint256 private _premiumToJunior;
-    uint256 private _premiumToSenior;
-    uint256 private _juniorLoss;
-    uint256 private _seniorLoss;
+    /// @dev What neither tranche could pay (tokens). Premium and losses per tranche are each vault's own record
+    /// (`totalPremiumReceived`, `totalLossCovered`: only this contract moves them), not kept twice.
     uint256 private _shortfall;
     /// @dev Outstanding profit advances per tranche, one slot (tokens).
     uint128 private _advanceJunior;
@@ -162,8 +160,6 @@ contract Backstop is IBackstop {
         }
         uint256 toJunior = total * wJ / (wJ + wS);
         uint256 toSenior = total - toJunior;
-        _premiumToJunior += toJunior;
-        _premiumToSenior += toSenior;
         _pay(junior, toJunior);
         _pay(senior, toSenior);
         emit PremiumDistributed(total, toJunior, toSenior);
@@ -186,13 +182,11 @@ contract Backstop is IBackstop {
         // Senior pays only what junior could not: junior is empty whenever seniorPaid > 0.
         if (juniorPaid < amount) seniorPaid = senior.coverLoss(amount - juniorPaid, msg.sender);
         uint256 shortfall = amount - juniorPaid - seniorPaid;
-        _juniorLoss += juniorPaid;
-        _seniorLoss += seniorPaid;
         if (kind == LossKind.ProfitDraw) {
             _advanceJunior += SafeCast.toUint128(juniorPaid);
             _advanceSenior += SafeCast.toUint128(seniorPaid);
         }
-        _shortfall += shortfall;
+        if (shortfall != 0) _shortfall += shortfall;
         emit LossAbsorbed(kind, amount, juniorPaid, seniorPaid, shortfall);
     }
 
@@ -208,6 +202,10 @@ contract Backstop is IBackstop {
             uint256 shortfall
         )
     {
-        return (_premiumToJunior, _premiumToSenior, _juniorLoss, _seniorLoss, _shortfall);
+        ITrancheVault j = junior;
+        ITrancheVault s = senior;
+        if (address(j) == address(0)) return (0, 0, 0, 0, 0);
+        return
+            (j.totalPremiumReceived(), s.totalPremiumReceived(), j.totalLossCovered(), s.totalLossCovered(), _shortfall);
     }
 }

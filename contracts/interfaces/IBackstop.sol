@@ -96,7 +96,8 @@ interface IBackstop {
     /// @return seniorPaid tokens senior paid
     function absorbLoss(uint256 amount, LossKind kind) external returns (uint256 juniorPaid, uint256 seniorPaid);
 
-    /// @notice Cumulative totals, for anyone to inspect the waterfall.
+    /// @notice Cumulative totals, for anyone to inspect the waterfall: premium and losses per tranche as each vault
+    /// records them, and what neither could pay.
     function totals()
         external
         view

@@ -110,7 +110,10 @@ interface IPerpPool {
 
     /// @notice A liquidation step moved `transferred` base (signed as the account's position) of `owner/subId`'s
     /// position on `marketId` to the backstop account at `indexPrice`; `penalty` was charged (WAD), of which
-    /// `liquidatorReward` was credited to the caller's cross account.
+    /// `liquidatorReward` was credited to the caller's cross account. The account received (`quoteDelta` < 0) or
+    /// paid (> 0) the index value of the transferred base (rounded in the pool's favour), realized `realizedPnl`
+    /// (funding included, before the penalty) and holds `newSize` after it. The one event of a step: no
+    /// `PositionChanged` is emitted for a transfer, which moves nothing on the curve.
     event Liquidated(
         address indexed owner,
         uint96 indexed subId,
@@ -119,7 +122,10 @@ interface IPerpPool {
         int256 transferred,
         uint256 indexPrice,
         uint256 penalty,
-        uint256 liquidatorReward
+        uint256 liquidatorReward,
+        int256 quoteDelta,
+        int256 realizedPnl,
+        int256 newSize
     );
     /// @notice The backstop account's position on `marketId` changed by an unwind, or by a liquidation transfer that
     /// realized PnL for it (netting against an opposite inventory). A plain transfer is described by `Liquidated`

@@ -27,6 +27,7 @@ abstract contract AccountLogic is MarketLogic {
         uint256 maintReq;
         uint256 largestMarket; // usable market (oracle not halted) with the largest maintenance requirement
         uint256 largestMaint; // its maintenance requirement (0 with no usable market)
+        uint256 largestIndex; // its index, as priced by this call
         uint256 haltedMask; // markets held whose oracle is halted
     }
 
@@ -68,6 +69,7 @@ abstract contract AccountLogic is MarketLogic {
         } else if (mr > t.largestMaint || t.largestMaint == 0) {
             t.largestMaint = mr;
             t.largestMarket = marketId;
+            t.largestIndex = index;
         }
     }
 
@@ -84,8 +86,17 @@ abstract contract AccountLogic is MarketLogic {
 
     /// @dev Settles the funding a position owes into `realized` (returned) and moves its entry to `cum`.
     function _settleFunding(MarketState storage m, Position memory p) internal view returns (int256 fundingPnl) {
+        return _settleFundingAt(p, m.cumFundingLong, m.cumFundingShort);
+    }
+
+    /// @dev `_settleFunding` against given indices (`_cumNow` where the market was not accrued in this call).
+    function _settleFundingAt(Position memory p, int256 cumLong, int256 cumShort)
+        internal
+        pure
+        returns (int256 fundingPnl)
+    {
         if (p.size == 0) return 0;
-        int256 cum = p.size > 0 ? m.cumFundingLong : m.cumFundingShort;
+        int256 cum = p.size > 0 ? cumLong : cumShort;
         fundingPnl = -FundingMath.owed(p.size, cum, p.fundingEntry);
         p.fundingEntry = cum.toInt128();
     }

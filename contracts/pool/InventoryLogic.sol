@@ -24,6 +24,7 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
     /// at `index`. The account pays or receives the index value rounded in the pool's favour, and the backstop
     /// takes the mirror leg at exactly that quote, so no value is created or lost between them. Open interest is
     /// moved (and shrinks where the backstop nets against an opposite inventory). The curve is not touched.
+    /// The market accrues first only where it must (`_accrueForTransfer`); funding settles at the indices as of now.
     /// @return realized the account's realized PnL, funding included (already applied to `a`)
     /// @return quoteDelta the quote the account paid (> 0) or received (< 0) for the transferred base
     function _transferToBackstop(
@@ -36,10 +37,12 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
     ) internal returns (int256 realized, int256 quoteDelta) {
         MarketState storage m = _markets[marketId];
         int256 oldSize = p.size;
-        realized = _settleFunding(m, p);
-        uint256 moved = FixedPoint.abs(sizeDelta);
+        int256[2] memory cum = _accrueForTransfer(m, marketId, index, oldSize);
+        realized = _settleFundingAt(p, cum[0], cum[1]);
         // The account buys back (short) at the index rounded up, or sells (long) at the index rounded down.
-        quoteDelta = sizeDelta > 0 ? moved.wMulUp(index).toInt256() : -(moved.wMulDown(index).toInt256());
+        quoteDelta = sizeDelta > 0
+            ? FixedPoint.abs(sizeDelta).wMulUp(index).toInt256()
+            : -(FixedPoint.abs(sizeDelta).wMulDown(index).toInt256());
         (int256 s, int256 on, int256 pnl) = PositionMath.applyLeg(oldSize, p.openNotional, sizeDelta, quoteDelta);
         p.size = s.toInt128();
         p.openNotional = on.toInt128();
@@ -47,7 +50,27 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
         _updateOpenInterest(m, oldSize, s);
         _applyPnl(id, a, realized);
         _storePosition(id, a, marketId, p, oldSize);
-        _inventoryLeg(marketId, m, -sizeDelta, -quoteDelta, false);
+        _inventoryLeg(marketId, m, -sizeDelta, -quoteDelta, false, cum[0], cum[1]);
+    }
+
+    /// @dev A transfer at the index moves no mark, and moves no open interest unless the backstop nets against an
+    /// opposite inventory: then, and when the index changed since the market's last accrual (its time-weighted
+    /// index must record when), the market accrues first. Otherwise accruing later gives the same integrals (the
+    /// mark and the prevailing index are unchanged meanwhile), and funding settles at the indices as of now, so
+    /// the accrual (three slot writes) is skipped. Returns the funding indices as of now.
+    function _accrueForTransfer(MarketState storage m, uint256 marketId, uint256 index, int256 size)
+        internal
+        returns (int256[2] memory cum)
+    {
+        MarketConfig storage c = _configs[marketId];
+        if (m.lastAccrual != block.timestamp) {
+            int256 held = _positions[BACKSTOP_ACCOUNT][marketId].size;
+            if (m.lastIndex != index || (held != 0 && (held > 0) != (size > 0))) {
+                _accrue(m, c, index);
+                return [int256(m.cumFundingLong), int256(m.cumFundingShort)];
+            }
+        }
+        (cum[0], cum[1]) = _cumNow(m, c);
     }
 
     /// @dev Applies one leg to the backstop's position on `marketId` (it may flip: the closing part realizes at the
@@ -57,11 +80,13 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
         MarketState storage m,
         int256 sizeDelta,
         int256 quoteDelta,
-        bool emitAlways
+        bool emitAlways,
+        int256 cumLong,
+        int256 cumShort
     ) internal returns (int256 realized, int256 newSize) {
         Position memory b = _positions[BACKSTOP_ACCOUNT][marketId];
         int256 oldSize = b.size;
-        realized = _settleFunding(m, b);
+        realized = _settleFundingAt(b, cumLong, cumShort);
         newSize = oldSize + sizeDelta;
         if (oldSize != 0 && newSize != 0 && (oldSize > 0) != (newSize > 0)) {
             // Flip: close the old side with its share of the quote, open the rest.
@@ -69,12 +94,12 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
             (,, int256 pnl) = PositionMath.applyLeg(oldSize, b.openNotional, -oldSize, closeQuote);
             realized += pnl;
             b.openNotional = (quoteDelta - closeQuote).toInt128();
-            b.fundingEntry = newSize > 0 ? m.cumFundingLong : m.cumFundingShort;
+            b.fundingEntry = (newSize > 0 ? cumLong : cumShort).toInt128();
         } else {
             (, int256 on, int256 pnl) = PositionMath.applyLeg(oldSize, b.openNotional, sizeDelta, quoteDelta);
             realized += pnl;
             b.openNotional = on.toInt128();
-            if (oldSize == 0) b.fundingEntry = newSize > 0 ? m.cumFundingLong : m.cumFundingShort;
+            if (oldSize == 0) b.fundingEntry = (newSize > 0 ? cumLong : cumShort).toInt128();
         }
         b.size = newSize.toInt128();
         _updateOpenInterest(m, oldSize, newSize);
@@ -93,6 +118,13 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
         if (realized != 0 || emitAlways) {
             emit IPerpPool.InventoryChanged(marketId, sizeDelta, quoteDelta, newSize, b.openNotional, realized);
         }
+    }
+
+    /// @dev `_inventoryLeg` on a market accrued in this call (its stored funding indices are current), evented.
+    function _inventoryLegAccrued(uint256 marketId, MarketState storage m, int256 sizeDelta, int256 quoteDelta)
+        internal
+    {
+        _inventoryLeg(marketId, m, sizeDelta, quoteDelta, true, m.cumFundingLong, m.cumFundingShort);
     }
 
     /// @dev A realized inventory gain or loss is booked to the backstop's net flow with the funding imbalance: a gain
@@ -136,7 +168,7 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
             bool ok = held > 0 ? quote >= step.wMulUp(index - tolerance) : quote <= step.wMulDown(index + tolerance);
             if (!ok) revert IPerpPool.UnwindPriceOutOfBounds(marketId, quote, step, index);
         }
-        _inventoryLeg(marketId, m, unwound, quoteDelta, true);
+        _inventoryLegAccrued(marketId, m, unwound, quoteDelta);
     }
 
     /// @dev The loss the chain already shows for the backstop, token units rounded up: its inventory's unrealized

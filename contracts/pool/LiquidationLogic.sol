@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {IBackstop} from "../interfaces/IBackstop.sol";
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
-import {Account, MarketConfig, Position} from "../interfaces/IPerpTypes.sol";
+import {Account, MarketConfig, MarketState, Position} from "../interfaces/IPerpTypes.sol";
 import {FixedPoint} from "../libraries/FixedPoint.sol";
 import {MarketMask} from "../libraries/MarketMask.sol";
 import {InventoryLogic} from "./InventoryLogic.sol";
@@ -24,6 +24,8 @@ abstract contract LiquidationLogic is InventoryLogic {
     struct LiquidationState {
         int256 room; // value left for penalties (a liquidation never takes an account below 0)
         int256 transferred; // base moved in the first (largest) market, signed as the account's position
+        uint256 penalty; // the current step's penalty (WAD)
+        uint256 reward; // and the caller's share of it
     }
 
     /// @dev One liquidation of `id`. `strict`: revert when there is nothing to do (healthy, or every position
@@ -53,15 +55,17 @@ abstract contract LiquidationLogic is InventoryLogic {
         if (value < 2) {
             // Insolvent, or too close to it to pay a partial step's rounding (up to 2 wei; a whole position transfers
             // exactly at its valuation): everything with a usable price goes to the backstop now, largest risk first.
-            _step(id, a, t.largestMarket, type(uint256).max, true, s);
+            _step(id, a, t.largestMarket, t.largestIndex, type(uint256).max, true, s);
             uint256 rest = a.marketMask & ~t.haltedMask;
             while (rest != 0) {
                 lastMarket = MarketMask.lowest(rest);
                 rest &= rest - 1;
-                _step(id, a, lastMarket, type(uint256).max, true, s);
+                // `_totals` refreshed this market's oracle in this call: the router stored this block's observation.
+                (uint256 index,,) = oracle.lastObservation(lastMarket);
+                _step(id, a, lastMarket, index, type(uint256).max, true, s);
             }
         } else {
-            _step(id, a, t.largestMarket, maxBase, false, s);
+            _step(id, a, t.largestMarket, t.largestIndex, maxBase, false, s);
         }
         // The waterfall runs once nothing is left: a position waiting in a halted market first repays the debt with
         // whatever it realizes when its oracle returns (its gain never escapes to the account while junior paid).
@@ -70,43 +74,52 @@ abstract contract LiquidationLogic is InventoryLogic {
         return s.transferred;
     }
 
-    /// @dev One transfer on `marketId` and its penalty.
-    function _step(bytes32 id, Account memory a, uint256 marketId, uint256 maxBase, bool all, LiquidationState memory s)
-        internal
-    {
+    /// @dev One transfer on `marketId` at `index` and its penalty.
+    function _step(
+        bytes32 id,
+        Account memory a,
+        uint256 marketId,
+        uint256 index,
+        uint256 maxBase,
+        bool all,
+        LiquidationState memory s
+    ) internal {
         MarketConfig storage c = _configs[marketId];
-        // `_totals` refreshed this market's oracle in this call: the router stored this block's observation.
-        (uint256 index,,) = oracle.lastObservation(marketId);
-        _accrue(_markets[marketId], c, index);
-        Position memory p = _positions[id][marketId];
-        int256 delta = _ladderStep(p.size, c, maxBase, all);
-        (int256 realized, int256 quoteDelta) = _transferToBackstop(id, a, marketId, p, delta, index);
+        int256 delta;
+        int256 realized;
+        int256 quoteDelta;
+        int256 newSize;
+        {
+            Position memory p = _positions[id][marketId];
+            delta = _ladderStep(p.size, c, maxBase, all);
+            (realized, quoteDelta) = _transferToBackstop(id, a, marketId, p, delta, index);
+            newSize = p.size;
+        }
         if (s.transferred == 0) s.transferred = -delta;
         uint256 penalty = FixedPoint.abs(quoteDelta).mulDivDown(c.liquidationPenaltyBps, FixedPoint.BPS);
         // Transfers round in the pool's favour (at most 2 wei a step): keep that margin out of the penalty room.
         s.room = s.room > 2 ? s.room - 2 : int256(0);
         if (int256(penalty) > s.room) penalty = uint256(s.room);
         s.room -= int256(penalty);
-        uint256 reward = _chargePenalty(id, a, penalty, c.liquidatorShareBps);
-        _emitLiquidated(id, marketId, delta, quoteDelta, p, realized, index, penalty, reward);
+        s.penalty = penalty;
+        s.reward = _chargePenalty(id, a, penalty, c.liquidatorShareBps);
+        _emitLiquidated(id, marketId, delta, index, quoteDelta, realized, newSize, s);
     }
 
     function _emitLiquidated(
         bytes32 id,
         uint256 marketId,
         int256 delta,
-        int256 quoteDelta,
-        Position memory p,
-        int256 realized,
         uint256 index,
-        uint256 penalty,
-        uint256 reward
+        int256 quoteDelta,
+        int256 realized,
+        int256 newSize,
+        LiquidationState memory s
     ) internal {
         (address owner, uint96 subId) = _decode(id);
-        emit IPerpPool.PositionChanged(
-            owner, subId, marketId, delta, quoteDelta, p.size, p.openNotional, realized, 0, index
+        emit IPerpPool.Liquidated(
+            owner, subId, marketId, msg.sender, -delta, index, s.penalty, s.reward, quoteDelta, realized, newSize
         );
-        emit IPerpPool.Liquidated(owner, subId, marketId, msg.sender, -delta, index, penalty, reward);
     }
 
     /// @dev Size one ladder step transfers (signed against the position): a bounded fraction, all of it when the

@@ -3,7 +3,13 @@ pragma solidity 0.8.28;
 
 import {OracleStatus} from "../../contracts/interfaces/IOracleRouter.sol";
 import {IPerpPool} from "../../contracts/interfaces/IPerpPool.sol";
-import {AccountHealth, MarketConfig, PositionView} from "../../contracts/interfaces/IPerpTypes.sol";
+import {
+    AccountHealth,
+    MarketConfig,
+    MarketState,
+    MarketView,
+    PositionView
+} from "../../contracts/interfaces/IPerpTypes.sol";
 import {LiquidationBase} from "../utils/LiquidationBase.sol";
 import {Vm} from "forge-std/Vm.sol";
 
@@ -333,5 +339,61 @@ contract LiquidationTest is LiquidationBase {
         assertEq(_collateral(carol), 0, "carol's bad debt resolved in the batch");
         assertEq(pool.position(address(0), 0, ETH).size, ALICE_SIZE / 4 + 20e18, "the backstop took both");
         assertGt(_collateral(liquidator), 0, "rewards credited");
+    }
+
+    /* THE ACCRUAL A TRANSFER NEEDS */
+
+    /// @dev Alice liquidatable with a funding rate running (longs pay) and the index unchanged since the last accrual.
+    function _liquidatableWithFundingRunning() internal {
+        _aliceLiquidatable();
+        _dragMarkTo(ETH, 1870e18);
+        vm.warp(block.timestamp + 601);
+        _refreshFeeds();
+        pool.updateFunding(ETH);
+        assertGt(pool.marketState(ETH).fundingRate, 0, "setup: longs pay");
+        vm.warp(block.timestamp + 30);
+        _refreshFeeds();
+        oracle.refresh(ETH);
+    }
+
+    function test_liquidate_sameIndexNoNetting_timeWeightedPricesAndFundingAsOfNowUnchanged() public {
+        _liquidatableWithFundingRunning();
+        MarketView memory before = lens.marketView(ETH);
+        uint256 accruedAt = pool.marketState(ETH).lastAccrual;
+        int256 owed = lens.positions(alice, 0)[0].fundingOwed;
+        assertGt(owed, 0, "setup: alice owes funding since the update");
+        int256 notional0 = pool.position(alice, 0, ETH).openNotional;
+
+        (LiquidationLog memory l,) = _liquidateLogged(alice);
+
+        MarketView memory afterwards = lens.marketView(ETH);
+        assertEq(afterwards.twapMark, before.twapMark, "time-weighted mark");
+        assertEq(afterwards.twapIndex, before.twapIndex, "time-weighted index");
+        assertEq(afterwards.cumFundingLong, before.cumFundingLong, "long funding index as of now");
+        assertEq(afterwards.cumFundingShort, before.cumFundingShort, "short funding index as of now");
+        assertEq(afterwards.longOpenInterest, before.longOpenInterest, "the backstop took the long: OI unchanged");
+        assertEq(pool.marketState(ETH).lastAccrual, accruedAt, "nothing needed accruing: no slot written for it");
+        // The account settled the funding it owed as of now, in the step's realized PnL (with the leg's PnL: the
+        // index value received minus the cost basis the step released).
+        int256 basis = notional0 - pool.position(alice, 0, ETH).openNotional;
+        assertEq(l.realizedPnl, -l.quoteDelta - basis - owed, "funding as of now settled in the step");
+        assertEq(lens.positions(alice, 0)[0].fundingOwed, 0, "alice owes no funding after the step");
+        assertEq(pool.position(address(0), 0, ETH).fundingEntry, afterwards.cumFundingLong, "inventory enters now");
+    }
+
+    function test_liquidate_afterAnIndexMove_accruesSoTheTimeWeightedIndexRecordsIt() public {
+        _liquidatableWithFundingRunning();
+        vm.warp(block.timestamp + 12);
+        _setIndex(ETH, 1840e18);
+        oracle.refresh(ETH);
+        MarketState memory m0 = pool.marketState(ETH);
+        assertEq(m0.lastIndex, 1850e18, "setup: the pool has not seen the move");
+
+        _liqLong(alice);
+
+        MarketState memory m1 = pool.marketState(ETH);
+        assertEq(m1.lastAccrual, block.timestamp, "accrued");
+        assertEq(m1.lastIndex, 1840e18, "the move is timed from this block");
+        assertEq(m1.indexTimeIntegral, m0.indexTimeIntegral + 1850e18 * (block.timestamp - m0.lastAccrual));
     }
 }

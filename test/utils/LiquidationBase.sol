@@ -158,11 +158,8 @@ abstract contract LiquidationBase is PoolFixture {
             bytes32 t0 = logs[i].topics[0];
             if (t0 == IPerpPool.Liquidated.selector && l.indexPrice == 0) {
                 l.marketId = uint256(logs[i].topics[3]);
-                (, l.sizeClosed, l.indexPrice, l.penalty, l.reward) =
-                    abi.decode(logs[i].data, (address, int256, uint256, uint256, uint256));
-            } else if (t0 == IPerpPool.PositionChanged.selector && l.quoteDelta == 0) {
-                (, l.quoteDelta,,, l.realizedPnl,,) =
-                    abi.decode(logs[i].data, (int256, int256, int256, int256, int256, uint256, uint256));
+                (, l.sizeClosed, l.indexPrice, l.penalty, l.reward, l.quoteDelta, l.realizedPnl,) =
+                    abi.decode(logs[i].data, (address, int256, uint256, uint256, uint256, int256, int256, int256));
             } else if (t0 == IPerpPool.BadDebtResolved.selector) {
                 d.found = true;
                 d.marketId = uint256(logs[i].topics[3]);

@@ -560,7 +560,8 @@ contract PoolHandler is CommonBase, StdUtils {
         cumulativeFees += uint256(_word(l.data, 5));
     }
 
-    /// @dev Liquidated data: liquidator, transferred, indexPrice, penalty, liquidatorReward.
+    /// @dev Liquidated data: liquidator, transferred, indexPrice, penalty, liquidatorReward, quoteDelta, realizedPnl,
+    /// newSize.
     function _onLiquidated(Vm.Log memory l) internal {
         cumulativePenalties += uint256(_word(l.data, 3));
         cumulativeLiquidatorRewards += uint256(_word(l.data, 4));
