@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {IBackstop} from "./interfaces/IBackstop.sol";
 import {ITrancheVault} from "./interfaces/ITrancheVault.sol";
+import {PremiumStream, PremiumStreamMath} from "./libraries/PremiumStreamMath.sol";
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
@@ -26,7 +27,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 ///   a balance whose epoch is not the current one reads as 0.
 /// - `_requests[owner]`: one slot per open request (uint104 shares | uint40 unlockTime | uint80 assetsAtRequest |
 ///   uint32 epoch). uint80 holds 1.2e24 asset units (1.2e18 USDC); uint40 seconds last until the year 36812.
-/// - `_stream`: one slot, two linear ramps as vesting rates (uint104 near | uint104 far | uint48 farEnd).
+/// - `_stream`: one slot, two linear ramps as vesting rates (`PremiumStream`; its math in `PremiumStreamMath`).
 /// - `_totals`: one slot (uint128 premium received | uint128 loss covered), touched by the backstop only.
 ///
 /// Escrow sentinel: the constructor (and every restart) puts `ESCROW_SENTINEL_SHARES` (1 share wei) on the vault
@@ -36,6 +37,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
     using SafeCast for uint256;
     using Math for uint256;
+    using PremiumStreamMath for PremiumStream;
 
     /* CONSTANTS */
 
@@ -56,9 +58,6 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
     uint256 private constant VIRTUAL_SHARES = 10 ** DECIMALS_OFFSET;
     /// @dev Shares per asset unit at the wipe floor: `assets < ceil(shares / FLOOR_SHARES_PER_ASSET)` is wiped.
     uint256 private constant FLOOR_SHARES_PER_ASSET = VIRTUAL_SHARES * WIPED_PRICE_FACTOR;
-    /// @dev Vesting rates carry 12 extra decimals, so rounding a rate moves a ramp by < 1e-5 wei (D <= 30 days):
-    /// rates round down and the unvested amount rounds up, which makes a payout exactly unvested when it lands.
-    uint256 private constant RATE_SCALE = 1e12;
 
     /* IMMUTABLES */
 
@@ -83,17 +82,6 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
         uint40 unlockTime;
         uint80 assetsAtRequest;
         uint32 epoch;
-    }
-
-    /// @dev Two linear ramps as rates (asset units per second, scaled by RATE_SCALE): `near` vests until
-    /// `farEnd - D`, `far` until `farEnd`, where D = `premiumStreamDuration` and `farEnd` is a multiple of D. A payout
-    /// at time t joins the ramp ending at `(t / D + 2) * D`, in (t + D, t + 2D]: every live end is one of two
-    /// multiples of D, so two ramps hold every payout exactly, and adding to one ramp never touches the other (no
-    /// rounding drift, no end ever moves).
-    struct PremiumStream {
-        uint104 near;
-        uint104 far;
-        uint48 farEnd;
     }
 
     struct Totals {
@@ -400,14 +388,7 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
         paid = Math.min(assets, balance);
 
         // Vested assets first; the rest comes out of the stream (latest-vesting ramp first), no end moves.
-        if (paid > vested) {
-            (uint256 near, uint256 far, uint48 farEnd) = _rebucket(st);
-            uint256 take = paid - vested;
-            uint256 taken;
-            (far, taken) = _cut(far, farEnd, take);
-            (near,) = _cut(near, farEnd - premiumStreamDuration, take - taken);
-            _stream = PremiumStream({near: uint104(near), far: uint104(far), farEnd: farEnd});
-        }
+        if (paid > vested) _stream = st.cover(paid - vested, premiumStreamDuration);
         _totals.lossCovered += paid.toUint128();
 
         emit LossCovered(assets, paid, to);
@@ -581,40 +562,12 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
 
     /// @dev Adds `assets` to the ramp ending at `(now / D + 2) * D`; returns that end.
     function _streamAdd(uint256 assets) private returns (uint64) {
-        (uint256 near, uint256 far, uint48 farEnd) = _rebucket(_stream);
-        far += assets.mulDiv(RATE_SCALE, farEnd - block.timestamp);
-        _stream = PremiumStream({near: uint104(near), far: far.toUint104(), farEnd: farEnd});
-        return farEnd;
+        PremiumStream memory s = _stream.add(assets, premiumStreamDuration);
+        _stream = s;
+        return s.farEnd;
     }
 
-    /// @dev The two rates on the ends a payout now would use: the old far ramp becomes the near one once a new
-    /// bucket has begun; ramps that ended are dropped.
-    function _rebucket(PremiumStream memory s) private view returns (uint256 near, uint256 far, uint48 farEnd) {
-        uint256 d = premiumStreamDuration;
-        uint256 end = (block.timestamp / d + 2) * d;
-        farEnd = uint48(end);
-        if (s.farEnd == end) return (s.near, s.far, farEnd);
-        // The old near ramp ended at (now / D) * D <= now.
-        if (s.farEnd + d == end) return (s.far, 0, farEnd);
-        // Otherwise both old ramps ended at or before now.
-    }
-
-    /// @dev Takes up to `take` of a ramp's unvested amount; returns the new rate and what it took. The rate falls by
-    /// at least `take` worth, so the unvested amount never exceeds the token balance left.
-    function _cut(uint256 rate, uint256 end, uint256 take) private view returns (uint256, uint256) {
-        if (rate == 0 || take == 0 || block.timestamp >= end) return (rate, 0);
-        uint256 left = end - block.timestamp;
-        uint256 unvested = (rate * left).ceilDiv(RATE_SCALE);
-        if (take >= unvested) return (0, unvested);
-        return (rate - Math.min(rate, (take * RATE_SCALE).ceilDiv(left)), take);
-    }
-
-    /// @dev Rounds up: a premium wei counts in `totalAssets()` only once it has fully vested.
     function _unvested(PremiumStream memory s) private view returns (uint256) {
-        if (block.timestamp >= s.farEnd) return 0;
-        uint256 scaled = uint256(s.far) * (s.farEnd - block.timestamp);
-        uint256 nearEnd = s.farEnd - premiumStreamDuration;
-        if (block.timestamp < nearEnd) scaled += uint256(s.near) * (nearEnd - block.timestamp);
-        return scaled.ceilDiv(RATE_SCALE);
+        return s.unvested(premiumStreamDuration);
     }
 }
