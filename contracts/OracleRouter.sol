@@ -67,8 +67,23 @@ contract OracleRouter is IOracleRouter, Ownable2Step {
 
     /// @inheritdoc IOracleRouter
     function refresh(uint256 marketId) external returns (uint256 priceWad, OracleStatus status) {
+        (priceWad, status,,) = _refresh(marketId);
+    }
+
+    /// @inheritdoc IOracleRouter
+    function refreshSince(uint256 marketId)
+        external
+        returns (uint256 priceWad, OracleStatus status, uint256 previousPrice, uint64 previousTimestamp)
+    {
+        return _refresh(marketId);
+    }
+
+    function _refresh(uint256 marketId)
+        private
+        returns (uint256, OracleStatus, uint256 previousPrice, uint64 previousTimestamp)
+    {
         Observation memory last = _observations[marketId];
-        if (last.timestamp == block.timestamp) return (last.priceWad, last.status);
+        if (last.timestamp == block.timestamp) return (last.priceWad, last.status, last.priceWad, last.timestamp);
 
         (Observation memory next, uint256 failures) = _evaluate(marketId, last);
         _observations[marketId] = next;
@@ -77,7 +92,7 @@ contract OracleRouter is IOracleRouter, Ownable2Step {
         if (next.trippedAt != last.trippedAt) emit BreakerTripped(marketId, last.priceWad, next.priceWad);
         if (next.status != last.status) emit OracleStatusChanged(marketId, last.status, next.status);
         emit OracleRefreshed(marketId, next.priceWad, next.status);
-        return (next.priceWad, next.status);
+        return (next.priceWad, next.status, last.priceWad, last.timestamp);
     }
 
     /// @inheritdoc IOracleRouter

@@ -166,8 +166,7 @@ contract PerpPool is PoolAdmin, PoolViews, InventoryLogic, ReentrancyGuardTransi
         MarketConfig storage c = _configs[marketId];
         uint256 next = uint256(m.periodStart) + c.fundingInterval;
         if (block.timestamp < next) revert FundingNotDue(next);
-        (uint256 index, OracleStatus status) = oracle.refresh(marketId);
-        _accrue(m, c, index);
+        (, OracleStatus status) = _indexAndAccrue(m, c, marketId, false);
         uint256 elapsed = block.timestamp - m.periodStart;
         uint256 twap = m.markTimeIntegral / elapsed;
         uint256 twapIndex = m.indexTimeIntegral / elapsed;

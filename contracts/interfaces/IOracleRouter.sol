@@ -129,6 +129,17 @@ interface IOracleRouter {
     /// @return status The oracle status.
     function refresh(uint256 marketId) external returns (uint256 priceWad, OracleStatus status);
 
+    /// @notice `refresh`, also returning the observation it replaced (what was stored before this call; the
+    /// current one when it was already stored in this block): a consumer that integrates the index over time
+    /// learns when the oracle first saw the price it held until now.
+    /// @return priceWad as `refresh`
+    /// @return status as `refresh`
+    /// @return previousPrice the replaced observation's price (0 if none)
+    /// @return previousTimestamp the replaced observation's time (0 if none)
+    function refreshSince(uint256 marketId)
+        external
+        returns (uint256 priceWad, OracleStatus status, uint256 previousPrice, uint64 previousTimestamp);
+
     /// @notice Same computation as `refresh`, but stores and emits nothing. The jump breaker is evaluated
     /// against the stored last price and trip time. Does not use the same-block cache.
     /// @dev Reverts with `UnknownMarket` for a market without feeds.

@@ -28,11 +28,23 @@ library RepegMath {
         uint256 elapsed
     ) internal view returns (uint256 twapMark, uint256 twapIndex) {
         if (elapsed == 0) return (0, 0);
-        uint256 pending = block.timestamp - lastAccrual;
+        twapMark = (markIntegral + mark * (block.timestamp - lastAccrual)) / elapsed;
+        twapIndex = indexIntegralNow(indexIntegral, lastIndex, lastAccrual, obsPrice, obsTime) / elapsed;
+    }
+
+    /// @notice The index integral carried to now: `lastIndex` prevailed from the pool's last accrual until the
+    /// oracle's stored observation (`obsTime`, clamped to that interval), and that observation's price since. The
+    /// pool's accrual and the lens's view both use it, so what the lens shows is what the pool then stores.
+    function indexIntegralNow(
+        uint256 indexIntegral,
+        uint256 lastIndex,
+        uint256 lastAccrual,
+        uint256 obsPrice,
+        uint256 obsTime
+    ) internal view returns (uint256) {
         uint256 split = obsTime < lastAccrual ? lastAccrual : obsTime > block.timestamp ? block.timestamp : obsTime;
         if (lastIndex == 0) lastIndex = obsPrice;
-        twapMark = (markIntegral + mark * pending) / elapsed;
-        twapIndex = (indexIntegral + lastIndex * (split - lastAccrual) + obsPrice * (block.timestamp - split)) / elapsed;
+        return indexIntegral + lastIndex * (split - lastAccrual) + obsPrice * (block.timestamp - split);
     }
 
     /// @notice Due when the window is long enough, no repeg ran this period, the time-weighted gap exceeds

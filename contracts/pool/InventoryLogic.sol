@@ -66,7 +66,8 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
         if (m.lastAccrual != block.timestamp) {
             int256 held = _positions[BACKSTOP_ACCOUNT][marketId].size;
             if (m.lastIndex != index || (held != 0 && (held > 0) != (size > 0))) {
-                _accrue(m, c, index);
+                // The valuation refreshed the oracle in this call: the index is timed from this accrual.
+                _accrue(m, c, index, index, block.timestamp);
                 return [int256(m.cumFundingLong), int256(m.cumFundingShort)];
             }
         }
@@ -147,8 +148,7 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
         MarketConfig storage c = _configs[marketId];
         int256 held = _positions[BACKSTOP_ACCOUNT][marketId].size;
         if (held == 0 || maxBase == 0) revert IPerpPool.NothingToUnwind(marketId);
-        (uint256 index,) = _index(marketId);
-        _accrue(m, c, index);
+        (uint256 index,) = _indexAndAccrue(m, c, marketId, true);
         uint256 size = FixedPoint.abs(held);
         uint256 step = FixedPoint.min(size, maxBase);
         if (size - step != 0 && size - step < c.minPositionBase) step = size;

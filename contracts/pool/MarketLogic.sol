@@ -6,6 +6,7 @@ import {IPerpPool} from "../interfaces/IPerpPool.sol";
 import {MarketConfig, MarketState} from "../interfaces/IPerpTypes.sol";
 import {FixedPoint} from "../libraries/FixedPoint.sol";
 import {FundingMath} from "../libraries/FundingMath.sol";
+import {RepegMath} from "../libraries/RepegMath.sol";
 import {VammMath} from "../libraries/VammMath.sol";
 import {PoolStorage} from "./PoolStorage.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -36,27 +37,56 @@ abstract contract MarketLogic is PoolStorage {
         if (at != block.timestamp) (price, status) = oracle.peek(marketId);
     }
 
-    /// @dev Accrues funding and the time-weighted mark and index up to now (the index seen at the last accrual
-    /// prevailed until now; `index` is the one from now on), and re-anchors the per-block move limit.
-    function _accrue(MarketState storage m, MarketConfig storage c, uint256 index) internal {
+    /// @dev Refreshes the oracle and accrues the market to now from the observation the refresh replaced: the
+    /// time-weighted index switches to the new price when the oracle first saw it (a keeper's
+    /// refresh), not at this later accrual. `revertIfHalted`: `OracleHalted` before anything accrues.
+    function _indexAndAccrue(MarketState storage m, MarketConfig storage c, uint256 marketId, bool revertIfHalted)
+        internal
+        returns (uint256 index, OracleStatus status)
+    {
+        uint256 seenPrice;
+        uint256 seenAt;
+        (index, status, seenPrice, seenAt) = oracle.refreshSince(marketId);
+        if (revertIfHalted && status == OracleStatus.Halted) revert IPerpPool.OracleHalted(marketId);
+        // No earlier observation: the index prevailing since the last accrual is the last one the pool saw.
+        if (seenAt == 0) (seenPrice, seenAt) = (index, block.timestamp);
+        _accrue(m, c, index, seenPrice, seenAt);
+    }
+
+    /// @dev Accrues funding and the time-weighted mark and index up to now, and re-anchors the per-block move
+    /// limit. The index integral follows `RepegMath.indexIntegralNow` (`seenPrice` observed by the oracle at
+    /// `seenAt`; pass `index` and now where nothing else was observed); `index` is the one from now on.
+    function _accrue(MarketState storage m, MarketConfig storage c, uint256 index, uint256 seenPrice, uint256 seenAt)
+        internal
+    {
         uint256 last = m.lastAccrual;
         if (last == block.timestamp) return;
         uint256 dt = block.timestamp - last;
         uint256 mark = VammMath.markPrice(m.baseReserve, m.quoteReserve);
-        int256 rate = m.fundingRate;
-        if (rate != 0) {
-            (int256 dLong, int256 dShort, int256 flow) =
-                FundingMath.accrue(rate, dt, m.longOpenInterest, m.shortOpenInterest, c.fundingBudgetPerSecond * dt);
-            m.cumFundingLong = (m.cumFundingLong + dLong).toInt128();
-            m.cumFundingShort = (m.cumFundingShort + dShort).toInt128();
-            if (flow != 0) _addBackstopNet(flow);
-        }
+        _accrueFunding(m, c, dt);
         m.lastAccrual = uint64(block.timestamp);
         m.markTimeIntegral = (m.markTimeIntegral + mark * dt).toUint128();
         m.blockStartMark = mark.toUint128();
-        uint256 prevailing = m.lastIndex;
-        if (prevailing == 0) prevailing = index;
-        m.indexTimeIntegral = (m.indexTimeIntegral + prevailing * dt).toUint128();
+        _accrueIndex(m, last, index, seenPrice, seenAt);
+    }
+
+    function _accrueFunding(MarketState storage m, MarketConfig storage c, uint256 dt) private {
+        int256 rate = m.fundingRate;
+        if (rate == 0) return;
+        (int256 dLong, int256 dShort, int256 flow) =
+            FundingMath.accrue(rate, dt, m.longOpenInterest, m.shortOpenInterest, c.fundingBudgetPerSecond * dt);
+        m.cumFundingLong = (m.cumFundingLong + dLong).toInt128();
+        m.cumFundingShort = (m.cumFundingShort + dShort).toInt128();
+        if (flow != 0) _addBackstopNet(flow);
+    }
+
+    function _accrueIndex(MarketState storage m, uint256 last, uint256 index, uint256 seenPrice, uint256 seenAt)
+        private
+    {
+        uint256 lastIndex = m.lastIndex;
+        if (lastIndex == 0) lastIndex = index;
+        m.indexTimeIntegral =
+            RepegMath.indexIntegralNow(m.indexTimeIntegral, lastIndex, last, seenPrice, seenAt).toUint128();
         m.lastIndex = index.toUint96();
     }
 

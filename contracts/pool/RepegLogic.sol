@@ -56,8 +56,7 @@ abstract contract RepegLogic is BackstopLogic {
             (bool due, uint256 gapBps, uint256 elapsed) = _repegDue(m, c, marketId);
             if (!due) revert IPerpPool.RepegNotDue(marketId, gapBps, elapsed);
         }
-        (uint256 index,) = _index(marketId);
-        _accrue(m, c, index);
+        (uint256 index,) = _indexAndAccrue(m, c, marketId, true);
         uint256 markBefore = VammMath.markPrice(m.baseReserve, m.quoteReserve);
         (uint256 newQuote, int256 gain) = _repegQuote(m, c, index, markBefore);
         // Booked with the funding imbalance: a cost is drawn from the tranches (junior first) when the keeper

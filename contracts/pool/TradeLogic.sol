@@ -42,13 +42,12 @@ abstract contract TradeLogic is AccountLogic {
         (bool flips, bool addsRisk) = _classify(r.oldSize, sizeDelta, c);
         {
             OracleStatus status;
-            (r.index, status) = _index(marketId);
+            (r.index, status) = _indexAndAccrue(m, c, marketId, true);
             if (addsRisk) {
                 if (paused) revert IPerpPool.Paused();
                 _requireNormal(marketId, status);
             }
         }
-        _accrue(m, c, r.index);
         r.realized = _settleFunding(m, p);
         _legs(m, p, sizeDelta, flips, r);
         _checkPriceGuards(m, c, r.markBefore, r.markAfter, r.index);

@@ -5,6 +5,7 @@ import {IPerpPool} from "../../contracts/interfaces/IPerpPool.sol";
 import {MarketState, MarketView, PositionView} from "../../contracts/interfaces/IPerpTypes.sol";
 import {FundingMath} from "../../contracts/libraries/FundingMath.sol";
 import {TradingFixture} from "../utils/TradingFixture.sol";
+import {Vm} from "forge-std/Vm.sol";
 
 /// @notice `updateFunding`: rate from the time-weighted mark, cap, sides, backstop flow (RISK 13-16).
 contract PerpPoolFundingTest is TradingFixture {
@@ -127,9 +128,12 @@ contract PerpPoolFundingTest is TradingFixture {
     }
 
     function test_funding_backstopPaysTheImbalanceBoundedByBudget() public {
+        // The index 5 % under the mark for the whole period: longs pay, but there are five times more shorts to
+        // credit.
+        _setPrice(ETH, 1900e18);
         _sell(bob, ETH, 50e18);
         _buy(alice, ETH, 10e18);
-        // Index 5 % under the mark: longs pay, but there are five times more shorts to credit.
+        assertEq(lens.marketView(ETH).indexPrice, 1900e18, "setup: the period starts at the lower index");
         _updateAt(t0 + INTERVAL, 1900e18);
         int256 rate = _rate();
         assertEq(rate, int256(uint256(9.5e18) / PERIOD), "capped at 50 bps of the index");
@@ -144,6 +148,35 @@ contract PerpPoolFundingTest is TradingFixture {
         assertEq(v.cumFundingLong, dLong, "longs pay in full");
         assertEq(v.cumFundingShort, dShort);
         assertLt(dShort, dLong, "shorts' credit is cut to what payers and budget cover");
+    }
+
+    /// @dev The index falls and only a keeper's oracle refresh sees it; nobody trades until the update. The
+    /// time-weighted index switches when the oracle saw the move, not at the pool's next accrual, and the update
+    /// uses exactly what the lens showed a moment before it.
+    function test_funding_indexMoveSeenOnlyByTheOracle_countsFromWhenTheOracleSawIt() public {
+        vm.warp(t0 + 1); // the pool accrues (and records the index) after its listing block
+        _buy(alice, ETH, 10e18);
+        _sell(bob, ETH, 10e18);
+        uint256 seenAt = t0 + 120;
+        vm.warp(seenAt);
+        _setPrice(ETH, 1900e18);
+        oracle.refresh(ETH);
+        assertEq(pool.marketState(ETH).lastIndex, ETH_PRICE, "setup: the pool has not accrued since");
+
+        vm.warp(t0 + INTERVAL);
+        uint256 shown = lens.marketView(ETH).twapIndex;
+        vm.recordLogs();
+        pool.updateFunding(ETH);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        uint256 used;
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].topics[0] == IPerpPool.FundingUpdated.selector) {
+                (,, used,,) = abi.decode(logs[i].data, (int256, uint256, uint256, int256, int256));
+            }
+        }
+        uint256 expected = (ETH_PRICE * 120 + 1900e18 * (INTERVAL - 120)) / INTERVAL;
+        assertEq(used, expected, "2,000 until the oracle saw 1,900, then 1,900");
+        assertEq(used, shown, "what the lens showed is what funding used");
     }
 
     /* RISK 16: SECOND UPDATE IN THE SAME BLOCK */
