@@ -309,6 +309,12 @@ export class Keeper {
       lastPremium: this.lastPremium,
       refreshedMarkets: new Set(),
       submit: (job) => this.tx.submit(job, head),
+      prepare: (job) => this.tx.prepare(job),
+      send: (prepared) => this.tx.send(prepared, head),
+      predictUsed: (task, limit, estimate) => this.tx.gasModel.predictUsed(task, limit, estimate),
+      gasLimitFor: (estimate) => this.tx.gasLimitFor(estimate),
+      inFlightGas: () => this.tx.inFlightGas(),
+      takenSlots: () => this.tx.takenSlots(),
       log: this.log,
     };
     for (const t of this.tasks) {

@@ -176,21 +176,36 @@ async function benchOne(n: number): Promise<BenchEntry> {
     let lastBlock: bigint | undefined;
     let lastAt = shockAt;
     for (let round = 0; round < 200; round++) {
+      const tt = performance.now();
       await keeper.tick();
+      const tickSeconds = (performance.now() - tt) / 1000;
       const idle = keeper.lastReport?.confirmed === 0 && keeper.tx.pendingCount === 0;
       if (idle) break;
       await rpc(anvil.rpcUrl, "anvil_mine", ["0x1"]);
       const bn = await chain.publicClient.getBlockNumber({ cacheTime: 0 });
       const block = await chain.publicClient.getBlock({ blockNumber: bn, includeTransactions: true });
       let liquidatedHere = 0;
+      let ours = 0;
+      let limits = 0n;
+      let reverted = 0;
       for (const tx of block.transactions) {
         if (tx.from.toLowerCase() !== keeper.signer?.toLowerCase()) continue;
+        ours++;
+        limits += tx.gas;
         const r = await chain.publicClient.getTransactionReceipt({ hash: tx.hash });
+        if (r.status !== "success") reverted++;
         const events = parseEventLogs({ abi: perpPoolAbi, eventName: "Liquidated", logs: r.logs });
         if (events.length === 0) continue;
         liquidatedHere += events.length;
+        if (process.env.BENCH_TRACE)
+          log(
+            `  trace +${bn - shockBlock}: ${events.map((e) => `${e.args.owner.slice(-4)}${toHex(e.args.subId, { size: 12 }).slice(-4)}`).join(" ")}`,
+          );
         liquidationGas += r.gasUsed;
       }
+      log(
+        `[bench] N=${n}: block +${bn - shockBlock}: ${ours} txs (${reverted} reverted), gas used ${block.gasUsed.toLocaleString()} (limits ${limits.toLocaleString()}), ${liquidatedHere} liquidations, tick ${tickSeconds.toFixed(2)} s, pending ${keeper.tx.pendingCount}`,
+      );
       if (liquidatedHere > 0) {
         liquidations += liquidatedHere;
         firstBlock ??= bn;
