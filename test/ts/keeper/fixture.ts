@@ -1,6 +1,7 @@
 // Keeper test fixture: the protocol as `npm start` deploys it (ts/deploy), both tranches funded, a book of
 // sub-accounts built with real batched transactions, and a keeper config pointed at any RPC URL (anvil itself,
 // or the fault proxy in front of it).
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -217,4 +218,53 @@ export async function tickThroughFaults(k: Keeper, done: () => Promise<boolean>,
   }
   if (await done()) return failures;
   throw new Error(`condition not reached within ${maxTicks} ticks (${failures} failed)`);
+}
+
+export type CliProcess = {
+  child: ChildProcess;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  exitCode(): number | null | undefined;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+  /** Sends `signal` and resolves with the signal the process died of. */
+  kill(signal: NodeJS.Signals): Promise<NodeJS.Signals | null>;
+};
+
+/**
+ * The real `perp` CLI (bin/perp.mjs) as a child process: its own pid, so a SIGKILL kills exactly the keeper
+ * (no npm or tsx launcher in between).
+ */
+export function spawnCli(args: string[], env: Record<string, string>): CliProcess {
+  const child = spawn(process.execPath, ["bin/perp.mjs", ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout?.on("data", (c: Buffer) => {
+    out += c.toString();
+  });
+  child.stderr?.on("data", (c: Buffer) => {
+    out += c.toString();
+  });
+  let code: number | null | undefined;
+  let signal: NodeJS.Signals | null = null;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (c, s) => {
+      code = c;
+      signal = s;
+      resolve(c);
+    }),
+  );
+  return {
+    child,
+    exited,
+    exitCode: () => code,
+    output: () => out,
+    kill: async (sig) => {
+      child.kill(sig);
+      await exited;
+      return signal;
+    },
+  };
 }

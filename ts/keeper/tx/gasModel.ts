@@ -1,11 +1,11 @@
 // What a transaction of ours will take from a block, learned from the chain: the fraction of the node's estimate
 // that each task's mined transactions actually used (receipt gasUsed, after refunds), per block (the estimate, not
-// the limit: the limit adds a fixed oracle headroom per transaction, which would make the ratio depend on size). A node includes a
-// transaction while (gas used so far in the block) + (its gas limit) <= block gas limit, so a block is packed by
+// the limit: the limit adds a fixed oracle headroom per transaction, which would make the ratio depend on size).
+// A node includes a transaction while (gas used so far in the block) + (its gas limit) <= block gas limit, so a block is packed by
 // predicted gas USED plus the last transaction's limit, not by the sum of the limits (which the estimate's safety
 // buffer, the oracle headroom and storage refunds put ~1.6x above what is used).
 const BPS = 10_000n;
-/** Blocks of receipts remembered per task; the prediction is the worst (highest) used/limit ratio among them. */
+/** Blocks of receipts remembered per task; the prediction is the worst (highest) used/estimate ratio. */
 const WINDOW = 3;
 /** Safety margin on the learned ratio (an overshoot makes the block's last transaction wait one block). */
 const MARGIN_BPS = 100n;
@@ -18,8 +18,8 @@ export class GasModel {
   /** A mined transaction of `task`: the node's estimate it was sent on and the receipt's gasUsed, in `block`. */
   observe(task: string, block: bigint, estimate: bigint, used: bigint): void {
     if (estimate <= 0n) return;
-    let blocks = this.byTask.get(task);
-    if (!blocks) this.byTask.set(task, (blocks = []));
+    const blocks = this.byTask.get(task) ?? [];
+    this.byTask.set(task, blocks);
     let b = blocks.find((x) => x.block === block);
     if (!b) {
       b = { block, used: 0n, estimate: 0n };
