@@ -141,14 +141,22 @@ export async function shockIndex(chain: DevClients, d: Deployment, marketId: big
 export async function healthsOf(chain: DevClients, d: Deployment, book: readonly { owner: Address; subId: bigint }[]) {
   // Pinned to the latest block: anvil runs a "latest" eth_call in a pending-block environment whose timestamp
   // can be older than the latest block after time warps, which the pool's accrual (now - lastAccrual) rejects.
-  const blockNumber = await chain.publicClient.getBlockNumber({ cacheTime: 0 });
-  return chain.publicClient.readContract({
-    address: d.contracts.lens,
-    abi: perpLensAbi,
-    functionName: "accountHealths",
-    args: [book.map((a) => a.owner), book.map((a) => a.subId)],
-    blockNumber,
-  });
+  // While a keeper mines blocks back to back that can still happen at the head: such a read is asked again.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const blockNumber = await chain.publicClient.getBlockNumber({ cacheTime: 0 });
+      return await chain.publicClient.readContract({
+        address: d.contracts.lens,
+        abi: perpLensAbi,
+        functionName: "accountHealths",
+        args: [book.map((a) => a.owner), book.map((a) => a.subId)],
+        blockNumber,
+      });
+    } catch (err) {
+      if (attempt >= 20 || !/underflow or overflow/.test(String((err as Error).message))) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 /** Runs ticks until `done()` or `maxTicks`; each tick is awaited (no wall-clock sleeps). */
@@ -161,18 +169,30 @@ export async function tickUntil(k: Keeper, done: () => Promise<boolean>, maxTick
   throw new Error(`condition not reached within ${maxTicks} ticks`);
 }
 
-/** Polls `cond` every 25 ms until true or `timeoutMs` (a wait on an observable condition, not a sleep). */
+/**
+ * Polls `cond` every 25 ms until true or `timeoutMs` (a wait on an observable condition, not a sleep). A poll that
+ * throws (a read racing the keeper's blocks on a loaded machine) counts as "not yet"; the last error is reported
+ * if the condition never holds.
+ */
 export async function waitFor(
   cond: () => boolean | Promise<boolean>,
   timeoutMs = 20_000,
   what = "condition",
 ): Promise<void> {
   const end = Date.now() + timeoutMs;
+  let lastError: unknown;
   while (Date.now() < end) {
-    if (await cond()) return;
+    try {
+      if (await cond()) return;
+    } catch (err) {
+      lastError = err;
+    }
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  const detail = lastError
+    ? ` (last poll failed: ${String((lastError as Error).message ?? lastError).split("\n")[0]})`
+    : "";
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
 }
 
 export type SentByKeeper = { hash: Hex; nonce: number; block: bigint; status: "success" | "reverted"; input: Hex };

@@ -1,14 +1,17 @@
 // What a transaction of ours will take from a block, learned from the chain: the fraction of the node's estimate
 // that each task's mined transactions actually used (receipt gasUsed, after refunds), per block (the estimate, not
 // the limit: the limit adds a fixed oracle headroom per transaction, which would make the ratio depend on size).
-// A node includes a transaction while (gas used so far in the block) + (its gas limit) <= block gas limit, so a block is packed by
-// predicted gas USED plus the last transaction's limit, not by the sum of the limits (which the estimate's safety
-// buffer, the oracle headroom and storage refunds put ~1.6x above what is used).
+// A node includes a transaction while (gas used so far in the block) + (its gas limit) <= block gas limit, so a
+// block is packed by predicted gas USED plus the last transaction's limit, not by the sum of the limits (which the
+// estimate's safety buffer, the oracle headroom and storage refunds put ~1.6x above what is used).
 const BPS = 10_000n;
-/** Blocks of receipts remembered per task; the prediction is the worst (highest) used/estimate ratio. */
+/** Blocks of receipts remembered per task; the prediction is their aggregate used/estimate ratio. */
 const WINDOW = 3;
-/** Safety margin on the learned ratio (an overshoot makes the block's last transaction wait one block). */
-const MARGIN_BPS = 100n;
+/**
+ * Safety margin on the learned ratio. Small on purpose: an overshoot only makes the block's last transaction wait
+ * for the next block (where it counts against that block's plan), an undershoot leaves block space unused.
+ */
+const MARGIN_BPS = 50n;
 
 type BlockGas = { block: bigint; used: bigint; estimate: bigint };
 
@@ -31,16 +34,17 @@ export class GasModel {
     b.estimate += estimate;
   }
 
-  /** Used / estimate of `task`'s transactions (bps), the worst of the last few blocks; undefined before any receipt. */
+  /** Used / estimate of `task`'s transactions (bps) over the last few blocks; undefined before any receipt. */
   usedBps(task: string): bigint | undefined {
     const blocks = this.byTask.get(task);
     if (!blocks || blocks.length === 0) return undefined;
-    let worst = 0n;
+    let used = 0n;
+    let estimate = 0n;
     for (const b of blocks) {
-      const r = (b.used * BPS + b.estimate - 1n) / b.estimate;
-      if (r > worst) worst = r;
+      used += b.used;
+      estimate += b.estimate;
     }
-    return worst;
+    return (used * BPS + estimate - 1n) / estimate;
   }
 
   /**
