@@ -16,7 +16,7 @@ import {
   buildTestBook,
   deployForKeeper,
   ETH,
-  ETH_PRICE,
+  expectNothingTwice,
   KEEPER_WALLET,
   keeperConfig,
   liquidatableNow,
@@ -25,13 +25,12 @@ import {
   minedFrom,
   privateKeyOf,
   SECOND_KEEPER_WALLET,
+  SHOCKED,
   shockIndex,
   spawnCli,
   tickUntil,
   waitFor,
 } from "./fixture";
-
-const SHOCKED = (ETH_PRICE * 8_800n) / 10_000n;
 
 describe("keeper transactions under block faults", () => {
   const chain = useChain();
@@ -249,13 +248,9 @@ describe("keeper transactions under block faults", () => {
     // 5. From the chain's events: every victim liquidated, each broadcast transaction mined once, no job sent twice,
     //    one funding update per market for the period.
     expect(await liquidatableNow(chain, d, book)).toEqual([]);
-    const mined = await minedFrom(chain, keeperAddress, from);
-    expect(mined.every((t) => t.status === "success")).toBe(true);
-    const nonces = mined.map((t) => t.nonce).sort((a, b) => a - b);
-    expect(nonces).toEqual(nonces.map((_, i) => (nonces[0] ?? 0) + i));
+    const { mine: mined, funding } = await expectNothingTwice(chain, d, keeperAddress, from);
     expect(new Set(mined.map((t) => t.input)).size).toBe(mined.length);
     for (const b of killed.broadcast) expect(mined.filter((t) => t.hash === b.hash)).toHaveLength(1);
-    const funding = await fundingEvents();
     expect(funding.map((f) => f.args.marketId).sort()).toEqual([ETH, BTC].sort());
     const hit = new Set((await liquidatedEvents(chain, d, from)).map((e) => `${e.args.owner}:${e.args.subId}`));
     for (const v of victims) expect(hit.has(`${v.owner}:${v.subId}`)).toBe(true);

@@ -6,6 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Address, type Hex, toHex } from "viem";
+import { expect } from "vitest";
 import { perpLensAbi, perpPoolAbi, settableFeedAbi, testUsdcAbi, trancheVaultAbi } from "../../../ts/abi/generated";
 import { parseDeploymentConfig } from "../../../ts/deploy/config";
 import type { Deployment } from "../../../ts/deploy/deployment";
@@ -23,6 +24,8 @@ export const ETH = 0n;
 export const BTC = 1n;
 export const ETH_PRICE = 2000n * WAD;
 export const BTC_PRICE = 60_000n * WAD;
+/** The index shock the fault tests apply to ETH: -12 %. */
+export const SHOCKED = (ETH_PRICE * 8_800n) / 10_000n;
 /** Dev wallets that own the book's sub-accounts; wallet 7 and 6 are keepers, 8/9 the LPs. */
 export const BOOK_OWNERS = [1, 2, 3, 4];
 export const KEEPER_WALLET = 7;
@@ -287,4 +290,26 @@ export function spawnCli(args: string[], env: Record<string, string>): CliProces
       return signal;
     },
   };
+}
+
+/**
+ * Nothing done twice by `signer` since `fromBlock`: none of its transactions reverted, their nonces are contiguous,
+ * and each market's funding was updated at most once. Returns what it read.
+ */
+export async function expectNothingTwice(chain: DevClients, d: Deployment, signer: Address, fromBlock: bigint) {
+  const mine = await minedFrom(chain, signer, fromBlock);
+  expect(mine.filter((t) => t.status !== "success")).toEqual([]);
+  const nonces = mine.map((t) => t.nonce).sort((a, b) => a - b);
+  expect(nonces).toEqual(nonces.map((_, i) => (nonces[0] ?? 0) + i));
+  const funding = await chain.publicClient.getContractEvents({
+    address: d.contracts.pool,
+    abi: perpPoolAbi,
+    eventName: "FundingUpdated",
+    fromBlock,
+  });
+  const perMarket = new Map<bigint, number>();
+  for (const f of funding)
+    perMarket.set(f.args.marketId as bigint, (perMarket.get(f.args.marketId as bigint) ?? 0) + 1);
+  for (const n of perMarket.values()) expect(n).toBe(1);
+  return { mine, funding };
 }
