@@ -134,15 +134,18 @@ export class LiquidationTask extends BaseTask {
       if (estimatedIds > 0) this.estimatePerId = (estimated + BigInt(estimatedIds) - 1n) / BigInt(estimatedIds);
 
       // 3. Send in order, back to back, while each fits what the block has left.
+      // Worst first across the whole block: once one does not fit, it and everything after it wait for the next
+      // round (planned smaller for the room left) rather than a later, smaller batch jumping the queue.
       const deferred: LiquidationTarget[] = [];
       for (const [i, call] of calls.entries()) {
         const p = prepared[i] as Prepared | SubmitResult;
         let res: SubmitResult | Prepared = p;
+        if (deferred.length > 0 || (p.kind === "prepared" && used + p.gas > budget)) {
+          if (p.kind === "prepared" || (p.kind === "failed" && p.transient)) deferred.push(...call.targets);
+          else if (p.kind === "failed" && call.targets.length > 1) retry.push(...halves(call.targets));
+          continue;
+        }
         if (p.kind === "prepared") {
-          if (used + p.gas > budget) {
-            deferred.push(...call.targets);
-            continue;
-          }
           res = await ctx.send(p);
           if (res.kind === "sent" || res.kind === "dry_run") {
             used += ctx.predictUsed(this.name, p.gas, p.estimate);
@@ -157,10 +160,7 @@ export class LiquidationTask extends BaseTask {
         }
         // One bad target (its step reverts or breaks gas estimation) must not stall the batch: split it until the
         // bad one is alone (and backs off) while the others go out in this same tick.
-        if (res.kind === "failed" && !res.transient && call.targets.length > 1) {
-          const half = Math.ceil(call.targets.length / 2);
-          retry.push(call.targets.slice(0, half), call.targets.slice(half));
-        }
+        if (res.kind === "failed" && !res.transient && call.targets.length > 1) retry.push(...halves(call.targets));
       }
       plan.deferred = deferred.length;
       // Deferred groups did not fit by their limit: the next round re-plans them smaller for the room left.
@@ -171,6 +171,11 @@ export class LiquidationTask extends BaseTask {
     this.lastPlan = plan;
     ctx.log.debug({ ...plan, accounts: this.lastSent }, "liquidation plan sent");
   }
+}
+
+function halves<T>(xs: readonly T[]): [T[], T[]] {
+  const half = Math.ceil(xs.length / 2);
+  return [xs.slice(0, half), xs.slice(half)];
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
