@@ -8,6 +8,7 @@ import { type Deployment, stringifyDeployment } from "../deploy/deployment";
 import { deployProtocol } from "../deploy/deployProtocol";
 import { emptyTranchesProblem, type SeedResult, seedProtocol } from "../deploy/seedProtocol";
 import { type AnvilInstance, startAnvil } from "../devnet/anvil";
+import { hasCode, installMulticall3, MULTICALL3_ADDRESS } from "../keeper/chain/multicall3";
 import { anvilStartError } from "./anvilErrors";
 import type { StartOptions } from "./args";
 import { type Connection, connect } from "./connect";
@@ -65,6 +66,7 @@ export async function start(
     const deployment = await deployProtocol(conn, config, {
       onProgress: (p) => io.progress(`[deploy] ${p.label} ${p.address ?? p.hash} (${p.step}/${p.total})`),
     });
+    await ensureMulticall3(conn, anvil !== undefined, io);
     if (options.out) {
       const text = hooks.recordRpcUrl
         ? `${JSON.stringify({ ...JSON.parse(stringifyDeployment(deployment)), rpcUrl }, null, 2)}\n`
@@ -104,6 +106,22 @@ export async function start(
       await anvil.stop();
       io.progress(`[anvil] pid ${anvil.pid} stopped`);
     }
+  }
+}
+
+/**
+ * Multicall3 at its canonical address, so the keeper (and any batched reader) reads a whole book in one eth_call.
+ * Real chains and forks of them have it: installed only where its code is missing, on our own anvil or on a node
+ * that accepts anvil_setCode (another anvil); elsewhere the keeper falls back to deployless reads.
+ */
+async function ensureMulticall3(conn: Connection, ownAnvil: boolean, io: CliIO): Promise<void> {
+  if (await hasCode(conn.publicClient, MULTICALL3_ADDRESS)) return;
+  try {
+    await installMulticall3(conn.publicClient);
+    io.progress(`[deploy] Multicall3 installed at ${MULTICALL3_ADDRESS}`);
+  } catch (err) {
+    if (ownAnvil) throw err;
+    io.progress(`[deploy] no Multicall3 on this node and it cannot be installed here: the keeper reads deployless`);
   }
 }
 

@@ -79,8 +79,11 @@ export const keeperConfigSchema = z.object({
   gasBufferBps: nonNegativeInt.max(50_000).default(2_000),
   /** Ids per liquidateMany transaction (the old entry point sends one transaction per account). */
   liquidationBatch: positiveInt.default(40),
-  /** Most liquidation gas the keeper puts in one block (a fraction of the block gas limit, bps). */
-  liquidationBlockGasBps: positiveInt.max(10_000).default(9_000),
+  /**
+   * Liquidation gas the keeper plans into one block (bps of the block gas limit), counting what its unmined
+   * transactions will use. The node includes what fits; anything left waits and counts against the next block.
+   */
+  liquidationBlockGasBps: positiveInt.max(10_000).default(10_000),
   /** Seconds between premium distributions (on-chain PremiumDistributed events are the schedule). */
   premiumIntervalSeconds: positiveInt.default(3_600),
   /** The inventory unwind runs only while |mark - index| / index is at most this. */

@@ -88,6 +88,8 @@ export class Keeper {
   /** The markets as the last tick priced them (index, halted, accrued funding indices). */
   lastPricing: MarketPricing[] = [];
   private stopping = false;
+  /** The last tick left due work undone (a send or simulation failed, or liquidatable accounts remain). */
+  private workLeft = false;
   private loopDone: Promise<void> | undefined;
 
   constructor(config: KeeperConfig, options: KeeperOptions = {}) {
@@ -299,6 +301,12 @@ export class Keeper {
   }
 
   private async act(head: BlockInfo, snapshot: Snapshot, candidates: Candidate[]): Promise<void> {
+    // Liquidatable accounts are work until the chain says otherwise; so is any job that failed (it backs off).
+    this.workLeft = candidates.length > 0;
+    const noteFailure = <T extends { kind: string }>(r: T): T => {
+      if (r.kind === "failed") this.workLeft = true;
+      return r;
+    };
     const ctx: TickContext = {
       head,
       snapshot,
@@ -308,7 +316,13 @@ export class Keeper {
       config: this.config,
       lastPremium: this.lastPremium,
       refreshedMarkets: new Set(),
-      submit: (job) => this.tx.submit(job, head),
+      submit: (job) => this.tx.submit(job, head).then(noteFailure),
+      prepare: (job) => this.tx.prepare(job).then(noteFailure),
+      send: (prepared) => this.tx.send(prepared, head).then(noteFailure),
+      predictUsed: (task, limit, estimate) => this.tx.gasModel.predictUsed(task, limit, estimate),
+      gasLimitFor: (estimate) => this.tx.gasLimitFor(estimate),
+      inFlightGas: () => this.tx.inFlightGas(),
+      takenSlots: () => this.tx.takenSlots(),
       log: this.log,
     };
     for (const t of this.tasks) {
@@ -374,7 +388,9 @@ export class Keeper {
         }
         inFlight = undefined;
         const n = await this.client.getBlockNumber({ cacheTime: 0 });
-        if (n !== this.processed || this.lastHead === undefined || this.tx.pendingCount > 0) {
+        // A new head, our transactions to follow, or work the last tick could not finish (a failed send retried
+        // after its backoff even when no block comes: an idle devnet mines only on our transactions).
+        if (n !== this.processed || this.lastHead === undefined || this.tx.pendingCount > 0 || this.workLeft) {
           const tick = this.tick();
           inFlight = { done: tick.catch(() => undefined), since: this.now() };
           await withTimeout(tick, this.config.tickTimeoutMs, "tick");

@@ -13,18 +13,17 @@ import {
   buildTestBook,
   deployForKeeper,
   ETH,
-  ETH_PRICE,
+  expectNothingTwice as expectNothingTwiceBy,
   keeperConfig,
   liquidatableNow,
   liquidatedEvents,
   makeKeeper,
   minedFrom,
+  SHOCKED,
   shockIndex,
   tickThroughFaults,
   waitFor,
 } from "./fixture";
-
-const SHOCKED = (ETH_PRICE * 8_800n) / 10_000n;
 
 describe("keeper under RPC faults", () => {
   const chain = useChain();
@@ -50,23 +49,8 @@ describe("keeper under RPC faults", () => {
     return proxy;
   }
 
-  async function expectNothingTwice(k: Keeper, fromBlock: bigint) {
-    const mine = await minedFrom(chain, k.signer as `0x${string}`, fromBlock);
-    expect(mine.filter((t) => t.status !== "success")).toEqual([]);
-    const nonces = mine.map((t) => t.nonce).sort((a, b) => a - b);
-    expect(nonces).toEqual(nonces.map((_, i) => (nonces[0] ?? 0) + i));
-    const funding = await chain.publicClient.getContractEvents({
-      address: d.contracts.pool,
-      abi: perpPoolAbi,
-      eventName: "FundingUpdated",
-      fromBlock,
-    });
-    const perMarket = new Map<bigint, number>();
-    for (const f of funding)
-      perMarket.set(f.args.marketId as bigint, (perMarket.get(f.args.marketId as bigint) ?? 0) + 1);
-    for (const n of perMarket.values()) expect(n).toBe(1);
-    return { mine, funding };
-  }
+  const expectNothingTwice = (k: Keeper, fromBlock: bigint) =>
+    expectNothingTwiceBy(chain, d, k.signer as `0x${string}`, fromBlock);
 
   it("37: with 30% of requests failing (429, 500, timeouts, non-JSON, lost replies) all due work lands once", async () => {
     const p = await startProxy({ failRate: 0.3 });

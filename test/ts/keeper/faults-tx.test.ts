@@ -1,14 +1,23 @@
 // RISK-TESTS 40, 41, 42, 43, 44: the keeper's transactions under block-level faults (automine off, raised base fee,
-// dropped transactions, a 2-block reorg, a restart after broadcast, a competing keeper). Nothing lost, nothing twice.
+// dropped transactions, a 2-block reorg, a SIGKILL of the keeper process after broadcast and a restart, a competing
+// keeper). Nothing lost, nothing twice.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { decodeFunctionData } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Deployment } from "../../../ts/deploy/deployment";
+import { perpPoolAbi } from "../../../ts/abi/generated";
+import { type Deployment, stringifyDeployment } from "../../../ts/deploy/deployment";
 import type { BookAccount } from "../../../ts/keeper/testing/bookBuilder";
 import { useChain } from "../harness";
 import {
+  BTC,
   buildTestBook,
   deployForKeeper,
   ETH,
-  ETH_PRICE,
+  expectNothingTwice,
+  KEEPER_WALLET,
   keeperConfig,
   liquidatableNow,
   liquidatedEvents,
@@ -16,11 +25,12 @@ import {
   minedFrom,
   privateKeyOf,
   SECOND_KEEPER_WALLET,
+  SHOCKED,
   shockIndex,
+  spawnCli,
   tickUntil,
+  waitFor,
 } from "./fixture";
-
-const SHOCKED = (ETH_PRICE * 8_800n) / 10_000n;
 
 describe("keeper transactions under block faults", () => {
   const chain = useChain();
@@ -34,7 +44,7 @@ describe("keeper transactions under block faults", () => {
 
   async function pendingFrom(address: string) {
     const content = (await chain.publicClient.request({ method: "txpool_content" as never })) as {
-      pending: Record<string, Record<string, { nonce: string; hash: string; maxFeePerGas: string }>>;
+      pending: Record<string, Record<string, { nonce: string; hash: string; maxFeePerGas: string; input: string }>>;
     };
     const mine = Object.entries(content.pending).find(([a]) => a.toLowerCase() === address.toLowerCase());
     return Object.values(mine?.[1] ?? {});
@@ -74,20 +84,22 @@ describe("keeper transactions under block faults", () => {
     await k.init();
     await k.tick();
     const from = (await chain.publicClient.getBlockNumber({ cacheTime: 0 })) + 1n;
+    let stuck: Awaited<ReturnType<typeof pendingFrom>> = [];
     await shockIndex(chain, d, ETH, SHOCKED);
     await chain.testClient.setAutomine(false);
     try {
       await k.tick();
-      const [first] = await pendingFrom(k.signer as string);
-      expect(Number(first?.nonce)).toBe(0);
+      // A deep account is sent with every ladder step it needs: the tick may send more than one transaction.
+      stuck = await pendingFrom(k.signer as string);
+      const first = stuck.find((t) => Number(t.nonce) === 0);
+      expect(first).toBeDefined();
       const firstFee = BigInt(first?.maxFeePerGas ?? 0);
       // The next blocks' base fee sits above what the first version offers: it cannot be included.
       await chain.testClient.setNextBlockBaseFeePerGas({ baseFeePerGas: firstFee + 1n });
       await chain.testClient.mine({ blocks: 1 });
       expect(await minedFrom(chain, k.signer as `0x${string}`, from)).toEqual([]);
       await k.tick(); // replaces
-      const [replacement] = await pendingFrom(k.signer as string);
-      expect(replacement?.nonce).toBe(first?.nonce);
+      const replacement = (await pendingFrom(k.signer as string)).find((t) => t.nonce === first?.nonce);
       expect(replacement?.hash).not.toBe(first?.hash);
       expect(BigInt(replacement?.maxFeePerGas ?? 0)).toBeGreaterThan(firstFee);
       expect(BigInt(replacement?.maxFeePerGas ?? 0)).toBeLessThanOrEqual(2n * firstFee);
@@ -97,10 +109,13 @@ describe("keeper transactions under block faults", () => {
     } finally {
       await chain.testClient.setAutomine(true);
     }
-    const mined = (await minedFrom(chain, k.signer as `0x${string}`, from)).filter((t) => t.nonce === 0);
+    const all = await minedFrom(chain, k.signer as `0x${string}`, from);
+    const mined = all.filter((t) => t.nonce === 0);
     expect(mined.length).toBe(1);
     expect(mined[0]?.status).toBe("success");
-    expect((await k.metrics.tx.get()).values.find((v) => v.labels.outcome === "replaced")?.value).toBe(1);
+    // Every stuck transaction was replaced once, and exactly one version of each nonce mined.
+    expect(all.map((t) => t.nonce).sort((a, b) => a - b)).toEqual(stuck.map((_, i) => i));
+    expect((await k.metrics.tx.get()).values.find((v) => v.labels.outcome === "replaced")?.value).toBe(stuck.length);
   }, 120_000);
 
   it("42: a dropped transaction is rebroadcast, and one orphaned by a 2-block reorg is followed until it sticks", async () => {
@@ -119,14 +134,15 @@ describe("keeper transactions under block faults", () => {
     await chain.testClient.setAutomine(false);
     try {
       await k.tick();
-      const [sent] = await pendingFrom(k.signer as string);
+      const before = (await pendingFrom(k.signer as string)).map((t) => t.hash).sort();
+      const sent = (await pendingFrom(k.signer as string)).find((t) => Number(t.nonce) === 0);
       await chain.testClient.dropTransaction({ hash: sent?.hash as `0x${string}` });
       await chain.testClient.mine({ blocks: 1 });
       await k.tick(); // notices the drop, rebroadcasts the same transaction
-      expect((await pendingFrom(k.signer as string)).map((t) => t.hash)).toEqual([sent?.hash]);
+      expect((await pendingFrom(k.signer as string)).map((t) => t.hash).sort()).toEqual(before);
       await chain.testClient.mine({ blocks: 1 });
       await k.tick(); // mined, not final yet (3 confirmations)
-      expect(k.tx.pendingCount).toBe(1);
+      expect(k.tx.pendingCount).toBe(before.length);
       // Orphan the block that mined it.
       await chain.publicClient.request({ method: "anvil_reorg" as never, params: [2, []] as never });
       await k.tick(); // receipt gone: rebroadcast
@@ -150,35 +166,95 @@ describe("keeper transactions under block faults", () => {
     expect(await liquidatableNow(chain, d, book)).toEqual([]);
   }, 120_000);
 
-  it("43: after a kill right after broadcast, a restarted keeper follows the journaled send and sends nothing twice", async () => {
-    const config = keeperConfig(chain.anvil.rpcUrl, {
-      tasks: { funding: false, premium: false, repeg: false, unwind: false, oracle: false },
-    });
-    const first = makeKeeper(config, d);
-    await first.init();
-    await first.tick();
+  it("43: SIGKILL right after broadcast, restart: the schedule is rebuilt from chain state, nothing is sent twice", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "keeper-kill-"));
+    const deploymentFile = path.join(dir, "deployment.json");
+    const journal = path.join(dir, "journal.json");
+    const configFile = path.join(dir, "keeper.json");
+    writeFileSync(deploymentFile, stringifyDeployment(d));
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        pollIntervalMs: 100,
+        confirmations: 1,
+        staleHeadSeconds: 0,
+        metricsPort: 0,
+        tasks: { premium: false, repeg: false, unwind: false },
+      }),
+    );
+    const keeperAddress = privateKeyToAccount(privateKeyOf(KEEPER_WALLET)).address;
+    const cli = (command: "run" | "once") =>
+      spawnCli(
+        ["keeper", command, "--deployment", deploymentFile, "--rpc-url", chain.anvil.rpcUrl, "--config", configFile],
+        {
+          KEEPER_PRIVATE_KEY: privateKeyOf(KEEPER_WALLET),
+          KEEPER_JOURNAL: journal,
+          KEEPER_LOG_LEVEL: "info",
+        },
+      );
+
+    await chain.testClient.increaseTime({ seconds: 700 }); // funding due on both markets
+    await chain.testClient.mine({ blocks: 1 });
     const from = (await chain.publicClient.getBlockNumber({ cacheTime: 0 })) + 1n;
     await shockIndex(chain, d, ETH, SHOCKED);
+    const victims = await liquidatableNow(chain, d, book);
+    expect(victims.length).toBeGreaterThan(0);
     await chain.testClient.setAutomine(false);
+    let killed: { broadcast: { hash: string; fn: string }[]; signal: NodeJS.Signals | null } | undefined;
     try {
-      await first.tick(); // broadcast, then the process "dies": the instance is dropped without stop()
-      const before = await pendingFrom(first.signer as string);
-      expect(before.length).toBeGreaterThan(0);
-      const second = makeKeeper(config, d); // same journal file
-      await second.init();
-      await second.tick(); // rebuilds the book from chain state; the journal holds the job
-      expect(await pendingFrom(second.signer as string)).toEqual(before);
+      // 1. The real CLI in its own process; nothing mines while it runs.
+      const first = cli("run");
+      const calls = async () =>
+        (await pendingFrom(keeperAddress)).map((t) => ({
+          hash: t.hash,
+          fn: decodeFunctionData({ abi: perpPoolAbi, data: t.input as `0x${string}` }).functionName as string,
+        }));
+      // 2. Until the node holds its liquidation and a funding update (the broadcast happened), then kill -9.
+      await waitFor(
+        async () => {
+          if (first.exitCode() !== undefined) throw new Error(`keeper exited early:\n${first.output()}`);
+          const fns = (await calls()).map((c) => c.fn);
+          return fns.includes("liquidateMany") && fns.includes("updateFunding");
+        },
+        90_000,
+        "the keeper to broadcast a liquidation and a funding update",
+      );
+      killed = { broadcast: await calls(), signal: await first.kill("SIGKILL") };
+      expect(await pendingFrom(keeperAddress)).toHaveLength(killed.broadcast.length); // none mined yet
+      // 3. What it broadcast mines after its death.
       await chain.testClient.mine({ blocks: 1 });
-      await second.tick();
     } finally {
       await chain.testClient.setAutomine(true);
     }
-    const mined = await minedFrom(chain, first.signer as `0x${string}`, from);
-    const nonces = mined.map((t) => t.nonce);
-    expect(new Set(nonces).size).toBe(nonces.length);
-    const inputs = mined.map((t) => t.input);
-    expect(new Set(inputs).size).toBe(inputs.length);
-  }, 120_000);
+    expect(killed.signal).toBe("SIGKILL");
+
+    // 4. Restarted (`once`, again its own process) on the same journal, until nothing due is left.
+    const fundingEvents = () =>
+      chain.publicClient.getContractEvents({
+        address: d.contracts.pool,
+        abi: perpPoolAbi,
+        eventName: "FundingUpdated",
+        fromBlock: from,
+      });
+    for (let run = 0; run < 5; run++) {
+      const again = cli("once");
+      const code = await again.exited;
+      expect(code, again.output()).toBe(0);
+      // The first restart picks up the dead process's journaled sends and follows them to their receipts.
+      if (run === 0) expect(again.output()).toContain("journal: following earlier sends");
+      if ((await liquidatableNow(chain, d, book)).length === 0 && (await fundingEvents()).length >= 2) break;
+    }
+
+    // 5. From the chain's events: every victim liquidated, each broadcast transaction mined once, no job sent twice,
+    //    one funding update per market for the period.
+    expect(await liquidatableNow(chain, d, book)).toEqual([]);
+    const { mine: mined, funding } = await expectNothingTwice(chain, d, keeperAddress, from);
+    expect(new Set(mined.map((t) => t.input)).size).toBe(mined.length);
+    for (const b of killed.broadcast) expect(mined.filter((t) => t.hash === b.hash)).toHaveLength(1);
+    expect(funding.map((f) => f.args.marketId).sort()).toEqual([ETH, BTC].sort());
+    const hit = new Set((await liquidatedEvents(chain, d, from)).map((e) => `${e.args.owner}:${e.args.subId}`));
+    for (const v of victims) expect(hit.has(`${v.owner}:${v.subId}`)).toBe(true);
+  }, 240_000);
 
   it("44: two keepers on the same book race safely: the loser treats 'not liquidatable' as done and stops", async () => {
     const a = makeKeeper(keeperConfig(chain.anvil.rpcUrl), d);

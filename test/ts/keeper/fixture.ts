@@ -1,10 +1,12 @@
 // Keeper test fixture: the protocol as `npm start` deploys it (ts/deploy), both tranches funded, a book of
 // sub-accounts built with real batched transactions, and a keeper config pointed at any RPC URL (anvil itself,
 // or the fault proxy in front of it).
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Address, type Hex, toHex } from "viem";
+import { expect } from "vitest";
 import { perpLensAbi, perpPoolAbi, settableFeedAbi, testUsdcAbi, trancheVaultAbi } from "../../../ts/abi/generated";
 import { parseDeploymentConfig } from "../../../ts/deploy/config";
 import type { Deployment } from "../../../ts/deploy/deployment";
@@ -22,6 +24,8 @@ export const ETH = 0n;
 export const BTC = 1n;
 export const ETH_PRICE = 2000n * WAD;
 export const BTC_PRICE = 60_000n * WAD;
+/** The index shock the fault tests apply to ETH: -12 %. */
+export const SHOCKED = (ETH_PRICE * 8_800n) / 10_000n;
 /** Dev wallets that own the book's sub-accounts; wallet 7 and 6 are keepers, 8/9 the LPs. */
 export const BOOK_OWNERS = [1, 2, 3, 4];
 export const KEEPER_WALLET = 7;
@@ -140,14 +144,22 @@ export async function shockIndex(chain: DevClients, d: Deployment, marketId: big
 export async function healthsOf(chain: DevClients, d: Deployment, book: readonly { owner: Address; subId: bigint }[]) {
   // Pinned to the latest block: anvil runs a "latest" eth_call in a pending-block environment whose timestamp
   // can be older than the latest block after time warps, which the pool's accrual (now - lastAccrual) rejects.
-  const blockNumber = await chain.publicClient.getBlockNumber({ cacheTime: 0 });
-  return chain.publicClient.readContract({
-    address: d.contracts.lens,
-    abi: perpLensAbi,
-    functionName: "accountHealths",
-    args: [book.map((a) => a.owner), book.map((a) => a.subId)],
-    blockNumber,
-  });
+  // While a keeper mines blocks back to back that can still happen at the head: such a read is asked again.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const blockNumber = await chain.publicClient.getBlockNumber({ cacheTime: 0 });
+      return await chain.publicClient.readContract({
+        address: d.contracts.lens,
+        abi: perpLensAbi,
+        functionName: "accountHealths",
+        args: [book.map((a) => a.owner), book.map((a) => a.subId)],
+        blockNumber,
+      });
+    } catch (err) {
+      if (attempt >= 20 || !/underflow or overflow/.test(String((err as Error).message))) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 /** Runs ticks until `done()` or `maxTicks`; each tick is awaited (no wall-clock sleeps). */
@@ -160,18 +172,30 @@ export async function tickUntil(k: Keeper, done: () => Promise<boolean>, maxTick
   throw new Error(`condition not reached within ${maxTicks} ticks`);
 }
 
-/** Polls `cond` every 25 ms until true or `timeoutMs` (a wait on an observable condition, not a sleep). */
+/**
+ * Polls `cond` every 25 ms until true or `timeoutMs` (a wait on an observable condition, not a sleep). A poll that
+ * throws (a read racing the keeper's blocks on a loaded machine) counts as "not yet"; the last error is reported
+ * if the condition never holds.
+ */
 export async function waitFor(
   cond: () => boolean | Promise<boolean>,
   timeoutMs = 20_000,
   what = "condition",
 ): Promise<void> {
   const end = Date.now() + timeoutMs;
+  let lastError: unknown;
   while (Date.now() < end) {
-    if (await cond()) return;
+    try {
+      if (await cond()) return;
+    } catch (err) {
+      lastError = err;
+    }
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  const detail = lastError
+    ? ` (last poll failed: ${String((lastError as Error).message ?? lastError).split("\n")[0]})`
+    : "";
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
 }
 
 export type SentByKeeper = { hash: Hex; nonce: number; block: bigint; status: "success" | "reverted"; input: Hex };
@@ -217,4 +241,75 @@ export async function tickThroughFaults(k: Keeper, done: () => Promise<boolean>,
   }
   if (await done()) return failures;
   throw new Error(`condition not reached within ${maxTicks} ticks (${failures} failed)`);
+}
+
+export type CliProcess = {
+  child: ChildProcess;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  exitCode(): number | null | undefined;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+  /** Sends `signal` and resolves with the signal the process died of. */
+  kill(signal: NodeJS.Signals): Promise<NodeJS.Signals | null>;
+};
+
+/**
+ * The real `perp` CLI (bin/perp.mjs) as a child process: its own pid, so a SIGKILL kills exactly the keeper
+ * (no npm or tsx launcher in between).
+ */
+export function spawnCli(args: string[], env: Record<string, string>): CliProcess {
+  const child = spawn(process.execPath, ["bin/perp.mjs", ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout?.on("data", (c: Buffer) => {
+    out += c.toString();
+  });
+  child.stderr?.on("data", (c: Buffer) => {
+    out += c.toString();
+  });
+  let code: number | null | undefined;
+  let signal: NodeJS.Signals | null = null;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (c, s) => {
+      code = c;
+      signal = s;
+      resolve(c);
+    }),
+  );
+  return {
+    child,
+    exited,
+    exitCode: () => code,
+    output: () => out,
+    kill: async (sig) => {
+      child.kill(sig);
+      await exited;
+      return signal;
+    },
+  };
+}
+
+/**
+ * Nothing done twice by `signer` since `fromBlock`: none of its transactions reverted, their nonces are contiguous,
+ * and each market's funding was updated at most once. Returns what it read.
+ */
+export async function expectNothingTwice(chain: DevClients, d: Deployment, signer: Address, fromBlock: bigint) {
+  const mine = await minedFrom(chain, signer, fromBlock);
+  expect(mine.filter((t) => t.status !== "success")).toEqual([]);
+  const nonces = mine.map((t) => t.nonce).sort((a, b) => a - b);
+  expect(nonces).toEqual(nonces.map((_, i) => (nonces[0] ?? 0) + i));
+  const funding = await chain.publicClient.getContractEvents({
+    address: d.contracts.pool,
+    abi: perpPoolAbi,
+    eventName: "FundingUpdated",
+    fromBlock,
+  });
+  const perMarket = new Map<bigint, number>();
+  for (const f of funding)
+    perMarket.set(f.args.marketId as bigint, (perMarket.get(f.args.marketId as bigint) ?? 0) + 1);
+  for (const n of perMarket.values()) expect(n).toBe(1);
+  return { mine, funding };
 }

@@ -1,18 +1,21 @@
 // Operations: the zod config (clear errors, the key never echoed), /metrics with exactly the issue's names,
 // /healthz, and `keeper run` as a process: SIGTERM ends it cleanly with exit code 0.
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Deployment } from "../../../ts/deploy/deployment";
-import { stringifyDeployment } from "../../../ts/deploy/deployment";
+import { parseDeployment, stringifyDeployment } from "../../../ts/deploy/deployment";
 import { findFreePort } from "../../../ts/devnet/anvil";
+import { createDevClients } from "../../../ts/devnet/clients";
+import { hasCode, MULTICALL3_ADDRESS } from "../../../ts/keeper/chain/multicall3";
 import { KeeperConfigError, loadKeeperConfig } from "../../../ts/keeper/config";
 import { METRIC_NAMES } from "../../../ts/keeper/metrics";
 import { runKeeper } from "../../../ts/keeper/run";
+import { FaultProxy } from "../../../ts/keeper/testing/faultProxy";
 import { useChain } from "../harness";
-import { deployForKeeper, keeperConfig, privateKeyOf, waitFor } from "./fixture";
+import { deployForKeeper, keeperConfig, makeKeeper, privateKeyOf, spawnCli, waitFor } from "./fixture";
 
 const KEY = privateKeyOf(7);
 
@@ -104,4 +107,53 @@ describe("keeper operations", () => {
     expect(out).toContain('"keeper stopped"');
     expect(out).not.toContain(KEY.slice(2));
   }, 60_000);
+
+  it("against a fresh `perp start --keep-alive` devnet the keeper reads the book through Multicall3", async () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), "keeper-devnet-")), "deployment.json");
+    const devnet = spawnCli(["start", "--keep-alive", "--no-seed", "--out", out], { PRIVATE_KEY: "" });
+    try {
+      await waitFor(
+        () => {
+          if (devnet.exitCode() !== undefined) throw new Error(`devnet exited:\n${devnet.output()}`);
+          return devnet.output().includes("Ctrl-C to stop");
+        },
+        120_000,
+        "the devnet to deploy",
+      );
+      expect(devnet.output()).toContain(`Multicall3 installed at ${MULTICALL3_ADDRESS}`);
+      const rpcUrl = /keeps running at (\S+) /.exec(devnet.output())?.[1] ?? "";
+      expect(await hasCode(createDevClients(rpcUrl).publicClient, MULTICALL3_ADDRESS)).toBe(true);
+
+      // The keeper behind a pass-through proxy that sees every request's target.
+      const proxy = await new FaultProxy({ target: rpcUrl, seed: 1 }).start();
+      const ethCalls: (string | undefined)[] = [];
+      proxy.rules.push({
+        match: (r) => {
+          if (r.method === "eth_call")
+            ethCalls.push((r.params as [{ to?: string }] | undefined)?.[0]?.to?.toLowerCase());
+          return false;
+        },
+        action: { fault: "500" },
+      });
+      try {
+        const k = makeKeeper(keeperConfig(proxy.url), parseDeployment(readFileSync(out, "utf8")));
+        await k.init();
+        expect(k.multicall).toBe(MULTICALL3_ADDRESS);
+        await k.tick();
+        // A steady block: the snapshot (every market, oracle and lens view) is one eth_call to Multicall3, and no
+        // read is a deployless multicall (an eth_call without a target).
+        ethCalls.length = 0;
+        await createDevClients(rpcUrl).testClient.mine({ blocks: 1 });
+        await k.tick();
+        expect(ethCalls.filter((to) => to === MULTICALL3_ADDRESS.toLowerCase())).toHaveLength(1);
+        expect(ethCalls.filter((to) => to === undefined)).toEqual([]);
+        await k.stop();
+      } finally {
+        await proxy.stop();
+      }
+    } finally {
+      expect(await devnet.kill("SIGINT")).toBe(null);
+    }
+    expect(await devnet.exited).toBe(0);
+  }, 180_000);
 });

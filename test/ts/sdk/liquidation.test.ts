@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { oracleRouterAbi, perpLensAbi, perpPoolAbi, testUsdcAbi } from "../../../ts/abi/generated";
 import { WAD } from "../../../ts/money";
 import type { PositionInput } from "../../../ts/pool/math/accountMath";
-import { liquidationOutcome } from "../../../ts/pool/math/liquidationMath";
+import { accountAfterLiquidation, liquidationOutcome } from "../../../ts/pool/math/liquidationMath";
 import { ALL_MARKETS, type StressAccountInput, shockIndex, stressTest } from "../../../ts/pool/math/stressMath";
 import { useChain } from "../harness";
 import { tradeOnChain } from "./chainHelpers";
@@ -172,6 +172,18 @@ describe("the crash does what the stress view predicted", () => {
         ).toEqual(outcome.steps.map((s) => [s.marketId, s.transferred, s.penalty, s.reward]));
         const debt = events.filter((e) => e.eventName === "BadDebtResolved").map((e) => e.args);
         expect(debt.reduce((s, d) => s + d.badDebt, 0n)).toBe(outcome.badDebt);
+        // The account the call leaves (what a keeper's ladder plans the next step on), as the SDK predicts it.
+        if (!outcome.insolvent) {
+          const after = accountAfterLiquidation(state.account, state.positions, outcome, next.timestamp + 1n);
+          const mined = await readAccount(owner, receipt.blockNumber);
+          expect(mined.account.marketMask, `mask after liquidating ${owner}`).toBe(after.account.marketMask);
+          expect(mined.positions.map((x) => [x.marketId, x.position.size, x.position.openNotional])).toEqual(
+            after.positions.map((x) => [x.marketId, x.position.size, x.position.openNotional]),
+          );
+          expect(mined.account.collateral + mined.account.unsettledProfit).toBe(
+            after.account.collateral + after.account.unsettledProfit,
+          );
+        }
         for (const d of debt) {
           realizedDebt += d.badDebt;
           juniorPaid += d.juniorPaid;

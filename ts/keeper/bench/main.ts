@@ -18,24 +18,12 @@ import { keeperConfigSchema } from "../config";
 import { Keeper } from "../keeper";
 import { createLogger } from "../logger";
 import { buildBook } from "../testing/bookBuilder";
+import { allowedBlocks, type BenchEntry, benchEntrySchema, keeperBenchTable, updateReadmeTables } from "./table";
 
 const SHOCK_BPS = 1_200n; // -12 % on both markets
 const OWNERS = 10;
 const NAIVE_CONCURRENCY = 32;
 const NAIVE_SAMPLE = 2_000;
-
-export type BenchEntry = {
-  n: number;
-  evalPerSecond: number;
-  naiveEvalPerSecond: number;
-  rpcRequestsPerBlock: number;
-  liquidations: number;
-  liquidationGas: number;
-  blockGasLimit: number;
-  blocksToFirstLiquidation: number;
-  blocksToLastLiquidation: number;
-  secondsToLastLiquidation: number;
-};
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -119,11 +107,14 @@ async function benchOne(n: number): Promise<BenchEntry> {
     await keeper.tick();
     log(`[bench] N=${n}: keeper backfill + first read ${((performance.now() - backfill) / 1000).toFixed(2)} s`);
 
-    // Local evaluation of the whole book, median of 7.
+    // Local evaluation of the whole book: a running keeper evaluates every block, so the code is warm; median of 15
+    // after a warm-up of at least 20,000 account evaluations (a 100-account book takes ~1 ms, below timer noise).
     const head = keeper.lastHead;
     if (!head) throw new Error("no head");
+    for (let i = 0; i < Math.ceil(20_000 / Math.max(1, keeper.book.size)); i++)
+      keeper.book.evaluate(keeper.lastPricing, head);
     const samples: number[] = [];
-    for (let i = 0; i < 7; i++) samples.push(keeper.book.evaluate(keeper.lastPricing, head).seconds);
+    for (let i = 0; i < 15; i++) samples.push(keeper.book.evaluate(keeper.lastPricing, head).seconds);
     const evalPerSecond = keeper.book.size / median(samples);
 
     // Naive: one lens.accountHealth eth_call per account (32 in flight), over up to NAIVE_SAMPLE accounts.
@@ -176,21 +167,36 @@ async function benchOne(n: number): Promise<BenchEntry> {
     let lastBlock: bigint | undefined;
     let lastAt = shockAt;
     for (let round = 0; round < 200; round++) {
+      const tt = performance.now();
       await keeper.tick();
+      const tickSeconds = (performance.now() - tt) / 1000;
       const idle = keeper.lastReport?.confirmed === 0 && keeper.tx.pendingCount === 0;
       if (idle) break;
       await rpc(anvil.rpcUrl, "anvil_mine", ["0x1"]);
       const bn = await chain.publicClient.getBlockNumber({ cacheTime: 0 });
       const block = await chain.publicClient.getBlock({ blockNumber: bn, includeTransactions: true });
       let liquidatedHere = 0;
+      let ours = 0;
+      let limits = 0n;
+      let reverted = 0;
       for (const tx of block.transactions) {
         if (tx.from.toLowerCase() !== keeper.signer?.toLowerCase()) continue;
+        ours++;
+        limits += tx.gas;
         const r = await chain.publicClient.getTransactionReceipt({ hash: tx.hash });
+        if (r.status !== "success") reverted++;
         const events = parseEventLogs({ abi: perpPoolAbi, eventName: "Liquidated", logs: r.logs });
         if (events.length === 0) continue;
         liquidatedHere += events.length;
+        if (process.env.BENCH_TRACE)
+          log(
+            `  trace +${bn - shockBlock}: ${events.map((e) => `${e.args.owner.slice(-4)}${toHex(e.args.subId, { size: 12 }).slice(-4)}`).join(" ")}`,
+          );
         liquidationGas += r.gasUsed;
       }
+      log(
+        `[bench] N=${n}: block +${bn - shockBlock}: ${ours} txs (${reverted} reverted), gas used ${block.gasUsed.toLocaleString()} (limits ${limits.toLocaleString()}), ${liquidatedHere} liquidations, tick ${tickSeconds.toFixed(2)} s, pending ${keeper.tx.pendingCount}`,
+      );
       if (liquidatedHere > 0) {
         liquidations += liquidatedHere;
         firstBlock ??= bn;
@@ -228,7 +234,7 @@ async function benchOne(n: number): Promise<BenchEntry> {
 }
 
 function verdict(e: BenchEntry): string[] {
-  const allowed = Math.ceil(e.liquidationGas / e.blockGasLimit) + 1;
+  const allowed = allowedBlocks(e);
   const lines = [
     `evaluated/s ${e.evalPerSecond.toLocaleString()} (target >= 100,000; ${e.n.toLocaleString()} in ${((e.n / e.evalPerSecond) * 1000).toFixed(1)} ms) ${e.evalPerSecond >= 100_000 ? "OK" : "MISS"}`,
     `vs naive ${e.naiveEvalPerSecond.toLocaleString()}/s: ${(e.evalPerSecond / e.naiveEvalPerSecond).toFixed(0)}x (target >= 10x) ${e.evalPerSecond >= 10 * e.naiveEvalPerSecond ? "OK" : "MISS"}`,
@@ -251,22 +257,16 @@ async function main(): Promise<void> {
   // A run over a subset of N (BENCH_NS) replaces those entries and keeps the others.
   let previous: BenchEntry[] = [];
   try {
-    previous = JSON.parse(readFileSync("bench/keeper.json", "utf8")) as BenchEntry[];
+    previous = benchEntrySchema.array().parse(JSON.parse(readFileSync("bench/keeper.json", "utf8")));
   } catch {
     previous = [];
   }
   const merged = [...previous.filter((p) => !entries.some((e) => e.n === p.n)), ...entries].sort((a, b) => a.n - b.n);
   writeFileSync("bench/keeper.json", `${JSON.stringify(merged, null, 2)}\n`);
-  log(
-    "\n| N | evaluated/s | naive/s | ratio | RPC/block | liquidations | liquidation gas | block gas limit | blocks to first | blocks to last | s to last |",
-  );
-  log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-  for (const e of entries) {
-    log(
-      `| ${e.n.toLocaleString()} | ${e.evalPerSecond.toLocaleString()} | ${e.naiveEvalPerSecond.toLocaleString()} | ${(e.evalPerSecond / e.naiveEvalPerSecond).toFixed(0)}x | ${e.rpcRequestsPerBlock} | ${e.liquidations} | ${e.liquidationGas.toLocaleString()} | ${e.blockGasLimit.toLocaleString()} | ${e.blocksToFirstLiquidation} | ${e.blocksToLastLiquidation} | ${e.secondsToLastLiquidation} |`,
-    );
-  }
-  log("\nwrote bench/keeper.json");
+  log(`\n${keeperBenchTable(entries)}\n`);
+  log("wrote bench/keeper.json");
+  const files = updateReadmeTables(merged);
+  log(`keeper table rewritten in ${files.join(", ") || "(no README has the markers)"}`);
 }
 
 main().catch((err: unknown) => {

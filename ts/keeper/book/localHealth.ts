@@ -1,11 +1,10 @@
-// Account health evaluated locally, for the whole book every block, from one snapshot of market state.
-// Composes the SDK's mirrors of the contract math (ts/pool/math: cumNow, owed, unrealizedPnl, notionalUp,
-// requirements) exactly as PerpLens.accountHealth does (Valuation.contribution: a halted market's gain does not
-// count); beyond `accountHealthAt`, the halted rule is applied here (tell ts/pool/math), and the
-// funding indices (cumNow) are computed once per market per block instead of once per position, which is what
-// makes 10,000 accounts cost milliseconds. The differential test holds both to the lens, to the wei.
-import { owed } from "../../pool/math/fundingMath";
-import { notionalUp, requirements, unrealizedPnl } from "../../pool/math/marginMath";
+// Account health evaluated locally, for the whole book every block, from one snapshot of market state: the SDK's
+// mirror of PerpLens.accountHealth (ts/pool/math/accountMath: contributionAt, healthFromTotals; the same functions
+// `accountHealthAt` is made of), with the funding indices (cumNow) computed once per market per block instead of
+// once per position, which is what makes 10,000 accounts cost milliseconds. The keeper adds only which position
+// carries the largest maintenance requirement (the one a ladder step takes first). The differential test holds it
+// to the lens, to the wei.
+import { contributionAt, healthFromTotals } from "../../pool/math/accountMath";
 import { cumNow } from "../../pool/math/marketMath";
 import { i256 } from "../../pool/math/solidity";
 import type { Account, AccountHealth, MarketConfig, MarketState, Position } from "../../pool/types";
@@ -63,11 +62,7 @@ export function localHealth(
     const m = pricing[i];
     const p = positions.get(i);
     if (!m || !p) throw new Error(`localHealth: no ${m ? "position" : "market state"} for market ${i}`);
-    const fundingOwed = owed(p.size, p.size > 0n ? m.cumLong : m.cumShort, p.fundingEntry);
-    const notional = notionalUp(p.size, m.index);
-    const { initial, maintenance } = requirements(m.config.tiers, notional);
-    let contribution = i256(unrealizedPnl(p.size, p.openNotional, m.index) - fundingOwed);
-    if (m.halted && contribution > 0n) contribution = 0n;
+    const { pnl: contribution, initial, maintenance } = contributionAt(p, m);
     pnl = i256(pnl + contribution);
     initialRequirement += initial;
     maintenanceRequirement += maintenance;
@@ -77,15 +72,8 @@ export function localHealth(
       largestSize = p.size;
     }
   }
-  const value = i256(account.collateral + pnl + account.unsettledProfit);
   return {
-    collateral: account.collateral,
-    unrealizedPnl: pnl,
-    unsettledProfit: account.unsettledProfit,
-    value,
-    initialRequirement,
-    maintenanceRequirement,
-    liquidatable: value < maintenanceRequirement && (account.marketMask !== 0 || account.collateral < 0n),
+    ...healthFromTotals(account, { pnl, initialRequirement, maintenanceRequirement }),
     largestMarket,
     largestSize,
   };

@@ -6,7 +6,7 @@ import type { BlockInfo } from "../chain/blockTracker";
 import type { Snapshot } from "../chain/snapshot";
 import type { KeeperConfig } from "../config";
 import type { Logger } from "../logger";
-import type { Job, SubmitResult } from "../tx/txManager";
+import type { Job, Prepared, SubmitResult } from "../tx/txManager";
 
 export type TaskHealth = { ok: boolean; detail?: string };
 
@@ -23,6 +23,17 @@ export type TickContext = {
   /** Markets whose oracle a transaction submitted earlier in this tick refreshes anyway. */
   refreshedMarkets: Set<bigint>;
   submit(job: Job): Promise<SubmitResult>;
+  /** Simulates and estimates a job without sending it (any number at once); `send` then signs and broadcasts. */
+  prepare(job: Job): Promise<Prepared | SubmitResult>;
+  send(prepared: Prepared): Promise<SubmitResult>;
+  /** Gas a transaction of `task` with this limit and estimate is expected to use once mined (our receipts). */
+  predictUsed(task: string, limit: bigint, estimate: bigint): bigint;
+  /** The gas limit a job with this estimate is sent with (buffer + oracle headroom). */
+  gasLimitFor(estimate: bigint): bigint;
+  /** Slots (e.g. "account:<id>") our unfinished transactions hold now. */
+  takenSlots(): Set<string>;
+  /** Gas our sent, not yet mined transactions are expected to take from the next block. */
+  inFlightGas(): bigint;
   log: Logger;
 };
 

@@ -17,6 +17,8 @@ const entrySchema = z.object({
   to: hex,
   data: hex,
   gas: big,
+  /** The node's estimate the limit was derived from (the gas model's prediction before any receipt). */
+  estimate: big.optional(),
   /** Every signed version (replacements share the nonce); the last is the current one. */
   hashes: z.array(hex).min(1),
   raw: hex,
@@ -88,12 +90,15 @@ export class Journal {
     this.save();
   }
 
-  /** The job finished (its transaction is final, or it needs no transaction any more). */
-  finish(key: string, block: bigint): void {
+  /**
+   * The job finished (its transaction is final, or it needs no transaction any more). `save = false` leaves the
+   * write to the caller's next save (a crash before it only makes a restart follow that final receipt again).
+   */
+  finish(key: string, block: bigint, save = true): void {
     this.entries.delete(key);
     this.done.push({ key, block });
     if (this.done.length > DONE_KEPT) this.done = this.done.slice(-DONE_KEPT);
-    this.save();
+    if (save) this.save();
   }
 
   /** Forgets an entry without marking its job done (never broadcast, or superseded: the job may run again). */

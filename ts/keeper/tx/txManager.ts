@@ -1,8 +1,10 @@
 // The keeper's transactions: its own nonce, simulation before sending (a revert is decoded, not sent), EIP-1559
 // fees under a cap, a write-ahead journal, receipts followed to finality (a reorged receipt puts the transaction
 // back to pending), dropped transactions rebroadcast, stuck ones replaced with the same nonce at a higher fee
-// (at most 2x the first), always after checking for a receipt. Sends are serialized, so the nonces of one tick
-// are distinct and contiguous, and a send that never reached the node gives its nonce back.
+// (at most 2x the first), always after checking for a receipt. A job is prepared (simulated and estimated) on its
+// own, so many jobs are prepared concurrently; sends (nonce, sign, journal, broadcast) are serialized, so the nonces
+// of one tick are distinct and contiguous, and a send that never reached the node gives its nonce back. Nothing
+// waits for a receipt before the next send: every transaction of a block goes out back to back.
 import {
   type Address,
   type Chain,
@@ -18,6 +20,7 @@ import type { BlockInfo } from "../chain/blockTracker";
 import type { Logger } from "../logger";
 import type { KeeperMetrics } from "../metrics";
 import type { Backoff } from "./backoff";
+import { GasModel } from "./gasModel";
 import type { Journal, JournalEntry } from "./journal";
 import { classify, shortMessage } from "./outcome";
 
@@ -41,6 +44,9 @@ export type SubmitResult =
   | { kind: "skipped"; reason: string }
   | { kind: "failed"; reason: string; transient: boolean }
   | { kind: "dry_run"; gas: bigint };
+
+/** A job that simulated cleanly, with its gas limit (estimate + buffer + oracle headroom): ready to send. */
+export type Prepared = { kind: "prepared"; job: Job; gas: bigint; estimate: bigint };
 
 export type FinalReceipt = { entry: JournalEntry; receipt: TransactionReceipt };
 
@@ -70,6 +76,8 @@ const MAX_FEE_MULTIPLE = 2n; // never more than 2x the first maxFeePerGas
 export class TxManager {
   private nextNonce: number | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Gas our mined transactions used against their limits (block packing). */
+  readonly gasModel = new GasModel();
 
   constructor(private readonly o: TxManagerOptions) {}
 
@@ -106,35 +114,58 @@ export class TxManager {
     return false;
   }
 
+  /** Every slot a journaled transaction holds. */
+  takenSlots(): Set<string> {
+    const out = new Set<string>();
+    for (const e of this.o.journal.entries.values()) for (const s of e.slots) out.add(s);
+    return out;
+  }
+
   get pendingCount(): number {
     return this.o.journal.entries.size;
   }
 
-  /** Simulates `job`, then signs and broadcasts it (serialized with every other submit). */
-  submit(job: Job, head: BlockInfo): Promise<SubmitResult> {
-    const run = this.queue.then(() => this.submitNow(job, head));
-    this.queue = run.catch(() => undefined);
-    return run;
+  /** Simulates `job`, then signs and broadcasts it (the send is serialized with every other send). */
+  async submit(job: Job, head: BlockInfo): Promise<SubmitResult> {
+    const p = await this.prepare(job);
+    return p.kind === "prepared" ? this.send(p, head) : p;
   }
 
-  private async submitNow(job: Job, head: BlockInfo): Promise<SubmitResult> {
-    const { journal, backoff, metrics, log } = this.o;
-    if (journal.isDone(job.key) || journal.entries.has(job.key)) return { kind: "skipped", reason: "already sent" };
-    if (job.slots.some((s) => this.slotTaken(s))) return { kind: "skipped", reason: "slot in flight" };
-    if (backoff.blocked(job.key)) return { kind: "skipped", reason: "backing off" };
-    const jlog = log.child({ task: job.task, job: job.key });
+  /** Gas our sent, not yet mined transactions are expected to use (they go first in the next block). */
+  inFlightGas(): bigint {
+    let gas = 0n;
+    for (const e of this.o.journal.entries.values()) {
+      if (!e.mined) gas += this.gasModel.predictUsed(e.task, e.gas, e.estimate ?? e.gas);
+    }
+    return gas;
+  }
 
-    // 1. Simulate, then estimate: a revert is decoded and never sent.
-    let gas: bigint;
+  /** The gas limit a job with this estimate is sent with: the buffer, plus the oracle's headroom. */
+  gasLimitFor(estimate: bigint): bigint {
+    return (estimate * (BPS + BigInt(this.o.gasBufferBps))) / BPS + this.o.gasHeadroom;
+  }
+
+  /**
+   * Simulates and estimates `job` (the two calls run together; nothing is signed): a revert is decoded and never
+   * sent; "done" outcomes (healthy, nothing to liquidate, not due, a zero result) need no transaction. Any number of
+   * jobs may be prepared at once.
+   */
+  async prepare(job: Job): Promise<Prepared | SubmitResult> {
+    const { backoff, metrics, log } = this.o;
+    const early = this.blockedReason(job);
+    if (early) return { kind: "skipped", reason: early };
+    const jlog = log.child({ task: job.task, job: job.key });
+    const req = { account: this.o.from, to: job.to, data: job.data } as const;
+    const [sim, est] = await Promise.allSettled([this.o.publicClient.call(req), this.o.publicClient.estimateGas(req)]);
     try {
-      const sim = await this.o.publicClient.call({ account: this.o.from, to: job.to, data: job.data });
-      if (job.noop?.(sim.data ?? "0x")) {
+      if (sim.status === "rejected") throw sim.reason;
+      if (job.noop?.(sim.value.data ?? "0x")) {
         backoff.clear(job.key);
         metrics.countTx(job.task, "skipped_done");
         return { kind: "done", reason: "simulation: nothing to do" };
       }
-      const estimate = await this.o.publicClient.estimateGas({ account: this.o.from, to: job.to, data: job.data });
-      gas = (estimate * (BPS + BigInt(this.o.gasBufferBps))) / BPS + this.o.gasHeadroom;
+      if (est.status === "rejected") throw est.reason;
+      return { kind: "prepared", job, gas: this.gasLimitFor(est.value), estimate: est.value };
     } catch (err) {
       const c = classify(err);
       if (c.kind === "done") {
@@ -152,13 +183,36 @@ export class TxManager {
       jlog.warn({ reason: c.message, kind: c.kind, backoffMs: delay }, "simulation failed: not sent");
       return { kind: "failed", reason: c.message, transient: c.kind === "transient" };
     }
+  }
+
+  private blockedReason(job: Job): string | undefined {
+    if (this.o.journal.isDone(job.key) || this.o.journal.entries.has(job.key)) return "already sent";
+    if (job.slots.some((s) => this.slotTaken(s))) return "slot in flight";
+    if (this.o.backoff.blocked(job.key)) return "backing off";
+    return undefined;
+  }
+
+  /** Signs `p` with the next nonce, journals it, broadcasts it; serialized with every other send. */
+  send(p: Prepared, head: BlockInfo): Promise<SubmitResult> {
+    const run = this.queue.then(() => this.sendNow(p, head));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async sendNow(p: Prepared, head: BlockInfo): Promise<SubmitResult> {
+    const { journal, backoff, metrics, log } = this.o;
+    const { job, gas } = p;
+    // Prepared concurrently: another send of this tick may have taken the job or one of its slots meanwhile.
+    const early = this.blockedReason(job);
+    if (early) return { kind: "skipped", reason: early };
+    const jlog = log.child({ task: job.task, job: job.key });
     if (this.o.dryRun || !this.o.walletClient) {
       metrics.countTx(job.task, "dry_run");
       jlog.info({ to: job.to, gas }, "dry run: would send");
       return { kind: "dry_run", gas };
     }
 
-    // 2. Sign with our nonce, journal, broadcast.
+    // Sign with our nonce, journal, broadcast.
     const nonce = this.takeNonce();
     const tip = this.o.priorityFeeWei;
     const maxFee = min(head.baseFeePerGas * 2n + tip, this.o.maxFeePerGasWei);
@@ -171,6 +225,7 @@ export class TxManager {
       to: job.to,
       data: job.data,
       gas,
+      estimate: p.estimate,
       hashes: [hash],
       raw,
       firstMaxFee: maxFee,
@@ -286,13 +341,21 @@ export class TxManager {
       latestNonce ??= await this.o.publicClient.getTransactionCount({ address: this.o.from, blockTag: "latest" });
       return latestNonce;
     };
-    for (const entry of [...journal.entries.values()].sort((a, b) => a.nonce - b.nonce)) {
+    const entries = [...journal.entries.values()].sort((a, b) => a.nonce - b.nonce);
+    // Receipts of every entry at once (a block of ours is tens of transactions), newest version first.
+    const receipts = await Promise.all(
+      entries.map(async (entry) => {
+        for (const h of [...entry.hashes].reverse()) {
+          const r = await this.receipt(h);
+          if (r) return r;
+        }
+        return undefined;
+      }),
+    );
+    let changed = false;
+    for (const [i, entry] of entries.entries()) {
       const elog = log.child({ task: entry.task, job: entry.key, nonce: entry.nonce });
-      let found: TransactionReceipt | undefined;
-      for (const h of [...entry.hashes].reverse()) {
-        found = await this.receipt(h);
-        if (found) break;
-      }
+      const found = receipts[i];
       if (found) {
         if (!entry.mined || entry.mined.blockHash !== found.blockHash) {
           entry.mined = {
@@ -301,14 +364,16 @@ export class TxManager {
             hash: found.transactionHash,
             success: found.status === "success",
           };
-          journal.save();
+          this.gasModel.observe(entry.task, found.blockNumber, entry.estimate ?? entry.gas, found.gasUsed);
+          changed = true;
         }
         if (head.number - found.blockNumber + 1n >= BigInt(this.o.confirmations)) {
           const outcome = found.status === "success" ? "mined" : "reverted";
           metrics.countTx(entry.task, outcome);
           if (entry.hashes.length > 1) metrics.countTx(entry.task, "replaced");
           elog.info({ hash: found.transactionHash, block: found.blockNumber, outcome }, "final");
-          journal.finish(entry.key, found.blockNumber);
+          journal.finish(entry.key, found.blockNumber, false);
+          changed = true;
           final.push({ entry, receipt: found });
         }
         continue;
@@ -331,15 +396,19 @@ export class TxManager {
         journal.remove(entry.key);
         continue;
       }
-      if (head.number - entry.sentBlock < BigInt(this.o.stuckBlocks)) continue;
-      // Dropped by the node: the same transaction again, unless it is priced under the base fee (then a node may
-      // drop it again at once): that is a stuck send, replaced at a higher fee.
-      if (!(await this.known(entry.hashes.at(-1) as Hex)) && entry.maxFee >= head.baseFeePerGas) {
+      const age = head.number - entry.sentBlock;
+      if (age < 1n) continue;
+      // A block passed without it. Dropped by the node (evicted, or skipped when a block had no room for it and
+      // what followed it was invalid): the same transaction again at once, unless it is priced under the base fee
+      // (then a node may drop it again at once): that is a stuck send, replaced at a higher fee.
+      if (entry.maxFee >= head.baseFeePerGas && !(await this.known(entry.hashes.at(-1) as Hex))) {
         await this.rebroadcast(entry, elog);
         continue;
       }
+      if (age < BigInt(this.o.stuckBlocks)) continue;
       await this.replace(entry, head, elog);
     }
+    if (changed) journal.save();
     return final;
   }
 

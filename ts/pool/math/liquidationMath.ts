@@ -92,6 +92,64 @@ export function liquidationOutcome(
   return { kind: "liquidated", insolvent, steps, badDebt };
 }
 
+/**
+ * The account after one liquidation call (`outcome` of `liquidationOutcome` at `timestamp`): each transfer's base
+ * leaves the position at the index (`applyLeg`), its funding is settled (the entry moves to the accrued index), and
+ * the realized PnL less the penalty moves the account's collateral. This is what the next call of a ladder values;
+ * on chain a realized gain may sit in deferred profit instead of collateral, which values the same.
+ */
+export function accountAfterLiquidation(
+  account: Account,
+  positions: readonly LiquidationPositionInput[],
+  outcome: Extract<LiquidationOutcome, { kind: "liquidated" }>,
+  timestamp: bigint,
+): { account: Account; positions: LiquidationPositionInput[] } {
+  let collateral = account.collateral;
+  let mask = account.marketMask;
+  const next = positions.map((p) => ({ ...p }));
+  for (const s of outcome.steps) {
+    const i = next.findIndex((p) => p.marketId === s.marketId);
+    const p = next[i];
+    if (!p) continue;
+    const leg = applyLeg(p.position.size, p.position.openNotional, -s.transferred, s.quoteDelta);
+    const { cumLong, cumShort } = cumNow(p.state, p.config, timestamp);
+    next[i] = {
+      ...p,
+      position: {
+        size: leg.newSize,
+        openNotional: leg.newOpenNotional,
+        fundingEntry: p.position.size > 0n ? cumLong : cumShort,
+      },
+    };
+    if (leg.newSize === 0n) mask &= ~(1 << Number(s.marketId));
+    collateral += s.realizedPnl - s.penalty;
+  }
+  return {
+    account: { ...account, collateral, marketMask: mask },
+    positions: next.filter((p) => p.position.size !== 0n),
+  };
+}
+
+/**
+ * Liquidation calls (ladder steps) until the account is healthy again, at most `max`: `liquidationOutcome` applied
+ * to the account `accountAfterLiquidation` leaves, over and over. An insolvent account is closed in one call.
+ */
+export function liquidationCallsToHealthy(
+  account: Account,
+  positions: readonly LiquidationPositionInput[],
+  timestamp: bigint,
+  max: number,
+): number {
+  let state = { account, positions: [...positions] };
+  for (let calls = 0; calls < max; calls++) {
+    const out = liquidationOutcome(state.account, state.positions, timestamp);
+    if (out.kind !== "liquidated") return calls;
+    if (out.insolvent) return calls + 1;
+    state = accountAfterLiquidation(state.account, state.positions, out, timestamp);
+  }
+  return max;
+}
+
 /** The usable position with the largest maintenance requirement (ties: the lowest market id, as the pool). */
 function largestRisk(positions: readonly LiquidationPositionInput[], timestamp: bigint) {
   let best: LiquidationPositionInput | undefined;
