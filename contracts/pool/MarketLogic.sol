@@ -23,12 +23,6 @@ abstract contract MarketLogic is PoolStorage {
         if (m.baseReserve == 0) revert IPerpPool.UnknownMarket(marketId);
     }
 
-    /// @dev Index price for a state-changing path; reverts when the oracle is Halted.
-    function _index(uint256 marketId) internal returns (uint256 price, OracleStatus status) {
-        (price, status) = oracle.refresh(marketId);
-        if (status == OracleStatus.Halted) revert IPerpPool.OracleHalted(marketId);
-    }
-
     /// @dev Index price for a view: the observation the oracle already stored in this block (what the pool acts on
     /// in this block), else a fresh read of the feeds.
     function _viewIndex(uint256 marketId) internal view returns (uint256 price, OracleStatus status) {
