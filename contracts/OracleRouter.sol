@@ -60,6 +60,9 @@ contract OracleRouter is IOracleRouter, Ownable2Step {
     mapping(uint256 marketId => Observation) internal _observations;
     mapping(uint256 marketId => StoredConfig) internal _configs;
     mapping(uint256 marketId => StoredFeed[MAX_FEEDS]) internal _feeds;
+    /// @dev Sum of each stored price times the seconds it stayed stored, up to the last observation's timestamp
+    /// (`cumulativePrice` carries it to now). A second slot: written once per full refresh.
+    mapping(uint256 marketId => uint256) internal _cumulativeAtLast;
 
     constructor(address initialOwner) Ownable(initialOwner) {}
 
@@ -67,32 +70,41 @@ contract OracleRouter is IOracleRouter, Ownable2Step {
 
     /// @inheritdoc IOracleRouter
     function refresh(uint256 marketId) external returns (uint256 priceWad, OracleStatus status) {
-        (priceWad, status,,) = _refresh(marketId);
-    }
-
-    /// @inheritdoc IOracleRouter
-    function refreshSince(uint256 marketId)
-        external
-        returns (uint256 priceWad, OracleStatus status, uint256 previousPrice, uint64 previousTimestamp)
-    {
         return _refresh(marketId);
     }
 
-    function _refresh(uint256 marketId)
-        private
-        returns (uint256, OracleStatus, uint256 previousPrice, uint64 previousTimestamp)
+    /// @inheritdoc IOracleRouter
+    function refreshCumulative(uint256 marketId)
+        external
+        returns (uint256 priceWad, OracleStatus status, uint256 cumulative)
     {
+        (priceWad, status) = _refresh(marketId);
+        // The stored observation is now at block.timestamp, so the stored sum runs to now.
+        cumulative = _cumulativeAtLast[marketId];
+    }
+
+    function _refresh(uint256 marketId) private returns (uint256, OracleStatus) {
         Observation memory last = _observations[marketId];
-        if (last.timestamp == block.timestamp) return (last.priceWad, last.status, last.priceWad, last.timestamp);
+        if (last.timestamp == block.timestamp) return (last.priceWad, last.status);
 
         (Observation memory next, uint256 failures) = _evaluate(marketId, last);
         _observations[marketId] = next;
+        if (last.timestamp != 0) {
+            _cumulativeAtLast[marketId] += uint256(last.priceWad) * (block.timestamp - last.timestamp);
+        }
 
         if (failures != 0) _emitIgnored(marketId, failures);
         if (next.trippedAt != last.trippedAt) emit BreakerTripped(marketId, last.priceWad, next.priceWad);
         if (next.status != last.status) emit OracleStatusChanged(marketId, last.status, next.status);
         emit OracleRefreshed(marketId, next.priceWad, next.status);
-        return (next.priceWad, next.status, last.priceWad, last.timestamp);
+        return (next.priceWad, next.status);
+    }
+
+    /// @inheritdoc IOracleRouter
+    function cumulativePrice(uint256 marketId) external view returns (uint256 cumulative) {
+        Observation memory obs = _observations[marketId];
+        cumulative = _cumulativeAtLast[marketId];
+        if (obs.timestamp != 0) cumulative += uint256(obs.priceWad) * (block.timestamp - obs.timestamp);
     }
 
     /// @inheritdoc IOracleRouter

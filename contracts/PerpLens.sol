@@ -143,14 +143,19 @@ contract PerpLens is IPerpLens {
     /// @dev The repeg trigger as the pool evaluates it (RepegMath), and the budget left for one repeg.
     function _repegView(MarketView memory v, MarketState memory m, MarketConfig memory c) internal view {
         uint256 elapsed = block.timestamp - m.periodStart;
-        (uint256 obsPrice,, uint64 obsTime) = oracle.lastObservation(v.marketId);
-        // As the pool's repeg: the oracle's stored observation, read before the call refreshes it.
+        // As the pool's repeg: the oracle's index integral carried to now, and the index the repeg would act on.
         (v.twapMark, v.twapIndex) = RepegMath.twaps(
-            m.markTimeIntegral, m.indexTimeIntegral, v.markPrice, m.lastIndex, m.lastAccrual, obsPrice, obsTime, elapsed
+            m.markTimeIntegral,
+            v.markPrice,
+            m.lastAccrual,
+            oracle.cumulativePrice(v.marketId),
+            m.periodStartCumulativeIndex,
+            elapsed
         );
-        (v.repegDue,) = RepegMath.isDue(
-            v.twapMark, v.twapIndex, v.markPrice, obsPrice, elapsed, m.lastRepeg >= m.periodStart, c.maxPremiumBps
+        (bool due,) = RepegMath.isDue(
+            c.maxPremiumBps, m.lastRepeg >= m.periodStart, v.indexPrice, v.markPrice, elapsed, v.twapMark, v.twapIndex
         );
+        v.repegDue = due && v.oracleStatus != uint8(OracleStatus.Halted);
         v.repegBudget = (pool.backstopCapital() * TOKEN_TO_WAD).mulDivDown(RepegMath.BUDGET_BPS, FixedPoint.BPS);
     }
 

@@ -166,10 +166,11 @@ contract PerpPool is PoolAdmin, PoolViews, InventoryLogic, ReentrancyGuardTransi
         MarketConfig storage c = _configs[marketId];
         uint256 next = uint256(m.periodStart) + c.fundingInterval;
         if (block.timestamp < next) revert FundingNotDue(next);
-        (, OracleStatus status) = _indexAndAccrue(m, c, marketId, false);
+        (, OracleStatus status, uint256 cumulativeIndex) = oracle.refreshCumulative(marketId);
+        _accrue(m, c);
         uint256 elapsed = block.timestamp - m.periodStart;
         uint256 twap = m.markTimeIntegral / elapsed;
-        uint256 twapIndex = m.indexTimeIntegral / elapsed;
+        uint256 twapIndex = (cumulativeIndex - m.periodStartCumulativeIndex) / elapsed;
         // Time-weighted mark against time-weighted index: an index move just before the update cannot set the
         // rate. No funding is charged against an index the oracle does not vouch for.
         int256 rate = status == OracleStatus.Normal && twapIndex != 0
@@ -177,7 +178,8 @@ contract PerpPool is PoolAdmin, PoolViews, InventoryLogic, ReentrancyGuardTransi
             : int256(0);
         m.fundingRate = rate.toInt128();
         m.markTimeIntegral = 0;
-        m.indexTimeIntegral = 0;
+        // forge-lint: disable-next-line(unsafe-typecast) price < 2^128 and seconds < 2^64: the sum fits 224 bits
+        m.periodStartCumulativeIndex = uint224(cumulativeIndex);
         m.periodStart = uint64(block.timestamp);
         emit FundingUpdated(marketId, rate, twap, twapIndex, m.cumFundingLong, m.cumFundingShort);
     }

@@ -129,16 +129,21 @@ interface IOracleRouter {
     /// @return status The oracle status.
     function refresh(uint256 marketId) external returns (uint256 priceWad, OracleStatus status);
 
-    /// @notice `refresh`, also returning the observation it replaced (what was stored before this call; the
-    /// current one when it was already stored in this block): a consumer that integrates the index over time
-    /// learns when the oracle first saw the price it held until now.
+    /// @notice `refresh`, also returning `cumulativePrice` as of now (after this refresh).
     /// @return priceWad as `refresh`
     /// @return status as `refresh`
-    /// @return previousPrice the replaced observation's price (0 if none)
-    /// @return previousTimestamp the replaced observation's time (0 if none)
-    function refreshSince(uint256 marketId)
+    /// @return cumulative as `cumulativePrice`
+    function refreshCumulative(uint256 marketId)
         external
-        returns (uint256 priceWad, OracleStatus status, uint256 previousPrice, uint64 previousTimestamp);
+        returns (uint256 priceWad, OracleStatus status, uint256 cumulative);
+
+    /// @notice The index integral of `marketId`: the sum over time of the stored price (WAD) times the seconds it
+    /// was stored, carried to now at the last stored price (what a refresh now would record before storing the
+    /// new observation). The time-weighted index over [t0, t1] is the difference of two readings divided by
+    /// t1 - t0, whoever refreshed in between and however often: no observation is lost to a consumer that
+    /// accrues less often than the oracle is refreshed. Starts at the first refresh (0 before it); a Halted
+    /// observation carries the last price on.
+    function cumulativePrice(uint256 marketId) external view returns (uint256 cumulative);
 
     /// @notice Same computation as `refresh`, but stores and emits nothing. The jump breaker is evaluated
     /// against the stored last price and trip time. Does not use the same-block cache.

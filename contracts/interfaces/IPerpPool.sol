@@ -202,8 +202,10 @@ interface IPerpPool {
 
     /* FUNDING */
 
-    /// @notice Accrue funding to now, then set the next rate from the time-weighted mark of the period
-    /// ending now against the index; settle the funding-imbalance flow with the backstop. Anyone.
+    /// @notice Accrue funding to now, then set the next rate from the time-weighted mark of the period ending now
+    /// against its time-weighted index (the oracle's `cumulativePrice` now minus at the period's start: every
+    /// price the oracle stored counts from when it stored it); the funding imbalance is booked to the backstop's
+    /// net flow. Anyone. No rate (0) unless the oracle is Normal.
     /// @dev Reverts FundingNotDue before `fundingInterval` has passed since the last update.
     function updateFunding(uint256 marketId) external;
 
@@ -247,7 +249,9 @@ interface IPerpPool {
     /// traders' net position on the curve is booked to the backstop's net flow, like the funding imbalance: a cost
     /// (bounded by `REPEG_BUDGET_BPS` of backstop capital, the move shrinks to fit) is drawn from the tranches,
     /// junior first, at the next `distributePremium`; a gain is paid to them out of collected losses.
-    /// Anyone may call it.
+    /// The time-weighted index is the oracle's own integral (`IOracleRouter.cumulativePrice`), so it does not matter
+    /// who refreshed the oracle, or when: a repeg may follow a keeper's refresh in the same block. Reverts
+    /// `OracleHalted` while the market's oracle is halted. Anyone may call it.
     /// @return markAfter the mark after the repeg
     function repeg(uint256 marketId) external returns (uint256 markAfter);
 

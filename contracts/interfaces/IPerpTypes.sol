@@ -33,9 +33,8 @@ struct MarketState {
     uint64 periodStart; // start of the current funding measurement period
     uint128 markTimeIntegral; // sum of mark * seconds since periodStart
     uint128 blockStartMark; // mark at the first trade of the current timestamp (per-block move limit)
-    uint128 indexTimeIntegral; // sum of index * seconds since periodStart (the time-weighted index funding uses)
-    uint96 lastIndex; // index seen at the last accrual: it prevailed until the next one (prices < 7.9e10 WAD)
-    uint32 lastRepeg; // last repeg (at most one per funding period); one slot with the two fields above
+    uint224 periodStartCumulativeIndex; // the oracle's cumulativePrice at periodStart (fits: price < 2^128, t < 2^64)
+    uint32 lastRepeg; // last repeg (at most one per funding period); one slot with the field above
 }
 
 /// @notice A trader account: (owner, subId). subId 0 is cross margin; any other subId is an isolated bucket.

@@ -37,7 +37,7 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
     ) internal returns (int256 realized, int256 quoteDelta) {
         MarketState storage m = _markets[marketId];
         int256 oldSize = p.size;
-        int256[2] memory cum = _accrueForTransfer(m, marketId, index, oldSize);
+        int256[2] memory cum = _accrueForTransfer(m, marketId, oldSize);
         realized = _settleFundingAt(p, cum[0], cum[1]);
         // The account buys back (short) at the index rounded up, or sells (long) at the index rounded down.
         quoteDelta = sizeDelta > 0
@@ -54,20 +54,19 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
     }
 
     /// @dev A transfer at the index moves no mark, and moves no open interest unless the backstop nets against an
-    /// opposite inventory: then, and when the index changed since the market's last accrual (its time-weighted
-    /// index must record when), the market accrues first. Otherwise accruing later gives the same integrals (the
-    /// mark and the prevailing index are unchanged meanwhile), and funding settles at the indices as of now, so
-    /// the accrual (three slot writes) is skipped. Returns the funding indices as of now.
-    function _accrueForTransfer(MarketState storage m, uint256 marketId, uint256 index, int256 size)
+    /// opposite inventory: only then does the market accrue first (funding must accrue on the open interest it
+    /// applied to). Otherwise accruing later gives the same integrals (the mark is unchanged meanwhile, and the
+    /// oracle integrates the index itself), and funding settles at the indices as of now, so the accrual (three
+    /// slot writes) is skipped. Returns the funding indices as of now.
+    function _accrueForTransfer(MarketState storage m, uint256 marketId, int256 size)
         internal
         returns (int256[2] memory cum)
     {
         MarketConfig storage c = _configs[marketId];
         if (m.lastAccrual != block.timestamp) {
             int256 held = _positions[BACKSTOP_ACCOUNT][marketId].size;
-            if (m.lastIndex != index || (held != 0 && (held > 0) != (size > 0))) {
-                // The valuation refreshed the oracle in this call: the index is timed from this accrual.
-                _accrue(m, c, index, index, block.timestamp);
+            if (held != 0 && (held > 0) != (size > 0)) {
+                _accrue(m, c);
                 return [int256(m.cumFundingLong), int256(m.cumFundingShort)];
             }
         }

@@ -6,7 +6,6 @@ import {IPerpPool} from "../interfaces/IPerpPool.sol";
 import {MarketConfig, MarketState} from "../interfaces/IPerpTypes.sol";
 import {FixedPoint} from "../libraries/FixedPoint.sol";
 import {FundingMath} from "../libraries/FundingMath.sol";
-import {RepegMath} from "../libraries/RepegMath.sol";
 import {VammMath} from "../libraries/VammMath.sol";
 import {PoolStorage} from "./PoolStorage.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -31,28 +30,19 @@ abstract contract MarketLogic is PoolStorage {
         if (at != block.timestamp) (price, status) = oracle.peek(marketId);
     }
 
-    /// @dev Refreshes the oracle and accrues the market to now from the observation the refresh replaced: the
-    /// time-weighted index switches to the new price when the oracle first saw it (a keeper's
-    /// refresh), not at this later accrual. `revertIfHalted`: `OracleHalted` before anything accrues.
+    /// @dev Refreshes the oracle and accrues the market to now. `revertIfHalted`: `OracleHalted` before anything
+    /// accrues. (The time-weighted index needs no accrual: the oracle integrates it, see `cumulativePrice`.)
     function _indexAndAccrue(MarketState storage m, MarketConfig storage c, uint256 marketId, bool revertIfHalted)
         internal
         returns (uint256 index, OracleStatus status)
     {
-        uint256 seenPrice;
-        uint256 seenAt;
-        (index, status, seenPrice, seenAt) = oracle.refreshSince(marketId);
+        (index, status) = oracle.refresh(marketId);
         if (revertIfHalted && status == OracleStatus.Halted) revert IPerpPool.OracleHalted(marketId);
-        // No earlier observation: the index prevailing since the last accrual is the last one the pool saw.
-        if (seenAt == 0) (seenPrice, seenAt) = (index, block.timestamp);
-        _accrue(m, c, index, seenPrice, seenAt);
+        _accrue(m, c);
     }
 
-    /// @dev Accrues funding and the time-weighted mark and index up to now, and re-anchors the per-block move
-    /// limit. The index integral follows `RepegMath.indexIntegralNow` (`seenPrice` observed by the oracle at
-    /// `seenAt`; pass `index` and now where nothing else was observed); `index` is the one from now on.
-    function _accrue(MarketState storage m, MarketConfig storage c, uint256 index, uint256 seenPrice, uint256 seenAt)
-        internal
-    {
+    /// @dev Accrues funding and the time-weighted mark up to now, and re-anchors the per-block move limit.
+    function _accrue(MarketState storage m, MarketConfig storage c) internal {
         uint256 last = m.lastAccrual;
         if (last == block.timestamp) return;
         uint256 dt = block.timestamp - last;
@@ -61,7 +51,6 @@ abstract contract MarketLogic is PoolStorage {
         m.lastAccrual = uint64(block.timestamp);
         m.markTimeIntegral = (m.markTimeIntegral + mark * dt).toUint128();
         m.blockStartMark = mark.toUint128();
-        _accrueIndex(m, last, index, seenPrice, seenAt);
     }
 
     function _accrueFunding(MarketState storage m, MarketConfig storage c, uint256 dt) private {
@@ -72,16 +61,6 @@ abstract contract MarketLogic is PoolStorage {
         m.cumFundingLong = (m.cumFundingLong + dLong).toInt128();
         m.cumFundingShort = (m.cumFundingShort + dShort).toInt128();
         if (flow != 0) _addBackstopNet(flow);
-    }
-
-    function _accrueIndex(MarketState storage m, uint256 last, uint256 index, uint256 seenPrice, uint256 seenAt)
-        private
-    {
-        uint256 lastIndex = m.lastIndex;
-        if (lastIndex == 0) lastIndex = index;
-        m.indexTimeIntegral =
-            RepegMath.indexIntegralNow(m.indexTimeIntegral, lastIndex, last, seenPrice, seenAt).toUint128();
-        m.lastIndex = index.toUint96();
     }
 
     /// @dev The funding indices as they would be after accruing to now (view; for markets not accrued in this call).

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {OracleStatus} from "../interfaces/IOracleRouter.sol";
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
 import {MarketConfig, MarketState} from "../interfaces/IPerpTypes.sol";
 import {MarginMath} from "../libraries/MarginMath.sol";
@@ -15,6 +16,8 @@ abstract contract PoolAdmin is PoolStorage, Ownable2Step {
     using SafeCast for uint256;
 
     /// @notice List a market with its initial virtual reserves (WAD) and parameters. Ids are 0, 1, 2, ...
+    /// The oracle must already price market `marketId` (it is refreshed here; `OracleHalted` otherwise), so the
+    /// first funding period's time-weighted index counts from the listing.
     function listMarket(uint256 baseReserve, uint256 quoteReserve, MarketConfig calldata config)
         external
         onlyOwner
@@ -30,8 +33,13 @@ abstract contract PoolAdmin is PoolStorage, Ownable2Step {
         m.lastAccrual = uint64(block.timestamp);
         m.periodStart = uint64(block.timestamp);
         m.blockStartMark = (quoteReserve * 1e18 / baseReserve).toUint128();
-        // Also keeps the index-integral slot non-zero from the start (no 20k first write on the first trade); a new
-        // market cannot repeg in its first funding period, before any time-weighted gap was measured.
+        // The first period's time-weighted index counts from here: the oracle must already price the market.
+        (, OracleStatus status, uint256 cumulativeIndex) = oracle.refreshCumulative(marketId);
+        if (status == OracleStatus.Halted) revert IPerpPool.OracleHalted(marketId);
+        // forge-lint: disable-next-line(unsafe-typecast) price < 2^128 and seconds < 2^64: the sum fits 224 bits
+        m.periodStartCumulativeIndex = uint224(cumulativeIndex);
+        // A new market cannot repeg in its first funding period, before any time-weighted gap was measured; this
+        // also keeps the slot non-zero from the start (no 20k first write later).
         m.lastRepeg = uint32(block.timestamp);
         _marketCount = uint32(marketId + 1);
         emit IPerpPool.MarketListed(marketId, baseReserve, quoteReserve);

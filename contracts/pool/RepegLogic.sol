@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {OracleStatus} from "../interfaces/IOracleRouter.sol";
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
 import {MarketConfig, MarketState} from "../interfaces/IPerpTypes.sol";
 import {FixedPoint} from "../libraries/FixedPoint.sol";
@@ -22,41 +23,40 @@ abstract contract RepegLogic is BackstopLogic {
     /// @notice Most one repeg may cost the backstop, in bps of its capital.
     uint256 public constant REPEG_BUDGET_BPS = RepegMath.BUDGET_BPS;
 
-    /// @dev Whether a repeg is due now, from the period's integrals and the oracle's last stored observation
-    /// (read before this call refreshes it, so the time of the last index move is kept).
-    function _repegDue(MarketState storage m, MarketConfig storage c, uint256 marketId)
+    /// @dev Whether a repeg is due now at `index`, from the period's mark integral and the oracle's index integral
+    /// carried to now (`cumulativeIndex`).
+    function _repegDue(MarketState storage m, MarketConfig storage c, uint256 index, uint256 cumulativeIndex)
         internal
         view
         returns (bool due, uint256 gapBps, uint256 elapsed)
     {
         elapsed = block.timestamp - m.periodStart;
-        bool repegged = m.lastRepeg >= m.periodStart;
-        uint256 threshold = c.maxPremiumBps;
-        (uint256 twapMark, uint256 twapIndex, uint256 mark, uint256 obsPrice) = _twaps(m, marketId, elapsed);
-        (due, gapBps) = RepegMath.isDue(twapMark, twapIndex, mark, obsPrice, elapsed, repegged, threshold);
+        (uint256 twapMark, uint256 twapIndex, uint256 mark) = _twaps(m, cumulativeIndex, elapsed);
+        (due, gapBps) =
+            RepegMath.isDue(c.maxPremiumBps, m.lastRepeg >= m.periodStart, index, mark, elapsed, twapMark, twapIndex);
     }
 
-    function _twaps(MarketState storage m, uint256 marketId, uint256 elapsed)
-        internal
+    function _twaps(MarketState storage m, uint256 cumulativeIndex, uint256 elapsed)
+        private
         view
-        returns (uint256 twapMark, uint256 twapIndex, uint256 mark, uint256 obsPrice)
+        returns (uint256 twapMark, uint256 twapIndex, uint256 mark)
     {
         mark = VammMath.markPrice(m.baseReserve, m.quoteReserve);
-        uint64 obsTime;
-        (obsPrice,, obsTime) = oracle.lastObservation(marketId);
         (twapMark, twapIndex) = RepegMath.twaps(
-            m.markTimeIntegral, m.indexTimeIntegral, mark, m.lastIndex, m.lastAccrual, obsPrice, obsTime, elapsed
+            m.markTimeIntegral, mark, m.lastAccrual, cumulativeIndex, m.periodStartCumulativeIndex, elapsed
         );
     }
 
     function _repeg(uint256 marketId) internal returns (uint256 markAfter) {
         MarketState storage m = _listedMarket(marketId);
         MarketConfig storage c = _configs[marketId];
+        (uint256 index, OracleStatus status, uint256 cumulativeIndex) = oracle.refreshCumulative(marketId);
+        if (status == OracleStatus.Halted) revert IPerpPool.OracleHalted(marketId);
         {
-            (bool due, uint256 gapBps, uint256 elapsed) = _repegDue(m, c, marketId);
+            (bool due, uint256 gapBps, uint256 elapsed) = _repegDue(m, c, index, cumulativeIndex);
             if (!due) revert IPerpPool.RepegNotDue(marketId, gapBps, elapsed);
         }
-        (uint256 index,) = _indexAndAccrue(m, c, marketId, true);
+        _accrue(m, c);
         uint256 markBefore = VammMath.markPrice(m.baseReserve, m.quoteReserve);
         (uint256 newQuote, int256 gain) = _repegQuote(m, c, index, markBefore);
         // Booked with the funding imbalance: a cost is drawn from the tranches (junior first) when the keeper

@@ -8,7 +8,8 @@ import {Test} from "forge-std/Test.sol";
 
 /// @notice Gas of a full `OracleRouter.refresh` (a later block than the stored observation, so the feeds are
 /// read), each measured as its own transaction (`forge test --isolate`), recorded in snapshots/OracleGas.json.
-/// Market 1 has three 8-decimal feeds, market 2 five; both were refreshed once at 2,000 in `setUp`.
+/// Market 1 has three 8-decimal feeds, market 2 five; both were refreshed at 2,000 in two blocks in `setUp` (a live
+/// market: its index integral is already non-zero, so the refresh writes no slot for the first time).
 contract OracleGas is Test {
     int256 internal constant P = 2000e8;
 
@@ -28,6 +29,9 @@ contract OracleGas is Test {
         }
         router.setFeeds(1, three, _cfg(2));
         router.setFeeds(2, five, _cfg(3));
+        router.refresh(1);
+        router.refresh(2);
+        vm.warp(block.timestamp + 12);
         router.refresh(1);
         router.refresh(2);
         vm.warp(block.timestamp + 12);

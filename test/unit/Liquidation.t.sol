@@ -381,19 +381,21 @@ contract LiquidationTest is LiquidationBase {
         assertEq(pool.position(address(0), 0, ETH).fundingEntry, afterwards.cumFundingLong, "inventory enters now");
     }
 
-    function test_liquidate_afterAnIndexMove_accruesSoTheTimeWeightedIndexRecordsIt() public {
+    function test_liquidate_afterAnIndexMove_accruesNothing_theOracleTimesTheMove() public {
         _liquidatableWithFundingRunning();
         vm.warp(block.timestamp + 12);
         _setIndex(ETH, 1840e18);
         oracle.refresh(ETH);
         MarketState memory m0 = pool.marketState(ETH);
-        assertEq(m0.lastIndex, 1850e18, "setup: the pool has not seen the move");
+        uint256 shown = lens.marketView(ETH).twapIndex;
 
         _liqLong(alice);
 
-        MarketState memory m1 = pool.marketState(ETH);
-        assertEq(m1.lastAccrual, block.timestamp, "accrued");
-        assertEq(m1.lastIndex, 1840e18, "the move is timed from this block");
-        assertEq(m1.indexTimeIntegral, m0.indexTimeIntegral + 1850e18 * (block.timestamp - m0.lastAccrual));
+        assertEq(pool.marketState(ETH).lastAccrual, m0.lastAccrual, "no accrual: no slot written for it");
+        assertEq(lens.marketView(ETH).twapIndex, shown, "the time-weighted index still counts the move from its block");
+        uint256 elapsed = block.timestamp - m0.periodStart;
+        assertEq(
+            shown, (oracle.cumulativePrice(ETH) - m0.periodStartCumulativeIndex) / elapsed, "from the oracle's integral"
+        );
     }
 }

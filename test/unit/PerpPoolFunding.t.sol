@@ -129,15 +129,16 @@ contract PerpPoolFundingTest is TradingFixture {
 
     function test_funding_backstopPaysTheImbalanceBoundedByBudget() public {
         // The index 5 % under the mark for the whole period: longs pay, but there are five times more shorts to
-        // credit.
-        _setPrice(ETH, 1900e18);
+        // credit. (The listing block priced the market at 2,000: the measured period starts at the next update.)
+        _updateAt(t0 + INTERVAL, 1900e18);
+        assertEq(_rate(), 0, "setup: mark and index agreed over the listing's period");
         _sell(bob, ETH, 50e18);
         _buy(alice, ETH, 10e18);
         assertEq(lens.marketView(ETH).indexPrice, 1900e18, "setup: the period starts at the lower index");
-        _updateAt(t0 + INTERVAL, 1900e18);
+        _updateAt(t0 + 2 * INTERVAL, 1900e18);
         int256 rate = _rate();
         assertEq(rate, int256(uint256(9.5e18) / PERIOD), "capped at 50 bps of the index");
-        _updateAt(t0 + 2 * INTERVAL, 1900e18);
+        _updateAt(t0 + 3 * INTERVAL, 1900e18);
         uint256 budget = uint256(_config(ETH).fundingBudgetPerSecond) * INTERVAL;
         (,, int256 net) = pool.pools();
         (int256 dLong, int256 dShort, int256 flow) = FundingMath.accrue(rate, INTERVAL, 10e18, 50e18, budget);
@@ -161,7 +162,6 @@ contract PerpPoolFundingTest is TradingFixture {
         vm.warp(seenAt);
         _setPrice(ETH, 1900e18);
         oracle.refresh(ETH);
-        assertEq(pool.marketState(ETH).lastIndex, ETH_PRICE, "setup: the pool has not accrued since");
 
         vm.warp(t0 + INTERVAL);
         uint256 shown = lens.marketView(ETH).twapIndex;
@@ -177,6 +177,42 @@ contract PerpPoolFundingTest is TradingFixture {
         uint256 expected = (ETH_PRICE * 120 + 1900e18 * (INTERVAL - 120)) / INTERVAL;
         assertEq(used, expected, "2,000 until the oracle saw 1,900, then 1,900");
         assertEq(used, shown, "what the lens showed is what funding used");
+    }
+
+    /// @dev Several index moves between two pool accruals, each seen only by a keeper's refresh, the last one in
+    /// the update's own block: every one counts from when the oracle saw it (the oracle integrates the index, so no
+    /// observation is lost to a consumer that accrues less often than the oracle is refreshed).
+    function test_funding_manyOracleOnlyMoves_lastInTheUpdatesBlock_eachCountsFromWhenSeen() public {
+        vm.warp(t0 + 1);
+        _buy(alice, ETH, 10e18);
+        _sell(bob, ETH, 10e18);
+        vm.warp(t0 + 100);
+        _setPrice(ETH, 1950e18);
+        oracle.refresh(ETH);
+        vm.warp(t0 + 250);
+        _setPrice(ETH, 1900e18);
+        oracle.refresh(ETH);
+        vm.warp(t0 + 400);
+        _setPrice(ETH, 1990e18);
+        oracle.refresh(ETH);
+        vm.warp(t0 + INTERVAL);
+        _setPrice(ETH, 1700e18);
+        oracle.refresh(ETH); // the keeper's refresh lands first in the update's block
+
+        vm.recordLogs();
+        pool.updateFunding(ETH);
+        uint256 used = _twapIndexLogged();
+        uint256 expected = (ETH_PRICE * 100 + 1950e18 * 150 + 1900e18 * 150 + 1990e18 * (INTERVAL - 400)) / INTERVAL;
+        assertEq(used, expected, "each price weighted by the seconds the oracle held it; the new one by none yet");
+    }
+
+    function _twapIndexLogged() internal returns (uint256 used) {
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].topics[0] == IPerpPool.FundingUpdated.selector) {
+                (,, used,,) = abi.decode(logs[i].data, (int256, uint256, uint256, int256, int256));
+            }
+        }
     }
 
     /* RISK 16: SECOND UPDATE IN THE SAME BLOCK */

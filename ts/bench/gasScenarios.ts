@@ -162,6 +162,13 @@ export async function oracleGasSetUp(ctx: ScenarioContext, owner: Address): Prom
     r("refresh", [1n]),
     r("refresh", [2n]),
   ]);
+  // A live market: a second observation 12 s later, so the index integral is non-zero before the measured refresh.
+  chain.warp(12n);
+  await chain.block([
+    ...feeds.map((feed) => ({ from: owner, call: feedCall(feed, 2000n * 10n ** 8n) })),
+    r("refresh", [1n]),
+    r("refresh", [2n]),
+  ]);
   ctx.oracle = { router, feeds };
 }
 

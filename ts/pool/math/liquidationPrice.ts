@@ -8,8 +8,8 @@ import { cumNow } from "./marketMath";
 
 type MarketPosition = PositionInput & { marketId: bigint };
 
-/** OracleRouter prices fit in 96 bits (PoolStorage packs `lastIndex` as uint96): no index can exceed this. */
-const MAX_INDEX = (1n << 96n) - 1n;
+/** OracleRouter prices fit in 128 bits (`_readFeed` refuses larger answers as AnswerTooLarge): no index exceeds this. */
+const MAX_INDEX = (1n << 128n) - 1n;
 /** How far ahead `timeToLiquidation` looks: 10 years. */
 export const MAX_LIQUIDATION_HORIZON = 10n * 365n * 86_400n;
 
