@@ -156,17 +156,20 @@ export async function measureGas(): Promise<{ rows: GasRow[]; variants: GasVaria
     await chain.revert(pg.id, pg.now);
     pg.id = await chain.snapshot();
     // 2. A trade with no oracle refresh earlier in its block pays the feed reads: the "(first in block)" number.
-    const alone = await chain.lastGas([
-      {
-        from: a.alice,
-        call: {
-          address: d.contracts.pool,
-          abi: perpPoolAbi,
-          functionName: "trade",
-          args: [a.alice, 0n, 0n, 10n * 10n ** 18n, (1n << 256n) - 1n, chain.now + 1n],
+    const alone = await chain.lastGas(
+      [
+        {
+          from: a.alice,
+          call: {
+            address: d.contracts.pool,
+            abi: perpPoolAbi,
+            functionName: "trade",
+            args: [a.alice, 0n, 0n, 10n * 10n ** 18n, (1n << 256n) - 1n, chain.now + 1n],
+          },
         },
-      },
-    ]);
+      ],
+      chain.now + 1n,
+    ); // the next timestamp: setUp's refresh cached this one
     variants.push({
       name: "openPosition new, alone in its block",
       from: "openPosition new",

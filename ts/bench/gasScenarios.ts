@@ -96,8 +96,9 @@ export async function poolGasSetUp({ chain, d, a }: ScenarioContext, minter: Add
     { from: a.carol, call: usdc(d, "approve", [d.contracts.pool, maxUint256]) },
   ]);
   await chain.block([trade(d, a.bob, -5n * E18, chain.now)]);
-  // vm.warp(+1); oracle.refresh(ETH): warm variants refresh in their own block at that timestamp.
+  // vm.warp(+1); oracle.refresh(ETH), in a block of its own at that timestamp (anvil mines several at one).
   chain.warp(1n);
+  await chain.block([refresh(d, a.bob)]);
 }
 
 /** setUp of BackstopGas after PoolFixture.setUp. */
