@@ -155,7 +155,7 @@ contract PerpLens is IPerpLens {
         (bool due,) = RepegMath.isDue(
             c.maxPremiumBps, m.lastRepeg >= m.periodStart, v.indexPrice, v.markPrice, elapsed, v.twapMark, v.twapIndex
         );
-        v.repegDue = due && v.oracleStatus != uint8(OracleStatus.Halted);
+        v.repegDue = due && v.oracleStatus == uint8(OracleStatus.Normal);
         v.repegBudget = (pool.backstopCapital() * TOKEN_TO_WAD).mulDivDown(RepegMath.BUDGET_BPS, FixedPoint.BPS);
     }
 

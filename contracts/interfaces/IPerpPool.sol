@@ -250,8 +250,9 @@ interface IPerpPool {
     /// (bounded by `REPEG_BUDGET_BPS` of backstop capital, the move shrinks to fit) is drawn from the tranches,
     /// junior first, at the next `distributePremium`; a gain is paid to them out of collected losses.
     /// The time-weighted index is the oracle's own integral (`IOracleRouter.cumulativePrice`), so it does not matter
-    /// who refreshed the oracle, or when: a repeg may follow a keeper's refresh in the same block. Reverts
-    /// `OracleHalted` while the market's oracle is halted. Anyone may call it.
+    /// who refreshed the oracle, or when: a repeg may follow a keeper's refresh in the same block. Like funding, it
+    /// acts only on an index the oracle vouches for: `OracleHalted` while halted, `ReduceOnly` while its feeds
+    /// disagree or its breaker cools down. Anyone may call it.
     /// @return markAfter the mark after the repeg
     function repeg(uint256 marketId) external returns (uint256 markAfter);
 

@@ -92,7 +92,7 @@ struct MarketView {
     uint256 openInterestCapBase; // per side, the tighter of the absolute and the capital-based cap at the mark
     uint256 twapMark; // time-weighted mark since the period started (0 before any time passed)
     uint256 twapIndex; // time-weighted index since the period started
-    bool repegDue; // `repeg` would move the curve now
+    bool repegDue; // `repeg` would move the curve now (the trigger holds and the oracle is Normal)
     uint256 repegBudget; // most a repeg may cost the backstop now (WAD)
 }
 

@@ -51,7 +51,9 @@ abstract contract RepegLogic is BackstopLogic {
         MarketState storage m = _listedMarket(marketId);
         MarketConfig storage c = _configs[marketId];
         (uint256 index, OracleStatus status, uint256 cumulativeIndex) = oracle.refreshCumulative(marketId);
+        // As funding: no repeg toward an index the oracle does not vouch for (feeds disagreeing, breaker cooling).
         if (status == OracleStatus.Halted) revert IPerpPool.OracleHalted(marketId);
+        if (status != OracleStatus.Normal) revert IPerpPool.ReduceOnly(marketId, uint8(status));
         {
             (bool due, uint256 gapBps, uint256 elapsed) = _repegDue(m, c, index, cumulativeIndex);
             if (!due) revert IPerpPool.RepegNotDue(marketId, gapBps, elapsed);

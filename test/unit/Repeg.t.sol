@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {OracleStatus} from "../../contracts/interfaces/IOracleRouter.sol";
 import {IPerpPool} from "../../contracts/interfaces/IPerpPool.sol";
 import {MarketState, MarketView} from "../../contracts/interfaces/IPerpTypes.sol";
 import {PoolFixture} from "../utils/PoolFixture.sol";
@@ -158,6 +159,19 @@ contract RepegTest is PoolFixture {
         pool.repeg(ETH);
     }
 
+    function test_repeg_revertsWhen_theBreakerCoolsDown_runsAfterIt() public {
+        _crashAndWait(1880e18, 20 minutes);
+        _setPrice(ETH, 1500e18); // a 20 % jump trips the breaker: ReduceOnly for the cooldown
+        oracle.refresh(ETH);
+        assertFalse(lens.marketView(ETH).repegDue, "the lens says not due");
+        vm.expectRevert(abi.encodeWithSelector(IPerpPool.ReduceOnly.selector, ETH, uint8(OracleStatus.ReduceOnly)));
+        pool.repeg(ETH);
+
+        _at(block.timestamp + 5 minutes, 1500e18); // the cooldown is over
+        assertTrue(lens.marketView(ETH).repegDue);
+        pool.repeg(ETH);
+    }
+
     /* WHAT IT COSTS, AND WHO PAYS */
 
     /// @dev Traders net long: moving the curve down lowers their closeout value, and the backstop's net flow gains
@@ -221,5 +235,6 @@ contract RepegTest is PoolFixture {
             assertFalse(due, "reverted although the lens said due");
             assertEq(bytes4(reason), IPerpPool.RepegNotDue.selector);
         }
+        if (due) assertFalse(lens.marketView(ETH).repegDue, "once per period");
     }
 }
