@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {IBackstop} from "./interfaces/IBackstop.sol";
 import {ITrancheVault} from "./interfaces/ITrancheVault.sol";
 import {PremiumStream, PremiumStreamMath} from "./libraries/PremiumStreamMath.sol";
+import {SharePriceMath} from "./libraries/SharePriceMath.sol";
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
@@ -49,15 +50,11 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
     uint64 public constant MAX_STREAM_DURATION = 30 days;
 
     /// @notice Virtual-share offset (decimals of shares = asset decimals + 6) against first-depositor inflation.
-    uint8 public constant DECIMALS_OFFSET = 6;
+    uint8 public constant DECIMALS_OFFSET = SharePriceMath.DECIMALS_OFFSET;
     /// @notice The tranche counts as wiped when the share price is below 1 / WIPED_PRICE_FACTOR of the initial price.
-    uint256 public constant WIPED_PRICE_FACTOR = 1e6;
+    uint256 public constant WIPED_PRICE_FACTOR = SharePriceMath.WIPED_PRICE_FACTOR;
     /// @notice Share wei minted to the vault itself at construction and never moved (see contract NatSpec).
     uint256 public constant ESCROW_SENTINEL_SHARES = 1;
-
-    uint256 private constant VIRTUAL_SHARES = 10 ** DECIMALS_OFFSET;
-    /// @dev Shares per asset unit at the wipe floor: `assets < ceil(shares / FLOOR_SHARES_PER_ASSET)` is wiped.
-    uint256 private constant FLOOR_SHARES_PER_ASSET = VIRTUAL_SHARES * WIPED_PRICE_FACTOR;
 
     /* IMMUTABLES */
 
@@ -191,7 +188,7 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
     /// @inheritdoc ITrancheVault
     function isWiped() public view returns (bool) {
         Value memory v = _value();
-        return _priceWiped(v.net, v.priced);
+        return SharePriceMath.priceWiped(v.net, v.priced);
     }
 
     /// @inheritdoc ITrancheVault
@@ -223,14 +220,14 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
     /// @dev At the fresh price when this deposit would restart a wiped tranche.
     function previewDeposit(uint256 assets) public view override(ERC4626, IERC4626) returns (uint256) {
         (uint256 net, uint256 priced) = _depositPrice(_value());
-        return _toSharesDown(assets, net, priced);
+        return SharePriceMath.toSharesDown(assets, net, priced);
     }
 
     /// @inheritdoc IERC4626
     /// @dev At the fresh price when this mint would restart a wiped tranche.
     function previewMint(uint256 shares) public view override(ERC4626, IERC4626) returns (uint256) {
         (uint256 net, uint256 priced) = _depositPrice(_value());
-        return _toAssetsUp(shares, net, priced);
+        return SharePriceMath.toAssetsUp(shares, net, priced);
     }
 
     /// @inheritdoc IERC4626
@@ -243,7 +240,7 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
         returns (uint256 shares)
     {
         (uint256 net, uint256 priced) = _openForDeposit(receiver);
-        shares = _toSharesDown(assets, net, priced);
+        shares = SharePriceMath.toSharesDown(assets, net, priced);
         _deposit(msg.sender, receiver, assets, shares);
     }
 
@@ -256,7 +253,7 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
         returns (uint256 assets)
     {
         (uint256 net, uint256 priced) = _openForDeposit(receiver);
-        assets = _toAssetsUp(shares, net, priced);
+        assets = SharePriceMath.toAssetsUp(shares, net, priced);
         _deposit(msg.sender, receiver, assets, shares);
     }
 
@@ -296,7 +293,7 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
         if (shares == 0) revert ZeroShares();
         if (!v.known) revert VisibleLossUnknown();
 
-        uint256 assetsAtRequest = _toAssetsDown(shares, v.net, v.priced);
+        uint256 assetsAtRequest = SharePriceMath.toAssetsDown(shares, v.net, v.priced);
         unlockTime = block.timestamp + cooldown;
         // Escrow first: reverts ERC20InsufficientBalance before any downcast can.
         _transfer(msg.sender, address(this), shares);
@@ -321,7 +318,7 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
         if (!v.known) revert VisibleLossUnknown();
 
         // Losses during the cooldown (realized or visible) apply, gains do not.
-        assets = Math.min(r.assetsAtRequest, _toAssetsDown(r.shares, v.net, v.priced));
+        assets = Math.min(r.assetsAtRequest, SharePriceMath.toAssetsDown(r.shares, v.net, v.priced));
 
         delete _requests[msg.sender];
         _burn(address(this), r.shares);
@@ -338,7 +335,7 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
         if (!v.known) revert VisibleLossUnknown();
 
         // Shares worth at most assetsAtRequest come back; the escrow's gain since the request is burned.
-        returned = _sharesToReturn(r.shares, r.assetsAtRequest, v);
+        returned = SharePriceMath.sharesToReturn(r.shares, r.assetsAtRequest, v.net, v.priced);
         uint256 burned = r.shares - returned;
         delete _requests[msg.sender];
         if (burned != 0) _burn(address(this), burned);
@@ -351,7 +348,7 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
         WithdrawRequestSlot memory r = _requests[owner];
         Value memory v = _value();
         if (r.shares == 0 || r.epoch != v.epoch || !v.known) return (0, 0);
-        returned = _sharesToReturn(r.shares, r.assetsAtRequest, v);
+        returned = SharePriceMath.sharesToReturn(r.shares, r.assetsAtRequest, v.net, v.priced);
         burned = r.shares - returned;
     }
 
@@ -456,13 +453,13 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
     /// @dev Same formula as OpenZeppelin's (virtual shares and one virtual asset), at the net value.
     function _convertToShares(uint256 assets, Math.Rounding rounding) internal view override returns (uint256) {
         Value memory v = _value();
-        return assets.mulDiv(v.priced + VIRTUAL_SHARES, _plusOne(v.net), rounding);
+        return SharePriceMath.toShares(assets, v.net, v.priced, rounding);
     }
 
     /// @dev Same formula as OpenZeppelin's (virtual shares and one virtual asset), at the net value.
     function _convertToAssets(uint256 shares, Math.Rounding rounding) internal view override returns (uint256) {
         Value memory v = _value();
-        return shares.mulDiv(_plusOne(v.net), v.priced + VIRTUAL_SHARES, rounding);
+        return SharePriceMath.toAssets(shares, v.net, v.priced, rounding);
     }
 
     /// @dev Gross = balance - unvested premium; net = gross - min(visible loss reaching this tranche, gross), or 0
@@ -491,8 +488,8 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
     /// belongs to the old shares).
     function _gate(Value memory v) private pure returns (Gate) {
         if (!v.known || v.reaching > v.gross) return Gate.Locked;
-        if (!_priceWiped(v.net, v.priced)) return Gate.Open;
-        if (v.reaching == 0 && v.balance < _floor(v.priced)) return Gate.Restart;
+        if (!SharePriceMath.priceWiped(v.net, v.priced)) return Gate.Open;
+        if (v.reaching == 0 && v.balance < SharePriceMath.floor(v.priced)) return Gate.Restart;
         return Gate.Locked;
     }
 
@@ -520,42 +517,6 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
         _shareSlots[address(this)] = ShareSlot({amount: uint224(ESCROW_SENTINEL_SHARES), epoch: next});
         if (v.gross != 0) _streamAdd(v.gross);
         emit TrancheRestarted(next, v.priced, v.balance);
-    }
-
-    /// @dev All `shares` if they are worth at most `atRequest` now; otherwise the largest r with
-    /// r * (net + 1) / (priced - shares + r + 1e6) <= atRequest, i.e. worth at most `atRequest` AFTER the rest is
-    /// burned: r = atRequest * (priced - shares + 1e6) / (net + 1 - atRequest), rounded down.
-    function _sharesToReturn(uint256 shares, uint256 atRequest, Value memory v) private pure returns (uint256) {
-        if (_toAssetsDown(shares, v.net, v.priced) <= atRequest) return shares;
-        // Worth more than atRequest: net + 1 > atRequest, and priced >= shares (they are escrowed LP shares).
-        return Math.min(shares, atRequest.mulDiv(v.priced - shares + VIRTUAL_SHARES, _plusOne(v.net) - atRequest));
-    }
-
-    /// @dev LP shares outstanding and the price below 1 / WIPED_PRICE_FACTOR of the initial one, without overflow:
-    /// `net * 1e12 < priced` is `net < ceil(priced / 1e12)`.
-    function _priceWiped(uint256 net, uint256 priced) private pure returns (bool) {
-        return priced != 0 && net < _floor(priced);
-    }
-
-    function _floor(uint256 priced) private pure returns (uint256) {
-        return priced.ceilDiv(FLOOR_SHARES_PER_ASSET);
-    }
-
-    /// @dev `x + 1` (the virtual asset), saturating at the top of the range so that no view ever overflows.
-    function _plusOne(uint256 x) private pure returns (uint256) {
-        return x == type(uint256).max ? x : x + 1;
-    }
-
-    function _toSharesDown(uint256 assets, uint256 net, uint256 priced) private pure returns (uint256) {
-        return assets.mulDiv(priced + VIRTUAL_SHARES, _plusOne(net), Math.Rounding.Floor);
-    }
-
-    function _toAssetsDown(uint256 shares, uint256 net, uint256 priced) private pure returns (uint256) {
-        return shares.mulDiv(_plusOne(net), priced + VIRTUAL_SHARES, Math.Rounding.Floor);
-    }
-
-    function _toAssetsUp(uint256 shares, uint256 net, uint256 priced) private pure returns (uint256) {
-        return shares.mulDiv(_plusOne(net), priced + VIRTUAL_SHARES, Math.Rounding.Ceil);
     }
 
     /* INTERNAL: PREMIUM STREAM */
