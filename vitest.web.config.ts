@@ -1,6 +1,7 @@
 import { defineConfig } from "vitest/config";
 
-// The browser journeys (test/web): one file, one anvil, one Chromium; the journeys run in order on one chain.
+// The browser tests (test/web), one file at a time: the journeys (one anvil, one Chromium, in order on one chain)
+// and the Chromium choice (system or npm).
 export default defineConfig({
   test: {
     include: ["test/web/**/*.test.ts"],

@@ -19,7 +19,7 @@ import { getStress } from "../../ts/tranches/actions/getStress";
 import { price, sharesText, usd } from "../../ts/web/app/fmt";
 import { buildWeb } from "../../ts/web/build";
 import { serveWeb, type WebServer } from "../../ts/web/server";
-import { launchChromium } from "./browser";
+import { CHROMIUM_LABEL, launchChromium } from "./browser";
 
 const SHOTS = "test-results/web";
 const ME = 9; // a dev account the seed does not use
@@ -79,7 +79,7 @@ afterAll(async () => {
   await anvil?.stop();
 });
 
-describe("the web page, in Chromium, against a seeded devnet", () => {
+describe(`the web page, in ${CHROMIUM_LABEL}, against a seeded devnet`, () => {
   it("connects a dev account from the picker", async () => {
     await page.getByTestId("wallet-picker").selectOption(`dev:${ME}`);
     await expect.poll(() => text("connected")).toBe("me");
