@@ -1,8 +1,9 @@
 // A decoded revert in human units: the custom error's amounts as USDC, prices, base sizes, times and
 // percentages instead of raw integers ("InsufficientMargin: value=812.40 USDC required=1,000.00 USDC").
+
+import { formatBps, formatUsdc, formatWad } from "../display/amounts";
 import type { ContractRevertError } from "../errors";
 import { formatPlain } from "../errors";
-import { formatBps, formatUsdc, formatWad } from "./format";
 
 type Unit = "wadUsdc" | "usdc" | "price" | "base" | "bps" | "time" | "plain";
 

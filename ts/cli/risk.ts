@@ -1,9 +1,11 @@
 // The work of `status` and `stress` (loaded only when one runs). Accounts come from the pool's events.
 import { perpLensAbi } from "../abi/generated";
+import { shortAddress } from "../display/address";
+import { formatBps, formatWad } from "../display/amounts";
+import { table } from "../display/table";
 import { MAX_UINT256 } from "../money";
 import { ALL_MARKETS } from "../tranches";
 import { discoverAccounts } from "./accounts";
-import { formatBps, formatWad, shortAddress, table } from "./format";
 import type { CommandContext } from "./io";
 import { answer } from "./output";
 import { openSession, type SessionFlags } from "./session";

@@ -4,8 +4,10 @@ import type { Address } from "viem";
 import { backstopAbi, perpLensAbi, perpPoolAbi } from "../abi/generated";
 import type { Deployment } from "../deploy/deployment";
 import type { ProtocolPublicClient } from "../deploy/txQueue";
+import { shortAddress } from "../display/address";
+import { formatBps, formatPercent, formatUsdc, formatWad } from "../display/amounts";
+import { table } from "../display/table";
 import { MAX_UINT256 } from "../money";
-import { formatBps, formatPercent, formatUsdc, formatWad, shortAddress, table } from "./format";
 
 const ORACLE_STATUS = ["Normal", "ReduceOnly", "Halted"] as const;
 const SECONDS_PER_HOUR = 3_600n;

@@ -1,9 +1,11 @@
 // The work of the trader commands (loaded only when one runs: viem and the ABIs cost ~0.5 s).
 import type { Address } from "viem";
 import { perpLensAbi, perpPoolAbi } from "../abi/generated";
+import { shortAddress } from "../display/address";
+import { formatPercent, formatUsdc, formatWad } from "../display/amounts";
+import { table } from "../display/table";
 import { closePosition, depositMargin, quoteTrade, trade, withdrawMargin } from "../pool";
 import { UsageError } from "./errors";
-import { formatPercent, formatUsdc, formatWad, shortAddress, table } from "./format";
 import type { CommandContext } from "./io";
 import { liquidationPrice } from "./liquidationPrice";
 import { answer } from "./output";

@@ -1,6 +1,7 @@
 // The human summary on stdout: trades, funding, premium and APR per tranche, the stack predicted before the crash
 // beside what the waterfall realized, tranche NAV before and after, the LP's claim, the backstop inventory.
-import { formatBps, formatPercent, formatUsdc, formatWad, table } from "../cli/format";
+import { formatBps, formatPercent, formatUsdc, formatWad } from "../display/amounts";
+import { table } from "../display/table";
 import { WAD } from "../money";
 import type { ScenarioResult, Waterfall } from "./types";
 

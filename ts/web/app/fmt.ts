@@ -1,6 +1,8 @@
 // Formatting for people, on top of the SDK's sdk-core formatting (ts/pool/format.ts). No arithmetic on money here.
 import { Percent, type Token } from "@uniswap/sdk-core";
 import { formatUnits } from "viem";
+import { shortAddress } from "../../display/address";
+import { formatShares } from "../../display/amounts";
 import { formatAmount, formatPercent, usdcAmount, wadToUsdcAmount } from "../../pool/format";
 
 /** A WAD quote amount: "1,234.56". */
@@ -36,13 +38,8 @@ export function duration(seconds: bigint): string {
 /** A unix time as a local date and time. */
 export const when = (t: bigint) => new Date(Number(t) * 1000).toLocaleString();
 /** 0x1234…abcd */
-export const short = (a: string) => `${a.slice(0, 6)}…${a.slice(-4)}`;
+export const short = shortAddress;
 export const ORACLE_STATUS = ["normal", "reduce-only", "halted"] as const;
 
-/** Shares as a decimal with the vault's decimals, trailing zeros dropped. */
-export function sharesText(shares: bigint, decimals: number): string {
-  const s = shares.toString().padStart(decimals + 1, "0");
-  const whole = s.slice(0, s.length - decimals);
-  const frac = s.slice(s.length - decimals).replace(/0+$/, "");
-  return frac ? `${whole}.${frac}` : whole;
-}
+/** Shares as a decimal with the vault's decimals, exact, trailing zeros dropped, ungrouped (it fills an input too). */
+export const sharesText = (shares: bigint, decimals: number): string => formatShares(shares, decimals, false);
