@@ -4,12 +4,12 @@ import { perpLensAbi, perpPoolAbi } from "../abi/generated";
 import { shortAddress } from "../display/address";
 import { formatPercent, formatUsdc, formatWad } from "../display/amounts";
 import { table } from "../display/table";
-import { closePosition, depositMargin, quoteTrade, trade, withdrawMargin } from "../pool";
+import { closePosition, depositMargin, trade, withdrawMargin } from "../pool";
 import { UsageError } from "./errors";
 import type { CommandContext } from "./io";
 import { liquidationPrice } from "./liquidationPrice";
 import { answer } from "./output";
-import { openSession, openSignedSession, ownerOf, type Session, type SessionFlags } from "./session";
+import { openSession, openSignedSession, ownerOf, type SessionFlags } from "./session";
 import { parseMarket } from "./values";
 
 const DAY = 86_400n;
@@ -50,49 +50,6 @@ export async function marginCommand(
       `  collateral now ${formatWad(collateral.collateral)} USDC`,
     ],
   );
-}
-
-async function marketOf(s: Session, text: string) {
-  const market = parseMarket(s.deployment, text);
-  const id = BigInt(market.marketId);
-  const args = { address: s.deployment.contracts.pool, abi: perpPoolAbi, args: [id] } as const;
-  const [state, config] = await Promise.all([
-    s.publicClient.readContract({ ...args, functionName: "marketState" }),
-    s.publicClient.readContract({ ...args, functionName: "marketConfig" }),
-  ]);
-  return { market, id, state, config };
-}
-
-export async function quoteCommand(
-  ctx: CommandContext,
-  flags: Flags,
-  p: { market: string; size: bigint; subId: bigint },
-) {
-  const s = await openSession(flags, ctx.env);
-  const owner = ownerOf(flags, ctx.env, s.chain.id);
-  const m = await marketOf(s, p.market);
-  const position = owner
-    ? await s.publicClient.readContract({
-        address: s.deployment.contracts.pool,
-        abi: perpPoolAbi,
-        functionName: "position",
-        args: [owner, p.subId, m.id],
-      })
-    : undefined;
-  let q: ReturnType<typeof quoteTrade>;
-  try {
-    q = quoteTrade({ state: m.state, config: m.config, sizeDelta: p.size, position, marketId: m.id });
-  } catch (err) {
-    throw new UsageError(`quote ${m.market.symbol} ${formatWad(p.size, 4)}: ${(err as Error).message}`);
-  }
-  const average = (q.quote * WAD) / (p.size < 0n ? -p.size : p.size);
-  answer(ctx.io, flags.json, { market: m.market.symbol, marketId: m.id, owner, ...q }, () => [
-    `Quote ${p.size > 0n ? "buy" : "sell"} ${formatWad(p.size < 0n ? -p.size : p.size, 4)} ${m.market.symbol}-PERP`,
-    `  ${p.size > 0n ? "pay" : "receive"}        ${formatWad(q.quote)} USDC (average price ${formatWad(average)})`,
-    `  fee            ${formatWad(q.fee)} USDC (${formatPercent(BigInt(m.config.feeBps), 10_000n)})`,
-    `  mark           ${formatWad(q.markBefore)} -> ${formatWad(q.markAfter)} (${formatPercent(q.markAfter - q.markBefore, q.markBefore)})`,
-    ...(owner ? [`  position after ${formatWad(q.sizeAfter, 4)} (realized PnL ${formatWad(q.realizedPnl)} USDC)`] : []),
-  ]);
 }
 
 function tradeLines(what: string, symbol: string, r: Awaited<ReturnType<typeof trade>>) {

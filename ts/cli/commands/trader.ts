@@ -38,13 +38,15 @@ export function registerTrader(program: Command, ctx: CommandContext): void {
   sessionOptions(
     program
       .command("quote <market> <size>")
-      .summary("the exact cost of a trade (size in base: 1.5 long, -1.5 short), nothing sent")
+      .summary(
+        "a trade's notional, fee and price impact, and what it does to the account (size in base: 1.5 long, -1.5 short); nothing sent",
+      )
       .option("--sub <n>", SUB),
     { account: "owner" },
   ).action(async (marketText: string, sizeText: string, flags: Flags) => {
     const size = parseSize(sizeText);
     const subId = parseSubId(flags.sub);
-    const { quoteCommand } = await import("../trader");
+    const { quoteCommand } = await import("../quote");
     await quoteCommand(ctx, flags, { market: marketText, size, subId });
   });
 
