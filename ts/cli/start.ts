@@ -96,9 +96,11 @@ export async function start(
     for (const line of lines) io.print(line);
 
     if (options.keepAlive && anvil) {
+      // Listen before saying so: whoever reads the line may send Ctrl-C at once (a test does).
+      const shutdown = waitForShutdown();
       io.print("");
       io.print(`anvil (pid ${anvil.pid}) keeps running at ${rpcUrl} (chain id ${conn.chainId}). Ctrl-C to stop.`);
-      const signal = await waitForShutdown();
+      const signal = await shutdown;
       io.progress(`[anvil] ${signal}: shutting down`);
     }
   } finally {
