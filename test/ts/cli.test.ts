@@ -208,7 +208,10 @@ describe("npm start (ts/cli/main.ts)", { timeout: 90_000 }, () => {
   });
 
   it("--keep-alive keeps anvil up until SIGINT, then stops it and exits 0", async () => {
-    const child = spawn(process.execPath, [TSX, "ts/cli/main.ts", "start", "--keep-alive", "--no-seed"], {
+    // tsx's loader in this one process, not tsx's CLI: the CLI is a parent that relays SIGINT to its child and
+    // SIGKILLs it (exit 130, anvil orphaned) when the child does not acknowledge within 30 ms, which a loaded
+    // machine misses. bin/perp.mjs loads tsx the same way.
+    const child = spawn(process.execPath, ["--import", "tsx", "ts/cli/main.ts", "start", "--keep-alive", "--no-seed"], {
       cwd: ROOT,
       env: { ...process.env, PRIVATE_KEY: "" },
       stdio: ["ignore", "pipe", "pipe"],
