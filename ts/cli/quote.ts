@@ -15,6 +15,8 @@ import { openSession, ownerOf, type SessionFlags } from "./session";
 import { parseMarket } from "./values";
 
 const WAD = 10n ** 18n;
+const ORACLE_STATUS = ["normal", "reduce-only", "halted"] as const;
+const REDUCE_ONLY = 1;
 const HALTED = 2;
 
 type Flags = SessionFlags & { owner?: string | undefined };
@@ -27,7 +29,7 @@ function accountLines(a: AccountImpact, symbol: string, profitAsMarginBps: bigin
     `  value          ${formatWad(a.valueBefore)} -> ${formatWad(a.valueAfter)} USDC (at the index, after the fee)`,
     `  initial req.   ${formatWad(a.initialRequirementBefore)} -> ${formatWad(a.initialRequirementAfter)} USDC`,
     `  margin left    ${formatWad(a.marginLeft)} USDC (value with paper gains at ${formatBps(profitAsMarginBps, 0)}, minus the initial requirement)`,
-    `  liq. price     ${price(a.liquidationPriceBefore)} -> ${price(a.liquidationPriceAfter)} (${symbol} index; none: no index makes the account liquidatable)`,
+    `  liq. price     ${price(a.liquidationPriceBefore)} -> ${price(a.liquidationPriceAfter)} (${symbol} index)${a.liquidationPriceBefore === null || a.liquidationPriceAfter === null ? "; none: no index makes the account liquidatable" : ""}`,
   ];
   if (a.refusedWith === "InsufficientMargin") {
     lines.push(`  REFUSED: the pool would revert InsufficientMargin (${formatWad(-a.marginLeft)} USDC short)`);
@@ -83,6 +85,9 @@ export async function quoteCommand(
     profitAsMarginBps,
   };
   const preview = previewQuote(q, input);
+  // The oracle gates of PerpPool._trade, as the oracle reads now: halted stops every trade, reduce-only the
+  // trades that add risk.
+  const oracleRefusal = status === HALTED ? "OracleHalted" : status === REDUCE_ONLY && q.addsRisk ? "ReduceOnly" : null;
   const size = p.size < 0n ? -p.size : p.size;
   const json = {
     market: market.symbol,
@@ -92,6 +97,8 @@ export async function quoteCommand(
     blockNumber,
     ...q,
     indexPrice: index,
+    oracleStatus: ORACLE_STATUS[status] ?? status,
+    oracleRefusal,
     notional: preview.notional,
     averagePrice: preview.averagePrice,
     priceImpact: preview.priceImpact,
@@ -102,6 +109,11 @@ export async function quoteCommand(
     `  notional       ${formatWad(preview.notional)} USDC at average price ${formatWad(preview.averagePrice)} (index ${formatWad(index)})`,
     `  fee            ${formatWad(q.fee)} USDC (${formatPercent(BigInt(config.feeBps), 10_000n)} of notional, paid from margin)`,
     `  price impact   ${formatPercent(preview.priceImpact, WAD, 3)} (mark ${formatWad(q.markBefore)} -> ${formatWad(q.markAfter)})`,
+    ...(oracleRefusal
+      ? [
+          `  REFUSED: the ${market.symbol} oracle is ${ORACLE_STATUS[status] ?? status}: the pool would revert ${oracleRefusal}${oracleRefusal === "ReduceOnly" ? " (only trades that reduce risk pass)" : " (no trade passes)"}`,
+        ]
+      : []),
     ...(preview.account && owner
       ? [
           `Account ${shortAddress(owner)} sub ${p.subId}`,

@@ -1,6 +1,6 @@
 // `perp quote` against a running `perp devnet`: what it shows an account (value, requirements, liquidation price
 // after the trade, margin left) is what the chain holds once the trade is mined at the quote's timestamp, to the
-// wei; a trade the margin check refuses is flagged with the error the pool then reverts with.
+// wei; a trade the margin check or the oracle's state refuses is flagged with the error the pool then reverts with.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -135,5 +135,24 @@ describe("perp quote against a running `perp devnet`", { timeout: 120_000 }, () 
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("InsufficientMargin");
     expect(await clients.publicClient.getBlockNumber()).toBe(before);
+  });
+  it("a trade while the oracle is halted is flagged OracleHalted, reducing or not, and the pool refuses it so", async () => {
+    // Every feed older than the oracle's maxAge (1 h in the devnet config): no usable price, the market halts.
+    await clients.testClient.increaseTime({ seconds: 2 * 3600 });
+    await clients.testClient.mine({ blocks: 1 });
+    const adding = await inProcessJson(["quote", "ETH", "-1", ...asTrader()]);
+    expect(adding.oracleStatus).toBe("halted");
+    expect(adding.oracleRefusal).toBe("OracleHalted");
+    expect((await inProcess(["quote", "ETH", "-1", ...asTrader()])).stdout).toContain(
+      "REFUSED: the ETH oracle is halted: the pool would revert OracleHalted",
+    );
+    // The trader is short 2 from the trade above: buying 1 back reduces risk, and is refused all the same.
+    const reducing = await inProcessJson(["quote", "ETH", "1", ...asTrader()]);
+    expect(reducing.addsRisk).toBe(false);
+    expect(reducing.oracleRefusal).toBe("OracleHalted");
+
+    const run = await perp(["open", "ETH", "1", ...asTrader()]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("OracleHalted");
   });
 });
