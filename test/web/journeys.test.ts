@@ -13,6 +13,7 @@ import { createDevClients, type DevClients } from "../../ts/devnet/clients";
 import { getAccountState } from "../../ts/pool/actions/getAccountState";
 import { getAccounts } from "../../ts/pool/actions/getAccounts";
 import { usdcToken } from "../../ts/pool/format";
+import { accountHealthAt } from "../../ts/pool/math/accountMath";
 import { liquidationPrice } from "../../ts/pool/math/liquidationPrice";
 import { stressTest } from "../../ts/pool/math/stressMath";
 import { getStress } from "../../ts/tranches/actions/getStress";
@@ -156,6 +157,9 @@ describe(`the web page, in ${CHROMIUM_LABEL}, against a seeded devnet`, () => {
     await page.getByTestId("trade-input").fill("40");
     await expect.poll(() => text("quote-liq")).toMatch(/^\d{1,3}(,\d{3})*\.\d\d$/);
     expect(await text("quote-fee")).toMatch(/^\d/);
+    // The quote says what the trade does to the account: its initial requirement from nothing to that of 40 ETH.
+    const initialQuoted = await text("quote-initial");
+    expect(initialQuoted).toMatch(/^0\.00 → \d{1,3}(,\d{3})*\.\d\d$/);
     await page.getByTestId("trade-button").click();
     await expect.poll(() => text("trade-status"), { timeout: 30_000 }).toContain("size now 40.0000");
     await settled("trade");
@@ -171,6 +175,8 @@ describe(`the web page, in ${CHROMIUM_LABEL}, against a seeded devnet`, () => {
     expect(liq as bigint).toBeLessThan(state.positions[0]?.index ?? 0n);
     expect(await text("liq-ETH")).toBe(price(usdc(), liq as bigint));
     expect(await text("position-ETH")).toContain("long 40.0000");
+    const health = accountHealthAt(state.account, state.positions, state.timestamp);
+    expect(initialQuoted).toBe(`0.00 → ${usd(usdc(), health.initialRequirement)}`);
     await page.getByTestId("trade-input").fill("-10");
     await expect.poll(() => text("quote-amount")).toMatch(/^\d{1,3}(,\d{3})*\.\d\d$/);
     await page.screenshot({ path: `${SHOTS}/trade.png`, fullPage: true });

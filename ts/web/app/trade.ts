@@ -142,6 +142,8 @@ export function tradeSection(ctx: Ctx): Section {
       const avg = (q.quote * 10n ** 18n) / abs;
       const impact = avg > q.markBefore ? avg - q.markBefore : q.markBefore - avg;
       let liq = "—";
+      let initial = "—";
+      let valueAfter = "—";
       if (me) {
         const input = {
           marketId: m.view.marketId,
@@ -154,15 +156,21 @@ export function tradeSection(ctx: Ctx): Section {
         const after = accountAfterTrade(me.account, me.positions, input, q, ctx.head.timestamp);
         const lp = liquidationPrice(after.account, after.positions, m.view.marketId, ctx.head.timestamp);
         liq = q.sizeAfter === 0n ? "closed" : lp === null ? "none" : price(ctx.usdc, lp);
+        const now = accountHealthAt(me.account, me.positions, ctx.head.timestamp);
+        const then = accountHealthAt(after.account, after.positions, ctx.head.timestamp);
+        initial = `${usd(ctx.usdc, now.initialRequirement)} → ${usd(ctx.usdc, then.initialRequirement)}`;
+        valueAfter = usd(ctx.usdc, then.value);
       }
       fill(
         quoteBox,
-        stat(size.value > 0n ? "You pay" : "You receive", usd(ctx.usdc, q.quote), "quote-amount"),
+        stat(`Notional (${size.value > 0n ? "bought" : "sold"})`, usd(ctx.usdc, q.quote), "quote-amount"),
         stat("Average price", price(ctx.usdc, avg), "quote-avg"),
         stat("Price impact", pct(impact, q.markBefore, 3), "quote-impact"),
-        stat("Fee", usd(ctx.usdc, q.fee), "quote-fee"),
+        stat("Fee (paid from margin)", usd(ctx.usdc, q.fee), "quote-fee"),
         stat("Mark after", price(ctx.usdc, q.markAfter)),
         stat("Size after", base(q.sizeAfter)),
+        stat("Initial margin required", initial, "quote-initial"),
+        stat("Account value after", valueAfter, "quote-value"),
         stat("Liquidation price after", liq, "quote-liq"),
       );
     } catch (err) {
