@@ -26,7 +26,15 @@ export type NpmChromium = {
 
 /** Where the package is installed (resolved as any import of it is) and its version. */
 async function locatePackage(): Promise<{ entry: string; root: string; version: string }> {
-  const entry = createRequire(import.meta.url).resolve("@sparticuz/chromium");
+  let entry: string;
+  try {
+    entry = createRequire(import.meta.url).resolve("@sparticuz/chromium");
+  } catch (err) {
+    throw new Error(
+      "the npm Chromium (@sparticuz/chromium) is not installed: run `npm ci` (or use a system one: CHROMIUM_PATH, /usr/bin/chromium)",
+      { cause: err },
+    );
+  }
   const root = path.resolve(path.dirname(entry), "..");
   const { version } = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as { version: string };
   return { entry, root, version };
