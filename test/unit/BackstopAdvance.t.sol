@@ -129,6 +129,55 @@ contract BackstopAdvanceTest is Test {
         assertEq(aJ + aS, 0);
     }
 
+    /* RISK 64: ADVANCES ARE TRANCHE VALUE */
+
+    function testFuzz_risk64_advanceAndRepayment_leaveBothSharePricesUnchanged(uint256 amount, uint256 repaid) public {
+        amount = bound(amount, 1, 39_000e6);
+        uint256 jPrice = junior.convertToAssets(1e18);
+        uint256 sPrice = senior.convertToAssets(1e18);
+        (uint256 j, uint256 s) = pool.draw(amount, IBackstop.LossKind.ProfitDraw);
+        assertEq(junior.convertToAssets(1e18), jPrice, "the advance moves no junior price");
+        assertEq(senior.convertToAssets(1e18), sPrice, "nor senior's");
+        uint256 toJunior = bound(repaid, 0, j);
+        pool.repay(toJunior, s);
+        assertEq(junior.convertToAssets(1e18), jPrice, "the repayment moves no junior price");
+        assertEq(senior.convertToAssets(1e18), sPrice, "nor senior's");
+    }
+
+    function test_risk64_depositAheadOfARepayment_takesNoPartOfIt() public {
+        pool.draw(3000e6, IBackstop.LossKind.ProfitDraw);
+        address late = makeAddr("late");
+        uint256 shares = _lp(junior, late, 10_000e6);
+        pool.repay(3000e6, 0);
+        assertApproxEqAbs(junior.convertToAssets(shares), 10_000e6, 1, "the late deposit got its own money, no more");
+        assertApproxEqAbs(junior.convertToAssets(junior.balanceOf(juniorLp)), 10_000e6, 1, "the payer keeps it");
+    }
+
+    function test_risk64_trancheOwedMoreThanTheFloor_isNotWiped_noRestartHandsTheReceivableOver() public {
+        pool.draw(10_000e6, IBackstop.LossKind.ProfitDraw); // every junior token advanced
+        assertEq(junior.grossAssets(), 0);
+        assertFalse(junior.isWiped(), "its receivable is its value");
+        address late = makeAddr("late");
+        uint256 shares = _lp(junior, late, 1e6);
+        assertEq(junior.epoch(), 0, "no restart");
+        pool.repay(10_000e6, 0);
+        assertApproxEqAbs(junior.convertToAssets(shares), 1e6, 1, "1 USDC in, 1 USDC worth: not the receivable");
+        assertApproxEqAbs(junior.convertToAssets(junior.balanceOf(juniorLp)), 10_000e6, 1, "the old LP keeps it");
+    }
+
+    function test_risk64_dustReceivableAtARestart_isWrittenOff_itsRepaymentStreams() public {
+        pool.draw(5, IBackstop.LossKind.ProfitDraw); // 5 wei owed: below the 10,000-wei floor of 10,000 USDC
+        pool.draw(10_000e6 - 5, IBackstop.LossKind.BadDebt);
+        assertTrue(junior.isWiped());
+        address late = makeAddr("late");
+        uint256 shares = _lp(junior, late, 1000e6);
+        assertEq(junior.epoch(), 1, "restarted");
+        assertEq(junior.receivable(), 0, "the old epoch's dust receivable is not the new epoch's value");
+        pool.repay(5, 0);
+        assertEq(junior.convertToAssets(shares), 1000e6, "its repayment does not count at once");
+        assertEq(junior.unvestedPremium(), 5, "it streams in like premium");
+    }
+
     function test_risk54_advanceSpanningBothTranches_eachRepaidWhatItPaid() public {
         (uint256 j, uint256 s) = pool.draw(12_000e6, IBackstop.LossKind.ProfitDraw);
         assertEq(j, 10_000e6);
