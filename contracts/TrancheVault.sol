@@ -2,133 +2,84 @@
 pragma solidity 0.8.28;
 
 import {IBackstop} from "./interfaces/IBackstop.sol";
+import {IInventoryLossSource} from "./interfaces/IInventoryLossSource.sol";
 import {ITrancheVault} from "./interfaces/ITrancheVault.sol";
 import {PremiumStream, PremiumStreamMath} from "./libraries/PremiumStreamMath.sol";
 import {SharePriceMath} from "./libraries/SharePriceMath.sol";
+import {TrancheExits} from "./tranche/TrancheExits.sol";
+import {TrancheValue} from "./tranche/TrancheValue.sol";
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title TrancheVault
 /// @notice ERC-4626 vault for one risk tranche: premium streams in, losses are drawn out by the backstop, shares are
-/// valued net of the loss the chain already shows, exits go request -> cooldown -> claim, and a wiped tranche
-/// restarts at a fresh share price. See {ITrancheVault} for the full behaviour.
-/// @dev Deployment: the backstop address is a constructor argument (immutable). When the backstop itself needs the
-/// vault addresses, the deployer precomputes the backstop's address (CREATE nonce or CREATE2) before deploying the
-/// vaults. No initializer, no owner.
+/// valued net of the loss the chain already shows and with the advances the tranche is owed, exits go request ->
+/// cooldown -> claim -> settlement, and a wiped tranche restarts at a fresh share price. See {ITrancheVault}.
+/// @dev The share token (epochs, write-offs) is `TrancheShares`, the withdrawal queue `TrancheExits`.
+/// Deployment: backstop -> pool -> junior (lossSource = pool, junior = 0) -> senior (lossSource = pool,
+/// junior = the junior vault) -> `backstop.initialize(pool, junior, senior)`. No initializer, no owner.
 ///
-/// Storage (hot paths touch one slot each):
-/// - `_balances[account]`, `_supply`: OpenZeppelin's ERC-20 balances and supply re-implemented with the share epoch
-///   packed beside the amount (uint224 amount | uint32 epoch), so a restart writes every old share off in O(1):
-///   a balance whose epoch is not the current one reads as 0.
-/// - `_requests[owner]`: one slot per open request (uint104 shares | uint40 unlockTime | uint80 assetsAtRequest |
-///   uint32 epoch). uint80 holds 1.2e24 asset units (1.2e18 USDC); uint40 seconds last until the year 36812.
-/// - `_stream`: one slot, two linear ramps as vesting rates (`PremiumStream`; its math in `PremiumStreamMath`).
-/// - `_totals`: one slot (uint128 premium received | uint128 loss covered), touched by the backstop only.
-///
-/// Escrow sentinel: the constructor (and every restart) puts `ESCROW_SENTINEL_SHARES` (1 share wei) on the vault
-/// itself, locked forever. The vault's own share balance and `totalSupply()` therefore never return to zero, so
-/// neither the first deposit nor an escrow pays a 20k zero-to-nonzero storage write. The sentinel can never be
-/// redeemed, so every price computation leaves it out (`_value().priced`).
-contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
+/// Storage besides the shares and the queue: `_stream`, one slot, two linear ramps as vesting rates
+/// (`PremiumStreamMath`); `_totals`, one slot (uint128 premium received | uint128 loss covered) and `_restored`,
+/// one slot (uint128 capital restored | uint128 receivable written off by restarts), touched by the backstop only.
+contract TrancheVault is TrancheExits {
     using SafeCast for uint256;
-    using Math for uint256;
     using PremiumStreamMath for PremiumStream;
 
-    /* CONSTANTS */
-
-    uint64 public constant MIN_COOLDOWN = 1 hours;
-    uint64 public constant MAX_COOLDOWN = 30 days;
-    uint64 public constant MIN_CLAIM_WINDOW = 1 hours;
-    uint64 public constant MAX_CLAIM_WINDOW = 7 days;
     uint64 public constant MIN_STREAM_DURATION = 1 hours;
     uint64 public constant MAX_STREAM_DURATION = 30 days;
-
     /// @notice Virtual-share offset (decimals of shares = asset decimals + 6) against first-depositor inflation.
     uint8 public constant DECIMALS_OFFSET = SharePriceMath.DECIMALS_OFFSET;
     /// @notice The tranche counts as wiped when the share price is below 1 / WIPED_PRICE_FACTOR of the initial price.
     uint256 public constant WIPED_PRICE_FACTOR = SharePriceMath.WIPED_PRICE_FACTOR;
-    /// @notice Share wei minted to the vault itself at construction and never moved (see contract NatSpec).
-    uint256 public constant ESCROW_SENTINEL_SHARES = 1;
-
-    /* IMMUTABLES */
 
     /// @inheritdoc ITrancheVault
     address public immutable override backstop;
     /// @inheritdoc ITrancheVault
-    uint64 public immutable override cooldown;
+    address public immutable override lossSource;
     /// @inheritdoc ITrancheVault
-    uint64 public immutable override claimWindow;
+    address public immutable override juniorTranche;
     /// @inheritdoc ITrancheVault
     uint64 public immutable override premiumStreamDuration;
-
-    /* STORAGE */
-
-    struct ShareSlot {
-        uint224 amount;
-        uint32 epoch;
-    }
-
-    struct WithdrawRequestSlot {
-        uint104 shares;
-        uint40 unlockTime;
-        uint80 assetsAtRequest;
-        uint32 epoch;
-    }
 
     struct Totals {
         uint128 premiumReceived;
         uint128 lossCovered;
     }
 
-    /// @dev Everything a price needs, read once.
-    struct Value {
-        uint256 balance;
-        uint256 unvested;
-        uint256 gross;
-        uint256 reaching;
-        uint256 net;
-        uint256 priced;
-        uint32 epoch;
-        bool known;
+    struct Restored {
+        uint128 capital;
+        uint128 writtenOffReceivable;
     }
 
-    mapping(address account => ShareSlot) internal _shareSlots;
-    ShareSlot internal _supply;
-    mapping(address owner => WithdrawRequestSlot) internal _requests;
     PremiumStream internal _stream;
     Totals internal _totals;
-    uint256 internal _capitalRestored;
+    Restored internal _restored;
 
-    /* CONSTRUCTOR */
-
-    constructor(
-        IERC20 asset_,
-        string memory name_,
-        string memory symbol_,
-        address backstop_,
-        uint64 cooldown_,
-        uint64 claimWindow_,
-        uint64 premiumStreamDuration_
-    ) ERC20(name_, symbol_) ERC4626(asset_) {
-        if (backstop_ == address(0)) revert ZeroBackstop();
-        if (cooldown_ < MIN_COOLDOWN || cooldown_ > MAX_COOLDOWN) revert InvalidCooldown(cooldown_);
-        if (claimWindow_ < MIN_CLAIM_WINDOW || claimWindow_ > MAX_CLAIM_WINDOW) {
-            revert InvalidClaimWindow(claimWindow_);
+    constructor(IERC20 asset_, string memory name_, string memory symbol_, Config memory config)
+        ERC20(name_, symbol_)
+        ERC4626(asset_)
+        TrancheExits(config.cooldown, config.claimWindow, config.settlementDelay)
+    {
+        if (config.backstop == address(0)) {
+            revert ZeroBackstop();
         }
-        if (premiumStreamDuration_ < MIN_STREAM_DURATION || premiumStreamDuration_ > MAX_STREAM_DURATION) {
-            revert InvalidPremiumStreamDuration(premiumStreamDuration_);
+        if (config.junior == address(this) || (config.junior != address(0) && config.junior.code.length == 0)) {
+            revert InvalidJunior(config.junior);
         }
-        backstop = backstop_;
-        cooldown = cooldown_;
-        claimWindow = claimWindow_;
-        premiumStreamDuration = premiumStreamDuration_;
+        uint64 d = config.premiumStreamDuration;
+        if (d < MIN_STREAM_DURATION || d > MAX_STREAM_DURATION) revert InvalidPremiumStreamDuration(d);
+        backstop = config.backstop;
+        lossSource = _probe(config.lossSource);
+        juniorTranche = config.junior;
+        premiumStreamDuration = d;
         _mint(address(this), ESCROW_SENTINEL_SHARES);
+        if (_receivable() != 0) _supply.receivableMayBeOwed = true;
     }
 
     modifier onlyBackstop() {
@@ -139,14 +90,14 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
     /* ACCOUNTING */
 
     /// @inheritdoc IERC4626
-    /// @dev Token balance minus unvested premium minus this tranche's part of the visible loss, saturating at zero
-    /// (0 while the loss is unknown).
+    /// @dev Gross assets minus this tranche's part of the visible loss plus its receivable (0 while the loss is
+    /// unknown).
     function totalAssets() public view override(ERC4626, IERC4626) returns (uint256) {
         return _value().net;
     }
 
     /// @inheritdoc ITrancheVault
-    function grossAssets() external view returns (uint256) {
+    function grossAssets() public view returns (uint256) {
         uint256 balance = IERC20(asset()).balanceOf(address(this));
         uint256 unvested = _unvested(_stream);
         return balance > unvested ? balance - unvested : 0;
@@ -154,8 +105,13 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
 
     /// @inheritdoc ITrancheVault
     function visibleLoss() external view returns (uint256) {
-        Value memory v = _value();
-        return v.gross - v.net;
+        TrancheValue memory v = _value();
+        return v.known ? Math.min(v.reaching, v.gross) : v.gross;
+    }
+
+    /// @inheritdoc ITrancheVault
+    function receivable() external view returns (uint256) {
+        return _receivable();
     }
 
     /// @inheritdoc ITrancheVault
@@ -177,29 +133,13 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
 
     /// @inheritdoc ITrancheVault
     function totalCapitalRestored() external view returns (uint256) {
-        return _capitalRestored;
-    }
-
-    /// @inheritdoc ITrancheVault
-    function epoch() external view returns (uint32) {
-        return _supply.epoch;
+        return _restored.capital;
     }
 
     /// @inheritdoc ITrancheVault
     function isWiped() public view returns (bool) {
-        Value memory v = _value();
+        TrancheValue memory v = _value();
         return SharePriceMath.priceWiped(v.net, v.priced);
-    }
-
-    /// @inheritdoc ITrancheVault
-    function withdrawRequest(address owner)
-        external
-        view
-        returns (uint256 shares, uint256 assetsAtRequest, uint64 unlockTime)
-    {
-        WithdrawRequestSlot memory r = _requests[owner];
-        if (r.epoch != _supply.epoch) return (0, 0, 0);
-        return (r.shares, r.assetsAtRequest, r.unlockTime);
     }
 
     /* DEPOSITS */
@@ -257,101 +197,6 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
         _deposit(msg.sender, receiver, assets, shares);
     }
 
-    /* EXITS */
-
-    /// @inheritdoc IERC4626
-    /// @dev Always 0: exits go through `requestWithdraw` and `claim`.
-    function maxWithdraw(address) public pure override(ERC4626, IERC4626) returns (uint256) {
-        return 0;
-    }
-
-    /// @inheritdoc IERC4626
-    /// @dev Always 0: exits go through `requestWithdraw` and `claim`.
-    function maxRedeem(address) public pure override(ERC4626, IERC4626) returns (uint256) {
-        return 0;
-    }
-
-    /// @inheritdoc IERC4626
-    /// @dev Always reverts `UseRequestWithdraw()`.
-    function withdraw(uint256, address, address) public pure override(ERC4626, IERC4626) returns (uint256) {
-        revert UseRequestWithdraw();
-    }
-
-    /// @inheritdoc IERC4626
-    /// @dev Always reverts `UseRequestWithdraw()`.
-    function redeem(uint256, address, address) public pure override(ERC4626, IERC4626) returns (uint256) {
-        revert UseRequestWithdraw();
-    }
-
-    /// @inheritdoc ITrancheVault
-    function requestWithdraw(uint256 shares) external nonReentrant returns (uint256 unlockTime) {
-        Value memory v = _value();
-        WithdrawRequestSlot memory open = _requests[msg.sender];
-        if (open.shares != 0 && open.epoch == v.epoch) {
-            revert WithdrawRequestPending(msg.sender, open.shares, open.unlockTime);
-        }
-        if (shares == 0) revert ZeroShares();
-        if (!v.known) revert VisibleLossUnknown();
-
-        uint256 assetsAtRequest = SharePriceMath.toAssetsDown(shares, v.net, v.priced);
-        unlockTime = block.timestamp + cooldown;
-        // Escrow first: reverts ERC20InsufficientBalance before any downcast can.
-        _transfer(msg.sender, address(this), shares);
-        _requests[msg.sender] = WithdrawRequestSlot({
-            shares: shares.toUint104(),
-            unlockTime: unlockTime.toUint40(),
-            assetsAtRequest: assetsAtRequest.toUint80(),
-            epoch: v.epoch
-        });
-
-        emit WithdrawRequested(msg.sender, shares, assetsAtRequest, uint64(unlockTime));
-    }
-
-    /// @inheritdoc ITrancheVault
-    function claim() external nonReentrant returns (uint256 assets) {
-        WithdrawRequestSlot memory r = _requests[msg.sender];
-        Value memory v = _value();
-        if (r.shares == 0 || r.epoch != v.epoch) revert NoWithdrawRequest(msg.sender);
-        if (block.timestamp < r.unlockTime) revert CooldownActive(r.unlockTime);
-        uint64 deadline = uint64(r.unlockTime) + claimWindow;
-        if (block.timestamp > deadline) revert ClaimWindowExpired(deadline);
-        if (!v.known) revert VisibleLossUnknown();
-
-        // Losses during the cooldown (realized or visible) apply, gains do not.
-        assets = Math.min(r.assetsAtRequest, SharePriceMath.toAssetsDown(r.shares, v.net, v.priced));
-
-        delete _requests[msg.sender];
-        _burn(address(this), r.shares);
-        emit WithdrawClaimed(msg.sender, r.shares, assets);
-        emit Withdraw(msg.sender, msg.sender, msg.sender, assets, r.shares);
-        if (assets != 0) SafeERC20.safeTransfer(IERC20(asset()), msg.sender, assets);
-    }
-
-    /// @inheritdoc ITrancheVault
-    function cancelWithdraw() external nonReentrant returns (uint256 returned) {
-        WithdrawRequestSlot memory r = _requests[msg.sender];
-        Value memory v = _value();
-        if (r.shares == 0 || r.epoch != v.epoch) revert NoWithdrawRequest(msg.sender);
-        if (!v.known) revert VisibleLossUnknown();
-
-        // Shares worth at most assetsAtRequest come back; the escrow's gain since the request is burned.
-        returned = SharePriceMath.sharesToReturn(r.shares, r.assetsAtRequest, v.net, v.priced);
-        uint256 burned = r.shares - returned;
-        delete _requests[msg.sender];
-        if (burned != 0) _burn(address(this), burned);
-        if (returned != 0) _transfer(address(this), msg.sender, returned);
-        emit WithdrawCancelled(msg.sender, returned, burned);
-    }
-
-    /// @inheritdoc ITrancheVault
-    function previewCancel(address owner) external view returns (uint256 returned, uint256 burned) {
-        WithdrawRequestSlot memory r = _requests[owner];
-        Value memory v = _value();
-        if (r.shares == 0 || r.epoch != v.epoch || !v.known) return (0, 0);
-        returned = SharePriceMath.sharesToReturn(r.shares, r.assetsAtRequest, v.net, v.priced);
-        burned = r.shares - returned;
-    }
-
     /* BACKSTOP */
 
     /// @inheritdoc ITrancheVault
@@ -362,14 +207,23 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
         SafeERC20.safeTransferFrom(IERC20(asset()), msg.sender, address(this), assets);
         uint64 end = _streamAdd(assets);
         _totals.premiumReceived += assets.toUint128();
+        _syncReceivableFlag();
         emit PremiumAdded(assets, end);
     }
 
     /// @inheritdoc ITrancheVault
+    /// @dev The backstop lowered `advances()` before this call, so the receivable fell by `assets` as the balance
+    /// rises by it. A repayment of a receivable written off by a restart streams in instead (it was not counted).
     function restoreCapital(uint256 assets) external nonReentrant onlyBackstop {
         if (assets == 0) return;
         SafeERC20.safeTransferFrom(IERC20(asset()), msg.sender, address(this), assets);
-        _capitalRestored += assets;
+        Restored memory r = _restored;
+        uint256 old = Math.min(assets, r.writtenOffReceivable);
+        r.capital += assets.toUint128();
+        r.writtenOffReceivable -= uint128(old);
+        _restored = r;
+        if (old != 0) _streamAdd(old);
+        _syncReceivableFlag();
         emit CapitalRestored(assets);
     }
 
@@ -387,61 +241,11 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
         // Vested assets first; the rest comes out of the stream (latest-vesting ramp first), no end moves.
         if (paid > vested) _stream = st.cover(paid - vested, premiumStreamDuration);
         _totals.lossCovered += paid.toUint128();
+        // The backstop may record what was paid as this tranche's advance right after this call returns.
+        if (paid != 0 && !_supply.receivableMayBeOwed) _supply.receivableMayBeOwed = true;
 
         emit LossCovered(assets, paid, to);
         if (paid != 0) SafeERC20.safeTransfer(IERC20(asset()), to, paid);
-    }
-
-    /* SHARES (ERC-20 with epochs) */
-
-    /// @inheritdoc IERC20
-    /// @dev 0 for shares of an earlier epoch (written off by a restart).
-    function balanceOf(address account) public view override(ERC20, IERC20) returns (uint256) {
-        ShareSlot memory b = _shareSlots[account];
-        return b.epoch == _supply.epoch ? b.amount : 0;
-    }
-
-    /// @inheritdoc IERC20
-    function totalSupply() public view override(ERC20, IERC20) returns (uint256) {
-        return _supply.amount;
-    }
-
-    /// @inheritdoc IERC20
-    /// @dev Reverts `ERC20InvalidReceiver(vault)` when sending shares to the vault: its own balance is escrow only.
-    function transfer(address to, uint256 value) public override(ERC20, IERC20) returns (bool) {
-        if (to == address(this)) revert ERC20InvalidReceiver(to);
-        return super.transfer(to, value);
-    }
-
-    /// @inheritdoc IERC20
-    /// @dev Reverts `ERC20InvalidReceiver(vault)` when sending shares to the vault: its own balance is escrow only.
-    function transferFrom(address from, address to, uint256 value) public override(ERC20, IERC20) returns (bool) {
-        if (to == address(this)) revert ERC20InvalidReceiver(to);
-        return super.transferFrom(from, to, value);
-    }
-
-    /// @dev OpenZeppelin's `_update` over the epoch-tagged slots: a balance of an earlier epoch counts as 0 and is
-    /// overwritten with the current epoch on its next write.
-    function _update(address from, address to, uint256 value) internal override {
-        ShareSlot memory s = _supply;
-        if (from == address(0)) {
-            s.amount = (uint256(s.amount) + value).toUint224();
-        } else {
-            ShareSlot memory f = _shareSlots[from];
-            uint256 fromBalance = f.epoch == s.epoch ? f.amount : 0;
-            if (fromBalance < value) revert ERC20InsufficientBalance(from, fromBalance, value);
-            _shareSlots[from] = ShareSlot({amount: uint224(fromBalance - value), epoch: s.epoch});
-        }
-        if (to == address(0)) {
-            s.amount -= uint224(value); // value <= a balance <= supply
-        } else {
-            ShareSlot memory t = _shareSlots[to];
-            uint256 toBalance = t.epoch == s.epoch ? t.amount : 0;
-            // Cannot overflow: toBalance + value <= supply, checked above for a mint.
-            _shareSlots[to] = ShareSlot({amount: uint224(toBalance + value), epoch: s.epoch});
-        }
-        if (from == address(0) || to == address(0)) _supply = s;
-        emit Transfer(from, to, value);
     }
 
     /* INTERNAL: VALUATION */
@@ -452,27 +256,73 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
 
     /// @dev Same formula as OpenZeppelin's (virtual shares and one virtual asset), at the net value.
     function _convertToShares(uint256 assets, Math.Rounding rounding) internal view override returns (uint256) {
-        Value memory v = _value();
+        TrancheValue memory v = _value();
         return SharePriceMath.toShares(assets, v.net, v.priced, rounding);
     }
 
     /// @dev Same formula as OpenZeppelin's (virtual shares and one virtual asset), at the net value.
     function _convertToAssets(uint256 shares, Math.Rounding rounding) internal view override returns (uint256) {
-        Value memory v = _value();
+        TrancheValue memory v = _value();
         return SharePriceMath.toAssets(shares, v.net, v.priced, rounding);
     }
 
-    /// @dev Gross = balance - unvested premium; net = gross - min(visible loss reaching this tranche, gross), or 0
-    /// while the loss is unknown; priced = every current-epoch share but the never-redeemable sentinel.
-    function _value() internal view returns (Value memory v) {
+    /// @dev Gross = balance - unvested premium; net = gross - min(visible loss reaching this tranche, gross) +
+    /// receivable, or 0 while the loss is unknown; priced = every current-epoch share but the sentinel.
+    function _value() internal view override returns (TrancheValue memory v) {
         v.balance = IERC20(asset()).balanceOf(address(this));
         v.unvested = _unvested(_stream);
         v.gross = v.balance > v.unvested ? v.balance - v.unvested : 0;
-        (v.reaching, v.known) = IBackstop(backstop).visibleLossReaching(address(this));
-        if (v.known) v.net = v.gross > v.reaching ? v.gross - v.reaching : 0;
-        ShareSlot memory s = _supply;
+        (v.reaching, v.known) = _visibleLossReaching();
+        if (v.known) {
+            v.receivable = _supply.receivableMayBeOwed ? _receivable() : 0;
+            v.net = (v.gross > v.reaching ? v.gross - v.reaching : 0) + v.receivable;
+        }
+        SupplySlot memory s = _supply;
         v.priced = s.amount - ESCROW_SENTINEL_SHARES;
         v.epoch = s.epoch;
+    }
+
+    /// @dev The pool's inventory loss, read directly, split junior first: all of it reaches junior, what junior's
+    /// gross assets do not cover reaches senior. `known` is false while the pool's view reverts.
+    function _visibleLossReaching() private view returns (uint256 loss, bool known) {
+        if (lossSource == address(0)) return (0, true);
+        try IInventoryLossSource(lossSource).backstopInventoryLoss() returns (uint256 l) {
+            loss = l;
+        } catch {
+            return (0, false);
+        }
+        known = true;
+        if (loss == 0 || juniorTranche == address(0)) return (loss, true);
+        uint256 juniorGross = ITrancheVault(juniorTranche).grossAssets();
+        loss = loss > juniorGross ? loss - juniorGross : 0;
+    }
+
+    /// @dev A source that does not answer at construction has no inventory: not tracked (`Backstop.initialize`
+    /// probes the same pool the same way), so its visible loss is 0 forever.
+    function _probe(address source) private view returns (address) {
+        if (source == address(0)) return source;
+        try IInventoryLossSource(source).backstopInventoryLoss() returns (uint256) {
+            return source;
+        } catch {
+            return address(0);
+        }
+    }
+
+    /// @dev This tranche's outstanding advance (`IBackstop.advances()`) less what restarts wrote off. Prices read it
+    /// only while `receivableMayBeOwed` (saving the backstop call, ~5k gas, on every LP action otherwise): the flag is
+    /// set by every `coverLoss` that pays (an advance grows only right after its tranche's `coverLoss` paid it, in
+    /// `Backstop.absorbLoss`), and re-evaluated at each `addPremium` and `restoreCapital`, when the backstop is
+    /// settled. Set at construction when the backstop already records an advance for this tranche.
+    function _receivable() private view returns (uint256) {
+        (uint256 j, uint256 s) = IBackstop(backstop).advances();
+        uint256 owed = juniorTranche == address(0) ? j : s;
+        uint256 writtenOff = _restored.writtenOffReceivable;
+        return owed > writtenOff ? owed - writtenOff : 0;
+    }
+
+    /// @dev Clears `receivableMayBeOwed` once the backstop records nothing owed (no-op when already clear).
+    function _syncReceivableFlag() private {
+        if (_supply.receivableMayBeOwed && _receivable() == 0) _supply.receivableMayBeOwed = false;
     }
 
     enum Gate {
@@ -481,26 +331,26 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
         Locked
     }
 
-    /// @dev Open: deposits at the current price. Restart: the tranche is wiped and everything it holds (premium
-    /// included) is below the floor, with no visible loss reaching it: the next deposit starts a new epoch.
+    /// @dev Open: deposits at the current price. Restart: the tranche is wiped, everything it holds (premium
+    /// included) and is owed is below the floor, and no visible loss reaches it (a visible loss can still reverse:
+    /// restarting on it would hand the recovery to the new epoch): the next deposit starts a new epoch.
     /// Locked: the loss is unknown, the visible loss exceeds the tranche (new money would pay it), or the price is
-    /// wiped while the tranche still holds something above the floor (unvested premium or a visible loss that
-    /// belongs to the old shares).
-    function _gate(Value memory v) private pure returns (Gate) {
+    /// wiped while the tranche still holds or is owed something above the floor, or a visible loss reaches it.
+    function _gate(TrancheValue memory v) private pure returns (Gate) {
         if (!v.known || v.reaching > v.gross) return Gate.Locked;
         if (!SharePriceMath.priceWiped(v.net, v.priced)) return Gate.Open;
-        if (v.reaching == 0 && v.balance < SharePriceMath.floor(v.priced)) return Gate.Restart;
+        if (v.reaching == 0 && v.balance + v.receivable < SharePriceMath.floor(v.priced)) return Gate.Restart;
         return Gate.Locked;
     }
 
     /// @dev The price a deposit gets now: after a restart no LP share is left and everything held is unvested.
-    function _depositPrice(Value memory v) private pure returns (uint256 net, uint256 priced) {
+    function _depositPrice(TrancheValue memory v) private pure returns (uint256 net, uint256 priced) {
         return _gate(v) == Gate.Restart ? (0, 0) : (v.net, v.priced);
     }
 
     function _openForDeposit(address receiver) private returns (uint256 net, uint256 priced) {
         if (receiver == address(this)) revert InvalidReceiver(receiver);
-        Value memory v = _value();
+        TrancheValue memory v = _value();
         if (!v.known) revert VisibleLossUnknown();
         Gate gate = _gate(v);
         if (gate == Gate.Locked) revert TrancheWiped();
@@ -509,14 +359,13 @@ contract TrancheVault is ITrancheVault, ERC4626, ReentrancyGuardTransient {
         return (0, 0);
     }
 
-    /// @dev Writes every share of the current epoch off (the vault's own slot restarts with the sentinel) and
-    /// streams what was left (all below the floor) into the new epoch like premium.
-    function _restart(Value memory v) private {
-        uint32 next = v.epoch + 1;
-        _supply = ShareSlot({amount: uint224(ESCROW_SENTINEL_SHARES), epoch: next});
-        _shareSlots[address(this)] = ShareSlot({amount: uint224(ESCROW_SENTINEL_SHARES), epoch: next});
+    /// @dev Writes every share of the current epoch off, streams what was left (all below the floor) into the new
+    /// epoch like premium, and writes the dust receivable off (its repayment will stream in too).
+    function _restart(TrancheValue memory v) private {
+        (uint32 next, uint256 writtenOff) = _writeOffEpoch();
         if (v.gross != 0) _streamAdd(v.gross);
-        emit TrancheRestarted(next, v.priced, v.balance);
+        if (v.receivable != 0) _restored.writtenOffReceivable += v.receivable.toUint128();
+        emit TrancheRestarted(next, writtenOff, v.balance, v.receivable);
     }
 
     /* INTERNAL: PREMIUM STREAM */

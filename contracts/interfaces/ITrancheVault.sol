@@ -6,35 +6,74 @@ import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 /// @title ITrancheVault
 /// @notice One ERC-4626 vault per risk tranche (junior, senior) over the collateral token. LPs deposit
 /// collateral and receive shares; the backstop streams premium in (`addPremium`), restores repaid advances
-/// (`restoreCapital`) and draws losses out (`coverLoss`). Exits go request -> cooldown -> claim so that LPs cannot
-/// run ahead of a known loss.
+/// (`restoreCapital`) and draws losses out (`coverLoss`). Exits go request -> cooldown -> claim -> settlement ->
+/// `settleClaim`, so that LPs cannot run ahead of a loss the chain already shows, nor of one it is about to realize.
 /// @dev Accounting:
-/// - `grossAssets() = asset.balanceOf(vault) - unvestedPremium()` and
-///   `totalAssets() = grossAssets() - visibleLoss()` (both saturating at zero), where `visibleLoss()` is this
-///   tranche's part of the backstop inventory's unrealized loss (`IBackstop.visibleLoss`, junior first). Every
-///   price (deposits, mints, requests, claims, cancels, previews, `capital()`) is taken at `totalAssets()`, so
-///   nobody exits or buys ahead of a loss the chain already shows. While the backstop reports the loss as
-///   unknown, `totalAssets()` is 0, max* are 0 and deposit/mint/request/claim/cancel revert `VisibleLossUnknown()`.
+/// - `grossAssets() = asset.balanceOf(vault) - unvestedPremium()` (saturating) and
+///   `totalAssets() = grossAssets() - visibleLoss() + receivable()`, where `visibleLoss()` is this tranche's part
+///   of the pool's backstop-inventory loss (`IInventoryLossSource.backstopInventoryLoss`, read from `lossSource()`
+///   directly, split junior first: senior bears what junior's gross assets do not cover) and `receivable()` is the
+///   profit advance this tranche paid and is still owed (`IBackstop.advances()`). Every price (deposits, mints,
+///   requests, claims, settlements, cancels, previews, `capital()`) is taken at `totalAssets()`, so nobody exits or
+///   buys ahead of a loss the chain already shows. While the loss source reverts the loss is unknown:
+///   `totalAssets()` is 0, max* are 0 and deposit/mint/request/claim/settleClaim/cancel revert
+///   `VisibleLossUnknown()`.
+/// - Advances are tranche value (RISK 64): a profit draw (`coverLoss` followed by the backstop's advance record)
+///   moves tokens out and the same amount into `receivable()`; its repayment (`restoreCapital`) moves it back. With
+///   no unvested premium drawn, neither moves the share price, so nobody gains by depositing ahead of a repayment.
+///   (An advance larger than the vested assets takes unvested premium, which then counts at once as receivable.)
 /// - Tokens donated directly to the vault count at once; the 6-decimal virtual-share offset makes a donation cost
-///   the donor more than it can take from a later depositor. Restored capital (`restoreCapital`) counts at once.
+///   the donor more than it can take from a later depositor.
 /// - Premium vests linearly: a payout at time t vests until `(t / D + 2) * D` (D = `premiumStreamDuration()`), i.e.
 ///   over between D and 2D seconds, on its own ramp. A later payout never moves an earlier payout's end, so
 ///   anyone calling `distributePremium` cannot slow what is already streaming, and a deposit placed just before a
 ///   payout earns only its time-weighted share of it.
 /// - The standard ERC-4626 exits `withdraw`/`redeem` always revert `UseRequestWithdraw()` and
 ///   `maxWithdraw`/`maxRedeem` return 0. Exit with `requestWithdraw` -> wait `cooldown()` -> `claim` within
-///   `claimWindow()`.
-/// - A request is not a free option: escrowed shares (held by the vault itself while a request is open) stay in
-///   `totalSupply()`, keep bearing every loss, and earn nothing. The claim pays `min(assetsAtRequest, value now)`;
-///   a cancel returns only shares worth at most `assetsAtRequest` at the price of the cancel and burns the rest
-///   (their gain goes to the LPs who stayed). Escrowed shares count in `IBackstop.capital()` until claimed.
-/// - Wiped and restarted (RISK 30, 56): see `isWiped`. A tranche whose price fell below the floor locks its
-///   deposits while it still holds anything above the floor; once what it holds (premium included) is below the
+///   `claimWindow()` -> wait `settlementDelay()` -> `settleClaim(owner)` (anyone may call it; it pays the owner).
+/// - A request is not a free option: escrowed shares (held by the vault itself while a request or a claim is open)
+///   stay in `totalSupply()`, keep bearing every loss, and earn nothing. The payout is
+///   `min(assetsAtRequest, value at the claim, value at the settlement)`; a cancel returns only shares worth at
+///   most `assetsAtRequest` at the price of the cancel and burns the rest (their gain goes to the LPs who stayed).
+///   Escrowed shares count in `IBackstop.capital()` until settled.
+/// - Wiped and restarted (RISK 30, 56, 64): see `isWiped`. A tranche whose price fell below the floor locks its
+///   deposits while it still holds anything above the floor, receivable included, or any visible loss reaches it (a
+///   visible loss can still reverse: it belongs to the old shares). Once what it holds and is owed is below the
 ///   floor and no visible loss reaches it, the next deposit starts a new share epoch: every old share is written
-///   off (reads as 0: the old holders keep what was left, nothing), what was left (dust below the floor) streams
-///   into the new epoch like premium, and new LPs buy at the initial price. Nobody buys old losses at ~0.
+///   off, what was left (dust below the floor) streams into the new epoch like premium, a dust receivable is
+///   written off too (its repayment, if it ever comes, streams in like premium), and new LPs buy at the initial
+///   price. Nobody buys old losses at ~0 and nobody inherits an old receivable.
+/// - Written-off shares stay ERC-20 correct: a holder's old-epoch balance keeps reading in `balanceOf` (and
+///   `totalSupply()`, which is always the sum of the balances) until it is burned with a
+///   `Transfer(holder, address(0), amount)`: on the holder's next share movement, or by anyone through
+///   `burnWrittenOff(holder)`. It is worth nothing, cannot be transferred and does not count in the share price
+///   (`writtenOffSupply()`); the escrow of the old epoch's open requests is burned at the restart, with its event.
 /// - Rounding is in the vault's favour everywhere (shares out floor, assets in ceil, claims floor).
 interface ITrancheVault is IERC4626 {
+    /// @notice Constructor parameters besides the asset, name and symbol.
+    /// @param backstop The backstop: the only caller of `addPremium`/`restoreCapital`/`coverLoss`, and where
+    /// `receivable()` is read (`IBackstop.advances()`).
+    /// @param lossSource The pool (`IInventoryLossSource`) whose backstop-inventory loss the vault reads directly;
+    /// `address(0)` for a tranche behind no inventory (visible loss 0 forever). Probed once in the constructor, as
+    /// `Backstop.initialize` probes the pool: a source that does not answer then is not tracked (`lossSource() == 0`).
+    /// @param junior `address(0)` for the junior tranche; for the senior tranche, the junior vault whose gross
+    /// assets absorb the visible loss first.
+    /// @param cooldown Seconds from `requestWithdraw` to the first `claim`, in [MIN_COOLDOWN, MAX_COOLDOWN].
+    /// @param claimWindow Seconds after the unlock time during which `claim` may start, in [MIN_CLAIM_WINDOW,
+    /// MAX_CLAIM_WINDOW].
+    /// @param settlementDelay Seconds from `claim` to `settleClaim`, in [MIN_SETTLEMENT_DELAY,
+    /// MAX_SETTLEMENT_DELAY]; must exceed the time the keeper takes to liquidate an insolvent account.
+    /// @param premiumStreamDuration D, in [MIN_STREAM_DURATION, MAX_STREAM_DURATION].
+    struct Config {
+        address backstop;
+        address lossSource;
+        address junior;
+        uint64 cooldown;
+        uint64 claimWindow;
+        uint64 settlementDelay;
+        uint64 premiumStreamDuration;
+    }
+
     /* ERRORS */
 
     /// @notice The caller is not the backstop.
@@ -45,6 +84,10 @@ interface ITrancheVault is IERC4626 {
     error InvalidCooldown(uint64 cooldown);
     /// @notice The constructor got a claim window outside [MIN_CLAIM_WINDOW, MAX_CLAIM_WINDOW].
     error InvalidClaimWindow(uint64 claimWindow);
+    /// @notice The constructor got a settlement delay outside [MIN_SETTLEMENT_DELAY, MAX_SETTLEMENT_DELAY].
+    error InvalidSettlementDelay(uint64 settlementDelay);
+    /// @notice The constructor got the vault's own address, or an address without code, as the junior tranche.
+    error InvalidJunior(address junior);
     /// @notice The constructor got a premium stream duration outside [MIN_STREAM_DURATION, MAX_STREAM_DURATION].
     error InvalidPremiumStreamDuration(uint64 premiumStreamDuration);
     /// @notice `withdraw` and `redeem` are disabled: exits go through `requestWithdraw` and `claim`.
@@ -61,6 +104,13 @@ interface ITrancheVault is IERC4626 {
     error CooldownActive(uint64 unlockTime);
     /// @notice `claim` after `unlockTime + claimWindow`; the owner must `cancelWithdraw` and request again.
     error ClaimWindowExpired(uint64 deadline);
+    /// @notice The owner's claim is settling (`claim` already called): it can be neither claimed again nor
+    /// cancelled, only settled from `settleAt` on.
+    error ClaimSettling(address owner, uint64 settleAt);
+    /// @notice `settleClaim` for an owner whose request has not been claimed yet.
+    error ClaimNotStarted(address owner);
+    /// @notice `settleClaim` before the claim's settlement time.
+    error SettlementPending(address owner, uint64 settleAt);
     /// @notice `coverLoss` to the zero address.
     error ZeroRecipient();
     /// @notice `deposit`/`mint` for the vault itself: its own balance is escrow only, such shares would be stuck.
@@ -74,11 +124,16 @@ interface ITrancheVault is IERC4626 {
     /// @param assets The premium added by this call.
     /// @param streamEnd The timestamp at which this payout (and every earlier one) is fully vested.
     event PremiumAdded(uint256 assets, uint64 streamEnd);
-    /// @notice A repaid advance was pulled from the backstop and counts in `totalAssets()` at once.
+    /// @notice A repaid advance was pulled from the backstop (it already counted in `totalAssets()` as receivable).
     event CapitalRestored(uint256 assets);
-    /// @notice A wiped tranche restarted at the initial price: `writtenOffShares` LP shares of the previous epoch now
-    /// read as 0; `forfeitedAssets` (everything the vault held, all below the floor) streams into the new epoch.
-    event TrancheRestarted(uint32 indexed epoch, uint256 writtenOffShares, uint256 forfeitedAssets);
+    /// @notice A wiped tranche restarted at the initial price: the `writtenOffShares` LP shares of the previous epoch
+    /// (escrow included) are worth nothing; `forfeitedAssets` (everything the vault held, all below the floor)
+    /// streams into the new epoch; `writtenOffReceivable` (a dust advance still owed) no longer counts as value.
+    /// Holders' written-off balances are burned, each with its `Transfer` event, on their next touch (see
+    /// `burnWrittenOff`); the old escrow is burned at once.
+    event TrancheRestarted(
+        uint32 indexed epoch, uint256 writtenOffShares, uint256 forfeitedAssets, uint256 writtenOffReceivable
+    );
     /// @notice The backstop drew a loss from the tranche.
     /// @param assets The amount asked for.
     /// @param paid The amount paid (`< assets` only when the vault ran dry).
@@ -86,7 +141,10 @@ interface ITrancheVault is IERC4626 {
     event LossCovered(uint256 assets, uint256 paid, address indexed to);
     /// @notice `owner` escrowed `shares` into the vault to exit after the cooldown.
     event WithdrawRequested(address indexed owner, uint256 shares, uint256 assetsAtRequest, uint64 unlockTime);
-    /// @notice `owner` claimed a request: `shares` were burned and `assets` paid to `owner`.
+    /// @notice `owner` claimed a matured request: its `shares` stay escrowed and keep bearing losses until
+    /// `settleAt`; the payout will be at most `assetsCap` (= min(assetsAtRequest, their value now)).
+    event ClaimStarted(address indexed owner, uint256 shares, uint256 assetsCap, uint64 settleAt);
+    /// @notice `owner`'s claim was settled: `shares` were burned and `assets` paid to `owner`.
     event WithdrawClaimed(address indexed owner, uint256 shares, uint256 assets);
     /// @notice `owner` cancelled a request: `returned` shares went back to `owner`, `burned` (the escrow's gain
     /// since the request) were burned for the remaining LPs.
@@ -105,8 +163,10 @@ interface ITrancheVault is IERC4626 {
     /// @param assets The premium to add, in asset units.
     function addPremium(uint256 assets) external;
 
-    /// @notice Backstop-only. Pulls `assets` (a repaid profit advance this tranche paid) from the backstop and
-    /// counts them in `totalAssets()` at once, as restored capital, not streamed premium. Emits `CapitalRestored`.
+    /// @notice Backstop-only. Pulls `assets` (a repaid profit advance this tranche paid) from the backstop. They
+    /// already counted in `totalAssets()` as `receivable()` (the backstop lowers `advances()` first), so the share
+    /// price does not move. The part repaying a receivable written off by a restart streams in like premium.
+    /// Emits `CapitalRestored`.
     /// @dev `assets == 0` is a no-op.
     function restoreCapital(uint256 assets) external;
 
@@ -132,37 +192,81 @@ interface ITrancheVault is IERC4626 {
     /// @return unlockTime The first timestamp at which `claim` succeeds.
     function requestWithdraw(uint256 shares) external returns (uint256 unlockTime);
 
-    /// @notice Completes the caller's exit: burns the escrowed shares and pays
-    /// `min(assetsAtRequest, convertToAssets(shares))` (rounded down) to the caller, both net of the visible loss.
-    /// Losses during the cooldown (realized or visible) apply, gains do not: the difference stays with the
-    /// remaining LPs. A claim never pays more than the holder's share of `totalAssets()`.
-    /// @dev Claimable while `unlockTime <= block.timestamp <= unlockTime + claimWindow()`. Reverts
-    /// `NoWithdrawRequest` without a request, `CooldownActive(unlockTime)` before, and
-    /// `ClaimWindowExpired(unlockTime + claimWindow())` after the window (then cancel and request again).
-    /// Reverts `VisibleLossUnknown` while the loss is unknown.
-    /// Emits `WithdrawClaimed` and the ERC-4626 `Withdraw(owner, owner, owner, assets, shares)`.
-    /// @return assets The amount paid.
-    function claim() external returns (uint256 assets);
+    /// @notice Step one of the caller's exit (RISK 63): fixes the cap `assetsCap = min(assetsAtRequest,
+    /// convertToAssets(shares))` (rounded down, net of the visible loss) and starts the settlement: the escrowed
+    /// shares stay in the vault, keep bearing every loss and earn nothing until `settleAt = now + settlementDelay()`,
+    /// when `settleClaim` pays `min(assetsCap, their value then)`.
+    /// Why two steps: the chain cannot list the insolvent accounts nobody has liquidated yet, so a claim cannot
+    /// price their deficit. It does not have to: the keeper liquidates a deficit the chain shows within a few blocks,
+    /// less than `settlementDelay()`, and that liquidation draws the deficit from this tranche while the claimed
+    /// shares are still in it, so they bear their pro-rata part. Claiming before or after that liquidation
+    /// therefore pays the same; settling later never helps (the payout only takes more losses, never a gain).
+    /// @dev Callable while `unlockTime <= block.timestamp <= unlockTime + claimWindow()`. Reverts
+    /// `NoWithdrawRequest` without a request, `ClaimSettling` when already claimed, `CooldownActive(unlockTime)`
+    /// before, and `ClaimWindowExpired(unlockTime + claimWindow())` after the window (then cancel and request
+    /// again). Reverts `VisibleLossUnknown` while the loss is unknown. Emits `ClaimStarted`.
+    /// @return assetsCap The most the settlement will pay.
+    /// @return settleAt The first timestamp at which `settleClaim(msg.sender)` succeeds.
+    function claim() external returns (uint256 assetsCap, uint64 settleAt);
 
-    /// @notice Cancels the caller's request, at any time. What a cancel costs: the holder gets back
+    /// @notice Step two: pays `owner`'s claim, `min(assetsCap, convertToAssets(shares))` (rounded down, net of the
+    /// visible loss), to `owner`, and burns the escrowed shares. Permissionless (a keeper may settle for the LP):
+    /// the caller chooses only the moment, and any moment from `settleAt` on pays the owner at most what it would
+    /// have got at `settleAt`. No upper deadline: waiting only bears more losses, the cap blocks every gain (it
+    /// stays with the LPs who did not leave), so a late settlement harms nobody but the owner who waits.
+    /// @dev Reverts `NoWithdrawRequest(owner)` without a claim of the current epoch, `ClaimNotStarted(owner)`
+    /// before `claim`, `SettlementPending(owner, settleAt)` before `settleAt`, `VisibleLossUnknown` while the loss
+    /// is unknown. Emits `WithdrawClaimed` and the ERC-4626 `Withdraw(msg.sender, owner, owner, assets, shares)`.
+    /// @return assets The amount paid to `owner`.
+    function settleClaim(address owner) external returns (uint256 assets);
+
+    /// @notice Cancels the caller's request, at any time before `claim`. What a cancel costs: the holder gets back
     /// `min(shares, convertToShares(assetsAtRequest))` (rounded down), i.e. shares worth at most what the escrowed
     /// shares were worth at the request. If the price rose meanwhile (premium, donations, restored capital), the
     /// excess shares are burned and their value stays with the LPs who did not leave; if it fell, every share
     /// comes back and the loss was borne. The holder also loses the cooldown time already served.
-    /// @dev Reverts `NoWithdrawRequest` without a request, `VisibleLossUnknown` while the loss is unknown. Emits
-    /// `WithdrawCancelled(owner, returned, burned)`.
+    /// A claim that is settling cannot be cancelled (`ClaimSettling`): the claim is a commitment a keeper may
+    /// settle at any time from `settleAt`, and a cancel racing it would turn the settlement delay into an option to
+    /// stay or leave after seeing what the delay brought.
+    /// @dev Reverts `NoWithdrawRequest` without a request, `ClaimSettling` once claimed, `VisibleLossUnknown`
+    /// while the loss is unknown. Emits `WithdrawCancelled(owner, returned, burned)`.
     /// @return returned The shares given back to the caller.
     function cancelWithdraw() external returns (uint256 returned);
 
     /// @notice What `cancelWithdraw` by `owner` would do now: the shares it would give back and burn (0, 0 without
-    /// a request of the current epoch or while the visible loss is unknown). The SDK shows it as the cancel cost.
+    /// a request of the current epoch, once claimed, or while the visible loss is unknown). The SDK shows it as the cancel cost.
     function previewCancel(address owner) external view returns (uint256 returned, uint256 burned);
 
-    /// @notice The open withdraw request of `owner` (all zero when none, or when it belongs to an earlier epoch).
+    /// @notice The open, not yet claimed, withdraw request of `owner` (all zero when none, once claimed, or when it
+    /// belongs to an earlier epoch).
     function withdrawRequest(address owner)
         external
         view
         returns (uint256 shares, uint256 assetsAtRequest, uint64 unlockTime);
+
+    /// @notice The claim of `owner` that is settling (all zero when none, or when it belongs to an earlier epoch).
+    /// @return shares The escrowed shares.
+    /// @return assetsCap The most the settlement pays.
+    /// @return settleAt The first timestamp at which `settleClaim(owner)` succeeds.
+    function pendingClaim(address owner) external view returns (uint256 shares, uint256 assetsCap, uint64 settleAt);
+
+    /// @notice What `settleClaim(owner)` would pay now (0 without a settling claim or while the loss is unknown;
+    /// the amount it will pay at `settleAt` if nothing changes meanwhile).
+    function previewSettle(address owner) external view returns (uint256 assets);
+
+    /* WRITTEN-OFF SHARES */
+
+    /// @notice Burns `holder`'s written-off balance (shares of an earlier epoch, worth nothing) with
+    /// `Transfer(holder, address(0), amount)`; anyone may call it (indexers, wallets). A no-op returning 0 when
+    /// the holder has none.
+    /// @return burned The shares burned.
+    function burnWrittenOff(address holder) external returns (uint256 burned);
+
+    /// @notice Written-off shares not yet burned (counted in `totalSupply()`, never in the share price).
+    function writtenOffSupply() external view returns (uint256);
+
+    /// @notice The part of `balanceOf(holder)` that is written off (0 for a holder of the current epoch).
+    function writtenOffBalance(address holder) external view returns (uint256);
 
     /* PARAMETERS AND VIEWS */
 
@@ -171,6 +275,19 @@ interface ITrancheVault is IERC4626 {
 
     /// @notice Seconds after the unlock time during which `claim` is possible.
     function claimWindow() external view returns (uint64);
+
+    /// @notice Seconds from `claim` to the first possible `settleClaim`.
+    function settlementDelay() external view returns (uint64);
+
+    /// @notice Where the visible loss is read (`address(0)`: none, or a source that did not answer at construction).
+    function lossSource() external view returns (address);
+
+    /// @notice The junior vault for a senior tranche, `address(0)` for the junior tranche itself.
+    function juniorTranche() external view returns (address);
+
+    /// @notice The profit advance this tranche paid and is still owed, as counted in `totalAssets()` (what the
+    /// backstop records, less a dust receivable written off by a restart).
+    function receivable() external view returns (uint256);
 
     /// @notice Seconds over which premium vests into `totalAssets()`.
     function premiumStreamDuration() external view returns (uint64);
@@ -191,20 +308,23 @@ interface ITrancheVault is IERC4626 {
     /// @notice Token balance minus unvested premium (saturating): `totalAssets()` before the visible loss.
     function grossAssets() external view returns (uint256);
 
-    /// @notice This tranche's part of the visible loss: `grossAssets() - totalAssets()` (all of it when unknown).
+    /// @notice This tranche's part of the visible loss: `min(visible loss reaching it, grossAssets())`
+    /// (`grossAssets()` when unknown).
     function visibleLoss() external view returns (uint256);
 
-    /// @notice The share epoch: starts at 0 and increases by one at each restart of a wiped tranche; shares and
-    /// requests of an earlier epoch read as 0.
+    /// @notice The share epoch: starts at 0 and increases by one at each restart of a wiped tranche; shares of an
+    /// earlier epoch are written off (see `burnWrittenOff`), requests of an earlier epoch read as none.
     function epoch() external view returns (uint32);
 
     /// @notice True when LP shares are outstanding but the share price has fallen below one millionth of the
     /// initial price (`totalAssets() * 10**(decimalsOffset + 6) < LP shares`, computed without overflow), which
-    /// includes `totalAssets() == 0`. LP shares are `totalSupply()` minus a 1-wei sentinel locked in the vault.
+    /// includes `totalAssets() == 0`. LP shares are `totalSupply()` minus `writtenOffSupply()` and minus a 1-wei
+    /// sentinel locked in the vault. `totalAssets()` includes `receivable()`: a tranche still owed more than the
+    /// floor is not wiped.
     /// Deposits and mints (and `maxDeposit`/`maxMint`, which then return 0) are LOCKED, reverting `TrancheWiped()`:
-    /// - while wiped and the vault still holds at least the floor amount (`ceil(LP shares / 1e12)`, unvested
-    ///   premium included) or any visible loss reaches it: that value belongs to the old shares and may lift the
-    ///   price back above the floor;
+    /// - while wiped and the vault still holds, or is owed, at least the floor amount (`ceil(LP shares / 1e12)`;
+    ///   token balance, unvested premium included, plus `receivable()`) or any visible loss reaches it: that value
+    ///   belongs to the old shares, and a visible loss may reverse and lift the price back above the floor;
     /// - whenever the visible loss reaching this tranche exceeds its gross assets (new money would pay it).
     /// While wiped with everything held below the floor and no visible loss reaching it, the next deposit RESTARTS
     /// the tranche (`TrancheRestarted`, see `epoch`) and is priced at the initial price (`previewDeposit` shows it).

@@ -43,6 +43,18 @@ contract BackstopGas is PoolFixture {
         vm.snapshotGasLastCall("tranche claim");
     }
 
+    function test_gas_tranche_settleClaim() public {
+        uint256 shares = junior.balanceOf(juniorLp) / 2;
+        vm.prank(juniorLp);
+        junior.requestWithdraw(shares);
+        vm.warp(block.timestamp + junior.cooldown());
+        vm.prank(juniorLp);
+        (, uint64 settleAt) = junior.claim();
+        vm.warp(settleAt);
+        junior.settleClaim(juniorLp);
+        vm.snapshotGasLastCall("tranche settleClaim");
+    }
+
     function test_gas_distributePremium() public {
         pool.distributePremium();
         vm.snapshotGasLastCall("distributePremium");

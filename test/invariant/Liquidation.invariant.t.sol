@@ -11,6 +11,7 @@ import {IPerpPool} from "../../contracts/interfaces/IPerpPool.sol";
 import {SettableFeed} from "../../contracts/oracle/SettableFeed.sol";
 import {TestUSDC} from "../../contracts/test/TestUSDC.sol";
 import {PoolFixture} from "../utils/PoolFixture.sol";
+import {trancheConfig} from "../utils/TrancheConfig.sol";
 import {LiquidationHandler} from "./handlers/LiquidationHandler.sol";
 import {console} from "forge-std/console.sol";
 
@@ -35,9 +36,19 @@ contract LiquidationInvariantTest is PoolFixture {
         usdc = new TestUSDC();
         oracle = new OracleRouter(admin);
         backstop = new Backstop(usdc, 3, 1);
-        junior = new TrancheVault(usdc, "Junior tranche", "jTRN", address(backstop), 1 hours, 1 days, 6 hours);
-        senior = new TrancheVault(usdc, "Senior tranche", "sTRN", address(backstop), 2 hours, 1 days, 6 hours);
         pool = new PerpPool(usdc, oracle, backstop, admin, new LiquidationModule(usdc, oracle, backstop));
+        junior = new TrancheVault(
+            usdc,
+            "Junior tranche",
+            "jTRN",
+            trancheConfig(address(backstop), address(pool), address(0), 1 hours, 1 days, 6 hours)
+        );
+        senior = new TrancheVault(
+            usdc,
+            "Senior tranche",
+            "sTRN",
+            trancheConfig(address(backstop), address(pool), address(junior), 2 hours, 1 days, 6 hours)
+        );
         backstop.initialize(address(pool), junior, senior);
         lens = new PerpLens(pool, oracle, backstop);
         _listMarket(ETH, 20_000e18, ETH_PRICE);

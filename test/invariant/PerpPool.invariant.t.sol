@@ -11,6 +11,7 @@ import {AccountHealth, MarketState} from "../../contracts/interfaces/IPerpTypes.
 import {SettableFeed} from "../../contracts/oracle/SettableFeed.sol";
 import {TestUSDC} from "../../contracts/test/TestUSDC.sol";
 import {PoolFixture} from "../utils/PoolFixture.sol";
+import {trancheConfig} from "../utils/TrancheConfig.sol";
 import {PoolInvariantSpec as Spec} from "./PoolInvariantSpec.sol";
 import {PoolHandler} from "./handlers/PoolHandler.sol";
 import {console} from "forge-std/console.sol";
@@ -34,9 +35,19 @@ contract PerpPoolInvariantTest is PoolFixture {
         usdc = new TestUSDC();
         oracle = new OracleRouter(admin);
         backstop = new Backstop(usdc, 3, 1);
-        junior = new TrancheVault(usdc, "Junior tranche", "jTRN", address(backstop), 1 hours, 1 days, 6 hours);
-        senior = new TrancheVault(usdc, "Senior tranche", "sTRN", address(backstop), 2 hours, 1 days, 6 hours);
         pool = new PerpPool(usdc, oracle, backstop, admin, new LiquidationModule(usdc, oracle, backstop));
+        junior = new TrancheVault(
+            usdc,
+            "Junior tranche",
+            "jTRN",
+            trancheConfig(address(backstop), address(pool), address(0), 1 hours, 1 days, 6 hours)
+        );
+        senior = new TrancheVault(
+            usdc,
+            "Senior tranche",
+            "sTRN",
+            trancheConfig(address(backstop), address(pool), address(junior), 2 hours, 1 days, 6 hours)
+        );
         backstop.initialize(address(pool), junior, senior);
         lens = new PerpLens(pool, oracle, backstop);
         // Thin curves: with thin tranches the OI cap allows only a few hundred thousand of notional per side, and on

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {TrancheVault} from "../../contracts/TrancheVault.sol";
 import {TestUSDC} from "../../contracts/test/TestUSDC.sol";
 import {MockTrancheBackstop} from "../utils/MockTrancheBackstop.sol";
+import {trancheConfig} from "../utils/TrancheConfig.sol";
 import {TrancheVaultHandler} from "./handlers/TrancheVaultHandler.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Test} from "forge-std/Test.sol";
@@ -12,7 +13,7 @@ import {Test} from "forge-std/Test.sol";
 abstract contract TrancheVaultInvariantSpec {
     string internal constant BALANCE_IS_ASSETS_PLUS_UNVESTED = "token balance == grossAssets + unvestedPremium";
     string internal constant NET_OF_VISIBLE_LOSS =
-        "totalAssets == grossAssets - min(visible loss reaching, grossAssets)";
+        "totalAssets == grossAssets - min(visible loss reaching, grossAssets) + receivable";
     string internal constant CLAIM_AT_MOST_NET_SHARE =
         "a claim never exceeds the holder's share net of visible losses (convertToAssets before the claim)";
     string internal constant CANCEL_AT_MOST_AT_REQUEST = "a cancel gives back shares worth at most assetsAtRequest";
@@ -27,6 +28,9 @@ abstract contract TrancheVaultInvariantSpec {
     string internal constant LOSS_PAYS_MIN_OF_ASK_AND_BALANCE = "coverLoss pays min(assets, balance)";
     string internal constant WIPED_LOCKS_OR_RESTARTS =
         "a wiped tranche locks deposits (maxDeposit == maxMint == 0) or a deposit restarts it at the initial price";
+    string internal constant ADVANCE_LEAVES_PRICE =
+        "an advance drawn from vested assets, and its repayment, leave totalAssets and the priced supply unchanged";
+    string internal constant SETTLE_AT_MOST_CAP = "a settlement never pays more than the cap fixed at the claim";
     string internal constant TOTALS_MATCH_GHOSTS = "totalPremiumReceived and totalLossCovered match the ghosts";
 }
 
@@ -39,10 +43,15 @@ contract TrancheVaultInvariantTest is Test, TrancheVaultInvariantSpec {
         vm.warp(1_700_000_000);
         usdc = new TestUSDC();
         address backstop = address(new MockTrancheBackstop());
-        vault = new TrancheVault(IERC20(address(usdc)), "Junior", "jUSDC", backstop, 1 days, 1 days, 2 days);
+        vault = new TrancheVault(
+            IERC20(address(usdc)),
+            "Junior",
+            "jUSDC",
+            trancheConfig(backstop, backstop, address(0), 1 days, 1 days, 2 days)
+        );
         handler = new TrancheVaultHandler(vault, usdc, backstop);
 
-        bytes4[] memory selectors = new bytes4[](11);
+        bytes4[] memory selectors = new bytes4[](14);
         selectors[0] = TrancheVaultHandler.deposit.selector;
         selectors[1] = TrancheVaultHandler.mint.selector;
         selectors[2] = TrancheVaultHandler.requestWithdraw.selector;
@@ -54,6 +63,9 @@ contract TrancheVaultInvariantTest is Test, TrancheVaultInvariantSpec {
         selectors[8] = TrancheVaultHandler.coverLoss.selector;
         selectors[9] = TrancheVaultHandler.restoreCapital.selector;
         selectors[10] = TrancheVaultHandler.setVisibleLoss.selector;
+        selectors[11] = TrancheVaultHandler.settleClaim.selector;
+        selectors[12] = TrancheVaultHandler.drawAdvance.selector;
+        selectors[13] = TrancheVaultHandler.repayAdvance.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
         targetContract(address(handler));
     }
@@ -69,7 +81,9 @@ contract TrancheVaultInvariantTest is Test, TrancheVaultInvariantSpec {
     function invariant_totalAssetsNetOfVisibleLoss() public view {
         uint256 gross = vault.grossAssets();
         uint256 reaching = handler.reaching();
-        assertEq(vault.totalAssets(), gross > reaching ? gross - reaching : 0, NET_OF_VISIBLE_LOSS);
+        assertEq(
+            vault.totalAssets(), (gross > reaching ? gross - reaching : 0) + vault.receivable(), NET_OF_VISIBLE_LOSS
+        );
     }
 
     function invariant_claimAtMostNetShare() public view {
@@ -106,7 +120,8 @@ contract TrancheVaultInvariantTest is Test, TrancheVaultInvariantSpec {
         uint256 escrowed = vault.ESCROW_SENTINEL_SHARES();
         for (uint256 i; i < actors.length; ++i) {
             (uint256 shares,,) = vault.withdrawRequest(actors[i]);
-            escrowed += shares;
+            (uint256 settling,,) = vault.pendingClaim(actors[i]);
+            escrowed += shares + settling;
         }
         assertEq(vault.balanceOf(address(vault)), escrowed, ESCROW_MATCHES_REQUESTS);
     }
@@ -139,6 +154,14 @@ contract TrancheVaultInvariantTest is Test, TrancheVaultInvariantSpec {
         } else {
             assertEq(vault.previewDeposit(1e6), 1e6 * 1e6, WIPED_LOCKS_OR_RESTARTS);
         }
+    }
+
+    function invariant_advanceAndRepaymentLeavePriceUnchanged() public view {
+        assertFalse(handler.ghostAdvanceMovedPrice(), ADVANCE_LEAVES_PRICE);
+    }
+
+    function invariant_settlementAtMostCap() public view {
+        assertFalse(handler.ghostSettleAboveCap(), SETTLE_AT_MOST_CAP);
     }
 
     function invariant_totalsMatchGhosts() public view {

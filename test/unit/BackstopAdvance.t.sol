@@ -6,6 +6,7 @@ import {TrancheVault} from "../../contracts/TrancheVault.sol";
 import {IBackstop} from "../../contracts/interfaces/IBackstop.sol";
 import {ITrancheVault} from "../../contracts/interfaces/ITrancheVault.sol";
 import {TestUSDC} from "../../contracts/test/TestUSDC.sol";
+import {trancheConfig} from "../utils/TrancheConfig.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Test} from "forge-std/Test.sol";
 
@@ -79,8 +80,18 @@ contract BackstopAdvanceTest is Test {
 
     function _deploy(address pool_) internal returns (Backstop b, TrancheVault j, TrancheVault s) {
         b = new Backstop(IERC20(address(usdc)), 3, 1);
-        j = new TrancheVault(IERC20(address(usdc)), "Junior", "jUSDC", address(b), 1 days, 1 days, 1 days);
-        s = new TrancheVault(IERC20(address(usdc)), "Senior", "sUSDC", address(b), 1 days, 1 days, 1 days);
+        j = new TrancheVault(
+            IERC20(address(usdc)),
+            "Junior",
+            "jUSDC",
+            trancheConfig(address(b), pool_, address(0), 1 days, 1 days, 1 days)
+        );
+        s = new TrancheVault(
+            IERC20(address(usdc)),
+            "Senior",
+            "sUSDC",
+            trancheConfig(address(b), pool_, address(j), 1 days, 1 days, 1 days)
+        );
         b.initialize(pool_, j, s);
     }
 
@@ -99,7 +110,9 @@ contract BackstopAdvanceTest is Test {
         (uint256 aJ, uint256 aS) = backstop.advances();
         assertEq(aJ, 3329e6);
         assertEq(aS, 0);
-        assertEq(junior.totalAssets(), 10_000e6 - 3329e6);
+        assertEq(junior.grossAssets(), 10_000e6 - 3329e6, "the tokens left");
+        assertEq(junior.receivable(), 3329e6, "and the advance is junior's receivable");
+        assertEq(junior.totalAssets(), 10_000e6, "its value: the advance is not a loss");
 
         vm.expectEmit(address(junior));
         emit ITrancheVault.CapitalRestored(3329e6);
@@ -107,12 +120,62 @@ contract BackstopAdvanceTest is Test {
         emit IBackstop.AdvanceRepaid(3329e6, 0);
         pool.repay(3329e6, 0);
 
-        assertEq(junior.totalAssets(), 10_000e6, "junior whole again, at once");
+        assertEq(junior.totalAssets(), 10_000e6, "the repayment moves no value either");
+        assertEq(junior.receivable(), 0);
         assertEq(junior.unvestedPremium(), 0, "restored capital is not streamed premium");
         assertEq(senior.totalAssets(), 30_000e6, "senior gets nothing it did not pay");
         assertEq(junior.totalCapitalRestored(), 3329e6);
         (aJ, aS) = backstop.advances();
         assertEq(aJ + aS, 0);
+    }
+
+    /* RISK 64: ADVANCES ARE TRANCHE VALUE */
+
+    function testFuzz_risk64_advanceAndRepayment_leaveBothSharePricesUnchanged(uint256 amount, uint256 repaid) public {
+        amount = bound(amount, 1, 39_000e6);
+        uint256 jPrice = junior.convertToAssets(1e18);
+        uint256 sPrice = senior.convertToAssets(1e18);
+        (uint256 j, uint256 s) = pool.draw(amount, IBackstop.LossKind.ProfitDraw);
+        assertEq(junior.convertToAssets(1e18), jPrice, "the advance moves no junior price");
+        assertEq(senior.convertToAssets(1e18), sPrice, "nor senior's");
+        uint256 toJunior = bound(repaid, 0, j);
+        pool.repay(toJunior, s);
+        assertEq(junior.convertToAssets(1e18), jPrice, "the repayment moves no junior price");
+        assertEq(senior.convertToAssets(1e18), sPrice, "nor senior's");
+    }
+
+    function test_risk64_depositAheadOfARepayment_takesNoPartOfIt() public {
+        pool.draw(3000e6, IBackstop.LossKind.ProfitDraw);
+        address late = makeAddr("late");
+        uint256 shares = _lp(junior, late, 10_000e6);
+        pool.repay(3000e6, 0);
+        assertApproxEqAbs(junior.convertToAssets(shares), 10_000e6, 1, "the late deposit got its own money, no more");
+        assertApproxEqAbs(junior.convertToAssets(junior.balanceOf(juniorLp)), 10_000e6, 1, "the payer keeps it");
+    }
+
+    function test_risk64_trancheOwedMoreThanTheFloor_isNotWiped_noRestartHandsTheReceivableOver() public {
+        pool.draw(10_000e6, IBackstop.LossKind.ProfitDraw); // every junior token advanced
+        assertEq(junior.grossAssets(), 0);
+        assertFalse(junior.isWiped(), "its receivable is its value");
+        address late = makeAddr("late");
+        uint256 shares = _lp(junior, late, 1e6);
+        assertEq(junior.epoch(), 0, "no restart");
+        pool.repay(10_000e6, 0);
+        assertApproxEqAbs(junior.convertToAssets(shares), 1e6, 1, "1 USDC in, 1 USDC worth: not the receivable");
+        assertApproxEqAbs(junior.convertToAssets(junior.balanceOf(juniorLp)), 10_000e6, 1, "the old LP keeps it");
+    }
+
+    function test_risk64_dustReceivableAtARestart_isWrittenOff_itsRepaymentStreams() public {
+        pool.draw(5, IBackstop.LossKind.ProfitDraw); // 5 wei owed: below the 10,000-wei floor of 10,000 USDC
+        pool.draw(10_000e6 - 5, IBackstop.LossKind.BadDebt);
+        assertTrue(junior.isWiped());
+        address late = makeAddr("late");
+        uint256 shares = _lp(junior, late, 1000e6);
+        assertEq(junior.epoch(), 1, "restarted");
+        assertEq(junior.receivable(), 0, "the old epoch's dust receivable is not the new epoch's value");
+        pool.repay(5, 0);
+        assertEq(junior.convertToAssets(shares), 1000e6, "its repayment does not count at once");
+        assertEq(junior.unvestedPremium(), 5, "it streams in like premium");
     }
 
     function test_risk54_advanceSpanningBothTranches_eachRepaidWhatItPaid() public {
@@ -191,7 +254,9 @@ contract BackstopAdvanceTest is Test {
         skip(1 days);
         pool.setLoss(4000e6); // an account already shows the loss at the index
         vm.prank(whale);
-        uint256 paid = junior.claim();
+        (, uint64 settleAt) = junior.claim();
+        vm.warp(settleAt);
+        uint256 paid = junior.settleClaim(whale);
         assertApproxEqAbs(paid, 8000e6, 1, "the claim bears half the visible loss");
         assertApproxEqAbs(junior.totalAssets(), 8000e6, 1, "the LP who stayed bears only the other half");
     }
@@ -216,6 +281,7 @@ contract BackstopAdvanceTest is Test {
         assertEq(loss, 0);
         assertTrue(known);
         assertEq(j.maxDeposit(juniorLp), type(uint256).max);
+        assertEq(j.lossSource(), address(0), "the vault's own probe agrees: not tracked");
     }
 
     /* CAPITAL: QUEUED WITHDRAWALS STILL COUNT */
@@ -228,8 +294,11 @@ contract BackstopAdvanceTest is Test {
         assertEq(backstop.capital(), cap, "a request does not shrink the cap");
         skip(1 days);
         vm.prank(juniorLp);
-        junior.claim();
-        assertEq(backstop.capital(), cap - 10_000e6, "the claim does");
+        (, uint64 settleAt) = junior.claim();
+        assertEq(backstop.capital(), cap, "a claim still settling does not either: its shares still bear losses");
+        vm.warp(settleAt);
+        junior.settleClaim(juniorLp);
+        assertEq(backstop.capital(), cap - 10_000e6, "the settlement does");
     }
 
     /* INVARIANT-STYLE: PREMIUM RECEIVED BY EACH TRANCHE EQUALS WHAT WAS PAID TO IT */

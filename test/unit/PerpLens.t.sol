@@ -61,8 +61,10 @@ contract PerpLensTest is PoolFixture {
         vm.startPrank(juniorLp);
         junior.requestWithdraw(junior.balanceOf(juniorLp));
         vm.warp(block.timestamp + junior.cooldown());
-        junior.claim();
+        (, uint64 settleAt) = junior.claim();
         vm.stopPrank();
+        vm.warp(settleAt);
+        junior.settleClaim(juniorLp);
         StressResult memory r = lens.stressTest(ETH, -5000, owners, subIds);
         assertEq(r.juniorCapital, 0);
         assertEq(r.juniorLoss, 0);

@@ -86,6 +86,7 @@ contract ProfitSettlementTest is PoolFixture {
         _close(alice, ETH);
         uint256 deferred = pool.account(alice, 0).unsettledProfit;
         uint256 juniorBefore = junior.totalAssets();
+        assertEq(junior.grossAssets(), juniorBefore);
 
         uint256 paid = pool.settleProfit(alice, 0);
         assertEq(paid, deferred, "the backstop advanced all of it (well within 10 % of 8M)");
@@ -93,7 +94,8 @@ contract ProfitSettlementTest is PoolFixture {
         assertEq(totalDeferred, 0);
         assertGe(advance, deferred, "the advance is recorded (token rounding up)");
         assertLt(advance - deferred, 1e12);
-        assertEq(juniorBefore - junior.totalAssets(), advance / 1e12, "junior advanced it: first loss");
+        assertEq(juniorBefore - junior.grossAssets(), advance / 1e12, "junior advanced it: first loss");
+        assertEq(junior.totalAssets(), juniorBefore, "as a receivable: its value unchanged (RISK 64)");
 
         // Bob's loss is collected later; the advance goes back to junior, which paid it, as restored capital (RISK 54).
         vm.warp(block.timestamp + 1);

@@ -5,6 +5,7 @@ import {TrancheVault} from "../../contracts/TrancheVault.sol";
 import {ITrancheVault} from "../../contracts/interfaces/ITrancheVault.sol";
 import {TestUSDC} from "../../contracts/test/TestUSDC.sol";
 import {MockTrancheBackstop} from "../utils/MockTrancheBackstop.sol";
+import {trancheConfig} from "../utils/TrancheConfig.sol";
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
@@ -39,7 +40,9 @@ abstract contract TrancheVaultBase is Test {
         internal
         returns (TrancheVault)
     {
-        return new TrancheVault(IERC20(address(usdc)), name, symbol, backstop, cooldown, window, stream);
+        return new TrancheVault(
+            IERC20(address(usdc)), name, symbol, trancheConfig(backstop, backstop, address(0), cooldown, window, stream)
+        );
     }
 
     function _deposit(TrancheVault v, address who, uint256 assets) internal returns (uint256 shares) {
@@ -88,8 +91,15 @@ abstract contract TrancheVaultBase is Test {
     function _exit(TrancheVault v, address who, uint256 shares) internal returns (uint256 assets) {
         uint256 unlockTime = _request(v, who, shares);
         vm.warp(unlockTime);
+        assets = _claimAndSettle(v, who);
+    }
+
+    /// @dev claim -> wait the settlement delay -> settleClaim; returns the assets paid.
+    function _claimAndSettle(TrancheVault v, address who) internal returns (uint256 assets) {
         vm.prank(who);
-        assets = v.claim();
+        (, uint64 settleAt) = v.claim();
+        vm.warp(settleAt);
+        assets = v.settleClaim(who);
     }
 
     function _exit(address who, uint256 shares) internal returns (uint256) {
@@ -102,8 +112,7 @@ abstract contract TrancheVaultBase is Test {
     }
 
     function _claim(address who) internal returns (uint256 assets) {
-        vm.prank(who);
-        assets = vault.claim();
+        assets = _claimAndSettle(vault, who);
     }
 }
 
@@ -135,7 +144,12 @@ contract TrancheVaultTest is TrancheVaultBase {
 
     function test_constructor_revertsWhen_backstopZero() public {
         vm.expectRevert(ITrancheVault.ZeroBackstop.selector);
-        new TrancheVault(IERC20(address(usdc)), "x", "x", address(0), COOLDOWN, CLAIM_WINDOW, STREAM);
+        new TrancheVault(
+            IERC20(address(usdc)),
+            "x",
+            "x",
+            trancheConfig(address(0), backstop, address(0), COOLDOWN, CLAIM_WINDOW, STREAM)
+        );
     }
 
     function test_fuzz_constructor_revertsWhen_cooldownOutOfBounds(uint64 cooldown) public {
@@ -563,13 +577,28 @@ contract TrancheVaultTest is TrancheVaultBase {
         uint256 supplyBefore = vault.totalSupply();
         vm.warp(unlockTime);
 
+        uint64 settleAt = uint64(block.timestamp) + vault.settlementDelay();
+        vm.expectEmit(address(vault));
+        emit ITrancheVault.ClaimStarted(alice, shares, assetsAtRequest, settleAt);
+        vm.prank(alice);
+        (uint256 cap, uint64 at) = vault.claim();
+        assertEq(cap, assetsAtRequest);
+        assertEq(at, settleAt);
+        assertEq(vault.totalSupply(), supplyBefore, "the claimed shares stay escrowed until the settlement");
+        (uint256 pShares, uint256 pCap, uint64 pAt) = vault.pendingClaim(alice);
+        assertEq(pShares, shares);
+        assertEq(pCap, cap);
+        assertEq(pAt, settleAt);
+
+        vm.warp(settleAt);
         vm.expectEmit(address(vault));
         emit IERC20.Transfer(address(vault), address(0), shares);
         vm.expectEmit(address(vault));
         emit ITrancheVault.WithdrawClaimed(alice, shares, assetsAtRequest);
         vm.expectEmit(address(vault));
-        emit IERC4626.Withdraw(alice, alice, alice, assetsAtRequest, shares);
-        assertEq(_claim(alice), assetsAtRequest);
+        emit IERC4626.Withdraw(carol, alice, alice, assetsAtRequest, shares);
+        vm.prank(carol); // anyone settles; the owner is paid
+        assertEq(vault.settleClaim(alice), assetsAtRequest);
 
         assertEq(usdc.balanceOf(alice), assetsAtRequest);
         assertEq(vault.totalSupply(), supplyBefore - shares);

@@ -3,6 +3,8 @@ pragma solidity 0.8.28;
 
 import {ITrancheVault} from "../../contracts/interfaces/ITrancheVault.sol";
 import {TrancheVaultBase} from "./TrancheVault.t.sol";
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 /// @notice RISK-TESTS 55-57 and issue 9 item 5 against one vault: visible loss, requests that cost what they
@@ -123,26 +125,39 @@ contract TrancheVaultFairnessTest is TrancheVaultBase {
         usdc.mint(bob, 500e6);
         vm.startPrank(bob);
         usdc.approve(address(vault), 500e6);
+        uint256 escrowed = aliceShares / 2;
+        uint256 held = aliceShares - escrowed;
         vm.expectEmit(address(vault));
-        emit ITrancheVault.TrancheRestarted(1, aliceShares, 0);
+        emit IERC20.Transfer(address(vault), address(0), escrowed); // the old escrow burned, with its event
+        vm.expectEmit(address(vault));
+        emit ITrancheVault.TrancheRestarted(1, aliceShares, 0, 0);
         uint256 bobShares = vault.deposit(500e6, bob);
         vm.stopPrank();
         assertEq(vault.epoch(), 1);
         assertEq(bobShares, 500e6 * VIRTUAL_SHARES, "the initial price");
-        assertEq(vault.balanceOf(alice), 0, "old shares written off: what was left was nothing");
+        assertEq(vault.writtenOffBalance(alice), held, "old shares written off: what was left was nothing");
+        assertEq(vault.balanceOf(alice), held, "still read until burned with an event");
+        assertEq(vault.writtenOffSupply(), held);
         (uint256 open,,) = vault.withdrawRequest(alice);
         assertEq(open, 0, "the old request is void");
-        assertEq(vault.totalSupply(), bobShares + vault.ESCROW_SENTINEL_SHARES());
+        assertEq(vault.totalSupply(), bobShares + vault.ESCROW_SENTINEL_SHARES() + held, "the sum of the balances");
         assertEq(vault.balanceOf(address(vault)), vault.ESCROW_SENTINEL_SHARES());
         assertFalse(vault.isWiped());
+        assertEq(vault.previewRedeem(bobShares), 500e6, "written-off shares take no part of the price");
 
         // The old holder cannot claim the new LPs' money with old shares or an old request.
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(ITrancheVault.NoWithdrawRequest.selector, alice));
         vault.claim();
         vm.prank(alice);
-        vm.expectRevert();
+        vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InsufficientBalance.selector, alice, 0, 1));
         vault.requestWithdraw(1);
+        vm.expectEmit(address(vault));
+        emit IERC20.Transfer(alice, address(0), held);
+        assertEq(vault.burnWrittenOff(alice), held, "anyone burns a written-off balance, with its event");
+        assertEq(vault.balanceOf(alice), 0);
+        assertEq(vault.totalSupply(), bobShares + vault.ESCROW_SENTINEL_SHARES());
+        assertEq(vault.burnWrittenOff(alice), 0, "once");
 
         // Later LPs price fairly against bob; the tranche absorbs the next loss again (junior first-loss refilled).
         uint256 carolShares = _deposit(carol, 250e6);

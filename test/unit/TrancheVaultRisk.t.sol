@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {TrancheVault} from "../../contracts/TrancheVault.sol";
 import {ITrancheVault} from "../../contracts/interfaces/ITrancheVault.sol";
+import {trancheConfig} from "../utils/TrancheConfig.sol";
 import {TrancheVaultBase} from "./TrancheVault.t.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
@@ -80,8 +81,7 @@ contract TrancheVaultRiskTest is TrancheVaultBase {
         vm.warp(unlockTime - 1);
         _coverLoss(v, loss);
         vm.warp(unlockTime);
-        vm.prank(alice);
-        uint256 aliceOut = v.claim();
+        uint256 aliceOut = _claimAndSettle(v, alice);
 
         uint256 fairShare = (2000e6 - loss) / 2;
         assertLe(aliceOut, fairShare + 1, "alice ran ahead of the loss");
@@ -172,7 +172,8 @@ contract TrancheVaultRiskTest is TrancheVaultBase {
         assertEq(vault.previewDeposit(1e6), 1e6 * VIRTUAL_SHARES, "fresh price, not ~0");
         uint256 bobShares = _deposit(bob, 1e6);
         assertEq(bobShares, 1e6 * VIRTUAL_SHARES);
-        assertEq(vault.balanceOf(alice), 0, "old shares written off");
+        assertEq(vault.writtenOffBalance(alice), vault.balanceOf(alice), "old shares written off");
+        assertEq(vault.previewRedeem(bobShares), 1e6, "and worth nothing: bob's deposit is all bob's");
     }
 
     function test_risk30_priceBelowOneMillionthOfInitialCountsAsWiped() public {
@@ -304,13 +305,16 @@ contract TrancheVaultRiskTest is TrancheVaultBase {
         uint256 unlockTime = v.requestWithdraw(shares);
         vm.warp(unlockTime);
 
-        token.arm(address(v), abi.encodeCall(ITrancheVault.withdrawRequest, (alice)));
         vm.prank(alice);
-        v.claim();
+        (, uint64 settleAt) = v.claim();
+        vm.warp(settleAt);
+
+        token.arm(address(v), abi.encodeCall(ITrancheVault.pendingClaim, (alice)));
+        v.settleClaim(alice);
         (bool ok, bytes memory ret) = token.lastResult();
         assertTrue(ok);
-        (uint256 rShares, uint256 rAssets, uint64 rUnlock) = abi.decode(ret, (uint256, uint256, uint64));
-        assertEq(rShares + rAssets + rUnlock, 0, "request deleted before the payout");
+        (uint256 rShares, uint256 rAssets, uint64 rSettle) = abi.decode(ret, (uint256, uint256, uint64));
+        assertEq(rShares + rAssets + rSettle, 0, "claim deleted before the payout");
     }
 
     function test_risk33_coverLossWritesStateBeforeTheTransfer() public {
@@ -339,16 +343,18 @@ contract TrancheVaultRiskTest is TrancheVaultBase {
     /// @dev Every state-changing entry point, re-entered from inside every token transfer the vault makes,
     /// reverts with the reentrancy guard's error.
     function test_risk35_everyEntryPointRevertsWhenReenteredFromEveryTokenTransfer() public {
-        bytes[7] memory inner = [
+        bytes[9] memory inner = [
             abi.encodeCall(ITrancheVault.requestWithdraw, (1)),
             abi.encodeCall(ITrancheVault.claim, ()),
+            abi.encodeCall(ITrancheVault.settleClaim, (alice)),
+            abi.encodeCall(ITrancheVault.restoreCapital, (1)),
             abi.encodeCall(ITrancheVault.cancelWithdraw, ()),
             abi.encodeCall(ITrancheVault.addPremium, (1)),
             abi.encodeCall(ITrancheVault.coverLoss, (1, address(1))),
             abi.encodeWithSignature("deposit(uint256,address)", 1, address(1)),
             abi.encodeWithSignature("mint(uint256,address)", 1, address(1))
         ];
-        for (uint256 outer; outer < 5; ++outer) {
+        for (uint256 outer; outer < 6; ++outer) {
             for (uint256 i; i < inner.length; ++i) {
                 uint256 snap = vm.snapshotState();
                 _runOuterWithHook(outer, inner[i]);
@@ -369,6 +375,11 @@ contract TrancheVaultRiskTest is TrancheVaultBase {
         vm.prank(alice);
         uint256 unlockTime = v.requestWithdraw(shares / 2);
         vm.warp(unlockTime);
+        if (outer == 2) {
+            vm.prank(alice);
+            (, uint64 settleAt) = v.claim();
+            vm.warp(settleAt);
+        }
 
         token.arm(address(v), innerCall);
         if (outer == 0) {
@@ -378,8 +389,10 @@ contract TrancheVaultRiskTest is TrancheVaultBase {
             vm.prank(bob);
             v.mint(10e12, bob);
         } else if (outer == 2) {
-            vm.prank(alice);
-            v.claim();
+            v.settleClaim(alice);
+        } else if (outer == 5) {
+            vm.prank(backstop);
+            v.restoreCapital(10e6);
         } else if (outer == 3) {
             vm.prank(backstop);
             v.addPremium(10e6);
@@ -394,7 +407,12 @@ contract TrancheVaultRiskTest is TrancheVaultBase {
 
     function _reentrantSetup() internal returns (ReentrantUSDC token, TrancheVault v) {
         token = new ReentrantUSDC();
-        v = new TrancheVault(IERC20(address(token)), "R", "R", backstop, COOLDOWN, CLAIM_WINDOW, STREAM);
+        v = new TrancheVault(
+            IERC20(address(token)),
+            "R",
+            "R",
+            trancheConfig(backstop, backstop, address(0), COOLDOWN, CLAIM_WINDOW, STREAM)
+        );
     }
 
     function _depositR(ReentrantUSDC token, TrancheVault v, address who, uint256 assets)

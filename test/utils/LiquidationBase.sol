@@ -119,19 +119,31 @@ abstract contract LiquidationBase is PoolFixture {
         vault.requestWithdraw(shares);
     }
 
+    /// @dev Claims and settles at once: the settlement delay passes with nothing else happening (feeds refreshed).
     function _claim(address lp, TrancheVault vault) internal returns (uint256 assets) {
-        vm.prank(lp);
-        assets = vault.claim();
+        _startClaim(lp, vault);
+        vm.warp(block.timestamp + vault.settlementDelay());
+        _refreshFeeds();
+        assets = vault.settleClaim(lp);
     }
 
-    /// @dev The fixture's LPs request everything, wait the cooldown and claim: both tranches end empty.
+    function _startClaim(address lp, TrancheVault vault) internal returns (uint256 assetsCap) {
+        vm.prank(lp);
+        (assetsCap,) = vault.claim();
+    }
+
+    /// @dev The fixture's LPs request everything, wait the cooldown, claim and settle: both tranches end empty.
     function _exitFixtureLps() internal {
         _requestAll(juniorLp, junior);
         _requestAll(seniorLp, senior);
         vm.warp(block.timestamp + junior.cooldown());
         _refreshFeeds();
-        _claim(juniorLp, junior);
-        _claim(seniorLp, senior);
+        _startClaim(juniorLp, junior);
+        _startClaim(seniorLp, senior);
+        vm.warp(block.timestamp + junior.settlementDelay());
+        _refreshFeeds();
+        junior.settleClaim(juniorLp);
+        senior.settleClaim(seniorLp);
     }
 
     /* LIQUIDATION */

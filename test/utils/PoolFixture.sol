@@ -12,6 +12,7 @@ import {MarketConfig} from "../../contracts/interfaces/IPerpTypes.sol";
 import {MarginMath} from "../../contracts/libraries/MarginMath.sol";
 import {SettableFeed} from "../../contracts/oracle/SettableFeed.sol";
 import {TestUSDC} from "../../contracts/test/TestUSDC.sol";
+import {trancheConfig} from "./TrancheConfig.sol";
 import {Test} from "forge-std/Test.sol";
 
 /// @notice The whole protocol deployed as on the local chain: USDC, 3 feeds per market, the oracle router,
@@ -45,9 +46,19 @@ abstract contract PoolFixture is Test {
         usdc = new TestUSDC();
         oracle = new OracleRouter(admin);
         backstop = new Backstop(usdc, 3, 1);
-        junior = new TrancheVault(usdc, "Junior tranche", "jTRN", address(backstop), 7 days, 2 days, 7 days);
-        senior = new TrancheVault(usdc, "Senior tranche", "sTRN", address(backstop), 7 days, 2 days, 7 days);
         pool = new PerpPool(usdc, oracle, backstop, admin, new LiquidationModule(usdc, oracle, backstop));
+        junior = new TrancheVault(
+            usdc,
+            "Junior tranche",
+            "jTRN",
+            trancheConfig(address(backstop), address(pool), address(0), 7 days, 2 days, 7 days)
+        );
+        senior = new TrancheVault(
+            usdc,
+            "Senior tranche",
+            "sTRN",
+            trancheConfig(address(backstop), address(pool), address(junior), 7 days, 2 days, 7 days)
+        );
         backstop.initialize(address(pool), junior, senior);
         lens = new PerpLens(pool, oracle, backstop);
 

@@ -2,7 +2,7 @@
 import { trancheVaultAbi } from "../abi/generated";
 import {
   cancelWithdraw,
-  claim,
+  claimOrSettle,
   deposit,
   getLpPosition,
   getPremiumApr,
@@ -198,11 +198,41 @@ export async function trancheCommand(
       () => [`Cancelled the ${p.side} request: ${r.returned} shares back, ${r.burned} burned (tx ${r.hash})`],
     );
   }
-  const r = await claim(s.wallet, { vault });
+  // `claim` starts the claim; once its settlement delay has passed, `claim` again settles it (pays).
+  const r = await claimOrSettle(s.wallet, { vault, owner: s.address });
+  const settles = (t: bigint) => new Date(Number(t) * 1000).toISOString();
+  if (r.step === "settled") {
+    return answer(
+      ctx.io,
+      flags.json,
+      {
+        action: p.action,
+        step: r.step,
+        side: p.side,
+        owner: s.address,
+        assets: r.assets,
+        shares: r.shares,
+        hash: r.hash,
+      },
+      () => [`Settled: ${formatUsdc(r.assets)} USDC paid from ${p.side} (${r.shares} shares burned, tx ${r.hash})`],
+    );
+  }
+  const hash = r.step === "started" ? r.hash : undefined;
   answer(
     ctx.io,
     flags.json,
-    { action: p.action, side: p.side, owner: s.address, assets: r.assets, shares: r.shares, hash: r.hash },
-    () => [`Claimed ${formatUsdc(r.assets)} USDC from ${p.side} (${r.shares} shares, tx ${r.hash})`],
+    {
+      action: p.action,
+      step: r.step,
+      side: p.side,
+      owner: s.address,
+      assetsCap: r.assetsCap,
+      shares: r.shares,
+      settleAt: r.settleAt,
+      hash,
+    },
+    () => [
+      `${r.step === "started" ? "Claimed" : "Claim settling"}: at most ${formatUsdc(r.assetsCap)} USDC from ${p.side} (${r.shares} shares still bear losses); settles at ${settles(r.settleAt)}, run \`perp tranche claim ${p.side}\` again then${hash ? ` (tx ${hash})` : ""}`,
+    ],
   );
 }

@@ -8,6 +8,7 @@ import { packTiers, type Tier } from "../pool/math/marginMath";
 
 const DAY = 86_400;
 const HOUR = 3_600;
+const MINUTE = 60;
 
 /** A non-negative decimal with at most `decimals` fraction digits, as a string or a number. */
 const decimal = (decimals: number) =>
@@ -136,6 +137,9 @@ const trancheSchema = (name: string, symbol: string) =>
     cooldown: int(HOUR, 30 * DAY).default(7 * DAY),
     /** Seconds a claim stays open after the cooldown. */
     claimWindow: int(HOUR, 7 * DAY).default(2 * DAY),
+    /** Seconds from a claim to its settlement (escrowed shares keep bearing losses): longer than the keeper's
+     * liquidation of an insolvent account. */
+    settlementDelay: int(MINUTE, DAY).default(10 * MINUTE),
     /** Seconds over which premium streams into the vault. */
     premiumStreamDuration: int(HOUR, 30 * DAY).default(7 * DAY),
   });

@@ -1,7 +1,7 @@
 // Deploys the whole protocol in the order of test/utils/PoolFixture.sol, in waves: every transaction of a
 // wave is sent before any receipt is awaited (nonces assigned locally), and a wave only starts once the
 // state it reads is mined. On a local anvil the 18 transactions of the default config take well under a second.
-import { type Address, encodeFunctionData } from "viem";
+import { type Address, encodeFunctionData, zeroAddress } from "viem";
 import {
   backstopAbi,
   backstopBytecode,
@@ -118,36 +118,14 @@ export async function deployProtocol(
   const oracle = addressOf(await oracleTx);
   const backstop = addressOf(await backstopTx);
 
-  // Wave 2: the vaults read USDC's decimals in their constructor, so USDC must be mined.
-  const vault = (t: DeploymentConfig["junior"], name: string) =>
-    tx.deploy({
-      name,
-      abi: trancheVaultAbi,
-      bytecode: trancheVaultBytecode,
-      args: [
-        usdc,
-        t.name,
-        t.symbol,
-        backstop,
-        BigInt(t.cooldown),
-        BigInt(t.claimWindow),
-        BigInt(t.premiumStreamDuration),
-      ],
-    });
-  const juniorTx = vault(config.junior, "TrancheVault (junior)");
-  const seniorTx = vault(config.senior, "TrancheVault (senior)");
+  // Wave 2: the module, then the pool (its constructor checks the module's immutables).
   const moduleTx = tx.deploy({
     name: "LiquidationModule",
     abi: liquidationModuleAbi,
     bytecode: liquidationModuleBytecode,
     args: [usdc, oracle, backstop],
   });
-  const [junior, senior, liquidationModule] = (await wave([juniorTx, seniorTx, moduleTx])).map(addressOf) as [
-    Address,
-    Address,
-    Address,
-  ];
-  // The pool's constructor checks the module's immutables, so the module must be mined first.
+  const [liquidationModule] = (await wave([moduleTx])).map(addressOf) as [Address];
   const [pool] = (
     await wave([
       tx.deploy({
@@ -158,6 +136,33 @@ export async function deployProtocol(
       }),
     ])
   ).map(addressOf) as [Address];
+
+  // Then the vaults: each reads USDC's decimals, probes the pool's inventory loss and the backstop's advances in
+  // its constructor; the senior one takes the junior vault (junior first: it reads junior's gross assets).
+  const vault = (t: DeploymentConfig["junior"], name: string, juniorVault: Address) =>
+    tx.deploy({
+      name,
+      abi: trancheVaultAbi,
+      bytecode: trancheVaultBytecode,
+      args: [
+        usdc,
+        t.name,
+        t.symbol,
+        {
+          backstop,
+          lossSource: pool,
+          junior: juniorVault,
+          cooldown: BigInt(t.cooldown),
+          claimWindow: BigInt(t.claimWindow),
+          settlementDelay: BigInt(t.settlementDelay),
+          premiumStreamDuration: BigInt(t.premiumStreamDuration),
+        },
+      ],
+    });
+  const [junior] = (await wave([vault(config.junior, "TrancheVault (junior)", zeroAddress)])).map(addressOf) as [
+    Address,
+  ];
+  const [senior] = (await wave([vault(config.senior, "TrancheVault (senior)", junior)])).map(addressOf) as [Address];
 
   // Wave 3: wiring (reads the vaults), the lens, and every market's feeds.
   const wiring = [

@@ -7,6 +7,7 @@ import { getCoverage } from "./actions/getCoverage";
 import { getStress } from "./actions/getStress";
 import { getTranche } from "./actions/getTranche";
 import { requestWithdraw } from "./actions/requestWithdraw";
+import { settleClaim } from "./actions/settleClaim";
 
 type Bound<fn, keys extends string> = fn extends (client: PerpClient, p: infer p) => infer r
   ? (p: Omit<p, keys>) => r
@@ -16,6 +17,7 @@ export type TrancheActions = {
   deposit: Bound<typeof deposit, never>;
   requestWithdraw: Bound<typeof requestWithdraw, never>;
   claim: Bound<typeof claim, never>;
+  settleClaim: Bound<typeof settleClaim, never>;
   getTranche: Bound<typeof getTranche, never>;
   getCoverage: () => ReturnType<typeof getCoverage>;
   getStress: Bound<typeof getStress, "lens">;
@@ -32,6 +34,7 @@ export function trancheActions(addresses: { lens: Address }) {
     deposit: (p) => deposit(client, p),
     requestWithdraw: (p) => requestWithdraw(client, p),
     claim: (p) => claim(client, p),
+    settleClaim: (p) => settleClaim(client, p),
     getTranche: (p) => getTranche(client, p),
     getCoverage: () => getCoverage(client, { lens }),
     getStress: (p) => getStress(client, { ...p, lens }),

@@ -1,6 +1,7 @@
 // ts/tranches: the LP SDK. Deposit, request -> cooldown -> claim, tranche state, coverage and stress.
 export * from "./actions/cancelWithdraw";
 export * from "./actions/claim";
+export * from "./actions/claimOrSettle";
 export * from "./actions/deposit";
 export * from "./actions/getBackstopInventory";
 export * from "./actions/getCoverage";
@@ -11,6 +12,7 @@ export * from "./actions/getStressAllMarkets";
 export * from "./actions/getTranche";
 export * from "./actions/getTrancheRisk";
 export * from "./actions/requestWithdraw";
+export * from "./actions/settleClaim";
 export * from "./decorator";
 export * from "./math/apr";
 export * from "./math/cancelCost";

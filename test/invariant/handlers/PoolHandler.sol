@@ -489,10 +489,17 @@ contract PoolHandler is CommonBase, StdUtils {
         v.requestWithdraw(bound(sharesSeed, 1, balance));
     }
 
-    /// @dev Claims an unlocked request; cancels one whose claim window has passed; skips one still cooling down.
+    /// @dev Settles a claim whose settlement delay has passed; claims an unlocked request; cancels one whose claim
+    /// window has passed; skips one still cooling down or settling.
     function lpClaim(uint256 lpSeed, uint256 trancheSeed) external step("lpClaim", bytes32(0)) {
         TrancheVault v = _vault(trancheSeed);
         address lp = _lps[lpSeed % _lps.length];
+        (uint256 claimed,, uint64 settleAt) = v.pendingClaim(lp);
+        if (claimed != 0) {
+            if (block.timestamp < settleAt) _skip("lpClaim");
+            else v.settleClaim(lp);
+            return;
+        }
         (uint256 shares,, uint64 unlockTime) = v.withdrawRequest(lp);
         if (shares == 0 || block.timestamp < unlockTime) {
             _skip("lpClaim");

@@ -33,6 +33,7 @@ import {
   getStress,
   getTranche,
   requestWithdraw,
+  settleClaim,
   trancheActions,
 } from "../../../ts/tranches";
 import { useChain } from "../harness";
@@ -189,8 +190,19 @@ describe("tranche actions", () => {
     await chain.testClient.increaseTime({ seconds: 7 * 86_400 + 1 });
     await chain.testClient.mine({ blocks: 1 });
     const claimed = await claim(lp, { vault });
-    expect(claimed.assets).toBe(25_000n * 10n ** 6n);
+    expect(claimed.assetsCap).toBe(25_000n * 10n ** 6n);
     expect(claimed.shares).toBe(shares);
+    const claimedAt = await chain.publicClient.getBlock({ blockNumber: claimed.receipt.blockNumber });
+    expect(claimed.settleAt).toBe(claimedAt.timestamp + 600n); // the default settlement delay: 10 minutes
+    const pending = await errorOf(settleClaim(lp, { vault }));
+    expect((pending as ContractRevertError).errorName).toBe("SettlementPending");
+
+    await chain.testClient.increaseTime({ seconds: 600 });
+    await chain.testClient.mine({ blocks: 1 });
+    const settled = await settleClaim(lp, { vault });
+    expect(settled.assets).toBe(25_000n * 10n ** 6n);
+    expect(settled.shares).toBe(shares);
+    expect(settled.owner).toBe(lp.account.address);
   });
 
   it("reads coverage and the stress test", async () => {

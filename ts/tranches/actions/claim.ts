@@ -14,18 +14,21 @@ export type ClaimParameters = {
 export type ClaimReturnType = {
   hash: Hash;
   receipt: TransactionReceipt;
-  /** Assets paid, min(value at request, value now), from the mined `WithdrawClaimed` event. */
-  assets: bigint;
-  /** Shares burned (the escrowed request), from the same event. */
+  /** The escrowed shares, still bearing losses until `settleAt`, from the mined `ClaimStarted` event. */
   shares: bigint;
+  /** The most the settlement pays: min(value at request, value at the claim), from the same event. */
+  assetsCap: bigint;
+  /** Unix seconds from which `settleClaim` pays (anyone may call it; it pays the owner). */
+  settleAt: bigint;
 };
 
 const schema = z.object({ vault: addressSchema, account: z.any().optional() });
 
 /**
- * Completes the sender's exit after the cooldown (`CooldownActive`/`ClaimWindowExpired` errors otherwise).
+ * Step one of the sender's exit after the cooldown (`CooldownActive`/`ClaimWindowExpired`/`ClaimSettling` errors
+ * otherwise): fixes the cap and starts the settlement delay; `settleClaim` pays from `settleAt`.
  * @example
- * const { assets } = await claim(walletClient, { vault: junior });
+ * const { settleAt } = await claim(walletClient, { vault: junior });
  */
 export async function claim(client: PerpClient, parameters: ClaimParameters): Promise<ClaimReturnType> {
   const p = parseParameters("claim", schema, parameters);
@@ -36,6 +39,6 @@ export async function claim(client: PerpClient, parameters: ClaimParameters): Pr
     args: [],
     account: p.account,
   });
-  const event = minedEvent("claim", receipt, { abi: trancheVaultAbi, eventName: "WithdrawClaimed", address: p.vault });
-  return { hash, receipt, assets: event.assets, shares: event.shares };
+  const event = minedEvent("claim", receipt, { abi: trancheVaultAbi, eventName: "ClaimStarted", address: p.vault });
+  return { hash, receipt, shares: event.shares, assetsCap: event.assetsCap, settleAt: BigInt(event.settleAt) };
 }

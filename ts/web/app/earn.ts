@@ -5,7 +5,7 @@ import { testUsdcAbi } from "../../abi/generated";
 import type { BlockTimestampCache } from "../../chain/blockAtTimestamp";
 import { getAccounts } from "../../pool/actions/getAccounts";
 import { cancelWithdraw } from "../../tranches/actions/cancelWithdraw";
-import { claim } from "../../tranches/actions/claim";
+import { claimOrSettle } from "../../tranches/actions/claimOrSettle";
 import { deposit } from "../../tranches/actions/deposit";
 import { getBackstopInventory } from "../../tranches/actions/getBackstopInventory";
 import { type GetLpPositionReturnType, getLpPosition } from "../../tranches/actions/getLpPosition";
@@ -116,7 +116,13 @@ export function earnSection(ctx: Ctx): Section {
           status,
           button,
           () => ({ ok: true, value: null }),
-          async () => `Claimed ${usd6(ctx.usdc, (await claim(ctx.wallet as never, { vault })).assets)} USDC.`,
+          async () => {
+            const owner = (ctx.wallet as { account: { address: Address } }).account.address;
+            const r = await claimOrSettle(ctx.wallet as never, { vault, owner });
+            if (r.step === "settled") return `Settled: ${usd6(ctx.usdc, r.assets)} USDC paid.`;
+            const at = new Date(Number(r.settleAt) * 1000).toLocaleTimeString();
+            return `Claim settling: at most ${usd6(ctx.usdc, r.assetsCap)} USDC; press Claim again after ${at}.`;
+          },
         ),
     });
     requestOnly.append(cancel.row, claimRow.row);
