@@ -12,7 +12,8 @@ import {
 } from "../tranches";
 import { discoverAccounts } from "./accounts";
 import { UsageError } from "./errors";
-import { formatBps, formatPercent, formatUsdc, formatWad, table } from "./format";
+import { formatBps, formatPercent, formatShares, formatUsdc, formatWad } from "../display/amounts";
+import { table } from "../display/table";
 import type { CommandContext } from "./io";
 import { answer } from "./output";
 import { openSession, openSignedSession, ownerOf, type SessionFlags } from "./session";
@@ -133,13 +134,15 @@ export async function trancheCommand(
   const s = await openSignedSession(flags, ctx.env);
   const vault = s.deployment.contracts[p.side];
   const hashOf = (r: { hash: string }) => r.hash;
+  const decimals = await s.publicClient.readContract({ address: vault, abi: trancheVaultAbi, functionName: "decimals" });
+  const fmtShares = (x: bigint) => formatShares(x, decimals);
   if (p.action === "deposit") {
     const r = await deposit(s.wallet, { vault, amount: p.amount ?? 0n });
     return answer(
       ctx.io,
       flags.json,
       { action: p.action, side: p.side, owner: s.address, assets: r.assets, shares: r.shares, hash: r.hash },
-      () => [`Deposited ${formatUsdc(r.assets)} USDC into ${p.side} for ${r.shares} shares (tx ${hashOf(r)})`],
+      () => [`Deposited ${formatUsdc(r.assets)} USDC into ${p.side} for ${fmtShares(r.shares)} shares (tx ${hashOf(r)})`],
     );
   }
   if (p.action === "request-withdraw") {
@@ -185,7 +188,7 @@ export async function trancheCommand(
         hash: r.hash,
       },
       () => [
-        `Requested ${formatUsdc(r.assetsAtRequest)} USDC (${r.shares} shares) from ${p.side}; claimable from ${new Date(Number(r.unlockTime) * 1000).toISOString()} (tx ${r.hash})`,
+        `Requested ${formatUsdc(r.assetsAtRequest)} USDC (${fmtShares(r.shares)} shares) from ${p.side}; claimable from ${new Date(Number(r.unlockTime) * 1000).toISOString()} (tx ${r.hash})`,
       ],
     );
   }
@@ -195,7 +198,7 @@ export async function trancheCommand(
       ctx.io,
       flags.json,
       { action: p.action, side: p.side, owner: s.address, returned: r.returned, burned: r.burned, hash: r.hash },
-      () => [`Cancelled the ${p.side} request: ${r.returned} shares back, ${r.burned} burned (tx ${r.hash})`],
+      () => [`Cancelled the ${p.side} request: ${fmtShares(r.returned)} shares back, ${fmtShares(r.burned)} burned (tx ${r.hash})`],
     );
   }
   // `claim` starts the claim; once its settlement delay has passed, `claim` again settles it (pays).
@@ -214,7 +217,7 @@ export async function trancheCommand(
         shares: r.shares,
         hash: r.hash,
       },
-      () => [`Settled: ${formatUsdc(r.assets)} USDC paid from ${p.side} (${r.shares} shares burned, tx ${r.hash})`],
+      () => [`Settled: ${formatUsdc(r.assets)} USDC paid from ${p.side} (${fmtShares(r.shares)} shares burned, tx ${r.hash})`],
     );
   }
   const hash = r.step === "started" ? r.hash : undefined;
@@ -232,7 +235,7 @@ export async function trancheCommand(
       hash,
     },
     () => [
-      `${r.step === "started" ? "Claimed" : "Claim settling"}: at most ${formatUsdc(r.assetsCap)} USDC from ${p.side} (${r.shares} shares still bear losses); settles at ${settles(r.settleAt)}, run \`perp tranche claim ${p.side}\` again then${hash ? ` (tx ${hash})` : ""}`,
+      `${r.step === "started" ? "Claimed" : "Claim settling"}: at most ${formatUsdc(r.assetsCap)} USDC from ${p.side} (${fmtShares(r.shares)} shares still bear losses); settles at ${settles(r.settleAt)}, run \`perp tranche claim ${p.side}\` again then${hash ? ` (tx ${hash})` : ""}`,
     ],
   );
 }
