@@ -20,8 +20,8 @@ library InventorySaleMath {
     /// @notice Discount per base (WAD), rounded down: the smallest of
     /// the time discount `index * rate * elapsed / (10_000 * 60)`, the budget left per base held `budget / held`, and
     /// `index * penaltyBps / 10_000` (so the price never leaves the index by more than the penalty, and stays > 0).
-    /// Taking any part of `held` at this discount grants at most `budget * part / held` in total: never more than
-    /// the budget, and the budget left per base held never shrinks.
+    /// Taking any part of `held` at this discount grants at most `budget * part / held` (+1 wei, rounded up) in total:
+    /// never more than the budget, and the budget left per base held never shrinks but for that wei.
     function discountPerBaseDown(
         uint256 index,
         uint256 rateBpsPerMinute,
