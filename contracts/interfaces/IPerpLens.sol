@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {
-    AccountHealth, Coverage, InventorySaleView, MarketView, PositionView, StressResult
-} from "./IPerpTypes.sol";
+import {AccountHealth, Coverage, InventorySaleView, MarketView, PositionView, StressResult} from "./IPerpTypes.sol";
 
 /// @title IPerpLens
 /// @notice Derived read-only views over a PerpPool for the SDK, the keeper and LPs, one call each:

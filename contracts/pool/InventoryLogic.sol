@@ -213,7 +213,8 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
         _saleLegs(id, marketId, m, c, s, held);
         // The clock restarts after every sale (a closed inventory's sale was restarted, budget dropped, by its leg).
         if (s.held != 0) {
-            _inventorySales[marketId] = InventorySale(uint128(s.budgetLeft), uint64(block.timestamp), sale.discountRateBps);
+            _inventorySales[marketId] =
+                InventorySale(uint128(s.budgetLeft), uint64(block.timestamp), sale.discountRateBps);
         } else {
             s.budgetLeft = 0;
         }

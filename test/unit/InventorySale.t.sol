@@ -281,9 +281,7 @@ contract InventorySaleTest is LiquidationBase {
         vm.expectRevert(abi.encodeWithSelector(IPerpPool.NoInventory.selector, ETH));
         pool.takeInventory(ETH, 0, 0, type(uint256).max, block.timestamp);
         vm.prank(taker);
-        vm.expectRevert(
-            abi.encodeWithSelector(IPerpPool.DeadlinePassed.selector, block.timestamp - 1, block.timestamp)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IPerpPool.DeadlinePassed.selector, block.timestamp - 1, block.timestamp));
         pool.takeInventory(ETH, 0, 1e18, type(uint256).max, block.timestamp - 1);
         vm.prank(taker);
         vm.expectRevert(abi.encodeWithSelector(IPerpPool.SalePriceBeyondLimit.selector, 1850e18, 1849e18));

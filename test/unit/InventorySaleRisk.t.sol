@@ -135,9 +135,7 @@ contract InventorySaleRiskTest is LiquidationBase {
     /// risk cancels), lets the index fall until the long is liquidatable, liquidates it itself (the caller's share of
     /// the penalty comes back to it), waits any time for the discount and takes the inventory back into its cross
     /// account (netting its short). Everything it holds, valued at the index, never exceeds what it put in.
-    function test_fuzz_takerLiquidatingItsOwnSecondAccount_neverEndsRicher(uint256 waitSeed, uint256 sizeSeed)
-        public
-    {
+    function test_fuzz_takerLiquidatingItsOwnSecondAccount_neverEndsRicher(uint256 waitSeed, uint256 sizeSeed) public {
         int256 size = int256(bound(sizeSeed, 10e18, 40e18));
         uint256 margin1 = uint256(size) * 220 / 1e12; // 11 % of the notional at 2,000: just above initial margin
         uint256 deposited = 20_000e6 + margin1;

@@ -17,8 +17,8 @@ import { CRASHES, CROWD, scenarioDeploymentConfig, WALLET_COUNT, WALLETS } from 
 import { ChainClock } from "./chainClock";
 import { type Accounts, crashedPrices, predictStack } from "./crash";
 import { IndexPath, seededRandom } from "./indexPath";
-import { startKeeper } from "./keeperHost";
 import { inventorySales, inventorySold, markIndexGaps, repegSteps } from "./inventorySale";
+import { startKeeper } from "./keeperHost";
 import { fundingPaid, inventoryOf, keeperTxs, liquidationSteps, realizedBadDebt, withdrawalOf } from "./measure";
 import { stringifyReport } from "./report";
 import { fundEveryone, readVault } from "./setup";

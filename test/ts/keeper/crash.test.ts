@@ -15,8 +15,8 @@ import {
   healthsOf,
   keeperConfig,
   makeKeeper,
-  SECOND_KEEPER_WALLET,
   privateKeyOf,
+  SECOND_KEEPER_WALLET,
   shockIndex,
   tickUntil,
 } from "./fixture";
