@@ -151,6 +151,7 @@ contract LiquidationInvariantTest is PoolFixture {
         console.log("  OI", handler.rejections(IPerpPool.OpenInterestCapExceeded.selector));
         console.log("  reduce-only", handler.rejections(IPerpPool.ReduceOnly.selector));
         console.log("  halted", handler.rejections(IPerpPool.OracleHalted.selector));
+        console.log("  no inventory to take", handler.rejections(IPerpPool.NoInventory.selector));
     }
 }
 
