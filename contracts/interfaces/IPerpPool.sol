@@ -271,8 +271,8 @@ interface IPerpPool {
     /// @param deadline latest block timestamp
     /// @return sizeDelta base taken (signed as the taker's position change: > 0 took a long)
     /// @return pricePerBase the sale price per base
-    /// @dev Reverts NoInventory, ReduceOnly/OracleHalted, SalePriceBeyondLimit, DeadlinePassed, Paused,
-    /// InsufficientMargin, NegativeEquity, DustPosition, TooManyMarkets.
+    /// @dev Reverts NoInventory, ReduceOnly (the oracle is not Normal, halted included), SalePriceBeyondLimit,
+    /// DeadlinePassed, Paused, InsufficientMargin, NegativeEquity, DustPosition, TooManyMarkets.
     function takeInventory(uint256 marketId, uint96 subId, uint256 maxBase, uint256 priceLimit, uint256 deadline)
         external
         returns (int256 sizeDelta, uint256 pricePerBase);

@@ -69,8 +69,8 @@ abstract contract PoolAdmin is PoolStorage, Ownable2Step {
     }
 
     /// @notice How fast the discount of `marketId`'s inventory sale grows, in bps of the index per minute (1-100).
+    /// (A market not listed yet gets the default at listing.)
     function setInventoryDiscountRate(uint256 marketId, uint256 bpsPerMinute) external onlyOwner {
-        if (_markets[marketId].baseReserve == 0) revert IPerpPool.UnknownMarket(marketId);
         _bound(
             "discountRateBps",
             bpsPerMinute,
