@@ -258,7 +258,8 @@ interface IPerpPool {
     /// none and adds none; the liquidator's share never counts) minus the discounts granted, so the backstop never
     /// gives back more than it was paid for taking the positions over. The curve is not involved: the price depends on
     /// the index and the time only, never on the mark, so trading around a sale changes nothing it pays.
-    /// The clock starts when the inventory opens (or flips side) and restarts after each sale (Dutch auction); the
+    /// The clock starts when the inventory opens (or flips side) and restarts after each sale (Dutch auction; a taker
+    /// that takes a little every block keeps the price at the index: it can delay the sale, never cheapen it); the
     /// unused budget is dropped when the inventory closes. The no-dust rule wins over `maxBase` (a remainder below
     /// the market's minimum size is taken too). The taker is checked like a trade: a Normal oracle; when the sale
     /// adds risk to its account, the pool unpaused and value >= initial requirement afterwards (paper gains
