@@ -10,7 +10,7 @@ import {RepegLogic} from "./pool/RepegLogic.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @title LiquidationModule
-/// @notice The liquidation ladder, the backstop inventory's unwind and the repeg, executed by `PerpPool` through
+/// @notice The liquidation ladder, the backstop inventory's sale and the repeg, executed by `PerpPool` through
 /// delegatecall in the pool's own storage (the pool alone would exceed the 24 KB code size limit). Its storage
 /// layout is `PoolStorage`'s, which the pool lays out first; its immutables must equal the pool's (checked by the
 /// pool's constructor). Calling it directly reverts `OnlyThroughPool`. See `IPerpPool` for each entry point.
@@ -52,7 +52,12 @@ contract LiquidationModule is LiquidationLogic, RepegLogic {
         return _repeg(marketId);
     }
 
-    function unwindInventory(uint256 marketId, uint256 maxBase) external onlyDelegated returns (int256) {
-        return _unwind(marketId, maxBase);
+    function takeInventory(uint256 marketId, uint96 subId, uint256 maxBase, uint256 priceLimit, uint256 deadline)
+        external
+        onlyDelegated
+        returns (int256, uint256)
+    {
+        if (block.timestamp > deadline) revert IPerpPool.DeadlinePassed(deadline, block.timestamp);
+        return _takeInventory(_accountId(msg.sender, subId), marketId, maxBase, priceLimit);
     }
 }

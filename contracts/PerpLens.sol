@@ -10,6 +10,8 @@ import {
     AccountHealth,
     AccountStress,
     Coverage,
+    InventorySale,
+    InventorySaleView,
     MarketConfig,
     MarketState,
     MarketView,
@@ -20,6 +22,7 @@ import {
 import {ITrancheVault} from "./interfaces/ITrancheVault.sol";
 import {FixedPoint} from "./libraries/FixedPoint.sol";
 import {FundingMath} from "./libraries/FundingMath.sol";
+import {InventorySaleMath} from "./libraries/InventorySaleMath.sol";
 import {MarginMath} from "./libraries/MarginMath.sol";
 import {MarketMask} from "./libraries/MarketMask.sol";
 import {RepegMath} from "./libraries/RepegMath.sol";
@@ -256,6 +259,42 @@ contract PerpLens is IPerpLens {
     /// @inheritdoc IPerpLens
     function inventory() external view returns (PositionView[] memory) {
         return positions(address(0), 0);
+    }
+
+    /// @inheritdoc IPerpLens
+    function inventorySale(uint256 marketId) public view returns (InventorySaleView memory v) {
+        if (pool.marketState(marketId).baseReserve == 0) revert UnknownMarket(marketId);
+        InventorySale memory s = pool.inventorySale(marketId);
+        (uint256 index, OracleStatus status) = _price(marketId);
+        int256 size = pool.position(address(0), 0, marketId).size;
+        v.marketId = marketId;
+        v.size = size;
+        v.indexPrice = index;
+        v.oracleStatus = uint8(status);
+        v.budget = s.budget;
+        v.clockStart = s.clockStart;
+        v.discountRateBps = s.discountRateBps;
+        // As InventoryLogic._takeInventory.
+        v.discountPerBase = InventorySaleMath.discountPerBaseDown(
+            index,
+            s.discountRateBps,
+            block.timestamp - s.clockStart,
+            s.budget,
+            size > 0 ? uint256(size) : uint256(-size),
+            pool.marketConfig(marketId).liquidationPenaltyBps
+        );
+        v.pricePerBase = InventorySaleMath.price(index, v.discountPerBase, size > 0);
+    }
+
+    /// @inheritdoc IPerpLens
+    function inventorySales() external view returns (InventorySaleView[] memory out) {
+        uint256 mask = pool.account(address(0), 0).marketMask;
+        out = new InventorySaleView[](MarketMask.count(mask));
+        for (uint256 k; mask != 0; ++k) {
+            uint256 i = MarketMask.lowest(mask);
+            mask &= mask - 1;
+            out[k] = inventorySale(i);
+        }
     }
 
     /// @inheritdoc IPerpLens

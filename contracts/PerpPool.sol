@@ -21,7 +21,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 /// @title PerpPool
 /// @notice Entry points, and nothing else: accounts, trading, funding, liquidation, backstop settlement. The
 /// mechanics live in `pool/*` (storage, markets, accounts, trades, liquidation, backstop flows) and the math in
-/// `libraries/*`. Liquidation and the inventory unwind run in `LiquidationModule`, delegatecalled in this
+/// `libraries/*`. Liquidation and the inventory sale run in `LiquidationModule`, delegatecalled in this
 /// contract's storage (the code size limit).
 contract PerpPool is PoolAdmin, PoolViews, InventoryLogic, ReentrancyGuardTransient {
     using FixedPoint for uint256;
@@ -202,8 +202,12 @@ contract PerpPool is PoolAdmin, PoolViews, InventoryLogic, ReentrancyGuardTransi
     }
 
     /// @inheritdoc IPerpPool
-    function unwindInventory(uint256, uint256) external nonReentrant returns (int256 unwound) {
-        unwound = abi.decode(_delegateToModule(), (int256));
+    function takeInventory(uint256, uint96, uint256, uint256, uint256)
+        external
+        nonReentrant
+        returns (int256 sizeDelta, uint256 pricePerBase)
+    {
+        (sizeDelta, pricePerBase) = abi.decode(_delegateToModule(), (int256, uint256));
     }
 
     /// @inheritdoc IPerpPool

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {AccountHealth, Coverage, MarketView, PositionView, StressResult} from "./IPerpTypes.sol";
+import {AccountHealth, Coverage, InventorySaleView, MarketView, PositionView, StressResult} from "./IPerpTypes.sol";
 
 /// @title IPerpLens
 /// @notice Derived read-only views over a PerpPool for the SDK, the keeper and LPs, one call each:
@@ -45,6 +45,17 @@ interface IPerpLens {
 
     /// @notice The backstop account's positions (what liquidations transferred to it), valued at the index.
     function inventory() external view returns (PositionView[] memory);
+
+    /// @notice The backstop inventory's descending-discount sale on `marketId` as `IPerpPool.takeInventory` would
+    /// price it now: the backstop's position, the index, the discount per base (growing from zero at
+    /// `discountRateBps` of the index per minute since `clockStart`, capped by `budget` per base held and by the
+    /// liquidation penalty's share of the index), the price per base (index - discount for a long inventory, + for a
+    /// short), the discount budget left and the oracle's status (the sale runs only while Normal). Exact for a sale
+    /// in this block (same library, same rounding).
+    function inventorySale(uint256 marketId) external view returns (InventorySaleView memory);
+
+    /// @notice `inventorySale` for every market where the backstop holds inventory.
+    function inventorySales() external view returns (InventorySaleView[] memory);
 
     /// @notice Junior and senior capital against total open interest notional at index.
     function coverage() external view returns (Coverage memory);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Account, MarketConfig, MarketState, Position} from "./IPerpTypes.sol";
+import {Account, InventorySale, MarketConfig, MarketState, Position} from "./IPerpTypes.sol";
 
 /// @title IPerpPool
 /// @notice A perpetual-futures pool: several virtual-AMM markets, cross-margin accounts with isolated
@@ -39,14 +39,12 @@ interface IPerpPool {
     error NothingToLiquidate();
     /// @notice `closePosition` on a market where the account holds nothing.
     error NoPosition(uint256 marketId);
-    /// @notice The backstop account (`BACKSTOP_ACCOUNT`) is never liquidated: its positions are unwound.
+    /// @notice The backstop account (`BACKSTOP_ACCOUNT`) is never liquidated: its positions are sold to takers.
     error BackstopAccountNotLiquidatable();
     /// @notice The backstop holds nothing on `marketId` (or `maxBase` is 0).
-    error NothingToUnwind(uint256 marketId);
-    /// @notice The inventory is unwound only while the mark is within the liquidation penalty of the index.
-    error MarkFarFromIndex(uint256 marketId, uint256 mark, uint256 index);
-    /// @notice The unwind would sell below (buy above) the index by more than the liquidation penalty.
-    error UnwindPriceOutOfBounds(uint256 marketId, uint256 quote, uint256 size, uint256 index);
+    error NoInventory(uint256 marketId);
+    /// @notice The inventory sale's price per base is above (taking a long) or below (taking a short) `limit`.
+    error SalePriceBeyondLimit(uint256 pricePerBase, uint256 limit);
     /// @notice Repeg needs a time-weighted mark-index gap above the funding cap over at least REPEG_MIN_WINDOW,
     /// at most once per funding period.
     error RepegNotDue(uint256 marketId, uint256 twapGapBps, uint256 elapsed);
@@ -127,8 +125,8 @@ interface IPerpPool {
         int256 realizedPnl,
         int256 newSize
     );
-    /// @notice The backstop account's position on `marketId` changed by an unwind, or by a liquidation transfer that
-    /// realized PnL for it (netting against an opposite inventory). A plain transfer is described by `Liquidated`
+    /// @notice The backstop account's position on `marketId` changed by a sale (`takeInventory`), or by a liquidation
+    /// transfer that realized PnL for it (netting against an opposite inventory). A plain transfer is described by `Liquidated`
     /// alone: the inventory takes `transferred` base at `indexPrice`.
     /// @param realizedPnl what the change realized for the backstop (funding included), WAD
     event InventoryChanged(
@@ -139,6 +137,23 @@ interface IPerpPool {
         int256 newOpenNotional,
         int256 realizedPnl
     );
+    /// @notice `taker/subId` took `sizeDelta` base of the backstop's inventory on `marketId` (signed as the taker's
+    /// position change: > 0 took a long) at `indexPrice` minus (long) or plus (short) `discountPerBase`, paying
+    /// (`quoteDelta` > 0) or receiving (< 0) that value. `budgetLeft` is the discount budget left after it (WAD); the
+    /// sale clock restarted. The backstop's side, and the PnL it realized, is in `InventoryChanged`.
+    event InventoryTaken(
+        uint256 indexed marketId,
+        address indexed taker,
+        uint96 indexed subId,
+        int256 sizeDelta,
+        uint256 indexPrice,
+        uint256 discountPerBase,
+        int256 quoteDelta,
+        int256 takerRealizedPnl,
+        int256 takerNewSize,
+        uint256 budgetLeft
+    );
+    event InventoryDiscountRateSet(uint256 indexed marketId, uint256 bpsPerMinute);
     /// @notice The curve of `marketId` was moved toward the index (quote reserve changed, base kept): the traders'
     /// net position on the curve gained `traderGain` (WAD, < 0 a loss), booked to the backstop.
     event Repegged(uint256 indexed marketId, uint256 markBefore, uint256 markAfter, int256 traderGain);
@@ -234,13 +249,34 @@ interface IPerpPool {
     /// @return liquidated how many accounts were liquidated
     function liquidateMany(bytes32[] calldata ids) external returns (uint256 liquidated);
 
-    /// @notice Unwind up to `maxBase` of the backstop's inventory on `marketId` on the curve. Anyone may call it;
-    /// it runs only while the mark is within the liquidation penalty of the index, at an average price no worse
-    /// than the index by that penalty, and within the band and per-block limit like any trade. A realized gain
-    /// is owed to the backstop (premium); a realized loss is drawn from the tranches, junior first, at the next
-    /// `distributePremium`, and counts against their value until then.
-    /// @return unwound base traded (signed: < 0 sold a long, > 0 bought back a short)
-    function unwindInventory(uint256 marketId, uint256 maxBase) external returns (int256 unwound);
+    /// @notice Take up to `maxBase` of the backstop's inventory on `marketId` into the caller's account
+    /// `(msg.sender, subId)`: the descending-discount sale. The taker gets the backstop's side (a long inventory is
+    /// bought, a short one sold) at the index minus (long) or plus (short) a discount per base that grows linearly
+    /// from zero since the sale clock started (`discountRateBps` of the index per minute), capped by the discount
+    /// budget left per base held and by the liquidation penalty's share of the index. The budget is the backstop's
+    /// own share of the penalties collected on transfers into this inventory (an insolvent account's transfer paid
+    /// none and adds none; the liquidator's share never counts) minus the discounts granted, so the backstop never
+    /// gives back more than it was paid for taking the positions over. The curve is not involved: the price depends on
+    /// the index and the time only, never on the mark, so trading around a sale changes nothing it pays.
+    /// The clock starts when the inventory opens (or flips side) and restarts after each sale (Dutch auction; a taker
+    /// that takes a little every block keeps the price at the index: it can delay the sale, never cheapen it); the
+    /// unused budget is dropped when the inventory closes. The no-dust rule wins over `maxBase` (a remainder below
+    /// the market's minimum size is taken too). The taker is checked like a trade: a Normal oracle; when the sale
+    /// adds risk to its account, the pool unpaused and value >= initial requirement afterwards (paper gains
+    /// haircut), else value >= 0; no dust; at most `MAX_MARKETS_PER_ACCOUNT` markets. Open interest never grows (the
+    /// backstop's side shrinks by what the taker's grows), so no open-interest cap can refuse a sale. No fee.
+    /// The backstop's realized PnL is booked to its net flow: a gain is paid to the tranches as premium out of
+    /// collected losses, a loss is drawn from them, junior first, at the next `distributePremium` (and counts in
+    /// `backstopInventoryLoss` until then).
+    /// @param priceLimit taking a long, the most to pay per base; taking a short, the least to receive per base (WAD)
+    /// @param deadline latest block timestamp
+    /// @return sizeDelta base taken (signed as the taker's position change: > 0 took a long)
+    /// @return pricePerBase the sale price per base
+    /// @dev Reverts NoInventory, ReduceOnly (the oracle is not Normal, halted included), SalePriceBeyondLimit,
+    /// DeadlinePassed, Paused, InsufficientMargin, NegativeEquity, DustPosition, TooManyMarkets.
+    function takeInventory(uint256 marketId, uint96 subId, uint256 maxBase, uint256 priceLimit, uint256 deadline)
+        external
+        returns (int256 sizeDelta, uint256 pricePerBase);
 
     /// @notice Move the curve of `marketId` toward the index when its time-weighted mark has stayed further from
     /// the time-weighted index than the funding cap (`maxPremiumBps`, beyond what funding can close) over at least
@@ -284,6 +320,9 @@ interface IPerpPool {
     function marketState(uint256 marketId) external view returns (MarketState memory);
     function marketConfig(uint256 marketId) external view returns (MarketConfig memory);
     function marketCount() external view returns (uint256);
+    /// @notice The raw sale state of the backstop's inventory on `marketId` (budget, clock start, rate); the lens
+    /// derives the current discount and price (`IPerpLens.inventorySale`).
+    function inventorySale(uint256 marketId) external view returns (InventorySale memory);
     /// @notice Backstop capital (token units) last synced; it bounds open interest.
     function backstopCapital() external view returns (uint256);
     /// @notice Whether `operator` may trade and withdraw for `owner`.

@@ -37,6 +37,15 @@ struct MarketState {
     uint32 lastRepeg; // last repeg (at most one per funding period); one slot with the field above
 }
 
+/// @notice The backstop inventory's descending-discount sale on one market (one slot). The clock starts when the
+/// inventory opens (or flips side) and restarts after each sale; the budget is zero while nothing is held.
+struct InventorySale {
+    uint128 budget; // WAD: the backstop's share of the penalties collected on transfers into the inventory, minus
+    // the discounts already granted (an insolvent account's transfer paid no penalty and adds nothing)
+    uint64 clockStart; // when the discount last started growing from zero
+    uint16 discountRateBps; // the discount's growth, bps of the index per minute (owner-set within bounds)
+}
+
 /// @notice A trader account: (owner, subId). subId 0 is cross margin; any other subId is an isolated bucket.
 struct Account {
     int128 collateral; // WAD; negative only while an insolvent account awaits liquidation
@@ -94,6 +103,19 @@ struct MarketView {
     uint256 twapIndex; // time-weighted index since the period started
     bool repegDue; // `repeg` would move the curve now (the trigger holds and the oracle is Normal)
     uint256 repegBudget; // most a repeg may cost the backstop now (WAD)
+}
+
+/// @notice The backstop inventory's sale on one market now (see `IPerpLens.inventorySale`).
+struct InventorySaleView {
+    uint256 marketId;
+    int256 size; // the backstop's position (what a taker takes the same side of)
+    uint256 indexPrice;
+    uint8 oracleStatus; // the sale runs only while Normal
+    uint256 discountPerBase; // WAD, now
+    uint256 pricePerBase; // index - discount (long inventory) or index + discount (short), now
+    uint256 budget; // WAD, the discount budget left
+    uint256 clockStart; // when the discount last started from zero
+    uint256 discountRateBps; // growth, bps of the index per minute
 }
 
 /// @notice One account under an index shock (see `IRiskViews.stressTest`).

@@ -3,8 +3,9 @@ pragma solidity 0.8.28;
 
 import {OracleStatus} from "../interfaces/IOracleRouter.sol";
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
-import {Account, MarketConfig, MarketState, Position} from "../interfaces/IPerpTypes.sol";
+import {Account, InventorySale, MarketConfig, MarketState, Position} from "../interfaces/IPerpTypes.sol";
 import {FixedPoint} from "../libraries/FixedPoint.sol";
+import {InventorySaleMath} from "../libraries/InventorySaleMath.sol";
 import {MarketMask} from "../libraries/MarketMask.sol";
 import {PositionMath} from "../libraries/PositionMath.sol";
 import {BackstopLogic} from "./BackstopLogic.sol";
@@ -12,9 +13,10 @@ import {TradeLogic} from "./TradeLogic.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title InventoryLogic
-/// @notice The backstop account's positions: what liquidations transfer to it at the index, and the bounded
-/// unwind of them on the curve. Its realized gains are owed to the backstop (paid as premium out of collected
-/// losses), its realized losses run down the waterfall at once (junior, senior, then socialized).
+/// @notice The backstop account's positions: what liquidations transfer to it at the index, and their
+/// descending-discount sale to takers at the index (never on the curve). Its realized gains are owed to the backstop
+/// (paid as premium out of collected losses), its realized losses run down the waterfall at the next settlement
+/// (junior, senior), visible to the tranches until then.
 abstract contract InventoryLogic is TradeLogic, BackstopLogic {
     using FixedPoint for uint256;
     using SafeCast for uint256;
@@ -73,8 +75,37 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
         (cum[0], cum[1]) = _cumNow(m, c);
     }
 
-    /// @dev Applies one leg to the backstop's position on `marketId` (it may flip: the closing part realizes at the
-    /// leg's average price, the rest opens at it), books its realized PnL, moves open interest, and stores it.
+    /// @dev Applies a transfer leg of `sizeDelta` base for `quoteDelta` to `p` (in memory), funding first: it may flip
+    /// (the closing part realizes at the leg's average price, its share of the quote rounded up; the rest opens at
+    /// it). Returns the PnL realized, funding included.
+    function _applyTransferLeg(Position memory p, int256 sizeDelta, int256 quoteDelta, int256 cumLong, int256 cumShort)
+        internal
+        pure
+        returns (int256 realized)
+    {
+        int256 oldSize = p.size;
+        realized = _settleFundingAt(p, cumLong, cumShort);
+        int256 newSize = oldSize + sizeDelta;
+        if (oldSize != 0 && newSize != 0 && (oldSize > 0) != (newSize > 0)) {
+            // Flip: close the old side with its share of the quote, open the rest.
+            int256 closeQuote = FixedPoint.mulDivCeil(quoteDelta, FixedPoint.abs(oldSize), FixedPoint.abs(sizeDelta));
+            (,, int256 pnl) = PositionMath.applyLeg(oldSize, p.openNotional, -oldSize, closeQuote);
+            realized += pnl;
+            p.openNotional = (quoteDelta - closeQuote).toInt128();
+            p.fundingEntry = (newSize > 0 ? cumLong : cumShort).toInt128();
+        } else {
+            (, int256 on, int256 pnl) = PositionMath.applyLeg(oldSize, p.openNotional, sizeDelta, quoteDelta);
+            realized += pnl;
+            p.openNotional = on.toInt128();
+            if (oldSize == 0) p.fundingEntry = (newSize > 0 ? cumLong : cumShort).toInt128();
+        }
+        p.size = newSize.toInt128();
+    }
+
+    /// @dev Applies one leg to the backstop's position on `marketId` (`_applyTransferLeg`), books its realized PnL,
+    /// moves open interest, and stores it. Opening, closing or flipping the inventory restarts its sale: the clock
+    /// from now, the budget from zero (what was left of a closed inventory's budget is dropped: a new inventory's
+    /// discount is bounded by the penalties collected for it alone).
     function _inventoryLeg(
         uint256 marketId,
         MarketState storage m,
@@ -86,22 +117,8 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
     ) internal returns (int256 realized, int256 newSize) {
         Position memory b = _positions[BACKSTOP_ACCOUNT][marketId];
         int256 oldSize = b.size;
-        realized = _settleFundingAt(b, cumLong, cumShort);
-        newSize = oldSize + sizeDelta;
-        if (oldSize != 0 && newSize != 0 && (oldSize > 0) != (newSize > 0)) {
-            // Flip: close the old side with its share of the quote, open the rest.
-            int256 closeQuote = FixedPoint.mulDivCeil(quoteDelta, FixedPoint.abs(oldSize), FixedPoint.abs(sizeDelta));
-            (,, int256 pnl) = PositionMath.applyLeg(oldSize, b.openNotional, -oldSize, closeQuote);
-            realized += pnl;
-            b.openNotional = (quoteDelta - closeQuote).toInt128();
-            b.fundingEntry = (newSize > 0 ? cumLong : cumShort).toInt128();
-        } else {
-            (, int256 on, int256 pnl) = PositionMath.applyLeg(oldSize, b.openNotional, sizeDelta, quoteDelta);
-            realized += pnl;
-            b.openNotional = on.toInt128();
-            if (oldSize == 0) b.fundingEntry = (newSize > 0 ? cumLong : cumShort).toInt128();
-        }
-        b.size = newSize.toInt128();
+        realized = _applyTransferLeg(b, sizeDelta, quoteDelta, cumLong, cumShort);
+        newSize = b.size;
         _updateOpenInterest(m, oldSize, newSize);
         if (oldSize == 0 || newSize == 0) {
             // Only opening or closing the inventory in a market changes the backstop account's market mask.
@@ -109,22 +126,24 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
             _storePosition(BACKSTOP_ACCOUNT, ba, marketId, b, oldSize);
             _accounts[BACKSTOP_ACCOUNT] = ba;
             _inventoryMask = ba.marketMask;
+            _restartSale(marketId);
         } else {
             _positions[BACKSTOP_ACCOUNT][marketId] = b;
+            if ((oldSize > 0) != (newSize > 0)) _restartSale(marketId);
         }
         _bookInventoryPnl(marketId, realized);
         // A plain transfer is fully described by its `Liquidated` event (size and index); what realizes PnL for the
-        // backstop (netting, unwinds) is evented here.
+        // backstop (netting, sales) is evented here.
         if (realized != 0 || emitAlways) {
             emit IPerpPool.InventoryChanged(marketId, sizeDelta, quoteDelta, newSize, b.openNotional, realized);
         }
     }
 
-    /// @dev `_inventoryLeg` on a market accrued in this call (its stored funding indices are current), evented.
-    function _inventoryLegAccrued(uint256 marketId, MarketState storage m, int256 sizeDelta, int256 quoteDelta)
-        internal
-    {
-        _inventoryLeg(marketId, m, sizeDelta, quoteDelta, true, m.cumFundingLong, m.cumFundingShort);
+    /// @dev The sale clock starts now, the budget at zero; the rate is kept.
+    function _restartSale(uint256 marketId) internal {
+        InventorySale storage s = _inventorySales[marketId];
+        s.budget = 0;
+        s.clockStart = uint64(block.timestamp);
     }
 
     /// @dev A realized inventory gain or loss is booked to the backstop's net flow with the funding imbalance: a gain
@@ -137,37 +156,111 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
         if (pnl < 0) emit IPerpPool.InventoryLossRealized(marketId, uint256(-pnl));
     }
 
-    /// @dev One bounded unwind step of the backstop's position on `marketId`, on the curve. Allowed only while
-    /// the mark is within the market's liquidation penalty of the index, and only at an average price no worse
-    /// than the index minus (long) or plus (short) that penalty: the backstop never sells below what the
-    /// penalty it earned on the transfer paid for, and no caller can push the mark away first and buy the
-    /// inventory cheaply (the band and the per-block limit on the final mark apply as to any trade).
-    function _unwind(uint256 marketId, uint256 maxBase) internal returns (int256 unwound) {
+    /// @dev Values of one sale, kept in memory (the EVM stack cannot hold them all).
+    struct Sale {
+        uint256 index;
+        uint256 discount; // per base, WAD
+        uint256 step; // base taken
+        int256 sizeDelta; // signed as the taker's position change
+        int256 quoteDelta; // the taker paid (> 0) or received (< 0)
+        int256 realized; // the taker's realized PnL, funding included
+        int256 held; // the backstop's position afterwards
+        uint256 budgetLeft;
+    }
+
+    /// @dev The descending-discount sale (see `IPerpPool.takeInventory`): up to `maxBase` of the backstop's position
+    /// on `marketId` moves to account `id` at the index -/+ the discount, no curve trade; the taker is margin-checked
+    /// like a trade. Open interest never grows: the backstop's side shrinks by what the taker's side gains (a taker
+    /// on the opposite side nets it away), so no cap applies; the market accrues first only then.
+    function _takeInventory(bytes32 id, uint256 marketId, uint256 maxBase, uint256 priceLimit)
+        internal
+        returns (int256 sizeDelta, uint256 pricePerBase)
+    {
         MarketState storage m = _listedMarket(marketId);
         MarketConfig storage c = _configs[marketId];
         int256 held = _positions[BACKSTOP_ACCOUNT][marketId].size;
-        if (held == 0 || maxBase == 0) revert IPerpPool.NothingToUnwind(marketId);
-        (uint256 index,) = _indexAndAccrue(m, c, marketId, true);
-        uint256 size = FixedPoint.abs(held);
-        uint256 step = FixedPoint.min(size, maxBase);
-        if (size - step != 0 && size - step < c.minPositionBase) step = size;
-        unwound = held > 0 ? -int256(step) : int256(step);
+        if (held == 0 || maxBase == 0) revert IPerpPool.NoInventory(marketId);
+        Sale memory s;
+        {
+            OracleStatus status;
+            (s.index, status) = oracle.refresh(marketId);
+            // The index is the price: the sale runs only on an index the oracle vouches for.
+            _requireNormal(marketId, status);
+        }
+        bool long = held > 0;
+        InventorySale memory sale = _inventorySales[marketId];
+        {
+            uint256 size = FixedPoint.abs(held);
+            s.step = FixedPoint.min(size, maxBase);
+            if (size - s.step != 0 && size - s.step < c.minPositionBase) s.step = size;
+            s.discount = InventorySaleMath.discountPerBaseDown(
+                s.index,
+                sale.discountRateBps,
+                block.timestamp - sale.clockStart,
+                sale.budget,
+                size,
+                c.liquidationPenaltyBps
+            );
+        }
+        pricePerBase = InventorySaleMath.price(s.index, s.discount, long);
+        if (long ? pricePerBase > priceLimit : pricePerBase < priceLimit) {
+            revert IPerpPool.SalePriceBeyondLimit(pricePerBase, priceLimit);
+        }
+        sizeDelta = long ? int256(s.step) : -int256(s.step);
+        s.sizeDelta = sizeDelta;
+        s.quoteDelta = InventorySaleMath.takerQuote(s.step, pricePerBase, long);
+        s.budgetLeft = sale.budget - InventorySaleMath.grantedUp(s.step, s.discount);
+        _saleLegs(id, marketId, m, c, s, held);
+        // The clock restarts after every sale (a closed inventory's sale was restarted, budget dropped, by its leg).
+        if (s.held != 0) {
+            _inventorySales[marketId] =
+                InventorySale(uint128(s.budgetLeft), uint64(block.timestamp), sale.discountRateBps);
+        } else {
+            s.budgetLeft = 0;
+        }
+        _emitTaken(id, marketId, s);
+    }
 
-        uint256 tolerance = index.mulDivDown(c.liquidationPenaltyBps, FixedPoint.BPS);
-        (int256 quoteDelta, uint256 markBefore, uint256 markAfter) = _swap(m, unwound);
-        {
-            uint256 gap = markBefore > index ? markBefore - index : index - markBefore;
-            if (gap > tolerance) revert IPerpPool.MarkFarFromIndex(marketId, markBefore, index);
-        }
-        _checkPriceGuards(m, c, markBefore, markAfter, index);
-        {
-            uint256 quote = FixedPoint.abs(quoteDelta);
-            // Selling a long must fetch at least (index - tolerance) per base; buying back a short must cost at
-            // most (index + tolerance) per base.
-            bool ok = held > 0 ? quote >= step.wMulUp(index - tolerance) : quote <= step.wMulDown(index + tolerance);
-            if (!ok) revert IPerpPool.UnwindPriceOutOfBounds(marketId, quote, step, index);
-        }
-        _inventoryLegAccrued(marketId, m, unwound, quoteDelta);
+    /// @dev Both sides of a sale: the taker's leg (stored, margin-checked) and the backstop's mirror leg.
+    function _saleLegs(
+        bytes32 id,
+        uint256 marketId,
+        MarketState storage m,
+        MarketConfig storage c,
+        Sale memory s,
+        int256 held
+    ) internal {
+        Position memory p = _positions[id][marketId];
+        int256 oldSize = p.size;
+        (, bool addsRisk) = _classify(oldSize, s.sizeDelta, c);
+        if (addsRisk && paused) revert IPerpPool.Paused();
+        // Open interest changes only when the taker holds the opposite side: then funding must accrue on the old first.
+        if (oldSize != 0 && (oldSize > 0) != (held > 0)) _accrue(m, c);
+        (int256 cumLong, int256 cumShort) = _cumNow(m, c);
+        s.realized = _applyTransferLeg(p, s.sizeDelta, s.quoteDelta, cumLong, cumShort);
+        _updateOpenInterest(m, oldSize, p.size);
+        Account memory a = _accounts[id];
+        _applyPnl(id, a, s.realized);
+        _storePosition(id, a, marketId, p, oldSize);
+        _accounts[id] = a;
+        (, s.held) = _inventoryLeg(marketId, m, -s.sizeDelta, -s.quoteDelta, true, cumLong, cumShort);
+        _checkMargin(id, a, marketId, s.index, addsRisk);
+    }
+
+    function _emitTaken(bytes32 id, uint256 marketId, Sale memory s) internal {
+        (address owner, uint96 subId) = _decode(id);
+        emit IPerpPool.InventoryTaken(
+            marketId,
+            owner,
+            subId,
+            s.sizeDelta,
+            s.index,
+            s.discount,
+            s.quoteDelta,
+            s.realized,
+            _positions[id][marketId].size,
+            s.budgetLeft
+        );
     }
 
     /// @dev The loss the chain already shows for the backstop, token units rounded up: its inventory's unrealized

@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {IBackstop} from "../interfaces/IBackstop.sol";
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
-import {Account, MarketConfig, MarketState, Position} from "../interfaces/IPerpTypes.sol";
+import {Account, InventorySale, MarketConfig, MarketState, Position} from "../interfaces/IPerpTypes.sol";
 import {FixedPoint} from "../libraries/FixedPoint.sol";
 import {MarketMask} from "../libraries/MarketMask.sol";
 import {InventoryLogic} from "./InventoryLogic.sol";
@@ -102,7 +102,15 @@ abstract contract LiquidationLogic is InventoryLogic {
         if (int256(penalty) > s.room) penalty = uint256(s.room);
         s.room -= int256(penalty);
         s.penalty = penalty;
-        s.reward = _chargePenalty(id, a, penalty, c.liquidatorShareBps);
+        uint256 toBackstop;
+        (s.reward, toBackstop) = _chargePenalty(id, a, penalty, c.liquidatorShareBps);
+        // The backstop's own share of what was collected funds the inventory sale's discount budget (an insolvent
+        // account paid nothing and adds nothing; the caller's share never counts). Nothing held (the transfer netted
+        // the inventory flat): nothing to fund. The backstop's position slot is warm from the transfer.
+        if (toBackstop != 0 && _positions[BACKSTOP_ACCOUNT][marketId].size != 0) {
+            InventorySale storage sale = _inventorySales[marketId];
+            sale.budget = (uint256(sale.budget) + toBackstop).toUint128();
+        }
         _emitLiquidated(id, marketId, delta, index, quoteDelta, realized, newSize, s);
     }
 
@@ -144,13 +152,17 @@ abstract contract LiquidationLogic is InventoryLogic {
     /// @dev Charges the penalty (see `_charge`: collateral first, then deferred profit). The caller's share comes
     /// out of what was collected: collateral becomes collateral of the caller's cross account (credited, never
     /// pushed), netted deferred profit becomes deferred profit of the caller (the claim moves). The rest is premium.
+    /// @return reward the caller's share
+    /// @return toBackstop the backstop's share: what was collected minus the caller's share
     function _chargePenalty(bytes32 id, Account memory a, uint256 penalty, uint256 shareBps)
         internal
-        returns (uint256 reward)
+        returns (uint256 reward, uint256 toBackstop)
     {
-        if (penalty == 0) return 0;
+        if (penalty == 0) return (0, 0);
         (uint256 fromCollateral, uint256 fromDeferred) = _charge(a, penalty);
-        reward = (fromCollateral + fromDeferred).mulDivDown(shareBps, FixedPoint.BPS);
+        toBackstop = fromCollateral + fromDeferred;
+        reward = toBackstop.mulDivDown(shareBps, FixedPoint.BPS);
+        toBackstop -= reward;
         uint256 rewardCol = FixedPoint.min(reward, fromCollateral);
         uint256 rewardDef = reward - rewardCol;
         if (fromCollateral != rewardCol) {

@@ -3,7 +3,8 @@ pragma solidity 0.8.28;
 
 import {OracleStatus} from "../interfaces/IOracleRouter.sol";
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
-import {MarketConfig, MarketState} from "../interfaces/IPerpTypes.sol";
+import {InventorySale, MarketConfig, MarketState} from "../interfaces/IPerpTypes.sol";
+import {InventorySaleMath} from "../libraries/InventorySaleMath.sol";
 import {MarginMath} from "../libraries/MarginMath.sol";
 import {PoolStorage} from "./PoolStorage.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
@@ -41,6 +42,8 @@ abstract contract PoolAdmin is PoolStorage, Ownable2Step {
         // A new market cannot repeg in its first funding period, before any time-weighted gap was measured; this
         // also keeps the slot non-zero from the start (no 20k first write later).
         m.lastRepeg = uint32(block.timestamp);
+        _inventorySales[marketId] =
+            InventorySale(0, uint64(block.timestamp), uint16(InventorySaleMath.DEFAULT_RATE_BPS_PER_MINUTE));
         _marketCount = uint32(marketId + 1);
         emit IPerpPool.MarketListed(marketId, baseReserve, quoteReserve);
     }
@@ -63,6 +66,19 @@ abstract contract PoolAdmin is PoolStorage, Ownable2Step {
         _bound("profitDrawCapBps", bps, 0, 2000);
         _profitDrawCapBps = uint16(bps);
         emit IPerpPool.ProfitDrawCapSet(bps);
+    }
+
+    /// @notice How fast the discount of `marketId`'s inventory sale grows, in bps of the index per minute (1-100).
+    /// (A market not listed yet gets the default at listing.)
+    function setInventoryDiscountRate(uint256 marketId, uint256 bpsPerMinute) external onlyOwner {
+        _bound(
+            "discountRateBps",
+            bpsPerMinute,
+            InventorySaleMath.MIN_RATE_BPS_PER_MINUTE,
+            InventorySaleMath.MAX_RATE_BPS_PER_MINUTE
+        );
+        _inventorySales[marketId].discountRateBps = uint16(bpsPerMinute);
+        emit IPerpPool.InventoryDiscountRateSet(marketId, bpsPerMinute);
     }
 
     function setGuardian(address guardian_) external onlyOwner {

@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
-import {Account, MarketConfig, MarketState, Position} from "../interfaces/IPerpTypes.sol";
+import {Account, InventorySale, MarketConfig, MarketState, Position} from "../interfaces/IPerpTypes.sol";
 import {PoolStorage} from "./PoolStorage.sol";
 
 /// @title PoolViews
@@ -37,6 +37,11 @@ abstract contract PoolViews is IPerpPool, PoolStorage {
     /// @inheritdoc IPerpPool
     function marketConfig(uint256 marketId) external view returns (MarketConfig memory) {
         return _configs[marketId];
+    }
+
+    /// @inheritdoc IPerpPool
+    function inventorySale(uint256 marketId) external view returns (InventorySale memory) {
+        return _inventorySales[marketId];
     }
 
     /// @inheritdoc IPerpPool

@@ -4,7 +4,7 @@ pragma solidity 0.8.28;
 import {PoolFixture} from "../utils/PoolFixture.sol";
 
 /// @notice Gas of liquidation (a transfer at the index to the backstop account), the keeper batch, the inventory
-/// unwind and the repeg, each its own transaction (`forge test --isolate`), recorded in
+/// sale and the repeg, each its own transaction (`forge test --isolate`), recorded in
 /// snapshots/LiquidationGas.json. The oracle was already refreshed in the block (as a keeper's oracle task does).
 contract LiquidationGas is PoolFixture {
     uint256 internal constant BATCH = 20;
@@ -88,17 +88,20 @@ contract LiquidationGas is PoolFixture {
         }
     }
 
-    function test_gas_unwindInventory() public {
+    /// @dev Half the inventory taken into a new position of a taker's account, ten minutes into the sale (the
+    /// discount has grown); the backstop's realized PnL is booked to its net flow.
+    function test_gas_takeInventory() public {
         _seedInventory();
-        // The mark follows the index down (an arbitrageur), then the backstop sells part of its long.
-        uint256 target = 1800e18;
-        int256 sell = -int256(_baseToMoveMarkTo(target));
-        _trade(bob, ETH, sell);
-        vm.warp(block.timestamp + 1);
+        address taker = makeAddr("taker");
+        _deposit(taker, 0, 1000e6);
+        vm.warp(block.timestamp + 10 minutes);
+        _setPrice(ETH, 1800e18); // fresh rounds at the same level
         oracle.refresh(ETH);
         int256 held = pool.position(address(0), 0, ETH).size;
-        pool.unwindInventory(ETH, uint256(held) / 2);
-        vm.snapshotGasLastCall("unwindInventory");
+        vm.prank(taker);
+        pool.takeInventory(ETH, 0, uint256(held) / 2, type(uint256).max, block.timestamp);
+        vm.snapshotGasLastCall("takeInventory");
+        assertEq(pool.position(taker, 0, ETH).size, held / 2);
         assertLt(pool.position(address(0), 0, ETH).size, held);
     }
 

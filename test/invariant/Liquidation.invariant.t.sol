@@ -16,7 +16,7 @@ import {LiquidationHandler} from "./handlers/LiquidationHandler.sol";
 import {console} from "forge-std/console.sol";
 
 /// @notice The liquidation campaign (DESIGN property 3, RISK 17, 19, 48-51): under a pinned mark, stuck, stale and
-/// jumping feeds, dust in every market, time warps, funding and unwinds, every account below maintenance can be
+/// jumping feeds, dust in every market, time warps, funding and inventory sales, every account below maintenance can be
 /// liquidated by a fresh caller in the same block unless every one of its positions is in a halted market, and the
 /// step leaves it healthier or closed; the pool stays solvent and every loss (bad debt or realized inventory loss)
 /// runs down the waterfall in order and adds up to the wei.
@@ -108,7 +108,7 @@ contract LiquidationInvariantTest is PoolFixture {
         selectors[14] = LiquidationHandler.warp.selector;
         selectors[15] = LiquidationHandler.updateFunding.selector;
         selectors[16] = LiquidationHandler.liquidateMany.selector;
-        selectors[17] = LiquidationHandler.unwind.selector;
+        selectors[17] = LiquidationHandler.takeInventory.selector;
         targetContract(address(handler));
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
@@ -154,7 +154,7 @@ contract LiquidationInvariantTest is PoolFixture {
 
     function afterInvariant() external view {
         console.log("liquidatable checks", handler.liquidatableChecks(), "halted waits", handler.haltedWaits());
-        console.log("keeper liquidations", handler.keeperLiquidations(), "unwinds", handler.unwinds());
+        console.log("keeper liquidations", handler.keeperLiquidations(), "inventory sales", handler.sales());
         console.log("pins", handler.pins(), "opens", handler.opens());
         console.log("rejected: margin", handler.rejections(IPerpPool.InsufficientMargin.selector));
         console.log("  band", handler.rejections(IPerpPool.PriceBandExceeded.selector));
@@ -162,6 +162,7 @@ contract LiquidationInvariantTest is PoolFixture {
         console.log("  OI", handler.rejections(IPerpPool.OpenInterestCapExceeded.selector));
         console.log("  reduce-only", handler.rejections(IPerpPool.ReduceOnly.selector));
         console.log("  halted", handler.rejections(IPerpPool.OracleHalted.selector));
+        console.log("  no inventory to take", handler.rejections(IPerpPool.NoInventory.selector));
     }
 }
 

@@ -73,7 +73,7 @@ contract ReentrantBackstop {
         _try(abi.encodeCall(IPerpPool.closePosition, (victim, 0, 0, 0, t)));
         _try(abi.encodeCall(IPerpPool.liquidate, (victim, 0, type(uint256).max)));
         _try(abi.encodeCall(IPerpPool.liquidateMany, (new bytes32[](1))));
-        _try(abi.encodeCall(IPerpPool.unwindInventory, (0, 1)));
+        _try(abi.encodeCall(IPerpPool.takeInventory, (0, 0, 1, type(uint256).max, t)));
         _try(abi.encodeCall(IPerpPool.liquidateIfUnhealthy, (victim, 0, type(uint256).max)));
         _try(abi.encodeCall(IPerpPool.depositMargin, (0, 1)));
         _try(abi.encodeCall(IPerpPool.withdrawMargin, (victim, 0, 1, address(this))));
@@ -373,7 +373,7 @@ contract BackstopRiskTest is LiquidationBase {
 
         assertEq(amount, pending / 1e12);
         assertEq(usdc.balanceOf(address(evil)), amount);
-        // Every entry point, liquidateMany and unwindInventory included.
+        // Every entry point, liquidateMany and takeInventory included.
         assertEq(evil.attempts(), 11);
         assertEq(evil.revertCount(), 11, "every re-entry reverted");
         for (uint256 i; i < 11; ++i) {

@@ -3,14 +3,12 @@ pragma solidity 0.8.28;
 
 import {IPerpPool} from "../../contracts/interfaces/IPerpPool.sol";
 import {MarketConfig, MarketState, PositionView} from "../../contracts/interfaces/IPerpTypes.sol";
-import {VammMath} from "../../contracts/libraries/VammMath.sol";
 import {LiquidationBase} from "../utils/LiquidationBase.sol";
 import {Vm} from "forge-std/Vm.sol";
 
 /// @notice The backstop's inventory: what liquidations transfer to the backstop account, shown by the lens,
-/// counted in open interest and its caps (RISK 25), and unwound on the curve only while the mark is near the index
-/// and at a price bounded against it; realized gains are owed to the backstop, realized losses run down the
-/// waterfall at once, junior first, split to the wei.
+/// counted in open interest and its caps (RISK 25); a sale's realized loss runs down the waterfall, junior first,
+/// split to the wei (the sale itself: InventorySale.t.sol, InventorySaleRisk.t.sol).
 contract InventoryTest is LiquidationBase {
     address internal keeper = makeAddr("keeper");
 
@@ -20,18 +18,6 @@ contract InventoryTest is LiquidationBase {
         _crashTo(ETH, 1850e18);
         size = _liqLong(alice);
         assertEq(size, 11.25e18);
-    }
-
-    /// @dev Alice insolvent at 1,700: her whole 45 ETH goes to the backstop account.
-    function _inventoryFromInsolvency() internal {
-        _openPosition(alice, ETH, 10_000e6, 45e18);
-        _crashTo(ETH, 1700e18);
-        assertEq(_liqLong(alice), 45e18);
-    }
-
-    function _mark(uint256 marketId) internal view returns (uint256) {
-        MarketState memory m = pool.marketState(marketId);
-        return VammMath.markPrice(m.baseReserve, m.quoteReserve);
     }
 
     function _nextBlockAt(uint256 marketId, uint256 index) internal {
@@ -61,106 +47,11 @@ contract InventoryTest is LiquidationBase {
         assertEq(pool.backstopInventoryLoss(), 11.25e6 * 50, "its loss, in tokens");
     }
 
-    /* UNWIND: ONLY NEAR THE INDEX */
-
-    function test_unwind_revertsWhen_markFarFromIndex() public {
-        _inventoryFromOneStep();
-        _nextBlockAt(ETH, 1900e18); // the mark stays at ~1,850: 2.6 % away, more than the 2.5 % penalty
-        uint256 mark = _mark(ETH);
-        vm.expectRevert(abi.encodeWithSelector(IPerpPool.MarkFarFromIndex.selector, ETH, mark, 1900e18));
-        vm.prank(keeper);
-        pool.unwindInventory(ETH, type(uint256).max);
-    }
-
-    function test_unwind_revertsWhen_nothingHeldOrZeroSize() public {
-        vm.expectRevert(abi.encodeWithSelector(IPerpPool.NothingToUnwind.selector, ETH));
-        pool.unwindInventory(ETH, 1e18);
-        _inventoryFromOneStep();
-        vm.expectRevert(abi.encodeWithSelector(IPerpPool.NothingToUnwind.selector, ETH));
-        pool.unwindInventory(ETH, 0);
-    }
-
-    /// @dev The mark 2.4 % under the index (within the tolerance, reached over two blocks within the per-block
-    /// limit); selling all 45 ETH would average below index - 2.5 %: refused. A smaller step that stays within the
-    /// bound goes through: the caller cannot make the backstop sell cheaply, only patiently.
-    function test_unwind_revertsWhen_averagePriceBeyondThePenaltyFromTheIndex_smallerStepPasses() public {
-        _inventoryFromInsolvency();
-        _nextBlockAt(ETH, 1700e18);
-        _dragMarkTo(ETH, 1700e18 * 9850 / 10_000);
-        _nextBlockAt(ETH, 1700e18);
-        _dragMarkTo(ETH, 1700e18 * 9760 / 10_000);
-        _nextBlockAt(ETH, 1700e18);
-
-        uint256 snap = vm.snapshotState();
-        vm.prank(keeper);
-        vm.expectPartialRevert(IPerpPool.UnwindPriceOutOfBounds.selector);
-        pool.unwindInventory(ETH, 45e18);
-        vm.revertToState(snap);
-
-        vm.recordLogs();
-        vm.prank(keeper);
-        int256 unwound = pool.unwindInventory(ETH, 2e18);
-        assertEq(unwound, -2e18, "sold 2 of the long");
-        (int256 sizeDelta, int256 quoteDelta) = _inventoryChanged(vm.getRecordedLogs());
-        assertEq(sizeDelta, -2e18);
-        assertGe(uint256(-quoteDelta), 2 * 1700e18 * 9750 / 10_000, "at least index - penalty per base");
-        assertEq(pool.position(address(0), 0, ETH).size, 43e18);
-    }
-
-    function _inventoryChanged(Vm.Log[] memory logs) internal pure returns (int256 sizeDelta, int256 quoteDelta) {
-        for (uint256 i; i < logs.length; ++i) {
-            if (logs[i].topics[0] == IPerpPool.InventoryChanged.selector) {
-                (sizeDelta, quoteDelta) = abi.decode(logs[i].data, (int256, int256));
-            }
-        }
-    }
-
-    /// @dev The unwind's final mark is held to the per-block limit like any trade: 1.5 % of the block's 2 % is
-    /// used by a sale before it, and selling 45 ETH moves the mark ~0.8 % more.
-    function test_unwind_heldToThePerBlockLimit() public {
-        _inventoryFromInsolvency();
-        _nextBlockAt(ETH, 1700e18);
-        _dragMarkTo(ETH, 1700e18 * 9850 / 10_000);
-        vm.prank(keeper);
-        vm.expectPartialRevert(IPerpPool.BlockMoveLimitExceeded.selector);
-        pool.unwindInventory(ETH, 45e18);
-    }
-
-    /* UNWIND: GAINS OWED TO THE BACKSTOP, LOSSES DOWN THE WATERFALL */
-
-    function test_unwind_realizedGain_isOwedToTheBackstop_notDrawn() public {
-        _inventoryFromOneStep();
-        _nextBlockAt(ETH, 1880e18);
-        _dragMarkTo(ETH, 1880e18);
-        _nextBlockAt(ETH, 1880e18);
-        (,, int256 netBefore) = pool.pools();
-        (,, uint256 jLoss0, uint256 sLoss0,) = backstop.totals();
-
-        vm.recordLogs();
-        vm.prank(keeper);
-        assertEq(pool.unwindInventory(ETH, type(uint256).max), -11.25e18, "all of it");
-        Vm.Log[] memory logs = vm.getRecordedLogs();
-
-        int256 realized;
-        for (uint256 i; i < logs.length; ++i) {
-            assertTrue(logs[i].topics[0] != IPerpPool.InventoryLossRealized.selector, "a gain draws nothing");
-            if (logs[i].topics[0] == IPerpPool.InventoryChanged.selector) {
-                (,,,, realized) = abi.decode(logs[i].data, (int256, int256, int256, int256, int256));
-            }
-        }
-        assertGt(realized, 0, "sold above the 1,850 entry");
-        (,, int256 netAfter) = pool.pools();
-        assertEq(netAfter - netBefore, realized, "owed to the backstop, paid as premium out of collected losses");
-        (,, uint256 jLoss1, uint256 sLoss1,) = backstop.totals();
-        assertEq(jLoss1, jLoss0);
-        assertEq(sLoss1, sLoss0);
-        assertEq(pool.position(address(0), 0, ETH).size, 0);
-        assertEq(lens.inventory().length, 0);
-    }
+    /* SALE: LOSSES DOWN THE WATERFALL */
 
     /// @dev A realized inventory loss is booked to the backstop's net flow at once (visible to LPs through
     /// `backstopInventoryLoss`) and drawn from the tranches, junior first, exactly, when the flow is settled.
-    function test_fuzz_unwind_realizedLoss_runsDownTheWaterfall_exactSplit(uint256 j, uint256 s) public {
+    function test_fuzz_sale_realizedLoss_runsDownTheWaterfall_exactSplit(uint256 j, uint256 s) public {
         _openPosition(alice, ETH, 10_000e6, 45e18);
         _exitFixtureLps();
         j = bound(j, 1, 2000e6);
@@ -172,13 +63,14 @@ contract InventoryTest is LiquidationBase {
         _crashTo(ETH, 1760e18);
         _nextBlockAt(ETH, 1760e18);
         (,, int256 netBefore) = pool.pools();
+        _deposit(keeper, 0, 10_000e6);
 
         vm.recordLogs();
         vm.prank(keeper);
-        pool.unwindInventory(ETH, type(uint256).max);
+        pool.takeInventory(ETH, 0, type(uint256).max, type(uint256).max, block.timestamp);
         (bool found, uint256 loss) = _lossRealized(vm.getRecordedLogs());
         assertTrue(found, "InventoryLossRealized");
-        assertGt(loss, 11.25e18 * 90, "at least the index move on 11.25 ETH");
+        assertGe(loss, 11.25e18 * 90, "at least the index move on 11.25 ETH");
         (,, int256 netAfter) = pool.pools();
         assertEq(netAfter, netBefore - int256(loss), "booked to the backstop's net flow at once");
         assertEq(pool.position(address(0), 0, ETH).size, 0, "the inventory is flat");

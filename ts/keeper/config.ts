@@ -32,9 +32,9 @@ const tasksSchema = z
     funding: bool.default(true),
     premium: bool.default(true),
     repeg: bool.default(true),
-    unwind: bool.default(true),
+    inventory: bool.default(true),
   })
-  .default({ oracle: true, liquidation: true, funding: true, premium: true, repeg: true, unwind: true });
+  .default({ oracle: true, liquidation: true, funding: true, premium: true, repeg: true, inventory: true });
 
 export const keeperConfigSchema = z.object({
   /** Path of the deployment JSON written by `npm start -- --out FILE` (ts/deploy/deployment.ts). */
@@ -86,10 +86,15 @@ export const keeperConfigSchema = z.object({
   liquidationBlockGasBps: positiveInt.max(10_000).default(10_000),
   /** Seconds between premium distributions (on-chain PremiumDistributed events are the schedule). */
   premiumIntervalSeconds: positiveInt.default(3_600),
-  /** The inventory unwind runs only while |mark - index| / index is at most this. */
-  unwindMaxGapBps: positiveInt.default(50),
-  /** Base per unwind call (WAD). */
-  unwindMaxBase: wei.default(10n ** 18n),
+  /**
+   * The inventory sale: the keeper's own account `(signer, subId)` that takes the backstop's inventory at the
+   * descending discount. Unset (the default): the keeper only reports the sale (logs, /healthz detail).
+   */
+  inventoryTakerSubId: nonNegativeInt.optional(),
+  /** Take only once the discount is at least this, in bps of the index. */
+  inventoryMinDiscountBps: nonNegativeInt.max(10_000).default(50),
+  /** Base per take (WAD). */
+  inventoryMaxBase: wei.default(10n ** 18n),
   /** Seconds between repeg simulations when the pool has a repeg entry point. */
   repegCheckSeconds: positiveInt.default(60),
   /** /healthz: the head is stale after this many seconds without a new block (0 = never stale; devnets). */

@@ -22,12 +22,12 @@ import { createLogger, type Logger } from "./logger";
 import { KeeperMetrics } from "./metrics";
 import { createKeeperClients, type KeeperClients } from "./rpc";
 import { FundingTask } from "./tasks/fundingTask";
+import { InventorySaleTask } from "./tasks/inventorySaleTask";
 import { LiquidationTask } from "./tasks/liquidationTask";
 import { OracleTask } from "./tasks/oracleTask";
 import { PremiumTask } from "./tasks/premiumTask";
 import { RepegTask } from "./tasks/repegTask";
 import type { KeeperTask, TickContext } from "./tasks/task";
-import { UnwindTask } from "./tasks/unwindTask";
 import { Backoff } from "./tx/backoff";
 import { Journal } from "./tx/journal";
 import { shortMessage } from "./tx/outcome";
@@ -121,7 +121,7 @@ export class Keeper {
       new FundingTask(),
       new PremiumTask(),
       new RepegTask(),
-      new UnwindTask(this.clients.publicClient),
+      new InventorySaleTask(this.clients.publicClient),
     ].filter((t) => config.tasks[t.name as keyof KeeperConfig["tasks"]]);
   }
 

@@ -1,5 +1,5 @@
 // The pool's keeper entry points, behind small adapters: which ones exist is read from the generated ABI, so the
-// keeper follows the contracts when they change (liquidateMany, unwindInventory, repeg arrive with issue 8).
+// keeper follows the contracts when they change (liquidateMany, takeInventory, repeg arrive with issue 8).
 import { type Abi, type Address, decodeFunctionResult, encodeFunctionData, type Hex, maxUint256 } from "viem";
 import { perpLensAbi, perpPoolAbi } from "../abi/generated";
 
@@ -15,9 +15,11 @@ export const capabilities = {
   liquidateMany: fn(poolAbi, "liquidateMany") !== undefined,
   /** liquidateIfUnhealthy(owner, subId, maxBase) (index transfer) vs the old (…, quoteLimit, deadline). */
   liquidateIfUnhealthyArgs: fn(poolAbi, "liquidateIfUnhealthy")?.inputs.length ?? 0,
-  unwindInventory: fn(poolAbi, "unwindInventory") !== undefined,
+  /** takeInventory(marketId, subId, maxBase, priceLimit, deadline): the inventory's descending-discount sale. */
+  takeInventory: fn(poolAbi, "takeInventory") !== undefined,
   repeg: fn(poolAbi, "repeg") !== undefined,
   inventory: fn(lensAbi, "inventory") !== undefined,
+  inventorySales: fn(lensAbi, "inventorySales") !== undefined,
 };
 
 export type LiquidationTarget = {
@@ -92,16 +94,57 @@ export function repegData(marketId: bigint): Hex {
   return encodeFunctionData({ abi: poolAbi, functionName: "repeg", args: [marketId] });
 }
 
-export function unwindData(marketId: bigint, maxBase: bigint): Hex {
-  return encodeFunctionData({ abi: poolAbi, functionName: "unwindInventory", args: [marketId, maxBase] });
+/**
+ * `takeInventory` into `(signer, subId)`: up to `maxBase`, paying at most (taking a long) or receiving at least
+ * (taking a short) `priceLimit` per base.
+ */
+export function takeInventoryData(
+  marketId: bigint,
+  subId: bigint,
+  maxBase: bigint,
+  priceLimit: bigint,
+  opts: { deadline: bigint },
+): Hex {
+  return encodeFunctionData({
+    abi: poolAbi,
+    functionName: "takeInventory",
+    args: [marketId, subId, maxBase, priceLimit, opts.deadline],
+  });
 }
 
-/** Backstop inventory as (market, size) pairs from `lens.inventory()` (whatever its struct names the fields). */
-export function parseInventory(value: unknown): { marketId: bigint; size: bigint }[] {
+/** One market's sale as `lens.inventorySales()` reports it. */
+export type SaleState = {
+  marketId: bigint;
+  size: bigint;
+  indexPrice: bigint;
+  oracleStatus: number;
+  discountPerBase: bigint;
+  pricePerBase: bigint;
+  budget: bigint;
+  clockStart: bigint;
+  discountRateBps: bigint;
+};
+
+/** The sales from `lens.inventorySales()` (entries missing a field are dropped). */
+export function parseInventorySales(value: unknown): SaleState[] {
   if (!Array.isArray(value)) return [];
   return value.flatMap((v) => {
     const x = v as Record<string, unknown>;
-    return typeof x.marketId === "bigint" && typeof x.size === "bigint" ? [{ marketId: x.marketId, size: x.size }] : [];
+    const big = ["marketId", "size", "indexPrice", "discountPerBase", "pricePerBase", "budget", "clockStart"] as const;
+    if (!big.every((k) => typeof x[k] === "bigint")) return [];
+    return [
+      {
+        marketId: x.marketId as bigint,
+        size: x.size as bigint,
+        indexPrice: x.indexPrice as bigint,
+        oracleStatus: Number(x.oracleStatus),
+        discountPerBase: x.discountPerBase as bigint,
+        pricePerBase: x.pricePerBase as bigint,
+        budget: x.budget as bigint,
+        clockStart: x.clockStart as bigint,
+        discountRateBps: BigInt(x.discountRateBps as bigint | number),
+      },
+    ];
   });
 }
 

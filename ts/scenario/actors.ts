@@ -104,6 +104,33 @@ export class Actors {
     );
   }
 
+  /**
+   * Take up to `maxBase` of the backstop's inventory on `marketId` into `(wallet, subId)` at the descending discount,
+   * paying at most (a long) or receiving at least (a short) `priceLimit` per base.
+   */
+  takeInventory(
+    wallet: ProtocolWallet,
+    subId: bigint,
+    marketId: bigint,
+    maxBase: bigint,
+    priceLimit: bigint,
+    deadline: bigint,
+    label: string,
+  ): Promise<SentTx> {
+    return this.queue(wallet).send(
+      label,
+      {
+        to: this.deployment.contracts.pool,
+        data: encodeFunctionData({
+          abi: perpPoolAbi,
+          functionName: "takeInventory",
+          args: [marketId, subId, maxBase, priceLimit, deadline],
+        }),
+      },
+      { extraGas: this.oracleGas },
+    );
+  }
+
   /** Every feed of market `marketId` answers `answer` (the deployer owns the feeds). */
   setFeeds(marketId: number, answer: bigint): Promise<SentTx>[] {
     const market = this.deployment.markets[marketId];

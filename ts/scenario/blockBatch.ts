@@ -4,7 +4,7 @@ import type { TransactionReceipt } from "viem";
 import type { SentTx } from "../deploy/txQueue";
 import type { ChainClock } from "./chainClock";
 
-export type BatchKind = "crowd" | "arbitrage" | "feed" | "lp" | "other";
+export type BatchKind = "crowd" | "arbitrage" | "sale" | "feed" | "lp" | "other";
 export type MinedItem = { kind: BatchKind; label: string; receipt: TransactionReceipt };
 
 export class BlockBatch {

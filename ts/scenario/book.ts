@@ -4,7 +4,8 @@
 //
 // At entry (ETH 2,000, BTC 60,000): longs above 5x are insolvent after ETH -20 % (crash: ann and ben, ~12k of bad
 // debt, inside junior's 40k); after every market -30 % (black swan) every long above 3.3x is (~59k: junior is
-// wiped, senior pays the rest). ivy is liquidatable but solvent at -20 % (a ladder that creates no bad debt),
+// wiped, senior pays the rest). ivy is liquidatable but solvent at -20 % (a ladder that creates no bad debt: what
+// she has left goes in penalties, and the backstop's share of them is the discount budget of the inventory sale),
 // everyone else stays healthy or gains.
 import { type DeploymentConfig, parseDeploymentConfig } from "../deploy/config";
 import type { ScenarioName } from "./types";
@@ -29,7 +30,7 @@ export const CROWD: readonly TraderSpec[] = [
       { market: "BTC", size: -0.8 },
     ],
   },
-  { name: "ivy", subId: 0n, margin: 9_300, legs: [{ market: "ETH", size: 20 }] },
+  { name: "ivy", subId: 0n, margin: 7_500, legs: [{ market: "ETH", size: 20 }] },
   { name: "jon", subId: 2n, margin: 10_000, legs: [{ market: "BTC", size: -0.7 }] },
   {
     name: "kim",

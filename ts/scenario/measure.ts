@@ -91,13 +91,13 @@ const KEEPER_CALLS: Record<string, keyof ScenarioResult["keeper"]> = {
   updateFunding: "fundingTxs",
   distributePremium: "premiumTxs",
   repeg: "repegTxs",
-  unwindInventory: "unwindTxs",
+  takeInventory: "inventoryTxs",
   refresh: "oracleTxs",
 };
 
 /** The keeper's successful transactions in `range`, by what they called. */
 export async function keeperTxs(clients: DevClients, keeper: Address, range: Range): Promise<ScenarioResult["keeper"]> {
-  const out = { liquidationTxs: 0, fundingTxs: 0, premiumTxs: 0, repegTxs: 0, oracleTxs: 0, unwindTxs: 0 };
+  const out = { liquidationTxs: 0, fundingTxs: 0, premiumTxs: 0, repegTxs: 0, oracleTxs: 0, inventoryTxs: 0 };
   const numbers: bigint[] = [];
   for (let n = range.fromBlock; n <= range.toBlock; n++) numbers.push(n);
   const blocks = await Promise.all(

@@ -1,7 +1,7 @@
 // The JSON report (`--report FILE`): every amount a decimal string in collateral units (USDC), exact; APRs as
 // yearly fractions ("0.1234" = 12.34 % a year).
 import { formatUnits } from "viem";
-import { COLLATERAL_DECIMALS } from "../money";
+import { COLLATERAL_DECIMALS, WAD } from "../money";
 import type { ScenarioResult, TrancheOutcome } from "./types";
 
 /** WAD amount -> exact decimal string in collateral units. */
@@ -62,6 +62,26 @@ export function reportOf(r: ScenarioResult) {
       size: wad(i.size),
       notional: wad(i.notional),
       pnl: wad(i.pnl),
+    })),
+    repegSteps: r.repegSteps,
+    inventorySold: r.inventorySold.markets.map((s) => ({
+      market: s.symbol,
+      takes: s.takes,
+      size: wad(s.size),
+      proceeds: wad(s.proceeds),
+      atIndex: wad(s.atIndex),
+      averagePrice: s.size === 0n ? "0" : wad((s.proceeds * WAD) / s.size),
+      averageIndex: s.size === 0n ? "0" : wad((s.atIndex * WAD) / s.size),
+      realizedPnl: wad(s.realizedPnl),
+    })),
+    inventoryTakers: r.inventorySold.takers,
+    markIndexGap: r.markIndexGap.map((g) => ({
+      market: g.symbol,
+      mark: wad(g.mark),
+      index: wad(g.index),
+      gapBps: Number(g.gapBps),
+      fundingCapBps: Number(g.fundingCapBps),
+      repegDue: g.repegDue,
     })),
     simulatedSeconds: Number(r.simulatedSeconds),
     blocks: r.blocks,

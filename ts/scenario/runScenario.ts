@@ -1,6 +1,7 @@
 // `npm start`: embedded anvil -> deploy -> LPs and a crowd of traders -> hours of simulated time with the keeper
 // live in process -> (a junior LP asks to leave) -> the liquidation stack, predicted -> the crash -> the keeper
-// liquidates -> the LP's claim -> measured, reported, the chain stopped (also on Ctrl-C).
+// liquidates -> the LP's claim -> on until the arbitrageur has taken the backstop's inventory at its descending
+// discount and no repeg is due -> measured, reported, the chain stopped (also on Ctrl-C).
 import { writeFile } from "node:fs/promises";
 import { type Address, formatUnits, parseEventLogs } from "viem";
 import { trancheVaultAbi } from "../abi/generated";
@@ -16,6 +17,7 @@ import { CRASHES, CROWD, scenarioDeploymentConfig, WALLET_COUNT, WALLETS } from 
 import { ChainClock } from "./chainClock";
 import { type Accounts, crashedPrices, predictStack } from "./crash";
 import { IndexPath, seededRandom } from "./indexPath";
+import { inventorySales, inventorySold, markIndexGaps, repegSteps } from "./inventorySale";
 import { startKeeper } from "./keeperHost";
 import { fundingPaid, inventoryOf, keeperTxs, liquidationSteps, realizedBadDebt, withdrawalOf } from "./measure";
 import { stringifyReport } from "./report";
@@ -29,6 +31,11 @@ const TRADING_STEPS = 36;
 /** The LP's request, this many steps before the crash (cooldown 1 h: it unlocks 20 minutes after). */
 const REQUEST_STEPS_BEFORE = 4;
 const SEED = 20_240_601;
+/**
+ * After the claim: at most this many one-minute steps until the inventory is sold, no repeg is due and every mark is
+ * within its funding cap of the index.
+ */
+const AFTERMATH_STEPS = 30;
 
 /**
  * Runs one scenario end to end and returns what it measured (and writes the JSON report if asked).
@@ -203,6 +210,18 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
     await sim.tradingStep(MINUTE, 1, (b) => b.add("lp", actors.claim(who.juniorA, junior)));
     progress("[lp] junior LP A claims");
     for (let i = 0; i < 2; i++) await sim.tradingStep(5n * MINUTE, 1);
+    // The aftermath: the chain and the keeper run on until the backstop's inventory has left it (the arbitrageur
+    // takes it at the descending discount), no market is due a repeg (the keeper repegs while one is) and every
+    // mark is back within its funding cap of the index (the arbitrageur and the repeg close the crash's gap).
+    for (let i = 0; i < AFTERMATH_STEPS; i++) {
+      const [sales, gaps] = await Promise.all([
+        inventorySales(clients, deployment),
+        markIndexGaps(clients, deployment),
+      ]);
+      const settled = gaps.every((g) => !g.repegDue && abs(g.gapBps) <= g.fundingCapBps);
+      if (sales.length === 0 && settled) break;
+      await sim.tradingStep(MINUTE, 1);
+    }
     await host.dispose();
     disposeKeeper = undefined;
 
@@ -247,6 +266,9 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       keeper: await keeperTxs(clients, clients.wallet(WALLETS.keeper).account.address, range),
       withdrawal: await withdrawalOf(clients, junior, who.juniorA.account.address, range),
       inventory: await inventoryOf(clients, deployment),
+      repegSteps: await repegSteps(clients, deployment, range),
+      inventorySold: await inventorySold(clients, deployment, range),
+      markIndexGap: await markIndexGaps(clients, deployment),
     };
     result.elapsedMs = performance.now() - started;
     if (options.report) await writeFile(options.report, stringifyReport(result));
@@ -260,4 +282,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       progress(`[anvil] pid ${anvil.pid} stopped`);
     }
   }
+}
+
+function abs(x: bigint): bigint {
+  return x < 0n ? -x : x;
 }

@@ -15,6 +15,7 @@ import type { TraderSpec } from "./book";
 import type { ChainClock } from "./chainClock";
 import { adjustment, type Chunk, type LegRef, legRefs, openingBlocks } from "./crowd";
 import { feedAnswerOf, type IndexPath } from "./indexPath";
+import { inventorySales, saleToTake } from "./inventorySale";
 
 export type SimulationContext = {
   clients: DevClients;
@@ -36,6 +37,8 @@ const NORMAL = 0;
 export class Simulation {
   now: bigint;
   readonly trades = { crowd: 0, arbitrage: 0, failed: 0 };
+  /** The arbitrageur's inventory takes that mined. */
+  inventoryTakes = 0;
   readonly legs: LegRef[];
   private readonly current = new Map<LegRef, bigint>();
   private configs: MarketConfig[] = [];
@@ -92,6 +95,8 @@ export class Simulation {
       if (item.kind === "crowd" || item.kind === "arbitrage") {
         if (ok) this.trades[item.kind]++;
         else this.trades.failed++;
+      } else if (item.kind === "sale" && ok) {
+        this.inventoryTakes++;
       } else if (!ok) {
         this.ctx.progress(`[warn] ${item.label} reverted in block ${mined.block}`);
       }
@@ -116,7 +121,10 @@ export class Simulation {
     }
   }
 
-  /** One trading step: the index moves, `adjustments` crowd legs trade, the arbitrageur follows. */
+  /**
+   * One trading step: the index moves, `adjustments` crowd legs trade, the arbitrageur follows (and takes the
+   * backstop's inventory once its discount has stopped growing).
+   */
   async tradingStep(dt: bigint, adjustments: number, extra?: (b: BlockBatch) => Promise<void> | void) {
     const prices = this.ctx.path.step();
     return this.block(dt, prices, async (b) => {
@@ -129,6 +137,7 @@ export class Simulation {
         if (size !== 0n) this.sendCrowd(b, { ref, size });
       }
       await this.arbitrage(b, prices);
+      await this.takeInventory(b, prices);
       await extra?.(b);
     });
   }
@@ -170,6 +179,34 @@ export class Simulation {
         "arbitrage",
         this.ctx.actors.trade(this.ctx.arbitrageur, 0n, id, t.sizeDelta, this.now + DEADLINE_SECONDS, label),
       );
+    }
+  }
+
+  /**
+   * The arbitrageur takes the backstop's inventory of a market, all of it, at the descending discount once the
+   * discount has reached its cap (`saleToTake`), paying at most the index this block sets.
+   */
+  async takeInventory(batch: BatchLike, prices: readonly bigint[]): Promise<void> {
+    for (const sale of await inventorySales(this.ctx.clients, this.ctx.deployment)) {
+      const config = this.configs[Number(sale.marketId)];
+      const index = prices[Number(sale.marketId)];
+      if (!config || index === undefined) continue;
+      const take = saleToTake(sale, config.liquidationPenaltyBps, index);
+      if (!take) continue;
+      const label = `arbitrageur takes ${formatUnits(take.maxBase, 18)} ${this.symbol(sale.marketId)} of the backstop's inventory`;
+      batch.add(
+        "sale",
+        this.ctx.actors.takeInventory(
+          this.ctx.arbitrageur,
+          0n,
+          sale.marketId,
+          take.maxBase,
+          take.priceLimit,
+          this.now + DEADLINE_SECONDS,
+          label,
+        ),
+      );
+      this.ctx.progress(`[sale] ${label}, discount ${formatUnits(sale.discountPerBase, 18)} per base`);
     }
   }
 

@@ -20,7 +20,7 @@ export function formatScenarioSummary(r: ScenarioResult): string[] {
   out.push(`  funding         ${r.funding.updates} updates, ${formatWad(r.funding.paid)} USDC paid by the paying side`);
   const k = r.keeper;
   out.push(
-    `  keeper          liquidation ${k.liquidationTxs}, funding ${k.fundingTxs}, premium ${k.premiumTxs}, oracle ${k.oracleTxs}, repeg ${k.repegTxs}, unwind ${k.unwindTxs} txs`,
+    `  keeper          liquidation ${k.liquidationTxs}, funding ${k.fundingTxs}, premium ${k.premiumTxs}, oracle ${k.oracleTxs}, repeg ${k.repegTxs}, inventory ${k.inventoryTxs} txs`,
   );
 
   out.push("", "Tranches (USDC)");
@@ -83,11 +83,26 @@ export function formatScenarioSummary(r: ScenarioResult): string[] {
     "",
     `Junior LP withdrawal: ${formatUsdc(w.assetsAtRequest)} USDC at request, claimed ${formatUsdc(w.claimed)} after the cooldown (${formatUsdc(w.assetsAtRequest - w.claimed)} its share of the losses)`,
   );
-  out.push("", "Backstop inventory");
+  out.push("", "Backstop inventory sold (descending-discount sale at the index, no curve trade)");
+  if (r.inventorySold.markets.length === 0) out.push("  (nothing sold)");
+  for (const s of r.inventorySold.markets) {
+    const avg = s.size === 0n ? 0n : (s.proceeds * WAD) / s.size;
+    const avgIndex = s.size === 0n ? 0n : (s.atIndex * WAD) / s.size;
+    const off = s.atIndex === 0n ? 0n : ((s.proceeds - s.atIndex) * 10_000n) / s.atIndex;
+    out.push(
+      `  ${s.symbol}: ${formatWad(s.size, 4)} base in ${s.takes} take(s), average ${formatWad(avg)} against the index ${formatWad(avgIndex)} (${formatBps(off)}), realized ${formatWad(s.realizedPnl)} booked to the backstop`,
+    );
+  }
+  out.push("", "Backstop inventory left");
   if (r.inventory.length === 0) out.push("  (empty)");
   for (const i of r.inventory)
     out.push(
       `  ${i.symbol}: ${formatWad(i.size, 4)} base, notional ${formatWad(i.notional)}, PnL at index ${formatWad(i.pnl)}`,
+    );
+  out.push("", `Repeg: ${r.repegSteps} step(s); mark against the index at the end`);
+  for (const g of r.markIndexGap)
+    out.push(
+      `  ${g.symbol}: mark ${formatWad(g.mark)}, index ${formatWad(g.index)} (${formatBps(g.gapBps)})${g.repegDue ? ", repeg due" : ""}`,
     );
   return out;
 }

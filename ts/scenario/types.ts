@@ -63,6 +63,32 @@ export type InventoryEntry = {
   pnl: bigint;
 };
 
+/** The backstop inventory sold on one market over the run (`InventoryTaken`), WAD. */
+export type InventorySold = {
+  marketId: bigint;
+  symbol: string;
+  takes: number;
+  /** Base taken (absolute). */
+  size: bigint;
+  /** What the takers paid (long inventory) or received (short), absolute. */
+  proceeds: bigint;
+  /** The same base valued at the index of each sale. */
+  atIndex: bigint;
+  /** PnL the sales realized for the backstop, booked to its net flow (gain: premium; loss: the waterfall). */
+  realizedPnl: bigint;
+};
+
+export type MarkIndexGap = {
+  symbol: string;
+  mark: bigint;
+  index: bigint;
+  /** (mark - index) / index, bps (signed). */
+  gapBps: bigint;
+  /** The market's funding cap (`maxPremiumBps`): within it, funding closes the rest of the gap. */
+  fundingCapBps: bigint;
+  repegDue: boolean;
+};
+
 export type ScenarioResult = {
   scenario: ScenarioName;
   elapsedMs: number;
@@ -85,8 +111,14 @@ export type ScenarioResult = {
     premiumTxs: number;
     repegTxs: number;
     oracleTxs: number;
-    unwindTxs: number;
+    inventoryTxs: number;
   };
+  /** `Repegged` events over the run. */
+  repegSteps: number;
+  /** The inventory's descending-discount sales, per market, and who took it. */
+  inventorySold: { markets: InventorySold[]; takers: Address[] };
+  /** Each market's mark against its index at the end. */
+  markIndexGap: MarkIndexGap[];
   withdrawal: {
     owner: Address;
     shares: bigint;

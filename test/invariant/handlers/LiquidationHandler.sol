@@ -18,7 +18,7 @@ import {Vm} from "forge-std/Vm.sol";
 /// @notice Adversarial driver of the liquidation campaign: leveraged traders (cross accounts) that also leave dust
 /// in every market, a second account of the first trader that pins the mark as far as the guards allow, feeds that
 /// move, jump, get stuck at an old price while fresh, or go stale (halting their market), time warps, funding
-/// updates, keeper liquidations and inventory unwinds. After every action it checks, for every account below
+/// updates, keeper liquidations and inventory sales. After every action it checks, for every account below
 /// maintenance, that a fresh caller can liquidate it in that block (inside a state snapshot that is then
 /// discarded) unless every one of its positions sits in a halted market, and that the step leaves the account
 /// healthier or closed; around every action it checks the waterfall order. No handler call ever reverts
@@ -72,7 +72,7 @@ contract LiquidationHandler is CommonBase, StdUtils {
     uint256 public liquidatableChecks;
     uint256 public haltedWaits;
     uint256 public keeperLiquidations;
-    uint256 public unwinds;
+    uint256 public sales;
     uint256 public pins;
     uint256 public opens;
     mapping(bytes4 => uint256) public rejections;
@@ -282,26 +282,21 @@ contract LiquidationHandler is CommonBase, StdUtils {
         keeperLiquidations += pool.liquidateMany(ids);
     }
 
-    function unwind(uint256 marketSeed, uint256 maxBaseSeed) external markOnly {
+    /// @dev A trader's account takes part of the backstop's inventory at the descending discount (at the index -/+ a
+    /// discount bounded by the penalties the backstop collected for it), margin-checked like a trade.
+    function takeInventory(uint256 actorSeed, uint256 marketSeed, uint256 maxBaseSeed) external checked {
+        Acct memory a = _accts[actorSeed % _accts.length];
         uint256 m = marketSeed % MARKETS;
         int256 held = pool.position(address(0), 0, m).size;
         uint256 abs = held >= 0 ? uint256(held) : uint256(-held);
         uint256 maxBase = abs == 0 ? 1 : bound(maxBaseSeed, 1, abs);
-        vm.prank(keeper);
-        try pool.unwindInventory(m, maxBase) {
-            ++unwinds;
+        vm.prank(a.owner);
+        try pool.takeInventory(m, a.subId, maxBase, held > 0 ? type(uint256).max : 0, block.timestamp) {
+            ++sales;
         } catch (bytes memory err) {
             bytes4 sel = bytes4(err);
-            if (
-                sel == IPerpPool.NothingToUnwind.selector || sel == IPerpPool.MarkFarFromIndex.selector
-                    || sel == IPerpPool.UnwindPriceOutOfBounds.selector || sel == IPerpPool.PriceBandExceeded.selector
-                    || sel == IPerpPool.BlockMoveLimitExceeded.selector || sel == IPerpPool.OracleHalted.selector
-            ) {
-                ++rejections[sel];
-            } else {
-                ++unexpectedReverts;
-                lastUnexpectedError = err;
-            }
+            if (sel == IPerpPool.NoInventory.selector) ++rejections[sel];
+            else _expectTradeRejection(err);
         }
     }
 

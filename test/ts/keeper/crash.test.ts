@@ -1,11 +1,12 @@
 // The crash: a book of accounts, an index shock; the keeper liquidates every liquidatable account, the first in
 // the first block after the shock, and junior's loss equals what the stress view predicted for that shock.
 import { beforeAll, describe, expect, it } from "vitest";
-import { perpLensAbi, perpPoolAbi } from "../../../ts/abi/generated";
+import { perpLensAbi, perpPoolAbi, testUsdcAbi } from "../../../ts/abi/generated";
 import type { Deployment } from "../../../ts/deploy/deployment";
 import { capabilities } from "../../../ts/keeper/poolAdapter";
 import type { BookAccount } from "../../../ts/keeper/testing/bookBuilder";
 import { useChain } from "../harness";
+import { send } from "../sdk/fixture";
 import {
   buildTestBook,
   deployForKeeper,
@@ -14,6 +15,8 @@ import {
   healthsOf,
   keeperConfig,
   makeKeeper,
+  privateKeyOf,
+  SECOND_KEEPER_WALLET,
   shockIndex,
   tickUntil,
 } from "./fixture";
@@ -30,7 +33,7 @@ describe("the crash", () => {
     book = await buildTestBook(chain, chain.anvil.rpcUrl, d, 48);
   }, 120_000);
 
-  it("liquidates every liquidatable account, the first in the first block after the shock", async () => {
+  it("liquidates every liquidatable account, the first in the first block after the shock; only a keeper given a taker sub-account takes the inventory", async () => {
     const { pool, lens } = d.contracts;
     const keeper = makeKeeper(keeperConfig(chain.anvil.rpcUrl), d);
     await keeper.init();
@@ -81,5 +84,69 @@ describe("the crash", () => {
       // loss than the index valuation the stress view assumes.
       expect(juniorPaid).toBeLessThanOrEqual(stress.juniorLoss);
     }
+    // By default the keeper only reports the inventory's sale: it never takes it.
+    const taken = await chain.publicClient.getContractEvents({
+      address: pool,
+      abi: perpPoolAbi,
+      eventName: "InventoryTaken",
+      fromBlock: d.startBlock,
+    });
+    expect(taken).toEqual([]);
+
+    // With a taker sub-account that has margin, it takes the inventory at the descending discount.
+    await takeInventoryAsConfiguredTaker();
   }, 120_000);
+
+  async function takeInventoryAsConfiguredTaker() {
+    const { pool, lens, usdc } = d.contracts;
+    const before = await chain.publicClient.readContract({
+      address: lens,
+      abi: perpLensAbi,
+      functionName: "inventorySales",
+    });
+    expect(before.length).toBeGreaterThan(0);
+    const taker = chain.wallet(SECOND_KEEPER_WALLET);
+    const margin = 2_000_000n * 10n ** 6n;
+    await send(chain, taker, {
+      address: usdc,
+      abi: testUsdcAbi,
+      functionName: "mint",
+      args: [taker.account.address, margin],
+    });
+    await send(chain, taker, { address: usdc, abi: testUsdcAbi, functionName: "approve", args: [pool, margin] });
+    await send(chain, taker, { address: pool, abi: perpPoolAbi, functionName: "depositMargin", args: [1n, margin] });
+
+    const config = keeperConfig(chain.anvil.rpcUrl, {
+      privateKey: privateKeyOf(SECOND_KEEPER_WALLET),
+      tasks: { liquidation: false, oracle: false, funding: false, premium: false, repeg: false, inventory: true },
+      inventoryTakerSubId: 1,
+      inventoryMinDiscountBps: 0,
+      inventoryMaxBase: 10n ** 30n,
+    });
+    const keeper = makeKeeper(config, d);
+    await keeper.init();
+    const sales = () =>
+      chain.publicClient.readContract({ address: lens, abi: perpLensAbi, functionName: "inventorySales" });
+    await tickUntil(
+      keeper,
+      async () => {
+        await chain.testClient.mine({ blocks: 1 });
+        return (await sales()).length === 0;
+      },
+      20,
+    );
+    expect(await keeper.settle(20_000)).toBe(0);
+    const taken = await chain.publicClient.getContractEvents({
+      address: pool,
+      abi: perpPoolAbi,
+      eventName: "InventoryTaken",
+      fromBlock: d.startBlock,
+    });
+    expect(taken.length).toBeGreaterThan(0);
+    for (const e of taken) {
+      expect(e.args.taker).toBe(taker.account.address);
+      expect(e.args.subId).toBe(1n);
+    }
+    await keeper.stop();
+  }
 });

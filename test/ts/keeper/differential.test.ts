@@ -146,7 +146,14 @@ describe("local health vs PerpLens.accountHealth", () => {
           const keeper = makeKeeper(
             keeperConfig(chain.anvil.rpcUrl, {
               dryRun: true,
-              tasks: { liquidation: false, oracle: false, funding: false, premium: false, repeg: false, unwind: false },
+              tasks: {
+                liquidation: false,
+                oracle: false,
+                funding: false,
+                premium: false,
+                repeg: false,
+                inventory: false,
+              },
             }),
             d,
           );

@@ -77,7 +77,7 @@ describe("keeper transactions under block faults", () => {
     const k = makeKeeper(
       keeperConfig(chain.anvil.rpcUrl, {
         stuckBlocks: 1,
-        tasks: { funding: false, premium: false, repeg: false, unwind: false, oracle: false },
+        tasks: { funding: false, premium: false, repeg: false, inventory: false, oracle: false },
       }),
       d,
     );
@@ -123,7 +123,7 @@ describe("keeper transactions under block faults", () => {
       keeperConfig(chain.anvil.rpcUrl, {
         stuckBlocks: 1,
         confirmations: 3,
-        tasks: { funding: false, premium: false, repeg: false, unwind: false, oracle: false },
+        tasks: { funding: false, premium: false, repeg: false, inventory: false, oracle: false },
       }),
       d,
     );
@@ -179,7 +179,7 @@ describe("keeper transactions under block faults", () => {
         confirmations: 1,
         staleHeadSeconds: 0,
         metricsPort: 0,
-        tasks: { premium: false, repeg: false, unwind: false },
+        tasks: { premium: false, repeg: false, inventory: false },
       }),
     );
     const keeperAddress = privateKeyToAccount(privateKeyOf(KEEPER_WALLET)).address;

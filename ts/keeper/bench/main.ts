@@ -99,7 +99,7 @@ async function benchOne(n: number): Promise<BenchEntry> {
       confirmations: 1,
       staleHeadSeconds: 0,
       journalPath: `/tmp/keeper-bench-${process.pid}-${n}.json`,
-      tasks: { funding: false, premium: false, repeg: false, unwind: false },
+      tasks: { funding: false, premium: false, repeg: false, inventory: false },
     });
     const keeper = new Keeper(config, { deployment: d, logger: createLogger({ level: config.logLevel }) });
     await keeper.init();
