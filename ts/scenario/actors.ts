@@ -73,6 +73,14 @@ export class Actors {
     });
   }
 
+  /** Step two of a claim: pays `owner` once the settlement delay has passed (anyone may send it). */
+  settleClaim(wallet: ProtocolWallet, vault: Address, owner: Address): Promise<SentTx> {
+    return this.queue(wallet).send("vault.settleClaim", {
+      to: vault,
+      data: encodeFunctionData({ abi: trancheVaultAbi, functionName: "settleClaim", args: [owner] }),
+    });
+  }
+
   syncBackstopCapital(): Promise<SentTx> {
     return this.queue(this.clients.deployer).send("pool.syncBackstopCapital", {
       to: this.deployment.contracts.pool,

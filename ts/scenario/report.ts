@@ -1,4 +1,4 @@
-// The JSON report (`--report FILE`): every amount a decimal string in collateral units (USDC), exact; APRs as
+// The JSON report (`--report FILE`): every amount a decimal string in collateral units (USDC), exact; annualized rates as
 // yearly fractions ("0.1234" = 12.34 % a year).
 import { formatUnits } from "viem";
 import { COLLATERAL_DECIMALS, WAD } from "../money";
@@ -14,7 +14,10 @@ function tranche(t: TrancheOutcome) {
     navStart: tokens(t.navStart),
     navEnd: tokens(t.navEnd),
     premium: tokens(t.premium),
-    apr: t.apr === null ? null : wad(t.apr),
+    /** Premium over the run as a fraction of NAV at the start ("0.0147" = 1.47 %). */
+    premiumOverNav: t.navStart === 0n ? null : wad((t.premium * WAD) / t.navStart),
+    /** That rate annualized: a yearly fraction, not a forecast. */
+    aprAnnualized: t.apr === null ? null : wad(t.apr),
     lossCovered: tokens(t.lossCovered),
   };
 }

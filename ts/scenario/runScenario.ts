@@ -208,8 +208,17 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
     // After the crash (or calm): trading until the LP's cooldown has passed, then the claim.
     while (sim.now < unlock) await sim.tradingStep(5n * MINUTE, 1);
     await sim.tradingStep(MINUTE, 1, (b) => b.add("lp", actors.claim(who.juniorA, junior)));
-    progress("[lp] junior LP A claims");
-    for (let i = 0; i < 2; i++) await sim.tradingStep(5n * MINUTE, 1);
+    progress("[lp] junior LP A claims: its escrowed shares bear losses through the settlement delay");
+    // Step two once the settlement delay has passed: every deficit visible at the claim has been liquidated by then.
+    const delay = await clients.publicClient.readContract({
+      address: junior,
+      abi: trancheVaultAbi,
+      functionName: "settlementDelay",
+    });
+    const settleAt = sim.now + BigInt(delay);
+    while (sim.now < settleAt) await sim.tradingStep(5n * MINUTE, 1);
+    await sim.tradingStep(MINUTE, 1, (b) => b.add("lp", actors.settleClaim(who.juniorA, junior, who.juniorA.account.address)));
+    progress("[lp] junior LP A's claim settles");
     // The aftermath: the chain and the keeper run on until the backstop's inventory has left it (the arbitrageur
     // takes it at the descending discount), no market is due a repeg (the keeper repegs while one is) and every
     // mark is back within its funding cap of the index (the arbitrageur and the repeg close the crash's gap).

@@ -1,4 +1,4 @@
-// The human summary on stdout: trades, funding, premium and APR per tranche, the stack predicted before the crash
+// The human summary on stdout: trades, funding, premium per tranche (over the run, and annualized), the stack predicted before the crash
 // beside what the waterfall realized, tranche NAV before and after, the LP's claim, the backstop inventory.
 import { formatBps, formatPercent, formatUsdc, formatWad } from "../display/amounts";
 import { table } from "../display/table";
@@ -26,7 +26,7 @@ export function formatScenarioSummary(r: ScenarioResult): string[] {
   out.push("", "Tranches (USDC)");
   out.push(
     table(
-      ["tranche", "NAV start", "NAV end", "premium", "premium APR", "losses covered"],
+      ["tranche", "NAV start", "NAV end", "premium", "premium / NAV", "annualized", "losses covered"],
       (["junior", "senior"] as const).map((name) => {
         const t = r.tranches[name];
         return [
@@ -34,11 +34,16 @@ export function formatScenarioSummary(r: ScenarioResult): string[] {
           formatUsdc(t.navStart),
           formatUsdc(t.navEnd),
           formatUsdc(t.premium),
+          t.navStart === 0n ? "n/a" : formatPercent(t.premium, t.navStart, 3),
           apr(t.apr),
           formatUsdc(t.lossCovered),
         ];
       }),
     ),
+  );
+
+  out.push(
+    `  premium / NAV: premium over the ${(Number(r.simulatedSeconds) / 3600).toFixed(1)} h run as a share of NAV at the start; annualized: that rate for a year, not a forecast`,
   );
 
   if (r.shock) {
