@@ -63,9 +63,8 @@ abstract contract RepegLogic is BackstopLogic {
         uint256 elapsed = block.timestamp - (start == 0 ? m.repegTime0 : m.repegTime1);
         uint256 twapMark = TimeIntegral.meanDown(m.markTimeIntegral, cp.markIntegral, elapsed);
         uint256 twapIndex = TimeIntegral.meanDown(cumulativeIndex, cp.indexIntegral, elapsed);
-        (bool due, uint256 gapBps) = RepegMath.isDue(
-            c.maxPremiumBps, m.lastRepeg == block.timestamp, index, mark, elapsed, twapMark, twapIndex
-        );
+        (bool due, uint256 gapBps) =
+            RepegMath.isDue(c.maxPremiumBps, m.lastRepeg == block.timestamp, index, mark, elapsed, twapMark, twapIndex);
         if (!due) revert IPerpPool.RepegNotDue(marketId, gapBps, elapsed);
     }
 
