@@ -15,6 +15,7 @@ import {
     MarketView,
     Position,
     PositionView,
+    RepegCheckpoint,
     StressResult
 } from "./interfaces/IPerpTypes.sol";
 import {ITrancheVault} from "./interfaces/ITrancheVault.sol";
@@ -154,8 +155,9 @@ contract PerpLens is IPerpLens {
         (, uint256 start) = RepegMath.window(m.repegTime0, m.repegTime1, block.timestamp, RepegMath.MIN_WINDOW);
         v.repegWindowStart = start == 0 ? m.repegTime0 : m.repegTime1;
         elapsed = block.timestamp - v.repegWindowStart;
-        v.repegTwapMark = TimeIntegral.meanDown(markIntegral, m.repegCheckpoints[start].markIntegral, elapsed);
-        v.repegTwapIndex = TimeIntegral.meanDown(cumulativeIndex, m.repegCheckpoints[start].indexIntegral, elapsed);
+        RepegCheckpoint memory cp = pool.repegCheckpoint(v.marketId, start);
+        v.repegTwapMark = TimeIntegral.meanDown(markIntegral, cp.markIntegral, elapsed);
+        v.repegTwapIndex = TimeIntegral.meanDown(cumulativeIndex, cp.indexIntegral, elapsed);
         (bool due,) = RepegMath.isDue(
             c.maxPremiumBps,
             m.lastRepeg == block.timestamp,

@@ -184,7 +184,7 @@ contract PerpPool is PoolAdmin, PoolViews, InventoryLogic, ReentrancyGuardTransi
         m.periodStartCumulativeIndex = uint128(cumulativeIndex);
         m.periodStart = uint64(block.timestamp);
         // Keeper-paced, so it keeps the repeg's window fresh; it never restarts it (see RepegMath).
-        _rollRepegWindow(m, cumulativeIndex);
+        _rollRepegWindow(marketId, m, cumulativeIndex);
         emit FundingUpdated(marketId, rate, twap, twapIndex, m.cumFundingLong, m.cumFundingShort);
     }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Account, MarketConfig, MarketState, Position} from "./IPerpTypes.sol";
+import {Account, MarketConfig, MarketState, Position, RepegCheckpoint} from "./IPerpTypes.sol";
 
 /// @title IPerpPool
 /// @notice A perpetual-futures pool: several virtual-AMM markets, cross-margin accounts with isolated
@@ -291,6 +291,9 @@ interface IPerpPool {
     /// @notice The raw stored position of `(owner, subId)` on `marketId`.
     function position(address owner, uint96 subId, uint256 marketId) external view returns (Position memory);
     function marketState(uint256 marketId) external view returns (MarketState memory);
+    /// @notice The cumulative mark and index integrals (each modulo 2^128) at checkpoint `i` (0 or 1) of the repeg's
+    /// window on `marketId`; its time is `marketState(marketId).repegTime0` / `repegTime1`.
+    function repegCheckpoint(uint256 marketId, uint256 i) external view returns (RepegCheckpoint memory);
     function marketConfig(uint256 marketId) external view returns (MarketConfig memory);
     function marketCount() external view returns (uint256);
     /// @notice Backstop capital (token units) last synced; it bounds open interest.

@@ -39,12 +39,12 @@ struct MarketState {
     // (TimeIntegral). One slot, written by `updateFunding` only.
     uint128 periodStartCumulativeIndex;
     uint128 periodStartMarkIntegral;
-    // The repeg's own measurement window: two checkpoints (times here, integrals in `repegCheckpoints`), rolled
-    // forward (older := newer, newer := now) by `repeg` and `updateFunding` once the newer is REPEG_MIN_WINDOW old.
+    // The repeg's own measurement window: two checkpoints (times here, integrals in `IPerpPool.repegCheckpoint`),
+    // rolled forward (older := newer, newer := now) by `repeg` and `updateFunding` once the newer is
+    // REPEG_MIN_WINDOW old.
     uint32 repegTime0;
     uint32 repegTime1;
     uint32 lastRepeg; // last repeg step (at most one per timestamp); one slot with the two fields above
-    RepegCheckpoint[2] repegCheckpoints;
 }
 
 /// @notice One end of the repeg's measurement window: both integrals as of the checkpoint's time, each modulo 2^128.

@@ -60,13 +60,16 @@ abstract contract MarketLogic is PoolStorage {
     /// checkpoint is overwritten with now (`markTimeIntegral`, accrued to now by the caller, and the oracle's
     /// `cumulativeIndex`). Keeper-paced callers only (`repeg`, `updateFunding`): trades never write here.
     /// Returns the checkpoint that starts the window afterwards.
-    function _rollRepegWindow(MarketState storage m, uint256 cumulativeIndex) internal returns (uint256 start) {
+    function _rollRepegWindow(uint256 marketId, MarketState storage m, uint256 cumulativeIndex)
+        internal
+        returns (uint256 start)
+    {
         bool rolls;
         (rolls, start) = RepegMath.window(m.repegTime0, m.repegTime1, block.timestamp, RepegMath.MIN_WINDOW);
         if (!rolls) return start;
         uint256 older = 1 - start;
         // forge-lint: disable-next-line(unsafe-typecast) the integrals are read modulo 2^128 (TimeIntegral.meanDown)
-        m.repegCheckpoints[older] = RepegCheckpoint(m.markTimeIntegral, uint128(cumulativeIndex));
+        _repegCheckpoints[marketId][older] = RepegCheckpoint(m.markTimeIntegral, uint128(cumulativeIndex));
         if (older == 0) m.repegTime0 = uint32(block.timestamp);
         else m.repegTime1 = uint32(block.timestamp);
     }

@@ -48,8 +48,8 @@ abstract contract PoolAdmin is PoolStorage, Ownable2Step {
         m.lastRepeg = uint32(block.timestamp);
         // forge-lint: disable-next-line(unsafe-typecast) read modulo 2^128 (TimeIntegral.meanDown)
         RepegCheckpoint memory cp = RepegCheckpoint(1, uint128(cumulativeIndex));
-        m.repegCheckpoints[0] = cp;
-        m.repegCheckpoints[1] = cp;
+        _repegCheckpoints[marketId][0] = cp;
+        _repegCheckpoints[marketId][1] = cp;
         _marketCount = uint32(marketId + 1);
         emit IPerpPool.MarketListed(marketId, baseReserve, quoteReserve);
     }

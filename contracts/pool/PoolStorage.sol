@@ -4,7 +4,7 @@ pragma solidity 0.8.28;
 import {IBackstop} from "../interfaces/IBackstop.sol";
 import {IOracleRouter} from "../interfaces/IOracleRouter.sol";
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
-import {Account, MarketConfig, MarketState, Position} from "../interfaces/IPerpTypes.sol";
+import {Account, MarketConfig, MarketState, Position, RepegCheckpoint} from "../interfaces/IPerpTypes.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @title PoolStorage
@@ -56,6 +56,8 @@ abstract contract PoolStorage {
     /// flow in one slot by `backstopInventoryLoss`, which every tranche deposit and claim calls).
     uint32 internal _inventoryMask;
     address public guardian;
+    /// @dev The integrals at the repeg window's two checkpoints (timed by `MarketState.repegTime0/1`), per market.
+    mapping(uint256 marketId => RepegCheckpoint[2]) internal _repegCheckpoints;
 
     constructor(IERC20 collateralToken_, IOracleRouter oracle_, IBackstop backstop_) {
         if (

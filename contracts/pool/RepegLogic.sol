@@ -58,8 +58,8 @@ abstract contract RepegLogic is BackstopLogic {
         uint256 cumulativeIndex,
         uint256 mark
     ) internal {
-        uint256 start = _rollRepegWindow(m, cumulativeIndex);
-        RepegCheckpoint memory cp = m.repegCheckpoints[start];
+        uint256 start = _rollRepegWindow(marketId, m, cumulativeIndex);
+        RepegCheckpoint memory cp = _repegCheckpoints[marketId][start];
         uint256 elapsed = block.timestamp - (start == 0 ? m.repegTime0 : m.repegTime1);
         uint256 twapMark = TimeIntegral.meanDown(m.markTimeIntegral, cp.markIntegral, elapsed);
         uint256 twapIndex = TimeIntegral.meanDown(cumulativeIndex, cp.indexIntegral, elapsed);
