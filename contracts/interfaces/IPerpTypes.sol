@@ -32,7 +32,7 @@ struct MarketState {
     uint64 lastAccrual; // last time the funding indices and the mark integral were accrued
     uint64 periodStart; // start of the current funding measurement period
     // Sum of mark * seconds since listing, modulo 2^128 (never reset): the difference between two readings is the
-    // mark integral over the time between them, exact while it is below 2^128 (a WAD price below 1e27 for 10,000 years).
+    // mark integral over the time between them, exact while it is below 2^128 (TimeIntegral).
     uint128 markTimeIntegral;
     uint128 blockStartMark; // mark at the first call of the current timestamp that accrued (per-block move limit)
     // Funding's own period: the oracle's cumulativePrice and markTimeIntegral at periodStart, both modulo 2^128

@@ -4,7 +4,8 @@ pragma solidity 0.8.28;
 /// @title TimeIntegral
 /// @notice Cumulative time integrals kept modulo 2^128 (as Uniswap v2's price accumulators): never reset, read only
 /// as the difference of two readings, which is exact while the integral over the span stays below 2^128 (a WAD
-/// price below 1e27 for 10,000 years, 1e30 for 10). The pool's mark integral; the oracle's index integral read modulo 2^128.
+/// price below 1e27 for 10,000 years, below 1e30 for 10). The pool's mark integral, and the oracle's index
+/// integral read modulo 2^128.
 library TimeIntegral {
     /// @notice `integral` carried `dt` seconds further at `value` per second, modulo 2^128.
     function carry(uint256 integral, uint256 value, uint256 dt) internal pure returns (uint128) {

@@ -243,7 +243,8 @@ contract RepegTest is RepegFixture {
         if (tradeSize > -1e15 && tradeSize < 1e15) tradeSize = 0;
         if (tradeSize != 0) {
             vm.prank(alice);
-            try pool.trade(alice, 0, ETH, tradeSize, tradeSize > 0 ? type(uint256).max : 0, block.timestamp) {} catch {} // beyond the band: no trade
+            // Beyond the price band: no trade.
+            try pool.trade(alice, 0, ETH, tradeSize, tradeSize > 0 ? type(uint256).max : 0, block.timestamp) {} catch {}
         }
         if (stepBefore && lens.marketView(ETH).repegDue) {
             pool.repeg(ETH);
