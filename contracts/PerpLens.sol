@@ -17,6 +17,7 @@ import {
     MarketView,
     Position,
     PositionView,
+    RepegCheckpoint,
     StressResult
 } from "./interfaces/IPerpTypes.sol";
 import {ITrancheVault} from "./interfaces/ITrancheVault.sol";
@@ -26,6 +27,7 @@ import {InventorySaleMath} from "./libraries/InventorySaleMath.sol";
 import {MarginMath} from "./libraries/MarginMath.sol";
 import {MarketMask} from "./libraries/MarketMask.sol";
 import {RepegMath} from "./libraries/RepegMath.sol";
+import {TimeIntegral} from "./libraries/TimeIntegral.sol";
 import {Valuation} from "./libraries/Valuation.sol";
 import {VammMath} from "./libraries/VammMath.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
@@ -143,20 +145,30 @@ contract PerpLens is IPerpLens {
         _repegView(v, m, c);
     }
 
-    /// @dev The repeg trigger as the pool evaluates it (RepegMath), and the budget left for one repeg.
+    /// @dev The funding period's time-weighted prices, and the repeg's window, trigger and step budget exactly as a
+    /// `repeg` now would evaluate them (RepegMath: the window it would roll to, the mark integral carried to now,
+    /// the oracle's index integral, the index it would act on).
     function _repegView(MarketView memory v, MarketState memory m, MarketConfig memory c) internal view {
+        uint256 markIntegral = TimeIntegral.carry(m.markTimeIntegral, v.markPrice, block.timestamp - m.lastAccrual);
+        uint256 cumulativeIndex = oracle.cumulativePrice(v.marketId);
         uint256 elapsed = block.timestamp - m.periodStart;
-        // As the pool's repeg: the oracle's index integral carried to now, and the index the repeg would act on.
-        (v.twapMark, v.twapIndex) = RepegMath.twaps(
-            m.markTimeIntegral,
-            v.markPrice,
-            m.lastAccrual,
-            oracle.cumulativePrice(v.marketId),
-            m.periodStartCumulativeIndex,
-            elapsed
-        );
+        v.twapMark = TimeIntegral.meanDown(markIntegral, m.periodStartMarkIntegral, elapsed);
+        v.twapIndex = TimeIntegral.meanDown(cumulativeIndex, m.periodStartCumulativeIndex, elapsed);
+
+        (, uint256 start) = RepegMath.window(m.repegTime0, m.repegTime1, block.timestamp, RepegMath.MIN_WINDOW);
+        v.repegWindowStart = start == 0 ? m.repegTime0 : m.repegTime1;
+        elapsed = block.timestamp - v.repegWindowStart;
+        RepegCheckpoint memory cp = pool.repegCheckpoint(v.marketId, start);
+        v.repegTwapMark = TimeIntegral.meanDown(markIntegral, cp.markIntegral, elapsed);
+        v.repegTwapIndex = TimeIntegral.meanDown(cumulativeIndex, cp.indexIntegral, elapsed);
         (bool due,) = RepegMath.isDue(
-            c.maxPremiumBps, m.lastRepeg >= m.periodStart, v.indexPrice, v.markPrice, elapsed, v.twapMark, v.twapIndex
+            c.maxPremiumBps,
+            m.lastRepeg == block.timestamp,
+            v.indexPrice,
+            v.markPrice,
+            elapsed,
+            v.repegTwapMark,
+            v.repegTwapIndex
         );
         v.repegDue = due && v.oracleStatus == uint8(OracleStatus.Normal);
         v.repegBudget = (pool.backstopCapital() * TOKEN_TO_WAD).mulDivDown(RepegMath.BUDGET_BPS, FixedPoint.BPS);

@@ -8,6 +8,7 @@ import {IPerpPool} from "./interfaces/IPerpPool.sol";
 import {Account, MarketConfig, MarketState} from "./interfaces/IPerpTypes.sol";
 import {FixedPoint} from "./libraries/FixedPoint.sol";
 import {FundingMath} from "./libraries/FundingMath.sol";
+import {TimeIntegral} from "./libraries/TimeIntegral.sol";
 import {InventoryLogic} from "./pool/InventoryLogic.sol";
 import {PoolAdmin} from "./pool/PoolAdmin.sol";
 import {PoolStorage} from "./pool/PoolStorage.sol";
@@ -169,18 +170,21 @@ contract PerpPool is PoolAdmin, PoolViews, InventoryLogic, ReentrancyGuardTransi
         (, OracleStatus status, uint256 cumulativeIndex) = oracle.refreshCumulative(marketId);
         _accrue(m, c);
         uint256 elapsed = block.timestamp - m.periodStart;
-        uint256 twap = m.markTimeIntegral / elapsed;
-        uint256 twapIndex = (cumulativeIndex - m.periodStartCumulativeIndex) / elapsed;
+        uint128 markIntegral = m.markTimeIntegral;
+        uint256 twap = TimeIntegral.meanDown(markIntegral, m.periodStartMarkIntegral, elapsed);
+        uint256 twapIndex = TimeIntegral.meanDown(cumulativeIndex, m.periodStartCumulativeIndex, elapsed);
         // Time-weighted mark against time-weighted index: an index move just before the update cannot set the
         // rate. No funding is charged against an index the oracle does not vouch for.
         int256 rate = status == OracleStatus.Normal && twapIndex != 0
             ? FundingMath.rateFromPremium(twap, twapIndex, c.maxPremiumBps, c.fundingPeriod)
             : int256(0);
         m.fundingRate = rate.toInt128();
-        m.markTimeIntegral = 0;
-        // forge-lint: disable-next-line(unsafe-typecast) price < 2^128 and seconds < 2^64: the sum fits 224 bits
-        m.periodStartCumulativeIndex = uint224(cumulativeIndex);
+        m.periodStartMarkIntegral = markIntegral;
+        // forge-lint: disable-next-line(unsafe-typecast) read modulo 2^128 (TimeIntegral.meanDown)
+        m.periodStartCumulativeIndex = uint128(cumulativeIndex);
         m.periodStart = uint64(block.timestamp);
+        // Keeper-paced, so it keeps the repeg's window fresh; it never restarts it (see RepegMath).
+        _rollRepegWindow(marketId, m, cumulativeIndex);
         emit FundingUpdated(marketId, rate, twap, twapIndex, m.cumFundingLong, m.cumFundingShort);
     }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Account, InventorySale, MarketConfig, MarketState, Position} from "./IPerpTypes.sol";
+import {Account, InventorySale, MarketConfig, MarketState, Position, RepegCheckpoint} from "./IPerpTypes.sol";
 
 /// @title IPerpPool
 /// @notice A perpetual-futures pool: several virtual-AMM markets, cross-margin accounts with isolated
@@ -45,8 +45,8 @@ interface IPerpPool {
     error NoInventory(uint256 marketId);
     /// @notice The inventory sale's price per base is above (taking a long) or below (taking a short) `limit`.
     error SalePriceBeyondLimit(uint256 pricePerBase, uint256 limit);
-    /// @notice Repeg needs a time-weighted mark-index gap above the funding cap over at least REPEG_MIN_WINDOW,
-    /// at most once per funding period.
+    /// @notice Repeg needs a time-weighted mark-index gap above the funding cap over its window (`elapsed` seconds,
+    /// at least REPEG_MIN_WINDOW), the mark now still beyond the cap on that side, and no step yet at this timestamp.
     error RepegNotDue(uint256 marketId, uint256 twapGapBps, uint256 elapsed);
     /// @notice A liquidation-module entry point was called directly instead of through the pool.
     error OnlyThroughPool();
@@ -220,7 +220,8 @@ interface IPerpPool {
     /// @notice Accrue funding to now, then set the next rate from the time-weighted mark of the period ending now
     /// against its time-weighted index (the oracle's `cumulativePrice` now minus at the period's start: every
     /// price the oracle stored counts from when it stored it); the funding imbalance is booked to the backstop's
-    /// net flow. Anyone. No rate (0) unless the oracle is Normal.
+    /// net flow. Anyone. No rate (0) unless the oracle is Normal. Being keeper-paced, it also rolls the repeg's
+    /// window forward when that is due (see `repeg`); it never restarts it.
     /// @dev Reverts FundingNotDue before `fundingInterval` has passed since the last update.
     function updateFunding(uint256 marketId) external;
 
@@ -278,18 +279,26 @@ interface IPerpPool {
         external
         returns (int256 sizeDelta, uint256 pricePerBase);
 
-    /// @notice Move the curve of `marketId` toward the index when its time-weighted mark has stayed further from
-    /// the time-weighted index than the funding cap (`maxPremiumBps`, beyond what funding can close) over at least
-    /// `REPEG_MIN_WINDOW` of the current funding period (a single block cannot trigger it). At most once per
-    /// funding period, by at most `maxMoveBps` of the mark and never past the index. The change in value of the
-    /// traders' net position on the curve is booked to the backstop's net flow, like the funding imbalance: a cost
-    /// (bounded by `REPEG_BUDGET_BPS` of backstop capital, the move shrinks to fit) is drawn from the tranches,
-    /// junior first, at the next `distributePremium`; a gain is paid to them out of collected losses.
-    /// The time-weighted index is the oracle's own integral (`IOracleRouter.cumulativePrice`), so it does not matter
-    /// who refreshed the oracle, or when: a repeg may follow a keeper's refresh in the same block. Like funding, it
-    /// acts only on an index the oracle vouches for: `OracleHalted` while halted, `ReduceOnly` while its feeds
-    /// disagree or its breaker cools down. Anyone may call it.
-    /// @return markAfter the mark after the repeg
+    /// @notice One step of the curve of `marketId` toward the index, when funding alone has not closed the gap.
+    /// Due when, over the repeg's own window, the time-weighted mark stayed further from the time-weighted index
+    /// than the funding cap (`maxPremiumBps`), and the mark now is still beyond the cap on that side of the index
+    /// now (the stop rule: the repeg closes the gap down to what funding may close, never across the index), and
+    /// no step ran at this timestamp yet. The window runs from the older of two checkpoints of the mark and index
+    /// integrals to now; `repeg` and `updateFunding` roll them forward (older := newer, newer := now) once the newer
+    /// is `REPEG_MIN_WINDOW` old, so the window is always at least that long (at most about twice, plus any time
+    /// nobody called either), and no call, funding included, restarts or shortens it: a single block cannot
+    /// trigger a repeg, and a funding update cannot stop one. A step moves the mark by 3/4 of a round trip's fees
+    /// (1.5 x `feeBps`, at most `maxMoveBps`), never past the index, so a position opened before a step and closed
+    /// after it pays more in fees than the step gives it; the keeper repeats it every block while due. It leaves
+    /// the block's move limit anchored at the block's first mark (no fresh per-block allowance). The change in
+    /// value of the traders' net position on the curve is booked to the backstop's net flow, like the funding
+    /// imbalance: a cost (bounded by `REPEG_BUDGET_BPS` of backstop capital per step, the move shrinks to fit) is
+    /// drawn from the tranches, junior first, at the next `distributePremium`; a gain is paid to them out of
+    /// collected losses. The time-weighted index is the oracle's own integral (`IOracleRouter.cumulativePrice`),
+    /// so it does not matter who refreshed the oracle, or when. Like funding, it acts only on an index the oracle
+    /// vouches for: `OracleHalted` while halted, `ReduceOnly` while its feeds disagree or its breaker cools down.
+    /// Anyone may call it; `PerpLens.marketView(...).repegDue` says whether it would act now.
+    /// @return markAfter the mark after the step
     function repeg(uint256 marketId) external returns (uint256 markAfter);
 
     /// @notice The loss the chain already shows for the backstop, in collateral token units, rounded up: the
@@ -318,6 +327,9 @@ interface IPerpPool {
     /// @notice The raw stored position of `(owner, subId)` on `marketId`.
     function position(address owner, uint96 subId, uint256 marketId) external view returns (Position memory);
     function marketState(uint256 marketId) external view returns (MarketState memory);
+    /// @notice The cumulative mark and index integrals (each modulo 2^128) at checkpoint `i` (0 or 1) of the repeg's
+    /// window on `marketId`; its time is `marketState(marketId).repegTime0` / `repegTime1`.
+    function repegCheckpoint(uint256 marketId, uint256 i) external view returns (RepegCheckpoint memory);
     function marketConfig(uint256 marketId) external view returns (MarketConfig memory);
     function marketCount() external view returns (uint256);
     /// @notice The raw sale state of the backstop's inventory on `marketId` (budget, clock start, rate); the lens

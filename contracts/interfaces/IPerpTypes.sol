@@ -31,10 +31,26 @@ struct MarketState {
     int128 fundingRate; // quote per base per second; > 0 = longs pay
     uint64 lastAccrual; // last time the funding indices and the mark integral were accrued
     uint64 periodStart; // start of the current funding measurement period
-    uint128 markTimeIntegral; // sum of mark * seconds since periodStart
-    uint128 blockStartMark; // mark at the first trade of the current timestamp (per-block move limit)
-    uint224 periodStartCumulativeIndex; // the oracle's cumulativePrice at periodStart (fits: price < 2^128, t < 2^64)
-    uint32 lastRepeg; // last repeg (at most one per funding period); one slot with the field above
+    // Sum of mark * seconds since listing, modulo 2^128 (never reset): the difference between two readings is the
+    // mark integral over the time between them, exact while it is below 2^128 (TimeIntegral).
+    uint128 markTimeIntegral;
+    uint128 blockStartMark; // mark at the first call of the current timestamp that accrued (per-block move limit)
+    // Funding's own period: the oracle's cumulativePrice and markTimeIntegral at periodStart, both modulo 2^128
+    // (TimeIntegral). One slot, written by `updateFunding` only.
+    uint128 periodStartCumulativeIndex;
+    uint128 periodStartMarkIntegral;
+    // The repeg's own measurement window: two checkpoints (times here, integrals in `IPerpPool.repegCheckpoint`),
+    // rolled forward (older := newer, newer := now) by `repeg` and `updateFunding` once the newer is
+    // REPEG_MIN_WINDOW old.
+    uint32 repegTime0;
+    uint32 repegTime1;
+    uint32 lastRepeg; // last repeg step (at most one per timestamp); one slot with the two fields above
+}
+
+/// @notice One end of the repeg's measurement window: both integrals as of the checkpoint's time, each modulo 2^128.
+struct RepegCheckpoint {
+    uint128 markIntegral; // MarketState.markTimeIntegral then
+    uint128 indexIntegral; // the oracle's cumulativePrice then, modulo 2^128
 }
 
 /// @notice The backstop inventory's descending-discount sale on one market (one slot). The clock starts when the
@@ -99,10 +115,13 @@ struct MarketView {
     uint256 lastFundingUpdate;
     uint256 nextFundingUpdate;
     uint256 openInterestCapBase; // per side, the tighter of the absolute and the capital-based cap at the mark
-    uint256 twapMark; // time-weighted mark since the period started (0 before any time passed)
-    uint256 twapIndex; // time-weighted index since the period started
+    uint256 twapMark; // time-weighted mark since the funding period started (0 before any time passed)
+    uint256 twapIndex; // time-weighted index since the funding period started
     bool repegDue; // `repeg` would move the curve now (the trigger holds and the oracle is Normal)
-    uint256 repegBudget; // most a repeg may cost the backstop now (WAD)
+    uint256 repegBudget; // most one repeg step may cost the backstop now (WAD)
+    uint256 repegWindowStart; // start of the repeg's measurement window as a repeg now would measure it
+    uint256 repegTwapMark; // time-weighted mark over that window (0 when it is empty)
+    uint256 repegTwapIndex; // time-weighted index over that window
 }
 
 /// @notice The backstop inventory's sale on one market now (see `IPerpLens.inventorySale`).

@@ -3,9 +3,11 @@ pragma solidity 0.8.28;
 
 import {OracleStatus} from "../interfaces/IOracleRouter.sol";
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
-import {MarketConfig, MarketState} from "../interfaces/IPerpTypes.sol";
+import {MarketConfig, MarketState, RepegCheckpoint} from "../interfaces/IPerpTypes.sol";
 import {FixedPoint} from "../libraries/FixedPoint.sol";
 import {FundingMath} from "../libraries/FundingMath.sol";
+import {RepegMath} from "../libraries/RepegMath.sol";
+import {TimeIntegral} from "../libraries/TimeIntegral.sol";
 import {VammMath} from "../libraries/VammMath.sol";
 import {PoolStorage} from "./PoolStorage.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -41,7 +43,8 @@ abstract contract MarketLogic is PoolStorage {
         _accrue(m, c);
     }
 
-    /// @dev Accrues funding and the time-weighted mark up to now, and re-anchors the per-block move limit.
+    /// @dev Accrues funding and the cumulative mark integral up to now, and anchors the per-block move limit at the
+    /// block's first mark (only the first call of a timestamp gets here).
     function _accrue(MarketState storage m, MarketConfig storage c) internal {
         uint256 last = m.lastAccrual;
         if (last == block.timestamp) return;
@@ -49,8 +52,26 @@ abstract contract MarketLogic is PoolStorage {
         uint256 mark = VammMath.markPrice(m.baseReserve, m.quoteReserve);
         _accrueFunding(m, c, dt);
         m.lastAccrual = uint64(block.timestamp);
-        m.markTimeIntegral = (m.markTimeIntegral + mark * dt).toUint128();
+        m.markTimeIntegral = TimeIntegral.carry(m.markTimeIntegral, mark, dt);
         m.blockStartMark = mark.toUint128();
+    }
+
+    /// @dev Rolls the repeg's window forward when its newer checkpoint is at least REPEG_MIN_WINDOW old: the older
+    /// checkpoint is overwritten with now (`markTimeIntegral`, accrued to now by the caller, and the oracle's
+    /// `cumulativeIndex`). Keeper-paced callers only (`repeg`, `updateFunding`): trades never write here.
+    /// Returns the checkpoint that starts the window afterwards.
+    function _rollRepegWindow(uint256 marketId, MarketState storage m, uint256 cumulativeIndex)
+        internal
+        returns (uint256 start)
+    {
+        bool rolls;
+        (rolls, start) = RepegMath.window(m.repegTime0, m.repegTime1, block.timestamp, RepegMath.MIN_WINDOW);
+        if (!rolls) return start;
+        uint256 older = 1 - start;
+        // forge-lint: disable-next-line(unsafe-typecast) the integrals are read modulo 2^128 (TimeIntegral.meanDown)
+        _repegCheckpoints[marketId][older] = RepegCheckpoint(m.markTimeIntegral, uint128(cumulativeIndex));
+        if (older == 0) m.repegTime0 = uint32(block.timestamp);
+        else m.repegTime1 = uint32(block.timestamp);
     }
 
     function _accrueFunding(MarketState storage m, MarketConfig storage c, uint256 dt) private {

@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {OracleStatus} from "../interfaces/IOracleRouter.sol";
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
-import {InventorySale, MarketConfig, MarketState} from "../interfaces/IPerpTypes.sol";
+import {InventorySale, MarketConfig, MarketState, RepegCheckpoint} from "../interfaces/IPerpTypes.sol";
 import {InventorySaleMath} from "../libraries/InventorySaleMath.sol";
 import {MarginMath} from "../libraries/MarginMath.sol";
 import {PoolStorage} from "./PoolStorage.sol";
@@ -37,13 +37,22 @@ abstract contract PoolAdmin is PoolStorage, Ownable2Step {
         // The first period's time-weighted index counts from here: the oracle must already price the market.
         (, OracleStatus status, uint256 cumulativeIndex) = oracle.refreshCumulative(marketId);
         if (status == OracleStatus.Halted) revert IPerpPool.OracleHalted(marketId);
-        // forge-lint: disable-next-line(unsafe-typecast) price < 2^128 and seconds < 2^64: the sum fits 224 bits
-        m.periodStartCumulativeIndex = uint224(cumulativeIndex);
-        // A new market cannot repeg in its first funding period, before any time-weighted gap was measured; this
-        // also keeps the slot non-zero from the start (no 20k first write later).
+        // forge-lint: disable-next-line(unsafe-typecast) read modulo 2^128 (TimeIntegral.meanDown)
+        m.periodStartCumulativeIndex = uint128(cumulativeIndex);
+        // The repeg's window starts here too (both checkpoints now); a first roll, at least REPEG_MIN_WINDOW later,
+        // makes it measurable. The mark integral starts at 1, not 0 (only differences are read), so every slot
+        // holding it is non-zero from the listing on: no first write costs 20k later.
+        m.markTimeIntegral = 1;
+        m.periodStartMarkIntegral = 1;
+        m.repegTime0 = uint32(block.timestamp);
+        m.repegTime1 = uint32(block.timestamp);
         m.lastRepeg = uint32(block.timestamp);
         _inventorySales[marketId] =
             InventorySale(0, uint64(block.timestamp), uint16(InventorySaleMath.DEFAULT_RATE_BPS_PER_MINUTE));
+        // forge-lint: disable-next-line(unsafe-typecast) read modulo 2^128 (TimeIntegral.meanDown)
+        RepegCheckpoint memory cp = RepegCheckpoint(1, uint128(cumulativeIndex));
+        _repegCheckpoints[marketId][0] = cp;
+        _repegCheckpoints[marketId][1] = cp;
         _marketCount = uint32(marketId + 1);
         emit IPerpPool.MarketListed(marketId, baseReserve, quoteReserve);
     }

@@ -4,7 +4,7 @@ pragma solidity 0.8.28;
 import {IBackstop} from "../interfaces/IBackstop.sol";
 import {IOracleRouter} from "../interfaces/IOracleRouter.sol";
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
-import {Account, InventorySale, MarketConfig, MarketState, Position} from "../interfaces/IPerpTypes.sol";
+import {Account, InventorySale, MarketConfig, MarketState, Position, RepegCheckpoint} from "../interfaces/IPerpTypes.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @title PoolStorage
@@ -59,6 +59,8 @@ abstract contract PoolStorage {
     /// @dev Per market: the backstop inventory's descending-discount sale (budget, clock, rate: one slot, set non-zero
     /// at listing so no liquidation writes it for the first time).
     mapping(uint256 marketId => InventorySale) internal _inventorySales;
+    /// @dev The integrals at the repeg window's two checkpoints (timed by `MarketState.repegTime0/1`), per market.
+    mapping(uint256 marketId => RepegCheckpoint[2]) internal _repegCheckpoints;
 
     constructor(IERC20 collateralToken_, IOracleRouter oracle_, IBackstop backstop_) {
         if (

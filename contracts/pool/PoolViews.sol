@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
-import {Account, InventorySale, MarketConfig, MarketState, Position} from "../interfaces/IPerpTypes.sol";
+import {Account, InventorySale, MarketConfig, MarketState, Position, RepegCheckpoint} from "../interfaces/IPerpTypes.sol";
 import {PoolStorage} from "./PoolStorage.sol";
 
 /// @title PoolViews
@@ -32,6 +32,11 @@ abstract contract PoolViews is IPerpPool, PoolStorage {
     /// @inheritdoc IPerpPool
     function marketState(uint256 marketId) external view returns (MarketState memory) {
         return _markets[marketId];
+    }
+
+    /// @inheritdoc IPerpPool
+    function repegCheckpoint(uint256 marketId, uint256 i) external view returns (RepegCheckpoint memory) {
+        return _repegCheckpoints[marketId][i];
     }
 
     /// @inheritdoc IPerpPool

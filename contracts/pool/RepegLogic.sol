@@ -3,49 +3,28 @@ pragma solidity 0.8.28;
 
 import {OracleStatus} from "../interfaces/IOracleRouter.sol";
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
-import {MarketConfig, MarketState} from "../interfaces/IPerpTypes.sol";
+import {MarketConfig, MarketState, RepegCheckpoint} from "../interfaces/IPerpTypes.sol";
 import {FixedPoint} from "../libraries/FixedPoint.sol";
 import {RepegMath} from "../libraries/RepegMath.sol";
+import {TimeIntegral} from "../libraries/TimeIntegral.sol";
 import {VammMath} from "../libraries/VammMath.sol";
 import {BackstopLogic} from "./BackstopLogic.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title RepegLogic
-/// @notice Moves a market's curve back toward the index when funding alone has not closed the gap: the trigger is
-/// time-weighted (mark and index over the funding period), the move is bounded per call and per period, and
-/// its cost or gain to the traders' net position on the curve is booked to the backstop within a budget.
+/// @notice Moves a market's curve back toward the index in small steps when funding alone has not closed the gap.
+/// The trigger is time-weighted over the repeg's own window (see `RepegMath`; no other call restarts it), a step
+/// moves the mark by less than a round trip's fees (so trading around it never pays), never past the index, at
+/// most once per timestamp, and the keeper repeats it every block while due. Its cost or gain to the traders' net
+/// position on the curve is booked to the backstop within a budget per step.
 abstract contract RepegLogic is BackstopLogic {
     using FixedPoint for uint256;
     using SafeCast for uint256;
 
     /// @notice The time-weighted gap must have been measured over at least this long.
     uint256 public constant REPEG_MIN_WINDOW = RepegMath.MIN_WINDOW;
-    /// @notice Most one repeg may cost the backstop, in bps of its capital.
+    /// @notice Most one repeg step may cost the backstop, in bps of its capital.
     uint256 public constant REPEG_BUDGET_BPS = RepegMath.BUDGET_BPS;
-
-    /// @dev Whether a repeg is due now at `index`, from the period's mark integral and the oracle's index integral
-    /// carried to now (`cumulativeIndex`).
-    function _repegDue(MarketState storage m, MarketConfig storage c, uint256 index, uint256 cumulativeIndex)
-        internal
-        view
-        returns (bool due, uint256 gapBps, uint256 elapsed)
-    {
-        elapsed = block.timestamp - m.periodStart;
-        (uint256 twapMark, uint256 twapIndex, uint256 mark) = _twaps(m, cumulativeIndex, elapsed);
-        (due, gapBps) =
-            RepegMath.isDue(c.maxPremiumBps, m.lastRepeg >= m.periodStart, index, mark, elapsed, twapMark, twapIndex);
-    }
-
-    function _twaps(MarketState storage m, uint256 cumulativeIndex, uint256 elapsed)
-        private
-        view
-        returns (uint256 twapMark, uint256 twapIndex, uint256 mark)
-    {
-        mark = VammMath.markPrice(m.baseReserve, m.quoteReserve);
-        (twapMark, twapIndex) = RepegMath.twaps(
-            m.markTimeIntegral, mark, m.lastAccrual, cumulativeIndex, m.periodStartCumulativeIndex, elapsed
-        );
-    }
 
     function _repeg(uint256 marketId) internal returns (uint256 markAfter) {
         MarketState storage m = _listedMarket(marketId);
@@ -54,12 +33,11 @@ abstract contract RepegLogic is BackstopLogic {
         // As funding: no repeg toward an index the oracle does not vouch for (feeds disagreeing, breaker cooling).
         if (status == OracleStatus.Halted) revert IPerpPool.OracleHalted(marketId);
         if (status != OracleStatus.Normal) revert IPerpPool.ReduceOnly(marketId, uint8(status));
-        {
-            (bool due, uint256 gapBps, uint256 elapsed) = _repegDue(m, c, index, cumulativeIndex);
-            if (!due) revert IPerpPool.RepegNotDue(marketId, gapBps, elapsed);
-        }
+        // The mark integral to now (the accrual also anchors the block's move limit at its first mark, which the
+        // step below leaves alone: no one gets a fresh per-block allowance from it).
         _accrue(m, c);
         uint256 markBefore = VammMath.markPrice(m.baseReserve, m.quoteReserve);
+        _requireDue(m, c, marketId, index, cumulativeIndex, markBefore);
         (uint256 newQuote, int256 gain) = _repegQuote(m, c, index, markBefore);
         // Booked with the funding imbalance: a cost is drawn from the tranches (junior first) when the keeper
         // settles the backstop's net flow (`distributePremium`), a gain is paid to them out of collected losses.
@@ -67,12 +45,31 @@ abstract contract RepegLogic is BackstopLogic {
         m.quoteReserve = newQuote.toUint128();
         m.lastRepeg = uint32(block.timestamp);
         markAfter = VammMath.markPrice(m.baseReserve, newQuote);
-        m.blockStartMark = markAfter.toUint128();
         emit IPerpPool.Repegged(marketId, markBefore, markAfter, gain);
     }
 
-    /// @dev The new quote reserve: toward the index by at most maxMoveBps of the mark, never past it, shrunk so
-    /// that the traders' gain stays within the budget; and that gain.
+    /// @dev Rolls the window when its time has come (as `updateFunding` does), then `RepegNotDue` unless the trigger
+    /// holds over it (`RepegMath.isDue`). `markTimeIntegral` is accrued to now.
+    function _requireDue(
+        MarketState storage m,
+        MarketConfig storage c,
+        uint256 marketId,
+        uint256 index,
+        uint256 cumulativeIndex,
+        uint256 mark
+    ) internal {
+        uint256 start = _rollRepegWindow(marketId, m, cumulativeIndex);
+        RepegCheckpoint memory cp = _repegCheckpoints[marketId][start];
+        uint256 elapsed = block.timestamp - (start == 0 ? m.repegTime0 : m.repegTime1);
+        uint256 twapMark = TimeIntegral.meanDown(m.markTimeIntegral, cp.markIntegral, elapsed);
+        uint256 twapIndex = TimeIntegral.meanDown(cumulativeIndex, cp.indexIntegral, elapsed);
+        (bool due, uint256 gapBps) =
+            RepegMath.isDue(c.maxPremiumBps, m.lastRepeg == block.timestamp, index, mark, elapsed, twapMark, twapIndex);
+        if (!due) revert IPerpPool.RepegNotDue(marketId, gapBps, elapsed);
+    }
+
+    /// @dev The new quote reserve: one step toward the index (`RepegMath.stepTarget`, rounded toward the current
+    /// mark), shrunk so that the traders' gain stays within the budget; and that gain.
     function _repegQuote(MarketState storage m, MarketConfig storage c, uint256 index, uint256 markBefore)
         internal
         view
@@ -80,10 +77,8 @@ abstract contract RepegLogic is BackstopLogic {
     {
         uint256 base = m.baseReserve;
         uint256 quote = m.quoteReserve;
-        uint256 step = markBefore.mulDivDown(c.maxMoveBps, FixedPoint.BPS);
-        uint256 target =
-            markBefore > index ? FixedPoint.max(index, markBefore - step) : FixedPoint.min(index, markBefore + step);
-        newQuote = base.wMulDown(target);
+        uint256 target = RepegMath.stepTarget(markBefore, index, c.feeBps, c.maxMoveBps);
+        newQuote = RepegMath.quoteFor(base, target, markBefore > index);
         gain = _traderGain(m, base, quote, newQuote);
         uint256 budget = _repegBudget();
         if (gain > 0 && uint256(gain) > budget) {

@@ -125,21 +125,44 @@ contract LiquidationGas is PoolFixture {
         assertTrue(lens.marketView(ETH).repegDue);
     }
 
+    /// @dev The keeper's order in a block where funding is due: `updateFunding` (which rolls the repeg's window),
+    /// then the step; the next block's step then finds the window fresh (no roll): the steady state of a repeg,
+    /// which runs every block while due.
+    function _stepOnceThenNextBlock() internal {
+        pool.updateFunding(ETH);
+        pool.repeg(ETH);
+        vm.warp(block.timestamp + 12);
+        _setPrice(ETH, 1880e18);
+        assertTrue(lens.marketView(ETH).repegDue, "setup: still due a block later");
+    }
+
     /// @dev As every other row here: the oracle was already refreshed in the block (a keeper's oracle task, or any
     /// trade). The oracle integrates the index itself, so the refresh may come from anyone, at any time.
     function test_gas_repeg() public {
         _repegDueAfterTwentyMinutes();
+        _stepOnceThenNextBlock();
         oracle.refresh(ETH);
         pool.repeg(ETH);
         vm.snapshotGasLastCall("repeg");
-        assertFalse(lens.marketView(ETH).repegDue, "once per period");
+        assertFalse(lens.marketView(ETH).repegDue, "once per block");
     }
 
     function test_gas_repeg_firstInBlock() public {
         _repegDueAfterTwentyMinutes();
+        _stepOnceThenNextBlock();
         pool.repeg(ETH);
         vm.snapshotGasLastCall("repeg (first in block)");
-        assertFalse(lens.marketView(ETH).repegDue, "once per period");
+        assertFalse(lens.marketView(ETH).repegDue, "once per block");
+    }
+
+    /// @dev No funding update rolled the window since its newer checkpoint turned REPEG_MIN_WINDOW old: the step rolls
+    /// it (one checkpoint written), once per window at most.
+    function test_gas_repeg_rollsTheWindow() public {
+        _repegDueAfterTwentyMinutes();
+        oracle.refresh(ETH);
+        pool.repeg(ETH);
+        vm.snapshotGasLastCall("repeg (rolls the window)");
+        assertFalse(lens.marketView(ETH).repegDue, "once per block");
     }
 
     /// @dev Base to sell so that the mark k / base^2 reaches `price`.
