@@ -55,6 +55,10 @@ interface IPerpPool {
     error FundingNotDue(uint256 nextUpdate);
     error ParameterOutOfBounds(bytes32 parameter, uint256 value);
     error ZeroAddress();
+    /// @notice Bubbled from the backstop (`IBackstop.InventoryLossUnknown`, same selector): the visible loss could not
+    /// be read (a reverting source, or a call starved of gas), so `distributePremium` / `syncBackstopCapital` store
+    /// and split nothing.
+    error InventoryLossUnknown();
 
     /* EVENTS */
 

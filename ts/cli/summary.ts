@@ -4,6 +4,7 @@ import type { Address } from "viem";
 import { backstopAbi, perpLensAbi, perpPoolAbi } from "../abi/generated";
 import type { Deployment } from "../deploy/deployment";
 import type { ProtocolPublicClient } from "../deploy/txQueue";
+import { decodeContractError } from "../errors";
 import { MAX_UINT256 } from "../money";
 import { formatBps, formatPercent, formatUsdc, formatWad, shortAddress, table } from "./format";
 
@@ -57,10 +58,23 @@ export async function readSummary(publicClient: ProtocolPublicClient, input: Sum
       args: [BigInt(stress.marketId), stress.shockBps, owners, subIds],
     }),
     publicClient.readContract({ address: pool, abi: perpPoolAbi, functionName: "backstopCapital" }),
-    publicClient.readContract({ address: backstop, abi: backstopAbi, functionName: "capital" }),
+    readBackstopCapital(publicClient, backstop),
     publicClient.readContract({ address: backstop, abi: backstopAbi, functionName: "totals" }),
   ]);
   return { markets, coverage, health, stress: stressResult, syncedCapital, capital, totals };
+}
+
+/**
+ * The backstop's capital, or null while its visible loss cannot be read (`capital()` reverts
+ * `InventoryLossUnknown` then, rather than report a 0 it did not measure). Any other failure is thrown.
+ */
+async function readBackstopCapital(publicClient: ProtocolPublicClient, backstop: Address): Promise<bigint | null> {
+  try {
+    return await publicClient.readContract({ address: backstop, abi: backstopAbi, functionName: "capital" });
+  } catch (err) {
+    if (decodeContractError(err, backstopAbi)?.name === "InventoryLossUnknown") return null;
+    throw err;
+  }
 }
 
 export type Summary = Awaited<ReturnType<typeof readSummary>>;
@@ -118,7 +132,7 @@ export function formatSummary(
     `  senior capital  ${formatWad(c.seniorCapital)}   premium received ${formatUsdc(premiumS)}   losses ${formatUsdc(lossS)}`,
   );
   out.push(
-    `  backstop        ${formatUsdc(s.capital)} available, ${formatUsdc(s.syncedCapital)} synced by the pool, shortfall ${formatUsdc(shortfall)}`,
+    `  backstop        ${s.capital === null ? "unknown (its visible loss cannot be read)" : formatUsdc(s.capital)} available, ${formatUsdc(s.syncedCapital)} synced by the pool, shortfall ${formatUsdc(shortfall)}`,
   );
   out.push(
     `  coverage        ${c.coverageBps === MAX_UINT256 ? "∞ (no open interest)" : formatBps(c.coverageBps)} of open interest ${formatWad(c.openInterestNotional)}`,
