@@ -65,13 +65,14 @@ contract Backstop is IBackstop {
         pool = pool_;
         junior = junior_;
         senior = senior_;
-        // A pool without a backstop inventory has no inventory loss; one that has it must answer from the start. A
-        // probe starved of gas proves nothing: it reverts rather than record "not tracked" forever.
+        // A pool without a backstop inventory has no inventory loss; one that has it must answer from the start. Only
+        // an empty revert with gas to spare means "not implemented": the source's own revert (an oracle's gas floor)
+        // or a probe starved of gas proves nothing, so the wiring reverts rather than record "not tracked" forever.
         uint256 gasBefore = gasleft();
         try IInventoryLossSource(pool_).backstopInventoryLoss() returns (uint256) {
             inventoryLossTracked = true;
-        } catch {
-            if (gasleft() <= gasBefore / 64) revert InventoryLossUnknown();
+        } catch (bytes memory reason) {
+            if (reason.length != 0 || gasleft() <= gasBefore / 64) revert InventoryLossUnknown();
         }
         emit InventoryLossTracking(pool_, inventoryLossTracked);
     }

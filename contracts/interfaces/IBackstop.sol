@@ -11,8 +11,9 @@ import {ITrancheVault} from "./ITrancheVault.sol";
 /// Visible loss (DESIGN "The backstop's inventory"): the pool's `backstopInventoryLoss()` (an
 /// `IInventoryLossSource`) is split junior first, `visibleLoss()`, and each vault values its shares net of its
 /// part, so no claim pays out, and no deposit buys, ahead of a loss the chain already shows.
-/// - `initialize` probes the pool once: a pool that does not implement `backstopInventoryLoss()` holds no
-///   inventory and its visible loss is 0 forever (`inventoryLossTracked() == false`).
+/// - `initialize` probes the pool once: a pool that does not implement `backstopInventoryLoss()` (an empty revert)
+///   holds no inventory and its visible loss is 0 forever (`inventoryLossTracked() == false`). Any other failed
+///   probe (the source's own revert, or a probe starved of gas) reverts `InventoryLossUnknown`.
 /// - Once tracked, a reverting source makes the loss UNKNOWN: `visibleLossReaching` returns `known = false`, the
 ///   vaults value their shares at 0 in every view (max* 0) and revert `VisibleLossUnknown()` in
 ///   deposit/mint/request/claim/cancel until the source answers again; `capital()` and `distributePremium` revert

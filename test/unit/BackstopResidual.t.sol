@@ -122,6 +122,35 @@ contract BackstopResidualTest is LiquidationBase {
         assertGt(shortfall, 0);
     }
 
+    /// @dev A profit advance the tranches cannot pay (the LPs left after the last capital sync) is no loss: the
+    /// profit stays deferred, nothing is added to the shortfall, and the pool stops asking (its capital is now 0).
+    function test_settleProfit_advanceTheEmptyTranchesCannotPay_isNoShortfall_andAskedOnce() public {
+        vm.prank(admin);
+        pool.setProfitDrawCap(1000);
+        _openPosition(bob, ETH, 2000e6, -9e18);
+        _crashTo(ETH, 1700e18);
+        _close(bob, ETH);
+        uint256 deferred = pool.account(bob, 0).unsettledProfit;
+        assertGt(deferred, 2000e18, "setup: bob's profit is deferred");
+        _exitFixtureLps(); // the pool still has 8 M synced
+        assertGt(pool.backstopCapital(), 7_000_000e6, "setup: a stale capital");
+
+        vm.recordLogs();
+        pool.settleProfit(bob, 0);
+        assertTrue(_emitted(vm.getRecordedLogs(), keccak256("LossAbsorbed(uint8,uint256,uint256,uint256,uint256)")));
+        assertEq(pool.backstopCapital(), 0, "a draw paid short means both tranches are empty");
+        for (uint256 i; i < 3; ++i) {
+            vm.recordLogs();
+            pool.settleProfit(bob, 0);
+            assertEq(vm.getRecordedLogs().length, 0, "not asked again");
+        }
+        (,,,, uint256 shortfall) = backstop.totals();
+        assertEq(shortfall, 0, "unpaid profit is no loss");
+        (uint256 advJ, uint256 advS) = backstop.advances();
+        assertEq(advJ + advS, 0);
+        assertEq(pool.account(bob, 0).unsettledProfit, deferred, "the profit stays deferred, visibly");
+    }
+
     function _reported() internal view returns (bytes32) {
         (uint256 pj, uint256 ps, uint256 lj, uint256 ls, uint256 shortfall) = backstop.totals();
         (uint256 pnlPool, uint256 pending, int256 net) = pool.pools();
