@@ -65,10 +65,15 @@ contract Backstop is IBackstop {
         pool = pool_;
         junior = junior_;
         senior = senior_;
-        // A pool without a backstop inventory has no inventory loss; one that has it must answer from the start.
+        // A pool without a backstop inventory has no inventory loss; one that has it must answer from the start. Only
+        // an empty revert with gas to spare means "not implemented": the source's own revert (an oracle's gas floor)
+        // or a probe starved of gas proves nothing, so the wiring reverts rather than record "not tracked" forever.
+        uint256 gasBefore = gasleft();
         try IInventoryLossSource(pool_).backstopInventoryLoss() returns (uint256) {
             inventoryLossTracked = true;
-        } catch {}
+        } catch (bytes memory reason) {
+            if (reason.length != 0 || gasleft() <= gasBefore / 64) revert InventoryLossUnknown();
+        }
         emit InventoryLossTracking(pool_, inventoryLossTracked);
     }
 
@@ -83,7 +88,22 @@ contract Backstop is IBackstop {
 
     /// @inheritdoc IBackstop
     function capital() external view returns (uint256) {
-        return junior.totalAssets() + senior.totalAssets();
+        (uint256 j, uint256 s) = _netAssets();
+        return j + s;
+    }
+
+    /// @dev Each tranche's assets net of its part of the visible loss (what its `totalAssets()` reports), from one
+    /// read of the loss. Reverts `InventoryLossUnknown` when the read fails (a reverting source, or a call starved of
+    /// gas): nothing that moves money or stores a figure proceeds with the 0 a view would show.
+    function _netAssets() private view returns (uint256 j, uint256 s) {
+        (uint256 loss, bool known) = inventoryLoss();
+        if (!known) revert InventoryLossUnknown();
+        j = junior.grossAssets();
+        s = senior.grossAssets();
+        uint256 juniorPart = loss < j ? loss : j;
+        uint256 rest = loss - juniorPart;
+        j -= juniorPart;
+        s -= rest < s ? rest : s;
     }
 
     /* VISIBLE LOSS */
@@ -152,8 +172,9 @@ contract Backstop is IBackstop {
         asset.safeTransferFrom(msg.sender, address(this), amount);
         // Premium that arrived while both tranches were empty is paid out with this one.
         uint256 total = asset.balanceOf(address(this));
-        uint256 wJ = junior.totalAssets() * juniorWeight;
-        uint256 wS = senior.totalAssets() * seniorWeight;
+        (uint256 j, uint256 s) = _netAssets();
+        uint256 wJ = j * juniorWeight;
+        uint256 wS = s * seniorWeight;
         if (wJ + wS == 0 || total == 0) {
             emit PremiumDistributed(amount, 0, 0);
             return;
@@ -181,12 +202,16 @@ contract Backstop is IBackstop {
         juniorPaid = junior.coverLoss(amount, msg.sender);
         // Senior pays only what junior could not: junior is empty whenever seniorPaid > 0.
         if (juniorPaid < amount) seniorPaid = senior.coverLoss(amount - juniorPaid, msg.sender);
-        uint256 shortfall = amount - juniorPaid - seniorPaid;
+        uint256 shortfall;
         if (kind == LossKind.ProfitDraw) {
+            // Not a loss: profit the tranches could not advance stays deferred (a claim on later collected losses).
             _advanceJunior += SafeCast.toUint128(juniorPaid);
             _advanceSenior += SafeCast.toUint128(seniorPaid);
+        } else {
+            // The pool socializes (or writes off) this part at once and never asks for it again: counted once.
+            shortfall = amount - juniorPaid - seniorPaid;
+            if (shortfall != 0) _shortfall += shortfall;
         }
-        if (shortfall != 0) _shortfall += shortfall;
         emit LossAbsorbed(kind, amount, juniorPaid, seniorPaid, shortfall);
     }
 

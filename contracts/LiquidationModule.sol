@@ -7,14 +7,16 @@ import {IPerpPool} from "./interfaces/IPerpPool.sol";
 import {LiquidationLogic} from "./pool/LiquidationLogic.sol";
 import {PoolStorage} from "./pool/PoolStorage.sol";
 import {RepegLogic} from "./pool/RepegLogic.sol";
+import {SettlementLogic} from "./pool/SettlementLogic.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @title LiquidationModule
-/// @notice The liquidation ladder, the backstop inventory's sale and the repeg, executed by `PerpPool` through
+/// @notice The liquidation ladder, the backstop inventory's sale, the repeg and the backstop settlement
+/// (`distributePremium`), executed by `PerpPool` through
 /// delegatecall in the pool's own storage (the pool alone would exceed the 24 KB code size limit). Its storage
 /// layout is `PoolStorage`'s, which the pool lays out first; its immutables must equal the pool's (checked by the
 /// pool's constructor). Calling it directly reverts `OnlyThroughPool`. See `IPerpPool` for each entry point.
-contract LiquidationModule is LiquidationLogic, RepegLogic {
+contract LiquidationModule is LiquidationLogic, RepegLogic, SettlementLogic {
     address private immutable _self;
 
     constructor(IERC20 collateralToken_, IOracleRouter oracle_, IBackstop backstop_)
@@ -59,5 +61,9 @@ contract LiquidationModule is LiquidationLogic, RepegLogic {
     {
         if (block.timestamp > deadline) revert IPerpPool.DeadlinePassed(deadline, block.timestamp);
         return _takeInventory(_accountId(msg.sender, subId), marketId, maxBase, priceLimit);
+    }
+
+    function distributePremium() external onlyDelegated returns (uint256) {
+        return _distributePremium();
     }
 }

@@ -22,7 +22,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 /// @title PerpPool
 /// @notice Entry points, and nothing else: accounts, trading, funding, liquidation, backstop settlement. The
 /// mechanics live in `pool/*` (storage, markets, accounts, trades, liquidation, backstop flows) and the math in
-/// `libraries/*`. Liquidation and the inventory sale run in `LiquidationModule`, delegatecalled in this
+/// `libraries/*`. Liquidation, the inventory sale, the repeg and the backstop settlement run in `LiquidationModule`, delegatecalled in this
 /// contract's storage (the code size limit).
 contract PerpPool is PoolAdmin, PoolViews, InventoryLogic, ReentrancyGuardTransient {
     using FixedPoint for uint256;
@@ -239,18 +239,7 @@ contract PerpPool is PoolAdmin, PoolViews, InventoryLogic, ReentrancyGuardTransi
 
     /// @inheritdoc IPerpPool
     function distributePremium() external nonReentrant returns (uint256 amount) {
-        _settleBackstopFunding();
-        _repayBackstopAdvance();
-        uint256 pending = _pendingPremium;
-        amount = pending / TOKEN_TO_WAD;
-        if (amount != 0) {
-            _pendingPremium = uint128(pending - amount * TOKEN_TO_WAD);
-            collateralToken.forceApprove(address(backstop), amount);
-            backstop.distributePremium(amount);
-            emit PremiumDistributed(amount);
-        }
-        // Keeper-paced anyway: also refresh the capital that caps open interest (LP exits lower it).
-        _syncBackstopCapital();
+        amount = abi.decode(_delegateToModule(), (uint256));
     }
 
     /// @inheritdoc IPerpPool

@@ -11,12 +11,15 @@ import {ITrancheVault} from "./ITrancheVault.sol";
 /// Visible loss (DESIGN "The backstop's inventory"): the pool's `backstopInventoryLoss()` (an
 /// `IInventoryLossSource`) is split junior first, `visibleLoss()`, and each vault values its shares net of its
 /// part, so no claim pays out, and no deposit buys, ahead of a loss the chain already shows.
-/// - `initialize` probes the pool once: a pool that does not implement `backstopInventoryLoss()` holds no
-///   inventory and its visible loss is 0 forever (`inventoryLossTracked() == false`).
+/// - `initialize` probes the pool once: a pool that does not implement `backstopInventoryLoss()` (an empty revert)
+///   holds no inventory and its visible loss is 0 forever (`inventoryLossTracked() == false`). Any other failed
+///   probe (the source's own revert, or a probe starved of gas) reverts `InventoryLossUnknown`.
 /// - Once tracked, a reverting source makes the loss UNKNOWN: `visibleLossReaching` returns `known = false`, the
-///   vaults value their shares at 0 in every view (max* 0, `capital()` 0, so no new open interest) and revert
-///   `VisibleLossUnknown()` in deposit/mint/request/claim/cancel until the source answers again. Nothing is paid
-///   or priced against a number the chain cannot show.
+///   vaults value their shares at 0 in every view (max* 0) and revert `VisibleLossUnknown()` in
+///   deposit/mint/request/claim/cancel until the source answers again; `capital()` and `distributePremium` revert
+///   `InventoryLossUnknown()`. A read that fails (a reverting source, or a caller that starves the read of gas) is
+///   never stored as a value nor used to move money: nothing is paid or priced against a number the chain cannot
+///   show.
 ///
 /// Advances: a `LossKind.ProfitDraw` is recorded per tranche (`advances()`); the pool repays it with
 /// `repayAdvance`, each tranche exactly what it is owed, credited at once as restored capital (not premium).
@@ -33,10 +36,15 @@ interface IBackstop {
     error InvalidWeights(uint256 juniorWeight, uint256 seniorWeight);
     /// @notice `repayAdvance` asked to repay a tranche more than it advanced and is still owed.
     error RepayExceedsAdvance(uint256 toJunior, uint256 toSenior, uint256 juniorOwed, uint256 seniorOwed);
+    /// @notice The pool's inventory loss could not be read (its source reverted, or the call ran short of gas): a
+    /// figure that needs it (`capital`, the premium split) is not computed from a guess.
+    error InventoryLossUnknown();
 
     /// @notice Premium of `amount` split: `toJunior` and `toSenior` streamed into the vaults.
     event PremiumDistributed(uint256 amount, uint256 toJunior, uint256 toSenior);
-    /// @notice A loss ran down the waterfall. `shortfall` = requested - juniorPaid - seniorPaid goes back to the pool.
+    /// @notice A draw ran down the waterfall. For a loss (`BadDebt`, `FundingImbalance`), `shortfall` = requested -
+    /// juniorPaid - seniorPaid is what neither tranche could pay (the pool socializes or writes it off at once); for a
+    /// `ProfitDraw` it is 0 (profit the tranches could not advance stays deferred: no loss).
     event LossAbsorbed(
         LossKind indexed kind, uint256 requested, uint256 juniorPaid, uint256 seniorPaid, uint256 shortfall
     );
@@ -57,6 +65,7 @@ interface IBackstop {
     /// visible loss. Shares queued for withdrawal count until they are claimed: they still bear every loss, and
     /// leaving them out would let one LP shrink every market's cap with a rolling request.
     /// @dev Warning: a claim lowers the real capital at once; the pool learns it at its next capital sync.
+    /// Reverts `InventoryLossUnknown` while the visible loss cannot be read (never reports a 0 it did not measure).
     function capital() external view returns (uint256);
 
     /// @notice Whether the pool reports `backstopInventoryLoss()` (probed once in `initialize`).
@@ -87,17 +96,21 @@ interface IBackstop {
     function repayAdvance(uint256 toJunior, uint256 toSenior) external;
 
     /// @notice Pool-only. Pulls `amount` tokens from the pool and streams it into the two vaults in proportion
-    /// to weight x capital. With both tranches empty the premium waits in the backstop until capital arrives.
+    /// to weight x capital (each tranche's assets net of its visible loss). With both tranches empty the premium
+    /// waits in the backstop until capital arrives.
+    /// @dev Reverts `InventoryLossUnknown` while the visible loss cannot be read (the split would be a guess).
     function distributePremium(uint256 amount) external;
 
     /// @notice Pool-only. Draws up to `amount` from junior, then the rest from senior, paid to the pool. A
-    /// `LossKind.ProfitDraw` adds what each paid to `advances()`.
+    /// `LossKind.ProfitDraw` adds what each paid to `advances()`; any other kind adds what neither paid to the
+    /// shortfall (`totals()`): the pool asks for each loss once and socializes what comes back short.
     /// @return juniorPaid tokens junior paid
     /// @return seniorPaid tokens senior paid
     function absorbLoss(uint256 amount, LossKind kind) external returns (uint256 juniorPaid, uint256 seniorPaid);
 
     /// @notice Cumulative totals, for anyone to inspect the waterfall: premium and losses per tranche as each vault
-    /// records them, and what neither could pay.
+    /// records them, and what neither could pay of the losses drawn (each loss counted once, socialized or written
+    /// off by the pool; unpaid profit advances are not losses and are not counted).
     function totals()
         external
         view

@@ -53,6 +53,10 @@ interface IPerpPool {
     error FundingNotDue(uint256 nextUpdate);
     error ParameterOutOfBounds(bytes32 parameter, uint256 value);
     error ZeroAddress();
+    /// @notice Bubbled from the backstop (`IBackstop.InventoryLossUnknown`, same selector): the visible loss could not
+    /// be read (a reverting source, or a call starved of gas), so `distributePremium` / `syncBackstopCapital` store
+    /// and split nothing.
+    error InventoryLossUnknown();
 
     /* EVENTS */
 
@@ -100,7 +104,8 @@ interface IPerpPool {
         int256 cumLong,
         int256 cumShort
     );
-    /// @notice Net funding-imbalance flow settled with the backstop: > 0 backstop earned, < 0 backstop paid.
+    /// @notice Net flow settled with the backstop: > 0 backstop earned, < 0 the tranches paid (what they could not
+    /// pay, once both are empty, is socialized in the same call: `LossSocialized`).
     event BackstopFundingSettled(int256 amount);
     event PremiumAccrued(uint256 fees, uint256 penalties);
     event PremiumDistributed(uint256 amount);
@@ -160,6 +165,11 @@ interface IPerpPool {
     /// @notice An inventory loss was realized (WAD): booked to the backstop's net flow, drawn from the tranches
     /// (junior first) at the next settlement, and counted in `backstopInventoryLoss` until then.
     event InventoryLossRealized(uint256 indexed marketId, uint256 loss);
+    /// @notice The tranches held no more than the loss the chain shows, so the backstop's position on `marketId`
+    /// (under water) was marked to `index`: its loss, funding owed included, was realized (`realized` < 0, WAD) into
+    /// the backstop's net flow and settled in the same call (drawn, the rest socialized); it keeps its size, now
+    /// opened at the index.
+    event InventoryMarkedToIndex(uint256 indexed marketId, uint256 index, int256 realized);
     /// @notice Bad debt of an account ran down the waterfall (all WAD): margin was exhausted, then
     /// junior and senior paid, and `socialized` was spread over `marketId`'s open positions.
     event BadDebtResolved(
@@ -312,11 +322,20 @@ interface IPerpPool {
 
     /* BACKSTOP */
 
-    /// @notice Send accrued premium (fee and penalty shares, funding income, repaid profit advances) to the
-    /// backstop, then re-read the backstop capital that caps open interest. Anyone.
+    /// @notice Settle the backstop's net flow (what it owes is drawn from the tranches; what they cannot pay, once
+    /// both are empty, is socialized over the traders' open interest, or written off with none), repay profit
+    /// advances, send accrued premium (fee and penalty shares, funding income) to the backstop, then re-read the
+    /// backstop capital that caps open interest. When that capital is 0 (the tranches hold no more than the loss
+    /// the chain shows), every inventory position under water whose oracle is Normal is marked to its index
+    /// (`InventoryMarkedToIndex`) and its loss settled the same way, so no residual of the old LPs is left for
+    /// new deposits and the vaults can restart. Anyone; executed by the liquidation module in the pool's storage.
+    /// @dev Reverts `IBackstop.InventoryLossUnknown` when the backstop cannot read the visible loss (the premium split
+    /// and the capital need it); a gas-starved call reverts, it never stores or splits by a 0 it did not measure.
     function distributePremium() external returns (uint256 amount);
 
     /// @notice Re-read the backstop capital that bounds open interest. Anyone.
+    /// @dev Reverts `IBackstop.InventoryLossUnknown` when the visible loss cannot be read (a reverting source, or a
+    /// call starved of gas): a failed read is never stored as capital 0.
     function syncBackstopCapital() external returns (uint256 capital);
 
     /* VIEWS (raw state; derived views such as health and the stress test live in IPerpLens) */

@@ -29,7 +29,8 @@ abstract contract BackstopLogic is AccountLogic {
         uint256 received = (j + s) * TOKEN_TO_WAD;
         _pnlPool = (uint256(_pnlPool) + received).toUint128();
         uint256 capital = _backstopCapital;
-        _backstopCapital = uint128(capital > j + s ? capital - (j + s) : 0);
+        // Paid less than asked: both tranches are empty now (a vault pays everything it holds first).
+        _backstopCapital = uint128(capital > j + s && j + s >= tokens ? capital - (j + s) : 0);
         juniorPaid = FixedPoint.min(j * TOKEN_TO_WAD, amount);
         seniorPaid = FixedPoint.min(s * TOKEN_TO_WAD, amount - juniorPaid);
     }
@@ -53,8 +54,10 @@ abstract contract BackstopLogic is AccountLogic {
         emit IPerpPool.BackstopAdvanceRepaid(repaid);
     }
 
-    /// @dev Funding income owed to the backstop is paid only out of collected losses; funding the backstop owes
-    /// is drawn from the tranches into the pnl pool (bounded per second by `fundingBudgetPerSecond`).
+    /// @dev Funding income owed to the backstop is paid only out of collected losses; what the backstop owes (funding
+    /// imbalance, realized inventory losses, repeg costs) is drawn from the tranches into the pnl pool, and what they
+    /// cannot pay (both are empty then) is socialized over the traders' open interest at once, or written off with
+    /// none: it is asked for once (the shortfall counts it once) and never waits for, or locks out, new capital.
     function _settleBackstopFunding() internal {
         int256 net = _backstopFundingNet;
         int256 settled;
@@ -66,10 +69,12 @@ abstract contract BackstopLogic is AccountLogic {
             net -= int256(pay);
             settled = int256(pay);
         } else if (net < 0) {
-            (uint256 j, uint256 s) = _drawBackstop(uint256(-net), IBackstop.LossKind.FundingImbalance);
-            if (j + s == 0) return;
-            net += int256(j + s);
-            settled = -int256(j + s);
+            uint256 owed = uint256(-net);
+            (uint256 j, uint256 s) = _drawBackstop(owed, IBackstop.LossKind.FundingImbalance);
+            uint256 paid = j + s;
+            if (paid < owed) _socializeOnLargestMarket(owed - paid);
+            net = 0;
+            settled = -int256(paid);
         } else {
             return;
         }

@@ -180,13 +180,21 @@ abstract contract LiquidationLogic is InventoryLogic {
     }
 
     /// @dev Credits collateral (a credit into an account in debt collects that debt, as a deposit would) and
-    /// deferred profit.
+    /// deferred profit. Deferred profit credited to an account in debt is netted against that debt first (the claim
+    /// on collected losses and the loss never collected cancel; the pnl pool is unchanged): an account never holds
+    /// both, so the waterfall draws only what the account's value cannot cover, as the stress view predicts.
     function _credit(Account memory l, uint256 collateral, uint256 deferred) internal {
         int256 lc = l.collateral;
         if (collateral != 0) {
             if (lc < 0) _pnlPool = (uint256(_pnlPool) + FixedPoint.min(collateral, uint256(-lc))).toUint128();
-            l.collateral = (lc + int256(collateral)).toInt128();
+            lc += int256(collateral);
         }
+        if (deferred != 0 && lc < 0) {
+            uint256 netted = FixedPoint.min(deferred, uint256(-lc));
+            lc += int256(netted);
+            deferred -= netted;
+        }
+        l.collateral = lc.toInt128();
         if (deferred != 0) {
             l.unsettledProfit = (uint256(l.unsettledProfit) + deferred).toUint96();
             _totalDeferred = (uint256(_totalDeferred) + deferred).toUint128();
@@ -194,25 +202,17 @@ abstract contract LiquidationLogic is InventoryLogic {
     }
 
     /// @dev The waterfall: the account's margin is gone (collateral < 0); junior pays, then senior, and the
-    /// rest is socialized over `marketId`'s open positions through its funding indices.
+    /// rest is socialized over the traders' open positions on `marketId` through its funding indices.
     function _resolveBadDebt(bytes32 id, Account memory a, uint256 marketId) internal {
         uint256 debt = uint256(-int256(a.collateral));
         a.collateral = 0;
         (uint256 juniorPaid, uint256 seniorPaid) = _drawBackstop(debt, IBackstop.LossKind.BadDebt);
         uint256 socialized = debt - juniorPaid - seniorPaid;
         if (socialized != 0) {
-            if (marketId == NO_MARKET) marketId = _largestOpenInterestMarket();
-            _socialize(marketId, _markets[marketId], socialized);
+            if (marketId == NO_MARKET) marketId = _socializeOnLargestMarket(socialized);
+            else _socialize(marketId, _markets[marketId], socialized);
         }
         (address owner, uint96 subId) = _decode(id);
         emit IPerpPool.BadDebtResolved(owner, subId, marketId, debt, juniorPaid, seniorPaid, socialized);
-    }
-
-    function _largestOpenInterestMarket() internal view returns (uint256 best) {
-        uint256 bestOi;
-        for (uint256 i; i < _marketCount; ++i) {
-            uint256 oi = uint256(_markets[i].longOpenInterest) + _markets[i].shortOpenInterest;
-            if (oi > bestOi) (best, bestOi) = (i, oi);
-        }
     }
 }

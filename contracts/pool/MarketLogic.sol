@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {OracleStatus} from "../interfaces/IOracleRouter.sol";
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
-import {MarketConfig, MarketState, RepegCheckpoint} from "../interfaces/IPerpTypes.sol";
+import {MarketConfig, MarketState, Position, RepegCheckpoint} from "../interfaces/IPerpTypes.sol";
 import {FixedPoint} from "../libraries/FixedPoint.sol";
 import {FundingMath} from "../libraries/FundingMath.sol";
 import {RepegMath} from "../libraries/RepegMath.sol";
@@ -154,17 +154,43 @@ abstract contract MarketLogic is PoolStorage {
         _backstopFundingNet = (int256(_backstopFundingNet) + delta).toInt128();
     }
 
-    /// @dev Adds `loss` (WAD) to the funding indices of a market: every open base unit pays `perBase` more.
-    /// With no open interest the loss stays with the deferred profit it could not pay (perBase 0).
+    /// @dev Adds `loss` (WAD) to the funding indices of a market: every base unit the traders hold pays `perBase`
+    /// more. The backstop's own inventory is left out (its funding entry moves with its side's index): the tranches
+    /// never owe back a share of a loss socialized because they could not pay it. With no trader open interest the
+    /// loss is written off: it stays with the deferred profit it could not pay (perBase 0).
     function _socialize(uint256 marketId, MarketState storage m, uint256 loss) internal {
-        uint256 oi = uint256(m.longOpenInterest) + m.shortOpenInterest;
+        Position storage b = _positions[BACKSTOP_ACCOUNT][marketId];
+        int256 held = b.size;
+        uint256 oi = _traderOpenInterest(m, held);
         uint256 perBase;
         if (oi != 0) {
             perBase = loss.mulDivUp(FixedPoint.WAD, oi);
-            m.cumFundingLong = (int256(m.cumFundingLong) + perBase.toInt256()).toInt128();
-            m.cumFundingShort = (int256(m.cumFundingShort) - perBase.toInt256()).toInt128();
+            int256 shift = perBase.toInt256();
+            m.cumFundingLong = (int256(m.cumFundingLong) + shift).toInt128();
+            m.cumFundingShort = (int256(m.cumFundingShort) - shift).toInt128();
+            if (held > 0) b.fundingEntry = (int256(b.fundingEntry) + shift).toInt128();
+            else if (held < 0) b.fundingEntry = (int256(b.fundingEntry) - shift).toInt128();
         }
         emit IPerpPool.LossSocialized(marketId, loss, perBase);
+    }
+
+    /// @dev `_socialize` on the market where traders hold the most open interest (a loss tied to no market).
+    function _socializeOnLargestMarket(uint256 loss) internal returns (uint256 marketId) {
+        marketId = _largestTraderOpenInterestMarket();
+        _socialize(marketId, _markets[marketId], loss);
+    }
+
+    /// @dev Long plus short open interest without the backstop's own inventory (`held`), base WAD.
+    function _traderOpenInterest(MarketState storage m, int256 held) internal view returns (uint256) {
+        return uint256(m.longOpenInterest) + m.shortOpenInterest - FixedPoint.abs(held);
+    }
+
+    function _largestTraderOpenInterestMarket() internal view returns (uint256 best) {
+        uint256 bestOi;
+        for (uint256 i; i < _marketCount; ++i) {
+            uint256 oi = _traderOpenInterest(_markets[i], _positions[BACKSTOP_ACCOUNT][i].size);
+            if (oi > bestOi) (best, bestOi) = (i, oi);
+        }
     }
 
     /// @dev Moves open interest from `oldSize` to `newSize` for one position.

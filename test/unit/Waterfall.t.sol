@@ -171,9 +171,9 @@ contract WaterfallTest is LiquidationBase {
         assertEq(senior.totalAssets(), s - sTok);
     }
 
-    /// @dev The socialized part is charged to ETH's open positions through the funding indices: the arbitrageur's
-    /// short and the 45 ETH long the backstop account took over from alice (transferred positions stay open there);
-    /// accounts without an ETH position are untouched.
+    /// @dev The socialized part is charged to ETH's traders through the funding indices: the arbitrageur's short
+    /// alone. The 45 ETH long the backstop account took over from alice stays open there but pays nothing (the
+    /// tranches would owe it back to themselves); accounts without an ETH position are untouched.
     function _checkSocialization(BadDebt memory d, Snapshot memory b, Snapshot memory a, Vm.Log[] memory logs)
         internal
         view
@@ -187,7 +187,8 @@ contract WaterfallTest is LiquidationBase {
         }
         MarketState memory m = pool.marketState(ETH);
         uint256 oi = uint256(m.longOpenInterest) + m.shortOpenInterest;
-        uint256 perBase = (d.socialized * 1e18 + oi - 1) / oi;
+        uint256 arbSize = _abs(pool.position(arb, 0, ETH).size);
+        uint256 perBase = (d.socialized * 1e18 + arbSize - 1) / arbSize;
         _checkSocializedShares(d.socialized, oi, perBase, uint256(b.arbValue - a.arbValue));
         bool seen;
         for (uint256 i; i < logs.length; ++i) {
@@ -201,17 +202,16 @@ contract WaterfallTest is LiquidationBase {
         assertTrue(seen, "LossSocialized");
     }
 
-    /// @dev The arbitrageur's short and the inventory's long each pay their share, rounded up; together the whole.
+    /// @dev The arbitrageur's short pays it all, rounded up; the inventory's long pays nothing.
     function _checkSocializedShares(uint256 socialized, uint256 oi, uint256 perBase, uint256 arbCharged) internal view {
         uint256 arbSize = _abs(pool.position(arb, 0, ETH).size);
         uint256 inventory = _abs(pool.position(address(0), 0, ETH).size);
         assertEq(inventory, 45e18, "alice's whole long sits in the backstop account");
         assertEq(oi, arbSize + inventory, "only the arbitrageur and the inventory are open");
         uint256 charged = (arbSize * perBase + 1e18 - 1) / 1e18;
-        uint256 inventoryCharged = (inventory * perBase + 1e18 - 1) / 1e18;
-        assertEq(arbCharged, charged, "the arbitrageur pays its share");
-        assertEq(lens.inventory()[0].fundingOwed, int256(inventoryCharged), "the inventory pays its share");
-        assertGe(charged + inventoryCharged, socialized, "together they carry the whole socialized loss");
+        assertEq(arbCharged, charged, "the arbitrageur pays it all");
+        assertEq(lens.inventory()[0].fundingOwed, 0, "the inventory pays nothing");
+        assertGe(charged, socialized, "the traders carry the whole socialized loss");
     }
 
     function _snapshot() internal view returns (Snapshot memory s) {

@@ -7,6 +7,7 @@ import type { ProtocolPublicClient } from "../deploy/txQueue";
 import { shortAddress } from "../display/address";
 import { formatBps, formatPercent, formatUsdc, formatWad } from "../display/amounts";
 import { table } from "../display/table";
+import { decodeContractError } from "../errors";
 import { MAX_UINT256 } from "../money";
 
 const ORACLE_STATUS = ["Normal", "ReduceOnly", "Halted"] as const;
@@ -59,10 +60,23 @@ export async function readSummary(publicClient: ProtocolPublicClient, input: Sum
       args: [BigInt(stress.marketId), stress.shockBps, owners, subIds],
     }),
     publicClient.readContract({ address: pool, abi: perpPoolAbi, functionName: "backstopCapital" }),
-    publicClient.readContract({ address: backstop, abi: backstopAbi, functionName: "capital" }),
+    readBackstopCapital(publicClient, backstop),
     publicClient.readContract({ address: backstop, abi: backstopAbi, functionName: "totals" }),
   ]);
   return { markets, coverage, health, stress: stressResult, syncedCapital, capital, totals };
+}
+
+/**
+ * The backstop's capital, or null while its visible loss cannot be read (`capital()` reverts
+ * `InventoryLossUnknown` then, rather than report a 0 it did not measure). Any other failure is thrown.
+ */
+async function readBackstopCapital(publicClient: ProtocolPublicClient, backstop: Address): Promise<bigint | null> {
+  try {
+    return await publicClient.readContract({ address: backstop, abi: backstopAbi, functionName: "capital" });
+  } catch (err) {
+    if (decodeContractError(err, backstopAbi)?.name === "InventoryLossUnknown") return null;
+    throw err;
+  }
 }
 
 export type Summary = Awaited<ReturnType<typeof readSummary>>;
@@ -120,7 +134,7 @@ export function formatSummary(
     `  senior capital  ${formatWad(c.seniorCapital)}   premium received ${formatUsdc(premiumS)}   losses ${formatUsdc(lossS)}`,
   );
   out.push(
-    `  backstop        ${formatUsdc(s.capital)} available, ${formatUsdc(s.syncedCapital)} synced by the pool, shortfall ${formatUsdc(shortfall)}`,
+    `  backstop        ${s.capital === null ? "unknown (its visible loss cannot be read)" : formatUsdc(s.capital)} available, ${formatUsdc(s.syncedCapital)} synced by the pool, shortfall ${formatUsdc(shortfall)}`,
   );
   out.push(
     `  coverage        ${c.coverageBps === MAX_UINT256 ? "∞ (no open interest)" : formatBps(c.coverageBps)} of open interest ${formatWad(c.openInterestNotional)}`,
