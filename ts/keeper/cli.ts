@@ -2,7 +2,8 @@
 // directly by ts/keeper/main.ts (`npm run keeper -- run ...`). Config: flags > env (KEEPER_*) > --config file.
 import { Command, Option } from "commander";
 import { type KeeperConfig, KeeperConfigError, loadKeeperConfig, redactedConfig } from "./config";
-import { createLogger } from "./logger";
+import { createLogger, type Logger } from "./logger";
+import type { RunningKeeper } from "./run";
 
 type Flags = {
   deployment?: string;
@@ -69,27 +70,58 @@ export function keeperCommand(io: KeeperCommandIo = {}): Command {
   const keeper = new Command("keeper").description("run the keeper: oracle refresh, liquidations, funding, premium");
 
   withCommonOptions(keeper.command("run").description("run until SIGTERM/SIGINT")).action(async (flags: Flags) => {
+    // Signals are handled from the first instant of the command: a SIGTERM while the modules load or the node does
+    // not answer yet stops the keeper cleanly (exit 0 after "keeper stopped"), as it does later.
+    let running: RunningKeeper | undefined;
+    let logger: Logger | undefined;
+    let signalled: string | undefined;
+    let finished = false;
+    const finish = (code: number) => {
+      if (finished) return;
+      finished = true;
+      logger?.flush();
+      exit(code);
+    };
+    const shutdown = (signal: string) => {
+      if (signalled) return; // a second signal while stopping: the first one is being honoured
+      signalled = signal;
+      const log = logger ?? createLogger({ level: "info" });
+      log.info({ signal }, "shutting down");
+      if (!running) {
+        log.info("keeper stopped");
+        log.flush();
+        finish(0);
+        return;
+      }
+      running
+        .stop()
+        .then(() => finish(0))
+        .catch((err: unknown) => {
+          finished = true;
+          fail(err);
+        });
+    };
+    const onTerm = () => shutdown("SIGTERM");
+    const onInt = () => shutdown("SIGINT");
+    process.on("SIGTERM", onTerm);
+    process.on("SIGINT", onInt);
     try {
       const config = configFrom(flags, env);
-      const logger = createLogger({ level: config.logLevel });
+      logger = createLogger({ level: config.logLevel });
       logger.info({ config: redactedConfig(config) }, "config");
       // Loaded only now: the keeper needs the generated ABIs, which `npm start` may still have to build.
       const { runKeeper } = await import("./run");
-      const running = await runKeeper(config, { logger });
-      const shutdown = (signal: string) => {
-        logger.info({ signal }, "shutting down");
-        running
-          .stop()
-          .then(() => {
-            logger.flush();
-            exit(0);
-          })
-          .catch(fail);
-      };
-      process.once("SIGTERM", () => shutdown("SIGTERM"));
-      process.once("SIGINT", () => shutdown("SIGINT"));
+      if (signalled) return;
+      running = await runKeeper(config, { logger });
+      if (signalled) {
+        // The signal came while the ops server was starting: stop what just started.
+        await running.stop();
+        finish(0);
+        return;
+      }
       await running.done;
     } catch (err) {
+      if (signalled) return;
       fail(err);
     }
   });

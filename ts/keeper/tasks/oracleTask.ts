@@ -1,6 +1,7 @@
 // Oracle refresh: every market whose refresh would change the stored observation (price or status), so that a
 // state change (a breaker trip, a halt, a recovery) is recorded by a call of its own. Markets a liquidation of
-// this tick refreshes anyway are left to it (one transaction fewer in the block that matters).
+// this tick or a sent, not yet mined one refreshes anyway are left to it (one transaction fewer in the block that
+// matters, and none while our own liquidations wait for a slow block).
 import { encodeFunctionData } from "viem";
 import { oracleRouterAbi } from "../../abi/generated";
 import { BaseTask, type TickContext } from "./task";
@@ -18,6 +19,8 @@ export class OracleTask extends BaseTask {
         to: ctx.addresses.oracle,
         data: encodeFunctionData({ abi: oracleRouterAbi, functionName: "refresh", args: [m.marketId] }),
         slots: [`oracle:${m.marketId}`],
+        // The estimate pays for this market's feed reads itself: no extra oracle headroom.
+        gasHeadroom: 0n,
       });
     }
   }

@@ -20,7 +20,7 @@ export type TickContext = {
   config: KeeperConfig;
   /** Block and chain time of the last PremiumDistributed event (the premium schedule), if any. */
   lastPremium: { block: bigint; timestamp: bigint } | undefined;
-  /** Markets whose oracle a transaction submitted earlier in this tick refreshes anyway. */
+  /** Markets whose oracle a liquidation of ours (sent earlier in this tick, or sent and not yet mined) refreshes. */
   refreshedMarkets: Set<bigint>;
   submit(job: Job): Promise<SubmitResult>;
   /** Simulates and estimates a job without sending it (any number at once); `send` then signs and broadcasts. */

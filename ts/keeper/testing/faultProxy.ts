@@ -5,7 +5,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type FaultKind = "429" | "500" | "non-json" | "after-forward" | "slow";
+/** "hang": no reply at all until release() or stop() (a connection the node never answers). */
+export type FaultKind = "429" | "500" | "non-json" | "after-forward" | "slow" | "hang";
 
 type RpcRequest = { jsonrpc: "2.0"; id: number | string; method: string; params?: unknown[] };
 
@@ -41,12 +42,19 @@ export class FaultProxy {
   private rng: () => number;
   readonly stats = { requests: 0, faults: 0, byMethod: new Map<string, number>() };
   private server: Server | undefined;
+  private target: string;
   url = "";
 
   constructor(private readonly o: FaultProxyOptions) {
     this.failRate = o.failRate ?? 0;
     this.kinds = o.kinds ?? ["429", "500", "non-json", "after-forward", "slow"];
     this.rng = mulberry32(o.seed ?? 1);
+    this.target = o.target;
+  }
+
+  /** Points the proxy at another node (a restarted devnet behind the same URL). */
+  retarget(target: string): void {
+    this.target = target;
   }
 
   async start(): Promise<this> {
@@ -142,6 +150,7 @@ export class FaultProxy {
     // The node processes the request, the reply is lost: the nastiest case for a send.
     if (kind === "after-forward") await this.forward(r).catch(() => undefined);
     if (kind === "slow") await new Promise((resolve) => setTimeout(resolve, this.o.slowMs ?? 3_000));
+    if (kind === "hang") await new Promise<void>((resolve) => this.hung.add(resolve));
     return new Faulted(kind === "after-forward" || kind === "slow" ? "500" : kind);
   }
 
@@ -153,7 +162,7 @@ export class FaultProxy {
   }
 
   private async forward(r: RpcRequest): Promise<{ result?: unknown; error?: unknown }> {
-    const res = await fetch(this.o.target, {
+    const res = await fetch(this.target, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(r),
