@@ -74,56 +74,42 @@ export function keeperCommand(io: KeeperCommandIo = {}): Command {
     // not answer yet stops the keeper cleanly (exit 0 after "keeper stopped"), as it does later.
     let running: RunningKeeper | undefined;
     let logger: Logger | undefined;
-    let signalled: string | undefined;
-    let finished = false;
-    const finish = (code: number) => {
-      if (finished) return;
-      finished = true;
-      logger?.flush();
-      exit(code);
-    };
+    let closed: Promise<number> | undefined;
+    let markStarted = () => {};
+    const started = new Promise<void>((resolve) => {
+      markStarted = resolve;
+    });
     const shutdown = (signal: string) => {
-      if (signalled) return; // a second signal while stopping: the first one is being honoured
-      signalled = signal;
+      if (closed) return; // a second signal while stopping: the first one is being honoured
       const log = logger ?? createLogger({ level: "info" });
       log.info({ signal }, "shutting down");
-      if (!running) {
-        log.info("keeper stopped");
-        log.flush();
-        finish(0);
-        return;
-      }
-      running
-        .stop()
-        .then(() => finish(0))
-        .catch((err: unknown) => {
-          finished = true;
-          fail(err);
-        });
+      closed = (async () => {
+        await started; // the ops server may be binding: stop what it started, not half of it
+        if (running) await running.stop();
+        else log.info("keeper stopped");
+        await flushed(log);
+        return 0;
+      })().catch((err: unknown) => {
+        stderr(`keeper failed while stopping: ${(err as Error).message ?? String(err)}`);
+        return 1;
+      });
     };
-    const onTerm = () => shutdown("SIGTERM");
-    const onInt = () => shutdown("SIGINT");
-    process.on("SIGTERM", onTerm);
-    process.on("SIGINT", onInt);
+    process.on("SIGTERM", () => shutdown("SIGTERM"));
+    process.on("SIGINT", () => shutdown("SIGINT"));
     try {
       const config = configFrom(flags, env);
       logger = createLogger({ level: config.logLevel });
       logger.info({ config: redactedConfig(config) }, "config");
       // Loaded only now: the keeper needs the generated ABIs, which `npm start` may still have to build.
       const { runKeeper } = await import("./run");
-      if (signalled) return;
-      running = await runKeeper(config, { logger });
-      if (signalled) {
-        // The signal came while the ops server was starting: stop what just started.
-        await running.stop();
-        finish(0);
-        return;
-      }
-      await running.done;
+      if (!closed) running = await runKeeper(config, { logger });
+      markStarted();
+      await running?.done;
     } catch (err) {
-      if (signalled) return;
-      fail(err);
+      markStarted();
+      if (!closed) return fail(err);
     }
+    if (closed) exit(await closed);
   });
 
   withCommonOptions(keeper.command("once").description("one pass, wait for its transactions, exit")).action(
@@ -134,7 +120,7 @@ export function keeperCommand(io: KeeperCommandIo = {}): Command {
         const { runOnce } = await import("./run");
         const { report, unsettled } = await runOnce(config, { logger });
         logger.info({ report, unsettled }, "once: done");
-        logger.flush();
+        await flushed(logger);
         exit(unsettled === 0 ? 0 : 1);
       } catch (err) {
         fail(err);
@@ -142,4 +128,20 @@ export function keeperCommand(io: KeeperCommandIo = {}): Command {
     },
   );
   return keeper;
+}
+
+/** Resolves once the (asynchronous) logger has written out what it holds (at most 1 s later if that hangs). */
+function flushed(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 1_000);
+    try {
+      logger.flush(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    } catch {
+      clearTimeout(timer);
+      resolve();
+    }
+  });
 }
