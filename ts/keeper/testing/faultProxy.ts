@@ -40,7 +40,8 @@ export class FaultProxy {
   private hangAll = false;
   private readonly hung = new Set<() => void>();
   private rng: () => number;
-  readonly stats = { requests: 0, faults: 0, byMethod: new Map<string, number>() };
+  /** errorReplies: forwarded replies that carried a JSON-RPC error (a revert is one): answers, not faults. */
+  readonly stats = { requests: 0, faults: 0, errorReplies: 0, byMethod: new Map<string, number>() };
   private server: Server | undefined;
   private target: string;
   url = "";
@@ -143,7 +144,9 @@ export class FaultProxy {
       const kind = this.kinds[Math.floor(this.rng() * this.kinds.length)] as FaultKind;
       return this.randomFault(r, kind);
     }
-    return this.forward(r);
+    const reply = await this.forward(r);
+    if (reply.error !== undefined) this.stats.errorReplies++;
+    return reply;
   }
 
   private async randomFault(r: RpcRequest, kind: FaultKind): Promise<unknown> {
