@@ -113,6 +113,8 @@ export class Keeper {
   private workLeft = false;
   private loopDone: Promise<void> | undefined;
   private watcherDone: Promise<void> | undefined;
+  /** Oracle headroom of a write that may refresh every market (MIN_GAS_PER_FEED x every feed). */
+  private gasHeadroom = 0n;
   /** Blocks processed since the signer's balance was last read. */
   private balanceAge = Number.POSITIVE_INFINITY;
 
@@ -202,6 +204,7 @@ export class Keeper {
         "chain reset: the journal belongs to another chain (archived; nothing of it is followed or sent)",
       );
     }
+    this.gasHeadroom = await oracleGasHeadroom(this.client, this.addresses.pool);
     this.tx = new TxManager({
       publicClient: this.client,
       walletClient: this.config.dryRun ? undefined : this.clients.walletClient,
@@ -216,7 +219,7 @@ export class Keeper {
       stuckBlocks: this.config.stuckBlocks,
       confirmations: this.confirmations(),
       gasBufferBps: this.config.gasBufferBps,
-      gasHeadroom: await oracleGasHeadroom(this.client, this.addresses.pool),
+      gasHeadroom: this.gasHeadroom,
       sameChain: async () => {
         const now = await this.readChainIdentity();
         return now !== undefined && this.chain !== undefined && differs(this.chain, now) === undefined;
@@ -498,6 +501,7 @@ export class Keeper {
       send: (prepared) => this.tx.send(prepared, head).then(noteFailure),
       predictUsed: (task, limit, estimate) => this.tx.gasModel.predictUsed(task, limit, estimate),
       gasLimitFor: (estimate) => this.tx.gasLimitFor(estimate),
+      oracleHeadroom: (marketId) => this.oracleHeadroom(marketId),
       inFlightGas: () => this.tx.inFlightGas(),
       takenSlots: () => this.tx.takenSlots(),
       log: this.log,
@@ -506,6 +510,15 @@ export class Keeper {
       if (this.stopping) return;
       await t.tick(ctx);
     }
+  }
+
+  /** The pool's oracle headroom (every feed of every market) scaled to the feeds of `marketId`. */
+  private oracleHeadroom(marketId: bigint): bigint {
+    const feeds = this.deployment.markets.map((m) => BigInt(m.feeds.length));
+    const total = feeds.reduce((a, b) => a + b, 0n);
+    const mine = feeds[Number(marketId)];
+    if (total === 0n || mine === undefined) return this.gasHeadroom;
+    return (this.gasHeadroom * mine) / total;
   }
 
   /** Markets whose oracle our sent, unmined liquidations refresh when they mine (no refresh of our own needed). */

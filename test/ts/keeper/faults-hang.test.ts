@@ -54,7 +54,8 @@ describe("keeper with hanging requests on an interval-mined chain", () => {
         "every account to be liquidated",
       );
       const events = await liquidatedEvents(chain, d, shock);
-      const last = events.reduce((m, e) => (e.blockNumber > m ? e.blockNumber : m), shock);
+      let last = shock;
+      for (const e of events) if (e.blockNumber > last) last = e.blockNumber;
       return { blocks: last - shock, keeper: k, victims: victims.length };
     } finally {
       await k.stop();
@@ -131,6 +132,35 @@ describe("keeper with hanging requests on an interval-mined chain", () => {
       await chain.testClient.setAutomine(true);
     }
   }, 300_000);
+
+  it("while its liquidations wait for a slow block, it sends no refresh of the markets they refresh", async () => {
+    const k = makeKeeper(keeperConfig(chain.anvil.rpcUrl), d);
+    try {
+      void k.start();
+      await waitFor(() => k.lastReport !== undefined, 60_000, "a first tick");
+      // The shock is mined; then no block comes for a while (slower than many polls).
+      const shock = await shockInOneBlock(chain, d, SHOCKED);
+      await chain.testClient.setIntervalMining({ interval: 0 });
+      await chain.testClient.setAutomine(false);
+      await waitFor(() => k.tx.pendingCount > 0, 60_000, "the liquidations to be sent");
+      // The keeper keeps ticking (liquidatable accounts remain until its transactions mine): let it tick on.
+      const reports = k.lastReport;
+      await waitFor(() => k.lastReport !== reports, 60_000, "more ticks");
+      const pool = (await chain.publicClient.request({ method: "txpool_content" as never })) as {
+        pending: Record<string, Record<string, { to: string; input: string }>>;
+      };
+      const ours = Object.entries(pool.pending).find(([a]) => a.toLowerCase() === k.signer?.toLowerCase())?.[1];
+      const sent = Object.values(ours ?? {});
+      expect(sent.length).toBeGreaterThan(0);
+      expect(sent.filter((t) => t.to.toLowerCase() === d.contracts.oracle.toLowerCase())).toEqual([]);
+      await chain.testClient.mine({ blocks: 1 });
+      await waitFor(async () => (await liquidatableNow(chain, d, book)).length === 0, 60_000, "liquidations");
+      expect((await liquidatedEvents(chain, d, shock)).length).toBeGreaterThan(0);
+    } finally {
+      await k.stop();
+      await chain.testClient.setAutomine(true);
+    }
+  }, 120_000);
 });
 
 /** Sets every feed of ETH to `price` in one block (interval mining paused meanwhile); returns that block. */

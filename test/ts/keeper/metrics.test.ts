@@ -2,13 +2,15 @@
 // answer, not an error; transport faults and the retries / hedges that absorbed them are counted in their own series;
 // labelled series exist at 0 from the start. On an idle automine devnet a sent transaction becomes final and the loop
 // goes quiet (no tick per poll, healthy); on a mining chain a steady block costs 4 requests plus the head polls.
+
+import { toFunctionSelector } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { settableFeedAbi } from "../../../ts/abi/generated";
 import type { Deployment } from "../../../ts/deploy/deployment";
 import { keeperHealth } from "../../../ts/keeper/healthz";
 import { FaultProxy } from "../../../ts/keeper/testing/faultProxy";
 import { useChain } from "../harness";
-import { deployForKeeper, ETH, ETH_PRICE, keeperConfig, makeKeeper, waitFor } from "./fixture";
+import { deployForKeeper, ETH, ETH_PRICE, keeperConfig, makeKeeper, minedFrom, waitFor } from "./fixture";
 
 const value = (text: string, series: string) => {
   const line = text.split("\n").find((l) => l.startsWith(`${series} `));
@@ -83,6 +85,7 @@ describe("keeper metrics and load", () => {
       await waitFor(() => k.lastReport !== undefined, 60_000, "a first tick");
       expect(k.automine).toBe(true);
       expect(k.staleHeadSeconds()).toBe(0);
+      const from = (await chain.publicClient.getBlockNumber({ cacheTime: 0 })) + 1n;
       // A small index move: the oracle task sends one refresh; automine mines it, and then nothing mines.
       const market = d.markets.find((m) => BigInt(m.marketId) === ETH);
       for (const feed of market?.feeds ?? []) {
@@ -99,6 +102,14 @@ describe("keeper metrics and load", () => {
         "a transaction of the keeper to be final",
       );
       await waitFor(() => k.tickStartedAt === undefined && k.tx.pendingCount === 0, 60_000, "the tick to end");
+      // The refresh's gas limit: its estimate and buffer, not the oracle headroom of every feed of every market.
+      const [refresh] = await minedFrom(chain, k.signer as `0x${string}`, from);
+      expect(refresh?.input.slice(0, 10)).toBe(toFunctionSelector("refresh(uint256)"));
+      const tx = await chain.publicClient.getTransaction({ hash: refresh?.hash as `0x${string}` });
+      const receipt = await chain.publicClient.getTransactionReceipt({ hash: refresh?.hash as `0x${string}` });
+      if (process.env.KEEPER_TEST_DEBUG) console.log({ limit: tx.gas, used: receipt.gasUsed });
+      // The router's MIN_GAS_PER_FEED check makes the estimate ~3x what the refresh uses; the limit is that + 20 %.
+      expect(tx.gas).toBeLessThan(receipt.gasUsed * 5n);
       // Idle: over ten polls, only head polls go out (no tick, no block, receipt or log reads).
       const quiet = await waitForQuiet(proxy, k, 10);
       expect(quiet).toEqual(["eth_blockNumber"]);

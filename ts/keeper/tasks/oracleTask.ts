@@ -6,6 +6,9 @@ import { encodeFunctionData } from "viem";
 import { oracleRouterAbi } from "../../abi/generated";
 import { BaseTask, type TickContext } from "./task";
 
+/** The base cost of any transaction. */
+const INTRINSIC_GAS = 21_000n;
+
 export class OracleTask extends BaseTask {
   readonly name = "oracle";
 
@@ -19,8 +22,11 @@ export class OracleTask extends BaseTask {
         to: ctx.addresses.oracle,
         data: encodeFunctionData({ abi: oracleRouterAbi, functionName: "refresh", args: [m.marketId] }),
         slots: [`oracle:${m.marketId}`],
-        // The estimate pays for this market's feed reads itself: no extra oracle headroom.
+        // The estimate and its buffer: it reads this market's feeds itself (the router wants MIN_GAS_PER_FEED left
+        // before each, which the estimate pays for), unless this block already stored an observation (the estimate
+        // then takes the cached path): only then a floor of this market's feeds, never every market's (15x).
         gasHeadroom: 0n,
+        ...(m.last.timestamp >= ctx.head.timestamp ? { minGas: INTRINSIC_GAS + ctx.oracleHeadroom(m.marketId) } : {}),
       });
     }
   }

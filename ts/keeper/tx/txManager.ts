@@ -42,6 +42,8 @@ export type Job = {
    * 0 for calls that never read the oracle (premium) or whose estimate already pays for the read (a refresh).
    */
   gasHeadroom?: bigint;
+  /** Least gas limit, whatever the estimate (a call whose contract checks gasleft() before an external read). */
+  minGas?: bigint;
 };
 
 export type SubmitResult =
@@ -201,7 +203,9 @@ export class TxManager {
         return { kind: "done", reason: "simulation: nothing to do" };
       }
       if (est.status === "rejected") throw est.reason;
-      return { kind: "prepared", job, gas: this.gasLimitFor(est.value, job.gasHeadroom), estimate: est.value };
+      const limit = this.gasLimitFor(est.value, job.gasHeadroom);
+      const gas = job.minGas !== undefined && job.minGas > limit ? job.minGas : limit;
+      return { kind: "prepared", job, gas, estimate: est.value };
     } catch (err) {
       const c = classify(err);
       if (c.kind === "done") {
