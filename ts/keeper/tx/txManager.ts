@@ -458,7 +458,22 @@ export class TxManager {
       await this.replace(entry, head, elog);
     }
     if (changed) journal.save();
+    // Everything we sent is final: the node's count must be ours. Asked once per drained burst; a disagreement
+    // (another sender with our key, a chain that moved under us) is resynced from the node and said once.
+    if (journal.entries.size === 0 && entries.length > 0) await this.checkNonce();
     return final;
+  }
+
+  /** Compares our next nonce with the node's pending count; on a difference, the node's wins. */
+  private async checkNonce(): Promise<void> {
+    try {
+      const pending = await this.o.publicClient.getTransactionCount({ address: this.o.from, blockTag: "pending" });
+      if (this.o.journal.entries.size > 0 || pending === this.nextNonce) return;
+      this.o.log.warn({ ours: this.nextNonce, node: pending }, "nonce differs from the node's: resynced");
+      this.nextNonce = pending;
+    } catch {
+      // Asked again after the next burst.
+    }
   }
 
   private async rebroadcast(entry: JournalEntry, elog: Logger): Promise<void> {
