@@ -418,6 +418,8 @@ export class Keeper {
     this.premiumEvents = [];
     this.lastPremium = undefined;
     this.lastHead = undefined;
+    this.nodeHead = undefined;
+    this.behindSince = undefined;
     this.lastPricing = [];
     this.workLeft = false;
     this.balanceAge = Number.POSITIVE_INFINITY;
