@@ -58,7 +58,7 @@ export const keeperConfigSchema = z.object({
   pollIntervalMs: positiveInt.default(1_000),
   /** Bound of one RPC request, every attempt included. */
   rpcTimeoutMs: positiveInt.default(10_000),
-  /** Further attempts of one request (hedges and retries together; see rpc.ts). */
+  /** Retries of one request after transport faults (hedges of a slow attempt, at most 3, come on top; rpc.ts). */
   rpcRetries: nonNegativeInt.max(10).default(4),
   /**
    * Least wait (ms) before a slow request is hedged with a second one; the wait is 3x the method's recent p90

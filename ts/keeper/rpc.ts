@@ -56,44 +56,65 @@ export type KeeperClientOptions = RpcEvents & {
   privateKey?: `0x${string}` | undefined;
   /** Hard bound of one request, all attempts included. */
   timeoutMs: number;
-  /** Further attempts after the first (hedges and retries together). */
+  /** Retries after transport faults (hedges of slow attempts come on top, at most MAX_HEDGES). */
   retries: number;
   /** Lower bound of the hedge delay (ms); the delay is HEDGE_MULTIPLE x the method's recent p90 latency. */
   hedgeMinMs?: number;
 };
 
-/** Hedge after this multiple of the method's p90 latency. */
+/** Hedge after this multiple of the p90 latency of the same kind of request (doubling for each further hedge). */
 const HEDGE_MULTIPLE = 3;
 const DEFAULT_HEDGE_MIN_MS = 250;
+/** Hedges of one request at most (on top of the retries after faults). */
+const MAX_HEDGES = 3;
 /** Latency samples kept per method. */
 const SAMPLES = 64;
 /** Pause before retrying a fault (a refused connection fails at once: do not spin). */
 const RETRY_PAUSE_MS = 25;
 
-/** Recent successful latencies per method: the hedge delay follows what the node actually answers in. */
+/**
+ * Recent successful latencies per method and request size (a 2,000-call multicall is not a balance read): the hedge
+ * delay follows what the node actually answers that kind of request in.
+ */
 export class LatencyTracker {
   private readonly samples = new Map<string, number[]>();
 
   constructor(private readonly minMs: number) {}
 
-  record(method: string, ms: number): void {
-    const s = this.samples.get(method) ?? [];
-    s.push(ms);
-    if (s.length > SAMPLES) s.shift();
-    this.samples.set(method, s);
+  record(kind: RequestKind, ms: number): void {
+    for (const key of [kind.method, `${kind.method}:${kind.size}`]) {
+      const s = this.samples.get(key) ?? [];
+      s.push(ms);
+      if (s.length > SAMPLES) s.shift();
+      this.samples.set(key, s);
+    }
   }
 
-  /** p90 of the method's recent latencies (of all methods before the method has any). */
-  p90(method: string): number | undefined {
-    const s = this.samples.get(method) ?? [...this.samples.values()].flat();
-    if (s.length === 0) return undefined;
+  /** p90 of the recent latencies of this kind of request (of its method while the size has none). */
+  p90(kind: RequestKind): number | undefined {
+    const s = this.samples.get(`${kind.method}:${kind.size}`) ?? this.samples.get(kind.method);
+    if (!s || s.length === 0) return undefined;
     const sorted = [...s].sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.9))];
   }
 
-  hedgeDelayMs(method: string): number {
-    return Math.max(this.minMs, HEDGE_MULTIPLE * (this.p90(method) ?? this.minMs));
+  /** Wait before the `n`-th hedge (1-based): HEDGE_MULTIPLE x p90, doubling with every further hedge. */
+  hedgeDelayMs(kind: RequestKind, n = 1): number {
+    return Math.max(this.minMs, HEDGE_MULTIPLE * (this.p90(kind) ?? this.minMs)) * 2 ** (n - 1);
   }
+}
+
+/** A request's method and the order of magnitude of its parameters (log2 of their JSON length). */
+export type RequestKind = { method: string; size: number };
+
+function kindOf(args: { method: string; params?: unknown }): RequestKind {
+  let len = 0;
+  try {
+    len = JSON.stringify(args.params ?? null)?.length ?? 0;
+  } catch {
+    len = 0;
+  }
+  return { method: args.method, size: Math.floor(Math.log2(len + 1)) };
 }
 
 /** A fault of the connection or the server, not an answer of the node (a revert or an invalid request). */
@@ -148,9 +169,11 @@ function attempt(
   options: Options,
   o: { timeoutMs: number; retries: number; stats: RpcStats; latency: LatencyTracker } & RpcEvents,
 ): Promise<unknown> {
+  const kind = kindOf(args as { method: string; params?: unknown });
   return new Promise((resolve, reject) => {
     const controllers: AbortController[] = [];
     let started = 0;
+    let hedges = 0;
     let failed = 0;
     let settled = false;
     let lastError: unknown;
@@ -166,8 +189,14 @@ function attempt(
       if (ok) resolve(value);
       else reject(value);
     };
+    // Two budgets: retries after faults, and hedges of slow attempts. A burst of faults must not use up the
+    // hedges (the last retry may hang), nor hedges the retries.
+    let retried = 0;
     const launch = (reason: "first" | "retry" | "hedge") => {
-      if (settled || started > o.retries) return;
+      if (settled) return;
+      if (reason === "retry" && retried >= o.retries) return;
+      if (reason === "hedge" && hedges >= MAX_HEDGES) return;
+      if (reason === "retry") retried++;
       started++;
       if (reason === "retry") o.stats.retries++;
       if (reason === "hedge") o.stats.hedges++;
@@ -175,11 +204,12 @@ function attempt(
       const controller = new AbortController();
       controllers.push(controller);
       const t0 = performance.now();
+      if (reason === "hedge") hedges++;
       clearTimeout(hedgeTimer);
-      hedgeTimer = setTimeout(() => launch("hedge"), o.latency.hedgeDelayMs(args.method));
+      hedgeTimer = setTimeout(() => launch("hedge"), o.latency.hedgeDelayMs(kind, hedges + 1));
       (request as (a: Args, opt: Options) => Promise<unknown>)(args, { ...options, signal: controller.signal }).then(
         (value) => {
-          o.latency.record(args.method, performance.now() - t0);
+          o.latency.record(kind, performance.now() - t0);
           finish(true, value);
         },
         (err: unknown) => {
@@ -189,7 +219,7 @@ function attempt(
           o.onFault?.(args.method, err);
           lastError = err;
           failed++;
-          if (started <= o.retries) setTimeout(() => launch("retry"), RETRY_PAUSE_MS);
+          if (retried < o.retries) setTimeout(() => launch("retry"), RETRY_PAUSE_MS);
           else if (failed === started) finish(false, err);
         },
       );

@@ -78,7 +78,7 @@ describe("keeper with hanging requests on an interval-mined chain", () => {
       target: chain.anvil.rpcUrl,
       failRate: 0.3,
       kinds: ["hang", "hang", "429", "500", "non-json", "after-forward"],
-      seed: 7,
+      seed: Number(process.env.KEEPER_FAULT_SEED ?? 7),
     }).start();
     try {
       // The production timeout: without hedging, every hang would cost all of it.
