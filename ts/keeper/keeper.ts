@@ -335,7 +335,7 @@ export class Keeper {
     this.lastPricing = snapshot.markets.map((m) => m.pricing);
     const evaluation = this.book.evaluate(this.lastPricing, head, this.now());
     const confirmed = await this.confirm(evaluation.candidates, head);
-    this.updateBookMetrics(head);
+    this.updateBookMetrics();
 
     // 5. Our transactions, then the tasks.
     const finals = await this.tx.poll(head);
@@ -544,12 +544,12 @@ export class Keeper {
     }
   }
 
-  private updateBookMetrics(head: BlockInfo): void {
+  /** Book gauges at the evaluated head (the age and lag gauges are computed when scraped). */
+  private updateBookMetrics(): void {
     let liquidatable = 0;
     for (const e of this.book.all()) if (e.liquidatableSince) liquidatable++;
     this.metrics.accountsTracked.set(this.book.size);
     this.metrics.liquidatable.set(liquidatable);
-    void head;
   }
 
   /**
