@@ -54,6 +54,13 @@ function configFrom(flags: Flags, env: NodeJS.ProcessEnv): KeeperConfig {
   });
 }
 
+/** Set once `keeper run` has installed its own SIGTERM/SIGINT handlers (an entry point's early handler then yields). */
+let ownSignals = false;
+
+export function keeperOwnsSignals(): boolean {
+  return ownSignals;
+}
+
 /** The `keeper` command with `run` and `once`. */
 export function keeperCommand(io: KeeperCommandIo = {}): Command {
   const env = io.env ?? process.env;
@@ -96,6 +103,7 @@ export function keeperCommand(io: KeeperCommandIo = {}): Command {
     };
     process.on("SIGTERM", () => shutdown("SIGTERM"));
     process.on("SIGINT", () => shutdown("SIGINT"));
+    ownSignals = true;
     try {
       const config = configFrom(flags, env);
       logger = createLogger({ level: config.logLevel });

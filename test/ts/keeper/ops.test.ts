@@ -107,6 +107,8 @@ describe("keeper operations", () => {
     await waitFor(() => out.includes('"keeper started"'), 30_000, "the keeper to start");
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
+    // The command's own handler stopped the running keeper (not the entry point's early one).
+    expect(out).toContain('"shutting down"');
     expect(out).toContain('"keeper stopped"');
     expect(out).not.toContain(KEY.slice(2));
   }, 60_000);
