@@ -2,7 +2,8 @@
 // directly by ts/keeper/main.ts (`npm run keeper -- run ...`). Config: flags > env (KEEPER_*) > --config file.
 import { Command, Option } from "commander";
 import { type KeeperConfig, KeeperConfigError, loadKeeperConfig, redactedConfig } from "./config";
-import { createLogger } from "./logger";
+import { createLogger, type Logger } from "./logger";
+import type { RunningKeeper } from "./run";
 
 type Flags = {
   deployment?: string;
@@ -53,6 +54,13 @@ function configFrom(flags: Flags, env: NodeJS.ProcessEnv): KeeperConfig {
   });
 }
 
+/** Set once `keeper run` has installed its own SIGTERM/SIGINT handlers (an entry point's early handler then yields). */
+let ownSignals = false;
+
+export function keeperOwnsSignals(): boolean {
+  return ownSignals;
+}
+
 /** The `keeper` command with `run` and `once`. */
 export function keeperCommand(io: KeeperCommandIo = {}): Command {
   const env = io.env ?? process.env;
@@ -69,29 +77,47 @@ export function keeperCommand(io: KeeperCommandIo = {}): Command {
   const keeper = new Command("keeper").description("run the keeper: oracle refresh, liquidations, funding, premium");
 
   withCommonOptions(keeper.command("run").description("run until SIGTERM/SIGINT")).action(async (flags: Flags) => {
+    // Signals are handled from the first instant of the command: a SIGTERM while the modules load or the node does
+    // not answer yet stops the keeper cleanly (exit 0 after "keeper stopped"), as it does later.
+    let running: RunningKeeper | undefined;
+    let logger: Logger | undefined;
+    let closed: Promise<number> | undefined;
+    let markStarted = () => {};
+    const started = new Promise<void>((resolve) => {
+      markStarted = resolve;
+    });
+    const shutdown = (signal: string) => {
+      if (closed) return; // a second signal while stopping: the first one is being honoured
+      const log = logger ?? createLogger({ level: "info" });
+      log.info({ signal }, "shutting down");
+      closed = (async () => {
+        await started; // the ops server may be binding: stop what it started, not half of it
+        if (running) await running.stop();
+        else log.info("keeper stopped");
+        await flushed(log);
+        return 0;
+      })().catch((err: unknown) => {
+        stderr(`keeper failed while stopping: ${(err as Error).message ?? String(err)}`);
+        return 1;
+      });
+    };
+    process.on("SIGTERM", () => shutdown("SIGTERM"));
+    process.on("SIGINT", () => shutdown("SIGINT"));
+    ownSignals = true;
     try {
       const config = configFrom(flags, env);
-      const logger = createLogger({ level: config.logLevel });
+      logger = createLogger({ level: config.logLevel });
       logger.info({ config: redactedConfig(config) }, "config");
       // Loaded only now: the keeper needs the generated ABIs, which `npm start` may still have to build.
       const { runKeeper } = await import("./run");
-      const running = await runKeeper(config, { logger });
-      const shutdown = (signal: string) => {
-        logger.info({ signal }, "shutting down");
-        running
-          .stop()
-          .then(() => {
-            logger.flush();
-            exit(0);
-          })
-          .catch(fail);
-      };
-      process.once("SIGTERM", () => shutdown("SIGTERM"));
-      process.once("SIGINT", () => shutdown("SIGINT"));
-      await running.done;
+      if (!closed) running = await runKeeper(config, { logger });
+      markStarted();
+      await running?.done;
     } catch (err) {
-      fail(err);
+      markStarted();
+      if (!closed) return fail(err);
     }
+    if (closed) exit(await closed);
   });
 
   withCommonOptions(keeper.command("once").description("one pass, wait for its transactions, exit")).action(
@@ -102,7 +128,7 @@ export function keeperCommand(io: KeeperCommandIo = {}): Command {
         const { runOnce } = await import("./run");
         const { report, unsettled } = await runOnce(config, { logger });
         logger.info({ report, unsettled }, "once: done");
-        logger.flush();
+        await flushed(logger);
         exit(unsettled === 0 ? 0 : 1);
       } catch (err) {
         fail(err);
@@ -110,4 +136,20 @@ export function keeperCommand(io: KeeperCommandIo = {}): Command {
     },
   );
   return keeper;
+}
+
+/** Resolves once the (asynchronous) logger has written out what it holds (at most 1 s later if that hangs). */
+function flushed(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 1_000);
+    try {
+      logger.flush(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    } catch {
+      clearTimeout(timer);
+      resolve();
+    }
+  });
 }

@@ -56,14 +56,24 @@ export const keeperConfigSchema = z.object({
   journalPath: z.string().optional(),
   /** Wait between polls for a new head. */
   pollIntervalMs: positiveInt.default(1_000),
+  /** Bound of one RPC request, every attempt included. */
   rpcTimeoutMs: positiveInt.default(10_000),
+  /** Retries of one request after transport faults (hedges of a slow attempt, at most 3, come on top; rpc.ts). */
   rpcRetries: nonNegativeInt.max(10).default(4),
+  /**
+   * Least wait (ms) before a slow request is hedged with a second one; the wait is 3x the method's recent p90
+   * latency when that is longer.
+   */
+  rpcHedgeMinMs: positiveInt.default(250),
   /** Blocks per eth_getLogs request during backfill. */
   logChunkBlocks: positiveInt.default(5_000),
   /** Block hashes remembered for reorg detection (deeper reorgs re-index from the start block). */
   reorgWindow: positiveInt.default(64),
-  /** A receipt this many blocks deep counts as final (1 = the block that mined it). */
-  confirmations: positiveInt.default(2),
+  /**
+   * A receipt this many blocks deep counts as final (1 = the block that mined it). Default 2, or 1 on an automine
+   * devnet (no block comes after our last transaction there, so a second confirmation would never arrive).
+   */
+  confirmations: positiveInt.optional(),
   /** Multicall3 address (default: the canonical one; without code there, viem's deployless multicall). */
   multicallAddress: z
     .string()
@@ -97,8 +107,11 @@ export const keeperConfigSchema = z.object({
   inventoryMaxBase: wei.default(10n ** 18n),
   /** Seconds between repeg simulations when the pool has a repeg entry point. */
   repegCheckSeconds: positiveInt.default(60),
-  /** /healthz: the head is stale after this many seconds without a new block (0 = never stale; devnets). */
-  staleHeadSeconds: nonNegativeInt.default(120),
+  /**
+   * /healthz: the head is stale after this many seconds without a new block (0 = never stale). Default 120, and
+   * off on an automine devnet (an idle automine chain mines nothing because nothing is sent: that is healthy).
+   */
+  staleHeadSeconds: nonNegativeInt.optional(),
   /** /healthz: the loop stalled after this many poll intervals without a completed tick. */
   stallIntervals: positiveInt.default(5),
   /** /healthz: a liquidatable account older than this many blocks is a failure. */

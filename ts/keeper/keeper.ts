@@ -5,6 +5,9 @@
 //   4. every account of the shard valued locally (SDK math); the liquidatable ones re-checked in ONE
 //      PerpLens.accountHealths call
 //   5. follow our transactions (receipts, finality, reorgs, drops, stuck), then the tasks act
+// A chain reset (a restarted devnet: same chain id, same addresses, other blocks) is told from a reorg by the
+// genesis and deployment block hashes: everything of the old chain is dropped (journal archived, nonce resynced,
+// book and schedules rebuilt) and nothing signed for it is ever sent again.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { type Address, type Chain, type Hex, type PublicClient, parseEventLogs, type Transport } from "viem";
@@ -29,7 +32,7 @@ import { PremiumTask } from "./tasks/premiumTask";
 import { RepegTask } from "./tasks/repegTask";
 import type { KeeperTask, TickContext } from "./tasks/task";
 import { Backoff } from "./tx/backoff";
-import { Journal } from "./tx/journal";
+import { type ChainIdentity, differs, Journal } from "./tx/journal";
 import { shortMessage } from "./tx/outcome";
 import { TxManager } from "./tx/txManager";
 
@@ -64,13 +67,29 @@ const DRY_RUN_FROM: Address = "0x000000000000000000000000000000000000dEaD";
 export class Keeper {
   readonly config: KeeperConfig;
   readonly deployment: Deployment;
-  readonly metrics = new KeeperMetrics();
+  readonly metrics: KeeperMetrics;
   readonly log: Logger;
   readonly clients: KeeperClients;
-  readonly book: Book;
-  readonly tracker: BlockTracker;
-  readonly tasks: KeeperTask[];
+  book: Book;
+  tracker: BlockTracker;
+  tasks: KeeperTask[];
   tx!: TxManager;
+  /** The chain we follow (undefined before init, or after a reset until the deployment block is mined again). */
+  chain: ChainIdentity | undefined;
+  /** The node mines a block per transaction (anvil/hardhat automine): no staleness, one confirmation by default. */
+  automine = false;
+  /** init() has completed (the loop runs it, retrying, so a dead node at start delays only the first tick). */
+  initialized = false;
+  /** Why startup has not completed yet (for /healthz). */
+  startupError: string | undefined;
+  /** The node's head as last seen (by a tick or by the watcher while a tick runs) and when it was read. */
+  nodeHead: { number: bigint; at: number } | undefined;
+  /** Last time the node answered at all. */
+  lastNodeContactAt: number | undefined;
+  /** Since when the node's head has been more than `liquidatableMaxBlocks` ahead of the last processed block. */
+  behindSince: number | undefined;
+  /** Start of the tick in progress (wall ms), undefined between ticks. */
+  tickStartedAt: number | undefined;
   private journal!: Journal;
   private processed: bigint;
   private marketCount: bigint;
@@ -88,9 +107,16 @@ export class Keeper {
   /** The markets as the last tick priced them (index, halted, accrued funding indices). */
   lastPricing: MarketPricing[] = [];
   private stopping = false;
+  private stopSignal!: Promise<void>;
+  private signalStop!: () => void;
   /** The last tick left due work undone (a send or simulation failed, or liquidatable accounts remain). */
   private workLeft = false;
   private loopDone: Promise<void> | undefined;
+  private watcherDone: Promise<void> | undefined;
+  /** Oracle headroom of a write that may refresh every market (MIN_GAS_PER_FEED x every feed). */
+  private gasHeadroom = 0n;
+  /** Blocks processed since the signer's balance was last read. */
+  private balanceAge = Number.POSITIVE_INFINITY;
 
   constructor(config: KeeperConfig, options: KeeperOptions = {}) {
     this.config = config;
@@ -99,22 +125,40 @@ export class Keeper {
     this.now = options.now ?? Date.now;
     this.lastIterationAt = this.now();
     this.lastHeadAt = this.now();
+    this.stopSignal = new Promise((resolve) => {
+      this.signalStop = resolve;
+    });
     this.clients = createKeeperClients({
       rpcUrl: config.rpcUrl,
       chainId: this.deployment.chainId,
       privateKey: config.privateKey,
       timeoutMs: config.rpcTimeoutMs,
       retries: config.rpcRetries,
-      onRpcError: (method, err) => {
+      hedgeMinMs: config.rpcHedgeMinMs,
+      onFault: (method, err) => {
+        this.metrics.rpcFaults.inc();
+        this.log.debug({ method, reason: shortMessage(err) }, "rpc fault");
+      },
+      onRetry: (_method, reason) => this.metrics.rpcRetries.inc({ reason }),
+      onError: (method, err) => {
         this.metrics.rpcErrors.inc();
-        this.log.debug({ method, reason: shortMessage(err) }, "rpc error");
+        this.log.debug({ method, reason: shortMessage(err) }, "rpc request failed");
       },
     });
     this.book = new Book(config.shard);
     this.tracker = new BlockTracker(config.reorgWindow);
     this.processed = this.deployment.startBlock - 1n;
     this.marketCount = BigInt(this.deployment.markets.length);
-    this.tasks = [
+    this.tasks = this.makeTasks();
+    this.metrics = new KeeperMetrics(this.tasks.map((t) => t.name));
+    this.metrics.setLive({
+      liquidatableAgeSeconds: () => this.liquidatableAgeSeconds(),
+      headLagBlocks: () => Number(this.headLagBlocks()),
+    });
+  }
+
+  private makeTasks(): KeeperTask[] {
+    return [
       // Liquidations first: they refresh the oracle of every market they touch, in the first block after a shock.
       new LiquidationTask(),
       new OracleTask(),
@@ -122,7 +166,7 @@ export class Keeper {
       new PremiumTask(),
       new RepegTask(),
       new InventorySaleTask(this.clients.publicClient),
-    ].filter((t) => config.tasks[t.name as keyof KeeperConfig["tasks"]]);
+    ].filter((t) => this.config.tasks[t.name as keyof KeeperConfig["tasks"]]);
   }
 
   get addresses() {
@@ -138,14 +182,29 @@ export class Keeper {
     return this.clients.publicClient;
   }
 
-  /** Opens the journal, syncs the nonce, starts the tasks. */
+  /**
+   * Identifies the chain (genesis and deployment block hashes), opens the journal (archiving one of another chain),
+   * syncs the nonce, starts the tasks. Throws when the node does not answer or the deployment block is not mined.
+   */
   async init(): Promise<void> {
     const from = this.signer ?? DRY_RUN_FROM;
+    const chain = await this.readChainIdentity();
+    if (!chain) throw new Error(`the deployment block ${this.deployment.startBlock} is not mined on this chain`);
+    this.chain = chain;
+    await this.probeAutomine();
     const journalPath = this.config.dryRun
       ? undefined
       : (this.config.journalPath ??
         path.join(".keeper", `journal-${this.deployment.chainId}-${this.addresses.pool}-${from}.json`.toLowerCase()));
-    this.journal = Journal.open(journalPath, this.deployment.chainId, from, this.addresses.pool);
+    const opened = Journal.open(journalPath, chain, from, this.addresses.pool);
+    this.journal = opened.journal;
+    if (opened.archived) {
+      this.log.warn(
+        { archived: opened.archived.file, reason: opened.archived.reason },
+        "chain reset: the journal belongs to another chain (archived; nothing of it is followed or sent)",
+      );
+    }
+    this.gasHeadroom = await oracleGasHeadroom(this.client, this.addresses.pool);
     this.tx = new TxManager({
       publicClient: this.client,
       walletClient: this.config.dryRun ? undefined : this.clients.walletClient,
@@ -158,9 +217,13 @@ export class Keeper {
       priorityFeeWei: this.config.priorityFeeWei,
       maxFeePerGasWei: this.config.maxFeePerGasWei,
       stuckBlocks: this.config.stuckBlocks,
-      confirmations: this.config.confirmations,
+      confirmations: this.confirmations(),
       gasBufferBps: this.config.gasBufferBps,
-      gasHeadroom: await oracleGasHeadroom(this.client, this.addresses.pool),
+      gasHeadroom: this.gasHeadroom,
+      sameChain: async () => {
+        const now = await this.readChainIdentity();
+        return now !== undefined && this.chain !== undefined && differs(this.chain, now) === undefined;
+      },
     });
     await this.tx.init();
     const mc = this.config.multicallAddress ?? MULTICALL3_ADDRESS;
@@ -168,21 +231,78 @@ export class Keeper {
     if (!this.multicall)
       this.log.warn({ address: mc }, "no Multicall3 on this chain: deployless reads, ~100 calls each");
     for (const t of this.tasks) await t.start();
+    this.initialized = true;
+    this.startupError = undefined;
+    this.lastNodeContactAt = this.now();
+    this.lastHeadAt = this.now();
     this.log.info(
-      { signer: this.signer ?? "(dry run)", shard: this.config.shard, tasks: this.tasks.map((t) => t.name) },
+      {
+        signer: this.signer ?? "(dry run)",
+        shard: this.config.shard,
+        tasks: this.tasks.map((t) => t.name),
+        automine: this.automine,
+      },
       "keeper started",
     );
   }
 
+  /** Genesis and deployment block hashes; undefined when the deployment block is not mined (yet). */
+  private async readChainIdentity(): Promise<ChainIdentity | undefined> {
+    const [genesis, deployed] = await Promise.all([
+      getBlockInfo(this.client, 0n),
+      getBlockInfo(this.client, this.deployment.startBlock).catch((err: unknown) => {
+        if (/not (be )?found|could not be found/i.test(shortMessage(err))) return undefined;
+        throw err;
+      }),
+    ]);
+    if (!genesis) throw new Error("node returned no genesis block");
+    if (!deployed) return undefined;
+    return { chainId: this.deployment.chainId, genesisHash: genesis.hash, deploymentBlockHash: deployed.hash };
+  }
+
+  /** anvil / hardhat automine (a block per transaction); any other node: false. */
+  private async probeAutomine(): Promise<void> {
+    let automine = false;
+    for (const method of ["anvil_getAutomine", "hardhat_getAutomine"]) {
+      try {
+        automine = (await this.client.request({ method } as never)) === true;
+        break;
+      } catch {
+        // not this kind of node
+      }
+    }
+    this.automine = automine;
+    if (this.tx) this.tx.confirmations = this.confirmations();
+  }
+
+  private confirmations(): number {
+    return this.config.confirmations ?? (this.automine ? 1 : 2);
+  }
+
+  /** Seconds without a new head after which the head is stale (0 = never). */
+  staleHeadSeconds(): number {
+    return this.config.staleHeadSeconds ?? (this.automine ? 0 : 120);
+  }
+
   /** One pass at the current head. Throws on RPC failure (the loop logs it and goes on). */
   async tick(): Promise<TickReport> {
+    this.tickStartedAt = this.now();
+    try {
+      return await this.tickAt();
+    } finally {
+      this.tickStartedAt = undefined;
+    }
+  }
+
+  private async tickAt(): Promise<TickReport> {
     const t0 = performance.now();
     const head = await getBlockInfo(this.client, "latest");
     if (!head) throw new Error("node returned no latest block");
-    this.metrics.headLag.set(Number(head.number - this.processed));
+    this.sawNodeHead(head.number);
     if (this.lastHead === undefined || head.number !== this.lastHead.number || head.hash !== this.lastHead.hash) {
       this.lastHeadAt = this.now();
     }
+    if (!this.chain) await this.awaitDeployment(head);
     const reorg = await this.checkReorg(head);
 
     // 2. Logs since the last processed block.
@@ -213,9 +333,9 @@ export class Keeper {
 
     // 4. Local evaluation of the whole shard; on-chain re-check of the candidates only.
     this.lastPricing = snapshot.markets.map((m) => m.pricing);
-    const evaluation = this.book.evaluate(this.lastPricing, head);
+    const evaluation = this.book.evaluate(this.lastPricing, head, this.now());
     const confirmed = await this.confirm(evaluation.candidates, head);
-    this.updateBookMetrics(head);
+    this.updateBookMetrics();
 
     // 5. Our transactions, then the tasks.
     const finals = await this.tx.poll(head);
@@ -224,11 +344,11 @@ export class Keeper {
     if (!stale) await this.act(head, snapshot, confirmed);
     else this.log.warn({ head: head.number }, "head is stale: not acting on a frozen view");
 
-    await this.updateBalance(head);
+    await this.updateBalance(head, finals.length > 0);
     this.tracker.record(head);
     this.processed = head.number;
     this.lastHead = head;
-    this.metrics.headLag.set(0);
+    this.updateBehind();
     this.metrics.loopSeconds.observe((performance.now() - t0) / 1000);
     const report: TickReport = {
       head: head.number,
@@ -256,6 +376,15 @@ export class Keeper {
       conflict = canonical?.hash !== last.hash;
     }
     if (!conflict) return undefined;
+    // A reorg, or another chain altogether (a restarted devnet: same id, same addresses): the hashes say which.
+    const now = await this.readChainIdentity();
+    const why = !now
+      ? `the deployment block ${this.deployment.startBlock} is not mined (head ${head.number})`
+      : this.chain && differs(this.chain, now);
+    if (why) {
+      await this.resetChain(now, why);
+      return { ancestor: undefined };
+    }
     const from = (this.tracker.top() ?? head.number) < head.number ? (this.tracker.top() as bigint) : head.number - 1n;
     const ancestor = await this.tracker.commonAncestor(this.client, from);
     const rollbackTo = ancestor ?? this.deployment.startBlock - 1n;
@@ -269,6 +398,59 @@ export class Keeper {
     this.processed = rollbackTo;
     this.lastHead = undefined;
     return { ancestor };
+  }
+
+  /**
+   * The chain was reset: drop every piece of the old chain's state (book, block hashes, schedules, tasks, in-flight
+   * transactions, backoffs, the nonce) so that nothing signed for it is ever sent again. The journal is archived.
+   * When the new chain has not mined the deployment block yet, the keeper waits for it (no tick acts meanwhile).
+   */
+  private async resetChain(now: ChainIdentity | undefined, why: string): Promise<void> {
+    this.metrics.chainResets.inc();
+    this.log.warn(
+      { reason: why, pending: this.tx.pendingCount },
+      "chain reset (not a reorg): dropping the old chain's state and in-flight transactions",
+    );
+    this.book = new Book(this.config.shard);
+    this.tracker = new BlockTracker(this.config.reorgWindow);
+    this.processed = this.deployment.startBlock - 1n;
+    this.marketCount = BigInt(this.deployment.markets.length);
+    this.premiumEvents = [];
+    this.lastPremium = undefined;
+    this.lastHead = undefined;
+    this.nodeHead = undefined;
+    this.behindSince = undefined;
+    this.lastPricing = [];
+    this.workLeft = false;
+    this.balanceAge = Number.POSITIVE_INFINITY;
+    for (const t of this.tasks) await t.stop();
+    this.tasks = this.makeTasks();
+    this.chain = now;
+    const archived = this.journal.resetTo(
+      now ?? { chainId: this.deployment.chainId, genesisHash: "0x", deploymentBlockHash: "0x" },
+      why,
+    );
+    if (archived) this.log.warn({ archived: archived.file }, "journal of the old chain archived");
+    if (now) await this.startOnNewChain();
+    else this.log.warn({ block: this.deployment.startBlock }, "waiting for the deployment block on the new chain");
+  }
+
+  /** After a reset that came before the deployment: nothing acts until the deployment block is mined again. */
+  private async awaitDeployment(head: BlockInfo): Promise<void> {
+    const now = head.number >= this.deployment.startBlock ? await this.readChainIdentity() : undefined;
+    if (!now) throw new Error(`waiting for the deployment block ${this.deployment.startBlock} (head ${head.number})`);
+    this.chain = now;
+    this.journal.resetTo(now, "deployment mined on the new chain");
+    await this.startOnNewChain();
+  }
+
+  private async startOnNewChain(): Promise<void> {
+    await this.tx.reset();
+    await this.probeAutomine();
+    const mc = this.config.multicallAddress ?? MULTICALL3_ADDRESS;
+    this.multicall = (await hasCode(this.client, mc)) ? mc : undefined;
+    for (const t of this.tasks) await t.start();
+    this.log.info({ chain: this.chain, automine: this.automine }, "following the new chain");
   }
 
   /** The locally liquidatable accounts, re-checked on chain in one accountHealths call. */
@@ -315,12 +497,13 @@ export class Keeper {
       addresses: this.addresses,
       config: this.config,
       lastPremium: this.lastPremium,
-      refreshedMarkets: new Set(),
+      refreshedMarkets: this.marketsRefreshedInFlight(),
       submit: (job) => this.tx.submit(job, head).then(noteFailure),
       prepare: (job) => this.tx.prepare(job).then(noteFailure),
       send: (prepared) => this.tx.send(prepared, head).then(noteFailure),
       predictUsed: (task, limit, estimate) => this.tx.gasModel.predictUsed(task, limit, estimate),
       gasLimitFor: (estimate) => this.tx.gasLimitFor(estimate),
+      oracleHeadroom: (marketId) => this.oracleHeadroom(marketId),
       inFlightGas: () => this.tx.inFlightGas(),
       takenSlots: () => this.tx.takenSlots(),
       log: this.log,
@@ -329,6 +512,26 @@ export class Keeper {
       if (this.stopping) return;
       await t.tick(ctx);
     }
+  }
+
+  /** The pool's oracle headroom (every feed of every market) scaled to the feeds of `marketId`. */
+  private oracleHeadroom(marketId: bigint): bigint {
+    const feeds = this.deployment.markets.map((m) => BigInt(m.feeds.length));
+    const total = feeds.reduce((a, b) => a + b, 0n);
+    const mine = feeds[Number(marketId)];
+    if (total === 0n || mine === undefined) return this.gasHeadroom;
+    return (this.gasHeadroom * mine) / total;
+  }
+
+  /** Markets whose oracle our sent, unmined liquidations refresh when they mine (no refresh of our own needed). */
+  private marketsRefreshedInFlight(): Set<bigint> {
+    const out = new Set<bigint>();
+    for (const slot of this.tx.inFlightSlots("liquidation")) {
+      const id = slot.startsWith("account:") ? slot.slice("account:".length) : undefined;
+      const mask = id ? (this.book.get(id as Hex)?.account?.marketMask ?? 0) : 0;
+      for (let m = 0; m < 32; m++) if ((mask >>> m) & 1) out.add(BigInt(m));
+    }
+    return out;
   }
 
   private countLiquidations(logs: readonly { address: Hex; topics: readonly Hex[]; data: Hex }[]): void {
@@ -341,43 +544,116 @@ export class Keeper {
     }
   }
 
-  private updateBookMetrics(head: BlockInfo): void {
+  /** Book gauges at the evaluated head (the age and lag gauges are computed when scraped). */
+  private updateBookMetrics(): void {
     let liquidatable = 0;
     for (const e of this.book.all()) if (e.liquidatableSince) liquidatable++;
     this.metrics.accountsTracked.set(this.book.size);
     this.metrics.liquidatable.set(liquidatable);
-    const oldest = this.book.oldestLiquidatable();
-    this.metrics.liquidatableAge.set(oldest ? Number(head.timestamp - oldest.timestamp) : 0);
   }
 
-  private async updateBalance(head: BlockInfo): Promise<void> {
+  /**
+   * The signer's balance changes only through our own transactions: read when one became final, and every
+   * BALANCE_EVERY_BLOCKS blocks otherwise (a top-up shows within that), not on every block.
+   */
+  private async updateBalance(head: BlockInfo, spent: boolean): Promise<void> {
     if (!this.signer) return;
+    this.balanceAge += Number(head.number - (this.lastHead?.number ?? head.number));
+    if (!spent && this.lastBalance !== undefined && this.balanceAge < BALANCE_EVERY_BLOCKS) return;
     try {
       this.lastBalance = await this.client.getBalance({ address: this.signer, blockNumber: head.number });
       this.metrics.signerBalance.set(Number(this.lastBalance));
+      this.balanceAge = 0;
     } catch {
       // Counted as an RPC error; the last known balance stays.
     }
   }
 
+  /** A node head seen now (by a tick or the watcher). */
+  private sawNodeHead(n: bigint): void {
+    const at = this.now();
+    this.lastNodeContactAt = at;
+    if (!this.nodeHead || n !== this.nodeHead.number) this.nodeHead = { number: n, at };
+    this.updateBehind();
+  }
+
+  private updateBehind(): void {
+    const behind =
+      this.nodeHead !== undefined &&
+      this.lastHead !== undefined &&
+      this.nodeHead.number - this.processed > BigInt(this.config.liquidatableMaxBlocks);
+    if (!behind) this.behindSince = undefined;
+    else this.behindSince ??= this.now();
+  }
+
   isHeadStale(): boolean {
-    const s = this.config.staleHeadSeconds;
+    const s = this.staleHeadSeconds();
     return s > 0 && this.now() - this.lastHeadAt > s * 1000;
   }
 
-  /** Oldest liquidatable account's age in blocks at the last head. */
+  /** Blocks between the node's head (as last seen) and the last block fully processed. */
+  headLagBlocks(): bigint {
+    const node = this.nodeHead?.number;
+    if (node === undefined || this.lastHead === undefined) return 0n;
+    return node > this.processed ? node - this.processed : 0n;
+  }
+
+  /** Oldest liquidatable account's age in blocks at the node's head (a stuck tick does not stop this clock). */
   liquidatableAgeBlocks(): bigint {
     const oldest = this.book.oldestLiquidatable();
-    return oldest && this.lastHead ? this.lastHead.number - oldest.block : 0n;
+    if (!oldest) return 0n;
+    const head = max(this.nodeHead?.number ?? 0n, this.lastHead?.number ?? 0n);
+    return head > oldest.block ? head - oldest.block : 0n;
+  }
+
+  /** Wall seconds the oldest liquidatable account has waited since the keeper first saw it. */
+  liquidatableAgeSeconds(): number {
+    const oldest = this.book.oldestLiquidatable();
+    return oldest ? Math.max(0, (this.now() - oldest.seenAt) / 1000) : 0;
   }
 
   /** Runs ticks until stop(): a tick per new head, polling every pollIntervalMs; a failed or hung tick is logged. */
   start(): Promise<void> {
     this.loopDone ??= this.loop();
+    this.watcherDone ??= this.watch();
     return this.loopDone;
   }
 
+  /** Runs init() until it succeeds or stop() is called (a node that never answers must not block a signal). */
+  private async startup(): Promise<void> {
+    let delay = this.config.pollIntervalMs;
+    while (!this.stopping && !this.initialized) {
+      try {
+        await Promise.race([this.init(), this.stopSignal]);
+      } catch (err) {
+        this.startupError = shortMessage(err);
+        this.log.warn({ reason: this.startupError, retryMs: delay }, "startup: the node did not answer; retrying");
+        await sleepUnless(delay, () => this.stopping);
+        delay = Math.min(delay * 2, this.config.backoffMaxMs);
+      }
+    }
+  }
+
+  /**
+   * While a tick runs longer than a poll, reads the node's head on the side, so /healthz and the lag gauge see a
+   * stuck tick (no extra requests between ticks: the loop reads the head itself then).
+   */
+  private async watch(): Promise<void> {
+    while (!this.stopping) {
+      await sleepUnless(this.config.pollIntervalMs, () => this.stopping);
+      const started = this.tickStartedAt;
+      if (this.stopping || started === undefined || this.now() - started < this.config.pollIntervalMs) continue;
+      try {
+        const n = await Promise.race([this.client.getBlockNumber({ cacheTime: 0 }), this.stopSignal]);
+        if (typeof n === "bigint") this.sawNodeHead(n);
+      } catch {
+        this.updateBehind();
+      }
+    }
+  }
+
   private async loop(): Promise<void> {
+    await this.startup();
     let inFlight: { done: Promise<unknown>; since: number } | undefined;
     while (!this.stopping) {
       try {
@@ -387,13 +663,19 @@ export class Keeper {
           await withTimeout(inFlight.done, this.config.pollIntervalMs, "abandoned tick");
         }
         inFlight = undefined;
-        const n = await this.client.getBlockNumber({ cacheTime: 0 });
-        // A new head, our transactions to follow, or work the last tick could not finish (a failed send retried
-        // after its backoff even when no block comes: an idle devnet mines only on our transactions).
-        if (n !== this.processed || this.lastHead === undefined || this.tx.pendingCount > 0 || this.workLeft) {
+        const n = await Promise.race([this.client.getBlockNumber({ cacheTime: 0 }), this.stopSignal]);
+        if (typeof n !== "bigint") break;
+        this.sawNodeHead(n);
+        // A new head, or work the last tick could not finish (a failed send retried after its backoff even when no
+        // block comes: an idle devnet mines only on our transactions). Our pending transactions alone are no reason:
+        // only a new block can change what they are (mined, final, dropped, stuck).
+        if (n !== this.processed || this.lastHead === undefined || this.workLeft) {
           const tick = this.tick();
           inFlight = { done: tick.catch(() => undefined), since: this.now() };
-          await withTimeout(tick, this.config.tickTimeoutMs, "tick");
+          // A stop waits for the tick a little (its sends are journaled before they go out, so abandoning it is
+          // safe), never for a hung one.
+          const stopped = this.stopSignal.then(() => sleepUnless(STOP_GRACE_MS, () => false));
+          await Promise.race([withTimeout(tick, this.config.tickTimeoutMs, "tick"), stopped]);
           inFlight = undefined;
         }
         this.lastIterationAt = this.now();
@@ -422,10 +704,22 @@ export class Keeper {
   /** Stops after the current tick (in-flight sends finish; nothing new is started). */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.signalStop();
     for (const t of this.tasks) await t.stop();
     await this.loopDone?.catch(() => undefined);
+    await this.watcherDone?.catch(() => undefined);
     this.log.info("keeper stopped");
   }
+}
+
+/** How long stop() waits for the tick in progress. */
+const STOP_GRACE_MS = 2_000;
+
+/** Blocks between balance reads when none of our transactions became final. */
+const BALANCE_EVERY_BLOCKS = 50;
+
+function max(a: bigint, b: bigint): bigint {
+  return a > b ? a : b;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {

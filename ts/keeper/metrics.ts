@@ -1,9 +1,11 @@
-// The keeper's Prometheus metrics: exactly these names, one registry per keeper (several keepers may run in
-// one process in tests). Values are set by the loop; the /metrics server only serializes them.
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+// The keeper's Prometheus metrics: exactly these names (plus prom-client's default process metrics), one registry
+// per keeper (several keepers may run in one process in tests). Values are set by the loop; the gauges that judge
+// liveness (liquidatable age, head lag) are computed when scraped, from the wall clock and the node's head, so a
+// stuck tick shows. Labelled series are created at 0 so a dashboard sees them before the first event.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 export const METRIC_NAMES = {
-  /** Blocks between the node's head and the last block the keeper fully processed. */
+  /** Blocks between the node's head (as last seen by the head watcher) and the last block the keeper processed. */
   headLag: "keeper_head_lag_blocks",
   /** Wall time of one tick (index, read, evaluate, act). */
   loopSeconds: "keeper_loop_seconds",
@@ -11,23 +13,40 @@ export const METRIC_NAMES = {
   accountsTracked: "keeper_accounts_tracked",
   /** Accounts of the shard below maintenance at the last evaluated head. */
   liquidatable: "keeper_liquidatable_accounts",
-  /** How long (chain seconds) the oldest still-liquidatable account has waited since the keeper first saw it. */
+  /** Wall seconds the oldest still-liquidatable account has waited since the keeper first saw it (at scrape time). */
   liquidatableAge: "keeper_liquidatable_age_seconds",
   /** Liquidation steps this keeper's own transactions performed (Liquidated events in final receipts). */
   liquidations: "keeper_liquidations_total",
   /** Transactions by task and outcome: mined, reverted, replaced, dropped, skipped_done, failed, dry_run. */
   tx: "keeper_tx_total",
-  /** RPC requests that failed (after the transport's retries). */
+  /** RPC requests that failed after every retry with a transport fault (a revert is an answer, never counted). */
   rpcErrors: "keeper_rpc_errors_total",
+  /** RPC attempts that hit a transport fault (timeout, HTTP error, malformed body), retried or not. */
+  rpcFaults: "keeper_rpc_faults_total",
+  /** Extra RPC attempts, by reason: retry (after a fault) or hedge (the first attempt was slow). */
+  rpcRetries: "keeper_rpc_retries_total",
+  /** Chain resets seen (the deployment block's hash changed: a restarted devnet, a new chain with the same id). */
+  chainResets: "keeper_chain_resets_total",
   /** Native balance of the signer. */
   signerBalance: "keeper_signer_balance_wei",
 } as const;
 
-export type TxOutcome = "mined" | "reverted" | "replaced" | "dropped" | "skipped_done" | "failed" | "dry_run";
+export const TX_OUTCOMES = ["mined", "reverted", "replaced", "dropped", "skipped_done", "failed", "dry_run"] as const;
+export type TxOutcome = (typeof TX_OUTCOMES)[number];
+export const RETRY_REASONS = ["retry", "hedge"] as const;
+
+/** Scrape-time values the keeper provides (wall clock and node head). */
+export type LiveGauges = { liquidatableAgeSeconds(): number; headLagBlocks(): number };
 
 export class KeeperMetrics {
   readonly registry = new Registry();
-  readonly headLag = new Gauge({ name: METRIC_NAMES.headLag, help: "blocks behind the node's head", registers: [] });
+  private live: LiveGauges | undefined;
+  readonly headLag = new Gauge({
+    name: METRIC_NAMES.headLag,
+    help: "blocks behind the node's head",
+    registers: [],
+    collect: () => this.refreshLive(),
+  });
   readonly loopSeconds = new Histogram({
     name: METRIC_NAMES.loopSeconds,
     help: "duration of one keeper tick",
@@ -42,8 +61,9 @@ export class KeeperMetrics {
   readonly liquidatable = new Gauge({ name: METRIC_NAMES.liquidatable, help: "liquidatable accounts", registers: [] });
   readonly liquidatableAge = new Gauge({
     name: METRIC_NAMES.liquidatableAge,
-    help: "seconds the oldest liquidatable account has waited",
+    help: "wall seconds the oldest liquidatable account has waited since first seen",
     registers: [],
+    collect: () => this.refreshLive(),
   });
   readonly liquidations = new Counter({ name: METRIC_NAMES.liquidations, help: "liquidation steps", registers: [] });
   readonly tx = new Counter({
@@ -52,10 +72,26 @@ export class KeeperMetrics {
     labelNames: ["task", "outcome"] as const,
     registers: [],
   });
-  readonly rpcErrors = new Counter({ name: METRIC_NAMES.rpcErrors, help: "failed RPC requests", registers: [] });
+  readonly rpcErrors = new Counter({
+    name: METRIC_NAMES.rpcErrors,
+    help: "RPC requests failed after every retry (transport faults; reverts are not errors)",
+    registers: [],
+  });
+  readonly rpcFaults = new Counter({
+    name: METRIC_NAMES.rpcFaults,
+    help: "RPC attempts that hit a transport fault",
+    registers: [],
+  });
+  readonly rpcRetries = new Counter({
+    name: METRIC_NAMES.rpcRetries,
+    help: "extra RPC attempts by reason",
+    labelNames: ["reason"] as const,
+    registers: [],
+  });
+  readonly chainResets = new Counter({ name: METRIC_NAMES.chainResets, help: "chain resets seen", registers: [] });
   readonly signerBalance = new Gauge({ name: METRIC_NAMES.signerBalance, help: "signer balance", registers: [] });
 
-  constructor() {
+  constructor(tasks: readonly string[] = []) {
     for (const m of [
       this.headLag,
       this.loopSeconds,
@@ -65,10 +101,27 @@ export class KeeperMetrics {
       this.liquidations,
       this.tx,
       this.rpcErrors,
+      this.rpcFaults,
+      this.rpcRetries,
+      this.chainResets,
       this.signerBalance,
     ]) {
-      this.registry.registerMetric(m);
+      this.registry.registerMetric(m as Gauge);
     }
+    collectDefaultMetrics({ register: this.registry });
+    for (const task of tasks) for (const outcome of TX_OUTCOMES) this.tx.inc({ task, outcome }, 0);
+    for (const reason of RETRY_REASONS) this.rpcRetries.inc({ reason }, 0);
+  }
+
+  /** The keeper's scrape-time values (set once it exists). */
+  setLive(live: LiveGauges): void {
+    this.live = live;
+  }
+
+  private refreshLive(): void {
+    if (!this.live) return;
+    this.liquidatableAge.set(this.live.liquidatableAgeSeconds());
+    this.headLag.set(this.live.headLagBlocks());
   }
 
   countTx(task: string, outcome: TxOutcome): void {

@@ -16,14 +16,15 @@ export type RunningKeeper = {
 };
 
 /**
- * Starts the keeper loop and its ops server.
+ * Starts the ops server, then the keeper loop, and returns at once: the loop connects to the node (retrying while
+ * it does not answer; /healthz says "starting" meanwhile), so a signal can stop the keeper at any moment of its
+ * startup. `stop()` works from the first instant.
  * @example
  * const running = await runKeeper(loadKeeperConfig({ env: process.env, flags }));
  * process.once("SIGTERM", () => running.stop().then(() => process.exit(0)));
  */
 export async function runKeeper(config: KeeperConfig, options: KeeperOptions = {}): Promise<RunningKeeper> {
   const keeper = new Keeper(config, options);
-  await keeper.init();
   const server =
     config.metricsPort > 0 ? await startOpsServer(keeper, config.metricsPort, config.metricsHost) : undefined;
   if (server) keeper.log.info({ port: server.port }, "serving /metrics and /healthz");

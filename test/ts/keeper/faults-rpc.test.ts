@@ -79,7 +79,8 @@ describe("keeper under RPC faults", () => {
     for (const v of victims) expect(hit.has(`${v.owner}:${v.subId}`)).toBe(true);
     const { funding } = await expectNothingTwice(k, from);
     expect(funding.length).toBe(2);
-    expect((await k.metrics.rpcErrors.get()).values[0]?.value).toBeGreaterThan(0);
+    // Every fault is counted (most were absorbed by a retry or a hedge; those are not errors).
+    expect((await k.metrics.rpcFaults.get()).values[0]?.value).toBeGreaterThan(10);
   }, 180_000);
 
   it("38: on a stale head the keeper does not act and /healthz reports it; it acts once the head moves", async () => {
@@ -137,8 +138,14 @@ describe("keeper under RPC faults", () => {
     void k.start();
     await waitFor(() => k.lastReport !== undefined, 20_000, "a first tick");
     p.hang();
-    await waitFor(() => !keeperHealth(k).ok, 20_000, "/healthz to fail");
-    expect(keeperHealth(k).checks.find((c) => c.name === "loop")?.ok).toBe(false);
+    await waitFor(
+      () => keeperHealth(k).checks.find((c) => c.name === "loop")?.ok === false,
+      20_000,
+      "/healthz to fail on the stalled loop",
+    );
+    expect(keeperHealth(k).ok).toBe(false);
+    // The node check fails too: no answer at all.
+    expect(keeperHealth(k).checks.find((c) => c.name === "node")?.ok).toBe(false);
     p.release();
     const from = (await chain.publicClient.getBlockNumber({ cacheTime: 0 })) + 1n;
     await shockIndex(chain, d, ETH, SHOCKED);

@@ -219,7 +219,9 @@ describe("keeper transactions under block faults", () => {
         90_000,
         "the keeper to broadcast a liquidation and a funding update",
       );
-      killed = { broadcast: await calls(), signal: await first.kill("SIGKILL") };
+      // What it broadcast is read after its death (it may still be sending while the condition above is read).
+      const signal = await first.kill("SIGKILL");
+      killed = { broadcast: await calls(), signal };
       expect(await pendingFrom(keeperAddress)).toHaveLength(killed.broadcast.length); // none mined yet
       // 3. What it broadcast mines after its death.
       await chain.testClient.mine({ blocks: 1 });

@@ -47,14 +47,17 @@ describe("keeper operations", () => {
     expect(message).not.toContain(bad.slice(2, 40));
   });
 
-  it("serves /metrics with exactly the issue's metric names and a /healthz that passes on a healthy keeper", async () => {
+  it("serves /metrics with exactly the keeper's metric names plus the process defaults and a /healthz that passes on a healthy keeper", async () => {
     const port = await findFreePort();
     const running = await runKeeper(keeperConfig(chain.anvil.rpcUrl, { metricsPort: port }), { deployment: d });
     try {
       await waitFor(() => running.keeper.lastReport !== undefined, 20_000, "a first tick");
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       const names = new Set([...metrics.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]));
-      expect([...names].sort()).toEqual(Object.values(METRIC_NAMES).sort());
+      expect([...names].filter((n) => n?.startsWith("keeper_")).sort()).toEqual(Object.values(METRIC_NAMES).sort());
+      // prom-client's default process metrics ride along.
+      expect(names).toContain("process_cpu_seconds_total");
+      expect(names).toContain("nodejs_eventloop_lag_seconds");
       expect(metrics).toMatch(/keeper_accounts_tracked \d+/);
       expect(metrics).toMatch(/keeper_signer_balance_wei [1-9]/);
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -104,6 +107,8 @@ describe("keeper operations", () => {
     await waitFor(() => out.includes('"keeper started"'), 30_000, "the keeper to start");
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
+    // The command's own handler stopped the running keeper (not the entry point's early one).
+    expect(out).toContain('"shutting down"');
     expect(out).toContain('"keeper stopped"');
     expect(out).not.toContain(KEY.slice(2));
   }, 60_000);

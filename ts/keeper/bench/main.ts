@@ -195,7 +195,7 @@ async function benchOne(n: number): Promise<BenchEntry> {
         liquidationGas += r.gasUsed;
       }
       log(
-        `[bench] N=${n}: block +${bn - shockBlock}: ${ours} txs (${reverted} reverted), gas used ${block.gasUsed.toLocaleString()} (limits ${limits.toLocaleString()}), ${liquidatedHere} liquidations, tick ${tickSeconds.toFixed(2)} s, pending ${keeper.tx.pendingCount}`,
+        `[bench] N=${n}: block +${bn - shockBlock}: ${ours} txs (${reverted} reverted), gas used ${block.gasUsed.toLocaleString()} (limits ${limits.toLocaleString()}), ${liquidatedHere} liquidations, tick ${tickSeconds.toFixed(2)} s, pending ${keeper.tx.pendingCount}, hedges ${keeper.clients.stats.hedges}, retries ${keeper.clients.stats.retries}`,
       );
       if (liquidatedHere > 0) {
         liquidations += liquidatedHere;

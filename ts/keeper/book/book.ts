@@ -16,9 +16,14 @@ export type BookEntry = {
   /** Needs a re-read (an event named it, or a reorg may have undone what we read). */
   dirty: boolean;
   lastEventBlock: bigint;
-  /** First head (block, chain time) at which the keeper saw this account liquidatable; cleared when healthy. */
-  liquidatableSince: { block: bigint; timestamp: bigint } | undefined;
+  /**
+   * First head (block, chain time) at which the keeper saw this account liquidatable, and the wall time (ms) it
+   * did; cleared when healthy.
+   */
+  liquidatableSince: LiquidatableSince | undefined;
 };
+
+export type LiquidatableSince = { block: bigint; timestamp: bigint; seenAt: number };
 
 export type Candidate = { entry: BookEntry; health: LocalHealth; shortfall: bigint };
 
@@ -90,7 +95,11 @@ export class Book {
   }
 
   /** Values every read account at `pricing` (one block's markets), updating `liquidatableSince`. */
-  evaluate(pricing: readonly MarketPricing[], head: { number: bigint; timestamp: bigint }): Evaluation {
+  evaluate(
+    pricing: readonly MarketPricing[],
+    head: { number: bigint; timestamp: bigint },
+    now: number = Date.now(),
+  ): Evaluation {
     const t0 = performance.now();
     const candidates: Candidate[] = [];
     let evaluated = 0;
@@ -99,7 +108,7 @@ export class Book {
       const health = localHealth(e.account, e.positions, pricing);
       evaluated++;
       if (health.liquidatable) {
-        e.liquidatableSince ??= { block: head.number, timestamp: head.timestamp };
+        e.liquidatableSince ??= { block: head.number, timestamp: head.timestamp, seenAt: now };
         candidates.push({ entry: e, health, shortfall: health.maintenanceRequirement - health.value });
       } else {
         e.liquidatableSince = undefined;
@@ -115,9 +124,9 @@ export class Book {
     return localHealth(e.account, e.positions, pricing);
   }
 
-  /** The liquidatable account that has waited longest, as (block, chain time) first seen. */
-  oldestLiquidatable(): { block: bigint; timestamp: bigint } | undefined {
-    let oldest: { block: bigint; timestamp: bigint } | undefined;
+  /** The liquidatable account that has waited longest, as (block, chain time, wall time) first seen. */
+  oldestLiquidatable(): LiquidatableSince | undefined {
+    let oldest: LiquidatableSince | undefined;
     for (const e of this.entries.values()) {
       const s = e.liquidatableSince;
       if (s && (!oldest || s.block < oldest.block)) oldest = s;

@@ -19,6 +19,8 @@ export class PremiumTask extends BaseTask {
       data: distributePremiumData(),
       slots: ["premium"],
       noop: premiumNoop,
+      // distributePremium never reads the oracle: the estimate and the buffer are the limit.
+      gasHeadroom: 0n,
     });
   }
 }

@@ -20,7 +20,7 @@ export type TickContext = {
   config: KeeperConfig;
   /** Block and chain time of the last PremiumDistributed event (the premium schedule), if any. */
   lastPremium: { block: bigint; timestamp: bigint } | undefined;
-  /** Markets whose oracle a transaction submitted earlier in this tick refreshes anyway. */
+  /** Markets whose oracle a liquidation of ours (sent earlier in this tick, or sent and not yet mined) refreshes. */
   refreshedMarkets: Set<bigint>;
   submit(job: Job): Promise<SubmitResult>;
   /** Simulates and estimates a job without sending it (any number at once); `send` then signs and broadcasts. */
@@ -28,6 +28,11 @@ export type TickContext = {
   send(prepared: Prepared): Promise<SubmitResult>;
   /** Gas a transaction of `task` with this limit and estimate is expected to use once mined (our receipts). */
   predictUsed(task: string, limit: bigint, estimate: bigint): bigint;
+  /**
+   * Gas a full oracle read of `marketId` may need beyond an estimate that took the oracle's cached path (its feeds
+   * x the router's MIN_GAS_PER_FEED): the headroom of a call that refreshes that market alone.
+   */
+  oracleHeadroom(marketId: bigint): bigint;
   /** The gas limit a job with this estimate is sent with (buffer + oracle headroom). */
   gasLimitFor(estimate: bigint): bigint;
   /** Slots (e.g. "account:<id>") our unfinished transactions hold now. */

@@ -5,7 +5,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type FaultKind = "429" | "500" | "non-json" | "after-forward" | "slow";
+/** "hang": no reply at all until release() or stop() (a connection the node never answers). */
+export type FaultKind = "429" | "500" | "non-json" | "after-forward" | "slow" | "hang";
 
 type RpcRequest = { jsonrpc: "2.0"; id: number | string; method: string; params?: unknown[] };
 
@@ -39,14 +40,22 @@ export class FaultProxy {
   private hangAll = false;
   private readonly hung = new Set<() => void>();
   private rng: () => number;
-  readonly stats = { requests: 0, faults: 0, byMethod: new Map<string, number>() };
+  /** errorReplies: forwarded replies that carried a JSON-RPC error (a revert is one): answers, not faults. */
+  readonly stats = { requests: 0, faults: 0, errorReplies: 0, byMethod: new Map<string, number>() };
   private server: Server | undefined;
+  private target: string;
   url = "";
 
   constructor(private readonly o: FaultProxyOptions) {
     this.failRate = o.failRate ?? 0;
     this.kinds = o.kinds ?? ["429", "500", "non-json", "after-forward", "slow"];
     this.rng = mulberry32(o.seed ?? 1);
+    this.target = o.target;
+  }
+
+  /** Points the proxy at another node (a restarted devnet behind the same URL). */
+  retarget(target: string): void {
+    this.target = target;
   }
 
   async start(): Promise<this> {
@@ -135,13 +144,16 @@ export class FaultProxy {
       const kind = this.kinds[Math.floor(this.rng() * this.kinds.length)] as FaultKind;
       return this.randomFault(r, kind);
     }
-    return this.forward(r);
+    const reply = await this.forward(r);
+    if (reply.error !== undefined) this.stats.errorReplies++;
+    return reply;
   }
 
   private async randomFault(r: RpcRequest, kind: FaultKind): Promise<unknown> {
     // The node processes the request, the reply is lost: the nastiest case for a send.
     if (kind === "after-forward") await this.forward(r).catch(() => undefined);
     if (kind === "slow") await new Promise((resolve) => setTimeout(resolve, this.o.slowMs ?? 3_000));
+    if (kind === "hang") await new Promise<void>((resolve) => this.hung.add(resolve));
     return new Faulted(kind === "after-forward" || kind === "slow" ? "500" : kind);
   }
 
@@ -153,7 +165,7 @@ export class FaultProxy {
   }
 
   private async forward(r: RpcRequest): Promise<{ result?: unknown; error?: unknown }> {
-    const res = await fetch(this.o.target, {
+    const res = await fetch(this.target, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(r),

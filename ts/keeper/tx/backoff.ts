@@ -27,6 +27,11 @@ export class Backoff {
     this.failures.delete(key);
   }
 
+  /** Forget every failure (the chain was reset). */
+  clearAll(): void {
+    this.failures.clear();
+  }
+
   failuresOf(key: string): number {
     return this.failures.get(key)?.count ?? 0;
   }

@@ -18,6 +18,11 @@ type BlockGas = { block: bigint; used: bigint; estimate: bigint };
 export class GasModel {
   private readonly byTask = new Map<string, BlockGas[]>();
 
+  /** Forget every receipt (the chain was reset). */
+  clear(): void {
+    this.byTask.clear();
+  }
+
   /** A mined transaction of `task`: the node's estimate it was sent on and the receipt's gasUsed, in `block`. */
   observe(task: string, block: bigint, estimate: bigint, used: bigint): void {
     if (estimate <= 0n) return;

@@ -36,6 +36,14 @@ export type Job = {
   noop?: (returnData: Hex) => boolean;
   /** For calls that are "try when maybe due" (repeg, unwind): a revert means not due, not a failure. */
   revertMeansNotDue?: boolean;
+  /**
+   * Gas added to the limit for oracle reads the estimate may not have paid for (another transaction read the
+   * oracle earlier in the estimate's block). Default: the pool's oracle headroom (every feed of every market);
+   * 0 for calls that never read the oracle (premium) or whose estimate already pays for the read (a refresh).
+   */
+  gasHeadroom?: bigint;
+  /** Least gas limit, whatever the estimate (a call whose contract checks gasleft() before an external read). */
+  minGas?: bigint;
 };
 
 export type SubmitResult =
@@ -63,10 +71,16 @@ export type TxManagerOptions = {
   priorityFeeWei: bigint;
   maxFeePerGasWei: bigint;
   stuckBlocks: number;
+  /** Blocks deep a receipt must be to count as final (the keeper lowers it to 1 on an automine devnet). */
   confirmations: number;
   gasBufferBps: number;
   /** Extra gas the oracle may need in the mined block that the estimate did not see. */
   gasHeadroom: bigint;
+  /**
+   * True while the node is still the chain our journal belongs to (genesis and deployment block unchanged). Asked
+   * before anything already signed is broadcast again, so a transaction is never replayed onto a reset chain.
+   */
+  sameChain?: () => Promise<boolean>;
 };
 
 const BPS = 10_000n;
@@ -80,6 +94,30 @@ export class TxManager {
   readonly gasModel = new GasModel();
 
   constructor(private readonly o: TxManagerOptions) {}
+
+  /** A receipt this many blocks deep is final. */
+  set confirmations(n: number) {
+    this.o.confirmations = n;
+  }
+
+  /**
+   * The chain was reset: every transaction we followed belongs to the old chain (the journal has already been
+   * archived and emptied), so nothing is rebroadcast and the nonce is the new chain's. Backoffs and the gas model
+   * start over.
+   */
+  async reset(): Promise<void> {
+    this.nextNonce = undefined;
+    this.o.backoff.clearAll();
+    this.gasModel.clear();
+    await this.init();
+  }
+
+  /** Slots held by `task`'s sent, not yet mined transactions. */
+  inFlightSlots(task: string): string[] {
+    const out: string[] = [];
+    for (const e of this.o.journal.entries.values()) if (e.task === task && !e.mined) out.push(...e.slots);
+    return out;
+  }
 
   /**
    * Loads the nonce from the node (pending count) and re-follows journaled sends. A crash between the journal
@@ -140,9 +178,9 @@ export class TxManager {
     return gas;
   }
 
-  /** The gas limit a job with this estimate is sent with: the buffer, plus the oracle's headroom. */
-  gasLimitFor(estimate: bigint): bigint {
-    return (estimate * (BPS + BigInt(this.o.gasBufferBps))) / BPS + this.o.gasHeadroom;
+  /** The gas limit a job with this estimate is sent with: the buffer, plus the oracle's headroom (or the job's). */
+  gasLimitFor(estimate: bigint, headroom: bigint = this.o.gasHeadroom): bigint {
+    return (estimate * (BPS + BigInt(this.o.gasBufferBps))) / BPS + headroom;
   }
 
   /**
@@ -165,7 +203,9 @@ export class TxManager {
         return { kind: "done", reason: "simulation: nothing to do" };
       }
       if (est.status === "rejected") throw est.reason;
-      return { kind: "prepared", job, gas: this.gasLimitFor(est.value), estimate: est.value };
+      const limit = this.gasLimitFor(est.value, job.gasHeadroom);
+      const gas = job.minGas !== undefined && job.minGas > limit ? job.minGas : limit;
+      return { kind: "prepared", job, gas, estimate: est.value };
     } catch (err) {
       const c = classify(err);
       if (c.kind === "done") {
@@ -341,6 +381,11 @@ export class TxManager {
       latestNonce ??= await this.o.publicClient.getTransactionCount({ address: this.o.from, blockTag: "latest" });
       return latestNonce;
     };
+    let same: Promise<boolean> | undefined;
+    const sameChain = () => {
+      same ??= this.o.sameChain ? this.o.sameChain() : Promise.resolve(true);
+      return same;
+    };
     const entries = [...journal.entries.values()].sort((a, b) => a.nonce - b.nonce);
     // Receipts of every entry at once (a block of ours is tens of transactions), newest version first.
     const receipts = await Promise.all(
@@ -384,6 +429,7 @@ export class TxManager {
         entry.mined = undefined;
         entry.sentBlock = head.number;
         journal.save();
+        if (!(await sameChain())) break;
         if (!(await this.known(entry.hashes.at(-1) as Hex))) await this.rebroadcast(entry, elog);
         continue;
       }
@@ -402,14 +448,32 @@ export class TxManager {
       // what followed it was invalid): the same transaction again at once, unless it is priced under the base fee
       // (then a node may drop it again at once): that is a stuck send, replaced at a higher fee.
       if (entry.maxFee >= head.baseFeePerGas && !(await this.known(entry.hashes.at(-1) as Hex))) {
+        // Missing from the node: dropped, or the node is another chain now (a reset). Never replay it there.
+        if (!(await sameChain())) break;
         await this.rebroadcast(entry, elog);
         continue;
       }
       if (age < BigInt(this.o.stuckBlocks)) continue;
+      if (!(await sameChain())) break;
       await this.replace(entry, head, elog);
     }
     if (changed) journal.save();
+    // Everything we sent is final: the node's count must be ours. Asked once per drained burst; a disagreement
+    // (another sender with our key, a chain that moved under us) is resynced from the node and said once.
+    if (journal.entries.size === 0 && entries.length > 0) await this.checkNonce();
     return final;
+  }
+
+  /** Compares our next nonce with the node's pending count; on a difference, the node's wins. */
+  private async checkNonce(): Promise<void> {
+    try {
+      const pending = await this.o.publicClient.getTransactionCount({ address: this.o.from, blockTag: "pending" });
+      if (this.o.journal.entries.size > 0 || pending === this.nextNonce) return;
+      this.o.log.warn({ ours: this.nextNonce, node: pending }, "nonce differs from the node's: resynced");
+      this.nextNonce = pending;
+    } catch {
+      // Asked again after the next burst.
+    }
   }
 
   private async rebroadcast(entry: JournalEntry, elog: Logger): Promise<void> {
