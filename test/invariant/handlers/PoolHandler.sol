@@ -480,8 +480,9 @@ contract PoolHandler is CommonBase, StdUtils {
         TrancheVault v = _vault(trancheSeed);
         address lp = _lps[lpSeed % _lps.length];
         (uint256 pending,,) = v.withdrawRequest(lp);
+        (uint256 settling,,) = v.pendingClaim(lp);
         uint256 balance = v.balanceOf(lp);
-        if (pending != 0 || balance == 0) {
+        if (pending != 0 || settling != 0 || balance == 0) {
             _skip("lpRequestWithdraw");
             return;
         }
