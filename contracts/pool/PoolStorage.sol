@@ -4,7 +4,14 @@ pragma solidity 0.8.28;
 import {IBackstop} from "../interfaces/IBackstop.sol";
 import {IOracleRouter} from "../interfaces/IOracleRouter.sol";
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
-import {Account, InventorySale, MarketConfig, MarketState, Position, RepegCheckpoint} from "../interfaces/IPerpTypes.sol";
+import {
+    Account,
+    InventorySale,
+    MarketConfig,
+    MarketState,
+    Position,
+    RepegCheckpoint
+} from "../interfaces/IPerpTypes.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @title PoolStorage

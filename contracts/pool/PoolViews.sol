@@ -2,7 +2,14 @@
 pragma solidity 0.8.28;
 
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
-import {Account, InventorySale, MarketConfig, MarketState, Position, RepegCheckpoint} from "../interfaces/IPerpTypes.sol";
+import {
+    Account,
+    InventorySale,
+    MarketConfig,
+    MarketState,
+    Position,
+    RepegCheckpoint
+} from "../interfaces/IPerpTypes.sol";
 import {PoolStorage} from "./PoolStorage.sol";
 
 /// @title PoolViews

@@ -70,10 +70,12 @@ contract BackstopReadFailureTest is LiquidationBase {
         uint256 succeeded;
         for (uint256 g = 20_000; g <= 200_000; g += 2000) {
             Backstop b = new Backstop(usdc, 3, 1);
-            TrancheVault j =
-                new TrancheVault(usdc, "J", "J", trancheConfig(address(b), address(pool), address(0), 7 days, 2 days, 7 days));
-            TrancheVault s =
-                new TrancheVault(usdc, "S", "S", trancheConfig(address(b), address(pool), address(j), 7 days, 2 days, 7 days));
+            TrancheVault j = new TrancheVault(
+                usdc, "J", "J", trancheConfig(address(b), address(pool), address(0), 7 days, 2 days, 7 days)
+            );
+            TrancheVault s = new TrancheVault(
+                usdc, "S", "S", trancheConfig(address(b), address(pool), address(j), 7 days, 2 days, 7 days)
+            );
             (bool ok,) = address(b).call{gas: g}(abi.encodeCall(Backstop.initialize, (address(pool), j, s)));
             if (ok) {
                 ++succeeded;

@@ -1,5 +1,7 @@
 // The work of the LP commands (loaded only when one runs).
 import { trancheVaultAbi } from "../abi/generated";
+import { formatBps, formatPercent, formatShares, formatUsdc, formatWad } from "../display/amounts";
+import { table } from "../display/table";
 import {
   cancelWithdraw,
   claimOrSettle,
@@ -12,8 +14,6 @@ import {
 } from "../tranches";
 import { discoverAccounts } from "./accounts";
 import { UsageError } from "./errors";
-import { formatBps, formatPercent, formatShares, formatUsdc, formatWad } from "../display/amounts";
-import { table } from "../display/table";
 import type { CommandContext } from "./io";
 import { answer } from "./output";
 import { openSession, openSignedSession, ownerOf, type SessionFlags } from "./session";
@@ -134,7 +134,11 @@ export async function trancheCommand(
   const s = await openSignedSession(flags, ctx.env);
   const vault = s.deployment.contracts[p.side];
   const hashOf = (r: { hash: string }) => r.hash;
-  const decimals = await s.publicClient.readContract({ address: vault, abi: trancheVaultAbi, functionName: "decimals" });
+  const decimals = await s.publicClient.readContract({
+    address: vault,
+    abi: trancheVaultAbi,
+    functionName: "decimals",
+  });
   const fmtShares = (x: bigint) => formatShares(x, decimals);
   if (p.action === "deposit") {
     const r = await deposit(s.wallet, { vault, amount: p.amount ?? 0n });
@@ -142,7 +146,9 @@ export async function trancheCommand(
       ctx.io,
       flags.json,
       { action: p.action, side: p.side, owner: s.address, assets: r.assets, shares: r.shares, hash: r.hash },
-      () => [`Deposited ${formatUsdc(r.assets)} USDC into ${p.side} for ${fmtShares(r.shares)} shares (tx ${hashOf(r)})`],
+      () => [
+        `Deposited ${formatUsdc(r.assets)} USDC into ${p.side} for ${fmtShares(r.shares)} shares (tx ${hashOf(r)})`,
+      ],
     );
   }
   if (p.action === "request-withdraw") {
@@ -198,7 +204,9 @@ export async function trancheCommand(
       ctx.io,
       flags.json,
       { action: p.action, side: p.side, owner: s.address, returned: r.returned, burned: r.burned, hash: r.hash },
-      () => [`Cancelled the ${p.side} request: ${fmtShares(r.returned)} shares back, ${fmtShares(r.burned)} burned (tx ${r.hash})`],
+      () => [
+        `Cancelled the ${p.side} request: ${fmtShares(r.returned)} shares back, ${fmtShares(r.burned)} burned (tx ${r.hash})`,
+      ],
     );
   }
   // `claim` starts the claim; once its settlement delay has passed, `claim` again settles it (pays).
@@ -217,7 +225,9 @@ export async function trancheCommand(
         shares: r.shares,
         hash: r.hash,
       },
-      () => [`Settled: ${formatUsdc(r.assets)} USDC paid from ${p.side} (${fmtShares(r.shares)} shares burned, tx ${r.hash})`],
+      () => [
+        `Settled: ${formatUsdc(r.assets)} USDC paid from ${p.side} (${fmtShares(r.shares)} shares burned, tx ${r.hash})`,
+      ],
     );
   }
   const hash = r.step === "started" ? r.hash : undefined;

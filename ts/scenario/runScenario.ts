@@ -217,7 +217,9 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
     });
     const settleAt = sim.now + BigInt(delay);
     while (sim.now < settleAt) await sim.tradingStep(5n * MINUTE, 1);
-    await sim.tradingStep(MINUTE, 1, (b) => b.add("lp", actors.settleClaim(who.juniorA, junior, who.juniorA.account.address)));
+    await sim.tradingStep(MINUTE, 1, (b) =>
+      b.add("lp", actors.settleClaim(who.juniorA, junior, who.juniorA.account.address)),
+    );
     progress("[lp] junior LP A's claim settles");
     // The aftermath: the chain and the keeper run on until the backstop's inventory has left it (the arbitrageur
     // takes it at the descending discount), no market is due a repeg (the keeper repegs while one is) and every
