@@ -104,6 +104,7 @@ export function keeperCommand(io: KeeperCommandIo = {}): Command {
     process.on("SIGTERM", () => shutdown("SIGTERM"));
     process.on("SIGINT", () => shutdown("SIGINT"));
     ownSignals = true;
+    (globalThis as { __perpKeeperOwnsSignals?: boolean }).__perpKeeperOwnsSignals = true; // bin/perp.mjs's early handler
     try {
       const config = configFrom(flags, env);
       logger = createLogger({ level: config.logLevel });
