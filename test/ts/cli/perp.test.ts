@@ -131,7 +131,7 @@ describe("perp (bin/perp.mjs) against a running `perp devnet`", { timeout: 120_0
     }
   });
 
-  it("an LP deposits, sees both tranches, requests, cancels, requests again and claims after the cooldown", async () => {
+  it("an LP deposits, sees both tranches, requests, cancels, requests again, claims after the cooldown and settles after the settlement delay", async () => {
     const dep = await perpJson<Json>(["tranche", "deposit", "junior", "2000", "--account", LP, ...at()]);
     expect(dep.assets).toBe("2000000000");
     const view = await inProcessJson(["tranches", "--account", LP, ...at()]);
@@ -163,9 +163,24 @@ describe("perp (bin/perp.mjs) against a running `perp devnet`", { timeout: 120_0
     });
     await clients.testClient.increaseTime({ seconds: Number(cooldown) });
     await clients.testClient.mine({ blocks: 1 });
+    // Step one fixes the cap and starts the settlement delay; run again after it, the claim settles and pays.
+    const started = await perpJson<Json>(["tranche", "claim", "junior", "--account", LP, ...at()]);
+    expect(started.step).toBe("started");
+    expect(started.shares).toBe(all.shares);
+    expect(BigInt(started.assetsCap) <= BigInt(all.assetsAtRequest)).toBe(true);
+    const settling = await perpJson<Json>(["tranche", "claim", "junior", "--account", LP, ...at()]);
+    expect(settling.step).toBe("settling");
+    const delay = await clients.publicClient.readContract({
+      address: d.contracts.junior,
+      abi: trancheVaultAbi,
+      functionName: "settlementDelay",
+    });
+    await clients.testClient.increaseTime({ seconds: Number(delay) });
+    await clients.testClient.mine({ blocks: 1 });
     const claimed = await perpJson<Json>(["tranche", "claim", "junior", "--account", LP, ...at()]);
+    expect(claimed.step).toBe("settled");
     expect(claimed.shares).toBe(all.shares);
-    expect(BigInt(claimed.assets) <= BigInt(all.assetsAtRequest)).toBe(true);
+    expect(BigInt(claimed.assets) <= BigInt(started.assetsCap)).toBe(true);
   });
 
   it("stress prints the lens's liquidation stack for the accounts found in the pool's events", async () => {

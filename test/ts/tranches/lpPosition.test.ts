@@ -63,7 +63,7 @@ describe("getLpPosition", () => {
     expect([me.cooldown, me.claimWindow]).toEqual([7n * 86_400n, 2n * 86_400n]);
   });
 
-  it("follows a request through cooldown to the claim window; the claim pays what it said", async () => {
+  it("follows a request through cooldown to the claim window; the claim's settlement pays what it said", async () => {
     const before = (await position()).shares;
     const half = before / 2n;
     const r = await request(half);
@@ -94,11 +94,22 @@ describe("getLpPosition", () => {
     expect(me.request?.claimableNow).toBe(r.assetsAtRequest);
     expect(me.request?.cancel.cooldownLost).toBe(me.cooldown);
 
+    // Step one fixes the cap; after the settlement delay, anyone settles and the owner is paid at most that.
     const hash = await lp().writeContract({ address: p.junior, abi: trancheVaultAbi, functionName: "claim" });
     const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
-    const [claimed] = parseEventLogs({ abi: trancheVaultAbi, eventName: "WithdrawClaimed", logs: receipt.logs });
-    expect(claimed?.args.assets).toBe(me.request?.claimableNow);
+    const [started] = parseEventLogs({ abi: trancheVaultAbi, eventName: "ClaimStarted", logs: receipt.logs });
+    expect(started?.args.assetsCap).toBe(me.request?.claimableNow);
     expect((await position()).request).toBeNull();
+    await mineAt(BigInt(started?.args.settleAt ?? 0n));
+    const settle = await lp().writeContract({
+      address: p.junior,
+      abi: trancheVaultAbi,
+      functionName: "settleClaim",
+      args: [lp().account.address],
+    });
+    const settled = await chain.publicClient.waitForTransactionReceipt({ hash: settle });
+    const [claimed] = parseEventLogs({ abi: trancheVaultAbi, eventName: "WithdrawClaimed", logs: settled.logs });
+    expect(claimed?.args.assets).toBe(me.request?.claimableNow);
   });
 
   it("marks a request past its claim window as expired; the cancel returns what it said", async () => {
