@@ -21,8 +21,9 @@ import {console} from "forge-std/console.sol";
 /// whole run, an attacker with a budget wraps every permissionless call in trades before and after, in one
 /// transaction, across blocks and across handler calls, some with starving gas limits, amid an honest crowd
 /// (`CrowdHandler`) whose trades move the mark. Properties:
-/// - W-1  no attacker action pays: its worth after the action never exceeds its worth had it done nothing over the
-///        same time (`AttackerHandler` NatSpec: the counterfactual measure). Dust: 0 (see `DUST_WAD`).
+/// - W-1  no attacker action pays: its worth after the action never exceeds its worth in the counterfactual where it
+///        did nothing (one transaction) or made the same call without the trades (across blocks; claims, cancels)
+///        over the same time (`AttackerHandler` NatSpec). Dust: 0 (see `DUST_WAD`).
 /// - W-2  summed over the run, the attacker's actions earned nothing (the brief's "never ends above what it put in",
 ///        with honest LP yield between its actions, which is not its doing, left out).
 /// - TR-1 calls that must not move share prices (funding, premium, capital sync, profit settlement, deposits,
@@ -257,7 +258,9 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
 
     function _priceNeutralCallsKeepSharePrices() internal view {
         if (attacker.trancheDrops() != 0) {
-            console.log("TR-1 broken by", attacker.trancheDropAction(), "drop per 1e18 shares", attacker.trancheDropWad());
+            console.log(
+                "TR-1 broken by", attacker.trancheDropAction(), "drop per 1e18 shares", attacker.trancheDropWad()
+            );
         }
         assertEq(attacker.trancheDrops(), 0, "TR-1: a price-neutral call wrapped in trades never lowers a share price");
     }
@@ -276,7 +279,9 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
                 attacker.gasMismatchAmpleCapital()
             );
         }
-        assertEq(attacker.gasMismatches(), 0, "GAS-1: with any gas limit a call reverts or stores what ample gas stores");
+        assertEq(
+            attacker.gasMismatches(), 0, "GAS-1: with any gas limit a call reverts or stores what ample gas stores"
+        );
     }
 
     /* PROTOCOL INVARIANTS UNDER ATTACK */

@@ -20,31 +20,42 @@ import {StdUtils} from "forge-std/StdUtils.sol";
 /// "its own second account", which `bot` trades as operator and may liquidate. Every action wraps one permissionless
 /// call in trades before and after (any side, sizes bounded by the curve and margin) and closes A0 and A1 at the end:
 /// - in ONE transaction: a single `bot.run` batch (trades, the call with an optional gas limit, trades, closes);
-/// - across blocks: the same legs in three blocks (1-60 s apart) within the handler call;
+/// - across blocks: the same legs in three blocks (1-60 s apart) within the handler call (legs still open from
+///   `openLeg` are closed first, in both worlds, see `_execute`);
 /// - across handler calls: `openLeg` leaves a position open; honest calls and time pass; the next action closes it.
 ///
-/// Measure (sound with an honest crowd around): each action is first run as a COUNTERFACTUAL in which the attacker
-/// does nothing while the same time passes (same block steps, same feed re-posts, same accrual poke), inside a
-/// call that reverts and carries its result out; then for real. The action's gain is the attacker's worth after the
-/// real run minus its worth after the counterfactual. Worth = wallet USDC of both bots + every attacker account's
-/// collateral + deferred profit + its positions closed on the curve now (sequentially, A0, A1, B, at the pool's own
-/// curve math, net of the fee and funding owed), floored at 0 per account (limited liability) + tranche shares at
-/// `convertToAssets` + a pending request at min(assetsAtRequest, convertToAssets(escrow)) (what request+claim pays).
-/// What honest parties do between actions (LP premium vesting, the crowd moving the mark under a held leg) is not
-/// the attacker's doing and is never counted; what time does inside an action cancels against the counterfactual.
+/// Measure (sound with an honest crowd around): each action is first run as a COUNTERFACTUAL inside a call that
+/// reverts and carries its result out, then for real; the action's gain is the attacker's worth after the real run
+/// minus its worth after the counterfactual (W-1), summed over the run (W-2). In one transaction the counterfactual
+/// does nothing (so a call that pays by itself shows); across blocks it makes the same call at the same time without
+/// the trades, and so do claims and cancels (see `_measuredAgainstTheCallAlone`), so what the call does with time
+/// or with the attacker's own escrow cancels out and what the trades around it capture shows. Both worlds run the
+/// same block steps, feed re-posts and bystander accrual poke (`_poke`).
+/// Worth = wallet USDC of both bots + every attacker account's collateral + deferred profit + its positions closed on
+/// the curve now (sequentially, A0, A1, B, with the pool's own curve math, net of the fee and funding owed), floored
+/// at 0 per account (limited liability) + tranche shares at `convertToAssets` + a pending request at
+/// min(assetsAtRequest, convertToAssets(escrow)) (what request + claim pays). Positions held across actions lie on
+/// one side per market (`openLeg`, `armSecondAccount`): for them that closing order is the cheapest, so the real close
+/// can never beat the valuation by a fee-ordering effect. What honest parties do between actions (premium vesting to
+/// the attacker's shares, the crowd moving the mark under a held leg) is not the attacker's doing and is not counted.
 contract AttackerHandler is StillIndex, StdUtils {
-    /* FLAGS: wrapped calls known to break the property on today's code (see the suite's NatSpec). */
+    /* FLAGS: one per call. `false` = known to break the property on the code this campaign was written against
+       (2026-12-06, 4259e18); flip each to `true` when its fix lands. Nothing else is weakened while a flag is off. */
 
-    /// @notice Trade around `repeg` (RISK 59). Off on today's code: a repeg sandwich pays (see the report).
+    /// @notice Trade around `repeg` (RISK 59). OFF: buying before a due repeg toward a higher index and selling after
+    /// pays (one tx: A1 buys 16.6 ETH, repeg, close: +413 USDC; across blocks: +3,019 USDC).
     bool public constant WRAP_REPEG = false;
-    /// @notice Trade around the inventory sale (today `unwindInventory`, RISK 61).
+    /// @notice Trade around the inventory sale, today `unwindInventory` (RISK 61). OFF: A1 buys 3.6 BTC, the unwind
+    /// buys back the 3 BTC short inventory higher, A1 sells: +1,125 USDC, junior pays.
     bool public constant WRAP_INVENTORY_SALE = false;
     /// @notice Trade around `settleProfit`; its draw must leave share prices unchanged (RISK 64).
     bool public constant WRAP_SETTLE_PROFIT = true;
-    /// @notice Claim a matured request before vs after an insolvent account's liquidation (RISK 63).
+    /// @notice Claim a matured request before vs after an insolvent account's liquidation (RISK 63). OFF: the
+    /// attacker's junior claim ahead of two insolvent debtors (38 k of bad debt) pays 3,190 USDC more.
     bool public constant CLAIM_AROUND_DEFICIT = false;
     /// @notice `syncBackstopCapital` and `distributePremium` (which re-syncs the capital) with a starving gas limit
-    /// must revert or store what ample gas stores (RISK 62).
+    /// must revert or store what ample gas stores (RISK 62). OFF: `syncBackstopCapital` with 211,357 gas stores
+    /// 6,600,000 USDC (junior read as 0: its visible-loss read ran out of gas) instead of 8,995,291.73.
     bool public constant GAS_LIMIT_CAPITAL_SYNC = false;
     /// @notice The other permissionless calls (funding, repeg, inventory sale, profit settlement, liquidateMany) with
     /// a starving gas limit: revert or store what ample gas stores (RISK 62).
@@ -233,7 +244,9 @@ contract AttackerHandler is StillIndex, StdUtils {
         (uint256 pending,, uint64 unlock) = v.withdrawRequest(address(bot));
         if (pending == 0) {
             uint256 balance = v.balanceOf(address(bot));
-            if (balance != 0) _runOne(address(v), abi.encodeCall(v.requestWithdraw, (bound(sharesSeed, 1, balance))), 0);
+            if (balance != 0) {
+                _runOne(address(v), abi.encodeCall(v.requestWithdraw, (bound(sharesSeed, 1, balance))), 0);
+            }
             return;
         }
         if (block.timestamp < unlock) return;
@@ -370,7 +383,11 @@ contract AttackerHandler is StillIndex, StdUtils {
     /// @notice Everything a permissionless call may store that prices or bounds anything.
     function stateDigest() public view returns (bytes32) {
         bytes memory b = abi.encode(
-            pool.backstopCapital(), junior.totalAssets(), senior.totalAssets(), junior.totalSupply(), senior.totalSupply()
+            pool.backstopCapital(),
+            junior.totalAssets(),
+            senior.totalAssets(),
+            junior.totalSupply(),
+            senior.totalSupply()
         );
         (uint256 pnlPool, uint256 premium, int256 net) = pool.pools();
         (uint256 deferred, uint256 advance,) = pool.profitLedger();
@@ -445,6 +462,9 @@ contract AttackerHandler is StillIndex, StdUtils {
             else if (_measuredAgainstTheCallAlone(p.kind)) _run(_legs(p, false, true, false));
             return callOk;
         }
+        // Held legs are closed first, in both worlds: holding them through the blocks only moves funding, and
+        // closing a leg early to pay less funding is no free lunch.
+        _run(_closeLegs());
         if (real) _run(_legs(p, true, false, false));
         _nextBlock(p.gap);
         _poke();
@@ -487,7 +507,14 @@ contract AttackerHandler is StillIndex, StdUtils {
         }
     }
 
-    uint256 internal _callIndex;
+    uint256 internal _callIndex = type(uint256).max;
+
+    function _closeLegs() internal returns (AttackerBot.Call[] memory calls) {
+        calls = new AttackerBot.Call[](2);
+        calls[0] = _closeAll(address(bot), 0);
+        calls[1] = _closeAll(address(bot), 1);
+        _callIndex = type(uint256).max;
+    }
 
     function _run(AttackerBot.Call[] memory calls) internal returns (bool callOk) {
         uint256 idx = _callIndex;
@@ -594,7 +621,9 @@ contract AttackerHandler is StillIndex, StdUtils {
             if (k == Kind.Deposit) {
                 uint256 wallet = usdc.balanceOf(address(bot));
                 ready = wallet >= 1e6 && !v.isWiped();
-                data = abi.encodeCall(v.deposit, (wallet < 1e6 ? 1 : bound(p.arg >> 1, 1e6, _min(wallet, 300_000e6)), address(bot)));
+                data = abi.encodeCall(
+                    v.deposit, (wallet < 1e6 ? 1 : bound(p.arg >> 1, 1e6, _min(wallet, 300_000e6)), address(bot))
+                );
             } else if (k == Kind.RequestWithdraw) {
                 uint256 balance = v.balanceOf(address(bot));
                 ready = pending == 0 && balance != 0;
@@ -603,7 +632,8 @@ contract AttackerHandler is StillIndex, StdUtils {
                 ready = pending != 0;
                 data = abi.encodeCall(v.cancelWithdraw, ());
             } else {
-                ready = pending != 0 && block.timestamp >= unlock && block.timestamp <= uint256(unlock) + v.claimWindow();
+                ready =
+                    pending != 0 && block.timestamp >= unlock && block.timestamp <= uint256(unlock) + v.claimWindow();
                 data = _claimData(v);
             }
         }
@@ -659,7 +689,10 @@ contract AttackerHandler is StillIndex, StdUtils {
 
     function _closeAll(address owner, uint96 subId) internal view returns (AttackerBot.Call memory) {
         return AttackerBot.Call(
-            address(bot), abi.encodeCall(AttackerBot.closeAll, (IPerpPool(address(pool)), owner, subId, MARKETS)), 0, true
+            address(bot),
+            abi.encodeCall(AttackerBot.closeAll, (IPerpPool(address(pool)), owner, subId, MARKETS)),
+            0,
+            true
         );
     }
 

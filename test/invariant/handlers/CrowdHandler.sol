@@ -4,7 +4,6 @@ pragma solidity 0.8.28;
 import {PerpLens} from "../../../contracts/PerpLens.sol";
 import {PerpPool} from "../../../contracts/PerpPool.sol";
 import {TrancheVault} from "../../../contracts/TrancheVault.sol";
-import {IPerpPool} from "../../../contracts/interfaces/IPerpPool.sol";
 import {MarketView} from "../../../contracts/interfaces/IPerpTypes.sol";
 import {SettableFeed} from "../../../contracts/oracle/SettableFeed.sol";
 import {TestUSDC} from "../../../contracts/test/TestUSDC.sol";
