@@ -23,7 +23,7 @@ import {console} from "forge-std/console.sol";
 /// (`CrowdHandler`) whose trades move the mark. Properties:
 /// - W-1  no attacker action pays: its worth after the action never exceeds its worth in the counterfactual where it
 ///        did nothing (one transaction) or made the same call without the trades (across blocks; claims, cancels)
-///        over the same time (`AttackerHandler` NatSpec). Dust: 0 (see `DUST_WAD`).
+///        over the same time (`AttackerHandler` NatSpec). Dust: 64 wei (see `DUST_WAD`).
 /// - W-2  summed over the run, the attacker's actions earned nothing (the brief's "never ends above what it put in",
 ///        with honest LP yield between its actions, which is not its doing, left out).
 /// - TR-1 calls that must not move share prices (funding, premium, capital sync, profit settlement, deposits,
@@ -42,9 +42,13 @@ import {console} from "forge-std/console.sol";
 /// default profile's 128 runs x 64 calls.
 contract NoFreeLunchInvariantTest is LiquidationBase {
     uint256 internal constant BUDGET = 3_000_000e6;
-    /// @dev W-1/W-2 tolerance per action. 0: every value is floored in the pool's and the vaults' favour, and the
-    /// counterfactual runs the same bystander accrual, so nothing but a real gain can make the difference positive.
-    int256 internal constant DUST_WAD = 0;
+    /// @dev W-1/W-2 tolerance per action, in WAD (64 wei, far below one token unit = 1e12 WAD). Each curve swap rounds
+    /// its far reserve in the pool's favour and each fee rounds up, but two different swap sequences between the same
+    /// reserves (the real closes after the attacker's trades, the worth's simulated closes) can differ by up to about
+    /// one wei per swap and per fee either way: at most 7 trades (14 swaps on flips) in a batch plus 6 simulated closes.
+    /// The campaign reproduced a 1-wei difference that way (A0 -255.227897 USDC, A1 +255.227897 USDC + 1 wei).
+    /// Token amounts (wallets, tranche values) are floored in the vaults' favour and add no dust.
+    int256 internal constant DUST_WAD = 64;
 
     AttackerHandler internal attacker;
     CrowdHandler internal crowd;
@@ -135,13 +139,13 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
         c[2] = _call(address(usdc), abi.encodeCall(usdc.approve, (address(senior), type(uint256).max)));
         c[3] = _call(address(pool), abi.encodeCall(IPerpPool.depositMargin, (0, 800_000e6)));
         c[4] = _call(address(pool), abi.encodeCall(IPerpPool.depositMargin, (1, 200_000e6)));
-        c[5] = _call(address(usdc), abi.encodeCall(usdc.transfer, (address(bot2), 150_000e6)));
+        c[5] = _call(address(usdc), abi.encodeCall(usdc.transfer, (address(bot2), 20_000e6)));
         c[6] = _call(address(junior), abi.encodeCall(junior.deposit, (400_000e6, address(bot))));
         c[7] = _call(address(senior), abi.encodeCall(senior.deposit, (600_000e6, address(bot))));
         bot.run(c);
         c = new AttackerBot.Call[](3);
         c[0] = _call(address(usdc), abi.encodeCall(usdc.approve, (address(pool), type(uint256).max)));
-        c[1] = _call(address(pool), abi.encodeCall(IPerpPool.depositMargin, (0, 150_000e6)));
+        c[1] = _call(address(pool), abi.encodeCall(IPerpPool.depositMargin, (0, 20_000e6)));
         c[2] = _call(address(pool), abi.encodeCall(IPerpPool.setOperator, (address(bot), true)));
         bot2.run(c);
         // Matured requests exist from the first cooldown on (claims, claims ahead of a deficit).
