@@ -35,8 +35,8 @@ import {StdUtils} from "forge-std/StdUtils.sol";
 /// the curve now (sequentially, A0, A1, B, with the pool's own curve math, net of the fee and funding owed), floored
 /// at 0 per account (limited liability) + tranche shares at `convertToAssets` + a pending request at
 /// min(assetsAtRequest, convertToAssets(escrow)) (what request + claim pays). Positions held across actions lie on
-/// one side per market (`openLeg`, `armSecondAccount`): for them that closing order is the cheapest, so the real close
-/// can never beat the valuation by a fee-ordering effect. What honest parties do between actions (premium vesting to
+/// B's side per market (`openLeg`): for them that closing order is the cheapest, so a real close can never beat the
+/// valuation by a fee-ordering effect. What honest parties do between actions (premium vesting to
 /// the attacker's shares, the crowd moving the mark under a held leg) is not the attacker's doing and is not counted.
 contract AttackerHandler is StillIndex, StdUtils {
     /* FLAGS: one per call. `false` = known to break the property on the code this campaign was written against
@@ -210,13 +210,13 @@ contract AttackerHandler is StillIndex, StdUtils {
 
     /// @notice The first half of a sandwich split across handler calls: A0 and A1 open and stay open; honest calls
     /// and time pass before the attacker's next action makes the call and closes them. Measured like any action.
-    /// Both legs lie on one side (the side already held, if any): the worth closes A0 then A1 on the curve, and
-    /// only for same-side positions is that order the cheapest way to close them (for offsetting ones another order
-    /// pays less fee, which would read as a gain that no counterparty paid).
+    /// Legs still open are closed first (in both worlds), and both new legs lie on B's side (if B holds one): the
+    /// worth closes A0, A1, then B on the curve, and only for same-side positions is that order the cheapest way to
+    /// close them (for offsetting ones another order pays less fee, a gain no counterparty paid).
     function openLeg(uint256 marketSeed, int256 size0Seed, int256 size1Seed) external {
         Plan memory p;
         p.market = marketSeed % MARKETS;
-        bool long = _heldSide(p.market, size0Seed >= 0);
+        bool long = _sideOfB(p.market, size0Seed >= 0);
         p.before0 = _sided(_attackSize(size0Seed, p.market), long);
         p.before1 = _sided(_attackSize(size1Seed, p.market), long);
         p.after0 = type(int256).min; // marker: leave open
@@ -224,14 +224,14 @@ contract AttackerHandler is StillIndex, StdUtils {
     }
 
     /// @notice B, the attacker's second account, takes a leveraged position it keeps across actions (funding may
-    /// bleed it below maintenance, and the attacker may then liquidate it itself). Measured like any action. On the
-    /// side the attacker already holds in that market, if any (see `openLeg`).
+    /// bleed it below maintenance, and the attacker may then liquidate it itself). Measured like any action; A0 and
+    /// A1 legs still open are closed first (see `openLeg`).
     function armSecondAccount(uint256 marketSeed, uint256 fractionSeed, bool long) external {
         Plan memory p;
         p.market = marketSeed % MARKETS;
         p.after0 = type(int256).min + 1; // marker: arm B
         p.arg = bound(fractionSeed, 5000, 9500);
-        p.before0 = _heldSide(p.market, long) ? int256(1) : int256(-1);
+        p.before0 = long ? int256(1) : int256(-1);
         _measured(p);
     }
 
@@ -449,12 +449,13 @@ contract AttackerHandler is StillIndex, StdUtils {
     /// @dev Runs the plan: the accrual poke, then (real only) the attacker's legs. Returns whether the call succeeded.
     function _execute(Plan memory p, bool real) internal returns (bool callOk) {
         _poke();
-        if (p.after0 == type(int256).min) {
-            if (real) _run(_legs(p, true, false, false));
-            return true;
-        }
-        if (p.after0 == type(int256).min + 1) {
-            if (real) return _armB(p);
+        if (p.after0 == type(int256).min || p.after0 == type(int256).min + 1) {
+            // `openLeg` and `armSecondAccount` close the legs still open first, in both worlds: only B then holds a
+            // position, and every new one lies on B's side (see `openLeg`).
+            _run(_closeLegs());
+            if (!real) return true;
+            if (p.after0 == type(int256).min + 1) return _armB(p);
+            _run(_legs(p, true, false, false));
             return true;
         }
         if (!p.acrossBlocks) {
@@ -722,11 +723,9 @@ contract AttackerHandler is StillIndex, StdUtils {
         if (gasLimitable && gasAllowed && gasSeed % 4 == 0) p.gas = bound(gasSeed >> 2, MIN_GAS, MAX_GAS);
     }
 
-    /// @dev The side of the attacker's open positions in `m` (A0, A1 or B), or `fallbackLong` when it holds none.
-    function _heldSide(uint256 m, bool fallbackLong) internal view returns (bool long) {
-        int256 held = pool.position(address(bot), 0, m).size;
-        if (held == 0) held = pool.position(address(bot), 1, m).size;
-        if (held == 0) held = pool.position(address(bot2), 0, m).size;
+    /// @dev The side of B's position in `m`, or `fallbackLong` when it holds none.
+    function _sideOfB(uint256 m, bool fallbackLong) internal view returns (bool long) {
+        int256 held = pool.position(address(bot2), 0, m).size;
         return held != 0 ? held > 0 : fallbackLong;
     }
 
