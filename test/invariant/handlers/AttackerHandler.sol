@@ -42,8 +42,9 @@ contract AttackerHandler is StillIndex, StdUtils {
     /* FLAGS: one per call. `false` = known to break the property on the code this campaign was written against
        (2026-12-06, 4259e18); flip each to `true` when its fix lands. Nothing else is weakened while a flag is off. */
 
-    /// @notice Trade around `repeg` (RISK 59). OFF: buying before a due repeg toward a higher index and selling after
-    /// pays (one tx: A1 buys 16.6 ETH, repeg, close: +413 USDC; across blocks: +3,019 USDC).
+    /// @notice Trade around `repeg` (RISK 59). OFF: with B holding the side a due repeg favours, the attacker trades
+    /// A0/A1 around it and closes: +3,597 USDC in one transaction (shrunk, 8 calls), +373 USDC across blocks against
+    /// the same repeg without trades (A1 +35 directly, B's repeg loss cut by 366), all booked to the backstop.
     bool public constant WRAP_REPEG = false;
     /// @notice Trade around the inventory sale, today `unwindInventory` (RISK 61). OFF: A1 buys 3.6 BTC, the unwind
     /// buys back the 3 BTC short inventory higher, A1 sells: +1,125 USDC, junior pays.
@@ -290,7 +291,6 @@ contract AttackerHandler is StillIndex, StdUtils {
         p.kind = kinds[kindSeed % kinds.length];
         p.market = argSeed % MARKETS;
         p.arg = argSeed;
-        if (!_enabled(p.kind)) return;
         bool capitalSync = p.kind == Kind.SyncCapital || p.kind == Kind.DistributePremium;
         if (capitalSync ? !GAS_LIMIT_CAPITAL_SYNC : !GAS_LIMIT_OTHER_CALLS) return;
         (address target, bytes memory data, bool ready) = _callOf(p);
