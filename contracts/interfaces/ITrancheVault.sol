@@ -111,6 +111,9 @@ interface ITrancheVault is IERC4626 {
     error ClaimNotStarted(address owner);
     /// @notice `settleClaim` before the claim's settlement time.
     error SettlementPending(address owner, uint64 settleAt);
+    /// @notice `settleClaim` would pay more than the vault's vested cash: part of the tranche's value is a receivable
+    /// (a profit advance not repaid yet), and this claim's share of it is paid once the advance is repaid.
+    error ClaimExceedsLiquidity(uint256 assets, uint256 liquid);
     /// @notice `coverLoss` to the zero address.
     error ZeroRecipient();
     /// @notice `deposit`/`mint` for the vault itself: its own balance is escrow only, such shares would be stuck.
@@ -142,7 +145,7 @@ interface ITrancheVault is IERC4626 {
     /// @notice `owner` escrowed `shares` into the vault to exit after the cooldown.
     event WithdrawRequested(address indexed owner, uint256 shares, uint256 assetsAtRequest, uint64 unlockTime);
     /// @notice `owner` claimed a matured request: its `shares` stay escrowed and keep bearing losses until
-    /// `settleAt`; the payout will be at most `assetsCap` (= min(assetsAtRequest, their value now)).
+    /// `settleAt`; the payout will be at most `assetsCap` (= assetsAtRequest).
     event ClaimStarted(address indexed owner, uint256 shares, uint256 assetsCap, uint64 settleAt);
     /// @notice `owner`'s claim was settled: `shares` were burned and `assets` paid to `owner`.
     event WithdrawClaimed(address indexed owner, uint256 shares, uint256 assets);
@@ -192,15 +195,16 @@ interface ITrancheVault is IERC4626 {
     /// @return unlockTime The first timestamp at which `claim` succeeds.
     function requestWithdraw(uint256 shares) external returns (uint256 unlockTime);
 
-    /// @notice Step one of the caller's exit (RISK 63): fixes the cap `assetsCap = min(assetsAtRequest,
-    /// convertToAssets(shares))` (rounded down, net of the visible loss) and starts the settlement: the escrowed
-    /// shares stay in the vault, keep bearing every loss and earn nothing until `settleAt = now + settlementDelay()`,
-    /// when `settleClaim` pays `min(assetsCap, their value then)`.
+    /// @notice Step one of the caller's exit (RISK 63): starts the settlement. The escrowed shares stay in the vault
+    /// and keep bearing every loss until `settleAt = now + settlementDelay()`; from then `settleClaim` pays
+    /// `min(assetsCap, their value then)` with `assetsCap = assetsAtRequest` (no gain above the request's value).
+    /// The cap is not lowered to the value at the claim: a claim made ahead of a liquidation would then keep the
+    /// premium vesting during the delay up to its share of the deficit, which one made after it does not.
     /// Why two steps: the chain cannot list the insolvent accounts nobody has liquidated yet, so a claim cannot
     /// price their deficit. It does not have to: the keeper liquidates a deficit the chain shows within a few blocks,
     /// less than `settlementDelay()`, and that liquidation draws the deficit from this tranche while the claimed
     /// shares are still in it, so they bear their pro-rata part. Claiming before or after that liquidation
-    /// therefore pays the same; settling later never helps (the payout only takes more losses, never a gain).
+    /// therefore pays the same (to the rounding of each path; forge fuzz and the no-free-lunch campaign's CL-1).
     /// @dev Callable while `unlockTime <= block.timestamp <= unlockTime + claimWindow()`. Reverts
     /// `NoWithdrawRequest` without a request, `ClaimSettling` when already claimed, `CooldownActive(unlockTime)`
     /// before, and `ClaimWindowExpired(unlockTime + claimWindow())` after the window (then cancel and request
@@ -211,12 +215,12 @@ interface ITrancheVault is IERC4626 {
 
     /// @notice Step two: pays `owner`'s claim, `min(assetsCap, convertToAssets(shares))` (rounded down, net of the
     /// visible loss), to `owner`, and burns the escrowed shares. Permissionless (a keeper may settle for the LP):
-    /// the caller chooses only the moment, and any moment from `settleAt` on pays the owner at most what it would
-    /// have got at `settleAt`. No upper deadline: waiting only bears more losses, the cap blocks every gain (it
-    /// stays with the LPs who did not leave), so a late settlement harms nobody but the owner who waits.
+    /// the caller chooses only the moment. No upper deadline: the shares bear every loss until then, and the cap
+    /// blocks every gain above the request's value (it stays with the LPs who did not leave).
     /// @dev Reverts `NoWithdrawRequest(owner)` without a claim of the current epoch, `ClaimNotStarted(owner)`
     /// before `claim`, `SettlementPending(owner, settleAt)` before `settleAt`, `VisibleLossUnknown` while the loss
-    /// is unknown. Emits `WithdrawClaimed` and the ERC-4626 `Withdraw(msg.sender, owner, owner, assets, shares)`.
+    /// is unknown, `ClaimExceedsLiquidity` while the payout exceeds the vault's vested cash (its value counts a
+    /// receivable; the claim stays settleable, with no deadline, and settles once the advance is repaid). Emits `WithdrawClaimed` and the ERC-4626 `Withdraw(msg.sender, owner, owner, assets, shares)`.
     /// @return assets The amount paid to `owner`.
     function settleClaim(address owner) external returns (uint256 assets);
 

@@ -129,11 +129,13 @@ abstract contract TrancheExits is TrancheShares, ReentrancyGuardTransient {
         if (block.timestamp > deadline) revert ClaimWindowExpired(deadline);
         if (!v.known) revert VisibleLossUnknown();
 
-        // Losses during the cooldown (realized or visible) apply, gains do not.
-        assetsCap = Math.min(r.assets, SharePriceMath.toAssetsDown(r.shares, v.net, v.priced));
+        // The cap stays the request's value: the payout is min(cap, value at settlement), so losses up to the
+        // settlement apply (a deficit liquidated during the delay included) and no gain above the request does.
+        // Capping at the value now instead would hand a claim made ahead of a liquidation the premium that vests
+        // during the delay (up to its share of the deficit), which a claim made after it does not get (RISK 63).
+        assetsCap = r.assets;
         settleAt = uint64(block.timestamp) + settlementDelay;
         r.time = uint40(settleAt);
-        r.assets = uint80(assetsCap);
         r.claimed = true;
         _requests[msg.sender] = r;
         emit ClaimStarted(msg.sender, r.shares, assetsCap, settleAt);
@@ -150,6 +152,8 @@ abstract contract TrancheExits is TrancheShares, ReentrancyGuardTransient {
 
         // Losses during the settlement delay apply (a deficit liquidated meanwhile included), gains do not.
         assets = Math.min(r.assets, SharePriceMath.toAssetsDown(r.shares, v.net, v.priced));
+        // The value may count a receivable: pay only out of vested cash (never the unvested premium of the stayers).
+        if (assets > v.gross) revert ClaimExceedsLiquidity(assets, v.gross);
         delete _requests[owner];
         _burn(address(this), r.shares);
         emit WithdrawClaimed(owner, r.shares, assets);

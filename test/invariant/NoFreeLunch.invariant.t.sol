@@ -15,6 +15,7 @@ import {AttackerBot} from "../utils/AttackerBot.sol";
 import {LiquidationBase} from "../utils/LiquidationBase.sol";
 import {AttackerHandler} from "./handlers/AttackerHandler.sol";
 import {CrowdHandler} from "./handlers/CrowdHandler.sol";
+import {trancheConfig} from "../utils/TrancheConfig.sol";
 import {console} from "forge-std/console.sol";
 
 /// @notice The no-free-lunch campaign (DESIGN property 10; RISK-TESTS 59-66, 78): with the index held still for the
@@ -65,9 +66,19 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
         usdc = new TestUSDC();
         oracle = new OracleRouter(admin);
         backstop = new Backstop(usdc, 3, 1);
-        junior = new TrancheVault(usdc, "Junior tranche", "jTRN", address(backstop), 1 hours, 1 days, 6 hours);
-        senior = new TrancheVault(usdc, "Senior tranche", "sTRN", address(backstop), 2 hours, 1 days, 6 hours);
         pool = new PerpPool(usdc, oracle, backstop, admin, new LiquidationModule(usdc, oracle, backstop));
+        junior = new TrancheVault(
+            usdc,
+            "Junior tranche",
+            "jTRN",
+            trancheConfig(address(backstop), address(pool), address(0), 1 hours, 1 days, 6 hours)
+        );
+        senior = new TrancheVault(
+            usdc,
+            "Senior tranche",
+            "sTRN",
+            trancheConfig(address(backstop), address(pool), address(junior), 2 hours, 1 days, 6 hours)
+        );
         backstop.initialize(address(pool), junior, senior);
         lens = new PerpLens(pool, oracle, backstop);
         _listMarket(ETH, 10_000e18, ETH_PRICE);
@@ -222,7 +233,7 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
         h[8] = CrowdHandler.keeperUpdateFunding.selector;
         h[9] = CrowdHandler.keeperDistributePremium.selector;
         h[10] = CrowdHandler.keeperLiquidate.selector;
-        h[11] = CrowdHandler.keeperUnwind.selector;
+        h[11] = CrowdHandler.takerTakesInventory.selector;
         h[12] = CrowdHandler.lpExit.selector;
         targetContract(address(crowd));
         targetSelector(FuzzSelector({addr: address(crowd), selectors: h}));

@@ -137,16 +137,19 @@ contract CrowdHandler is StillIndex, StdUtils {
         }
     }
 
-    /// @dev An honest unwind of the backstop's inventory, straight on the curve.
-    function keeperUnwind(uint256 marketSeed, uint256 maxBaseSeed) external {
-        ++calls["keeperUnwind"];
+    /// @dev An honest taker (a crowd trader) takes part of the backstop's inventory at the sale's price.
+    function takerTakesInventory(uint256 traderSeed, uint256 marketSeed, uint256 maxBaseSeed) external {
+        ++calls["takerTakesInventory"];
         uint256 m = marketSeed % MARKETS;
-        uint256 held = _abs(pool.position(address(0), 0, m).size);
+        int256 inventory = pool.position(address(0), 0, m).size;
+        uint256 held = _abs(inventory);
         if (held == 0) return;
-        vm.prank(keeper);
-        try pool.unwindInventory(m, bound(maxBaseSeed, 1, held)) {}
-        catch {
-            ++refused["keeperUnwind"];
+        address t = _traders[traderSeed % _traders.length];
+        vm.prank(t);
+        try pool.takeInventory(
+            m, 0, bound(maxBaseSeed, 1, held), inventory > 0 ? type(uint256).max : 0, block.timestamp
+        ) {} catch {
+            ++refused["takerTakesInventory"];
         }
     }
 
@@ -173,8 +176,16 @@ contract CrowdHandler is StillIndex, StdUtils {
         TrancheVault v = trancheSeed % 2 == 0 ? junior : senior;
         address lp = _lps[lpSeed % _lps.length];
         (uint256 pending,, uint64 unlock) = v.withdrawRequest(lp);
+        (uint256 settling,, uint64 settleAt) = v.pendingClaim(lp);
         vm.startPrank(lp);
-        if (pending == 0) {
+        if (settling != 0) {
+            if (block.timestamp >= settleAt) {
+                try v.settleClaim(lp) {}
+                catch {
+                    ++refused["lpExit"];
+                }
+            }
+        } else if (pending == 0) {
             uint256 balance = v.balanceOf(lp);
             if (balance != 0) {
                 try v.requestWithdraw(bound(sharesSeed, 1, balance)) {}

@@ -497,7 +497,8 @@ contract PoolHandler is CommonBase, StdUtils {
         address lp = _lps[lpSeed % _lps.length];
         (uint256 claimed,, uint64 settleAt) = v.pendingClaim(lp);
         if (claimed != 0) {
-            if (block.timestamp < settleAt) _skip("lpClaim");
+            // A payout above the vested cash waits for a receivable's repayment (ClaimExceedsLiquidity).
+            if (block.timestamp < settleAt || v.previewSettle(lp) > v.grossAssets()) _skip("lpClaim");
             else v.settleClaim(lp);
             return;
         }
