@@ -12,6 +12,8 @@ export type GetInventorySalesParameters = {
   lens: Address;
   /** One market's sale (listed even when the backstop holds nothing there); default every market with inventory. */
   marketId?: bigint | number | undefined;
+  /** Read at this block (default the latest). */
+  blockNumber?: bigint | undefined;
 };
 
 /**
@@ -20,7 +22,11 @@ export type GetInventorySalesParameters = {
  */
 export type GetInventorySalesReturnType = readonly InventorySaleView[];
 
-const schema = z.object({ lens: addressSchema, marketId: marketIdSchema.optional() });
+const schema = z.object({
+  lens: addressSchema,
+  marketId: marketIdSchema.optional(),
+  blockNumber: z.bigint().nonnegative().optional(),
+});
 
 /**
  * Reads `lens.inventorySales()` (every market where the backstop holds a position), or `lens.inventorySale(marketId)`.
