@@ -3,7 +3,7 @@
 import { mkdir } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { trancheVaultAbi } from "../../ts/abi/generated";
+import { perpPoolAbi, settableFeedAbi, trancheVaultAbi } from "../../ts/abi/generated";
 import { parseDeploymentConfig } from "../../ts/deploy/config";
 import type { Deployment } from "../../ts/deploy/deployment";
 import { deployProtocol } from "../../ts/deploy/deployProtocol";
@@ -12,12 +12,13 @@ import { type AnvilInstance, startAnvil } from "../../ts/devnet/anvil";
 import { createDevClients, type DevClients } from "../../ts/devnet/clients";
 import { getAccountState } from "../../ts/pool/actions/getAccountState";
 import { getAccounts } from "../../ts/pool/actions/getAccounts";
+import { getInventorySales } from "../../ts/pool/actions/getInventorySales";
 import { usdcToken } from "../../ts/pool/format";
 import { accountHealthAt } from "../../ts/pool/math/accountMath";
 import { liquidationPrice } from "../../ts/pool/math/liquidationPrice";
 import { stressTest } from "../../ts/pool/math/stressMath";
 import { getStress } from "../../ts/tranches/actions/getStress";
-import { price, sharesText, usd } from "../../ts/web/app/fmt";
+import { base, price, sharesText, usd } from "../../ts/web/app/fmt";
 import { buildWeb } from "../../ts/web/build";
 import { serveWeb, type WebServer } from "../../ts/web/server";
 import { CHROMIUM_LABEL, launchChromium } from "./browser";
@@ -238,6 +239,58 @@ describe(`the web page, in ${CHROMIUM_LABEL}, against a seeded devnet`, () => {
         await page.screenshot({ path: `${SHOTS}/risk.png`, fullPage: true });
       }
     }
+  });
+
+  it("after a liquidation the Backstop inventory panel shows the sale as the lens prices it at the page's block", async () => {
+    const state = await getAccountState(chain.publicClient, {
+      pool: deployment.contracts.pool,
+      oracle: deployment.contracts.oracle,
+      owner: me(),
+    });
+    const liq = liquidationPrice(state.account, state.positions, ETH, state.timestamp);
+    expect(liq).not.toBeNull();
+    // ETH 1 % below my liquidation price: liquidatable, still solvent, so the backstop collects a penalty.
+    const eth = deployment.markets[0];
+    if (!eth || liq === null) throw new Error("no ETH market or liquidation price");
+    const answer = (((liq * 99n) / 100n) * 10n ** BigInt(eth.feedDecimals)) / 10n ** 18n;
+    for (const feed of eth.feeds) {
+      const hash = await chain.deployer.writeContract({
+        address: feed,
+        abi: settableFeedAbi,
+        functionName: "setAnswer",
+        args: [answer],
+      });
+      await chain.publicClient.waitForTransactionReceipt({ hash });
+    }
+    await chain.testClient.increaseTime({ seconds: 1 });
+    await chain.testClient.mine({ blocks: 1 });
+    const hash = await chain.wallet(7).writeContract({
+      address: deployment.contracts.pool,
+      abi: perpPoolAbi,
+      functionName: "liquidate",
+      args: [me(), 0n, (1n << 256n) - 1n],
+      gas: 3_000_000n,
+    });
+    expect((await chain.publicClient.waitForTransactionReceipt({ hash })).status).toBe("success");
+    await chain.testClient.increaseTime({ seconds: 120 });
+    await chain.testClient.mine({ blocks: 1 });
+
+    await goto("risk");
+    const blockNumber = BigInt((await page.getByTestId("inventory-sales").getAttribute("data-block")) ?? "0");
+    const [sale] = await getInventorySales(chain.publicClient, {
+      lens: deployment.contracts.lens,
+      marketId: ETH,
+      blockNumber,
+    });
+    if (!sale) throw new Error("no sale");
+    expect(sale.size).toBeGreaterThan(0n);
+    expect(sale.budget).toBeGreaterThan(0n);
+    expect(await text("inventory-size-0")).toBe(`${base(sale.size)} long`);
+    expect(await text("inventory-price-0")).toBe(price(usdc(), sale.pricePerBase));
+    expect(await text("inventory-discount-0")).toContain(price(usdc(), sale.discountPerBase));
+    expect(await text("inventory-budget-0")).toBe(usd(usdc(), sale.budget));
+    expect(await text("repeg-due-0")).toMatch(/^(due|not due)$/);
+    await page.screenshot({ path: `${SHOTS}/inventory.png`, fullPage: true });
   });
 
   it("raised no uncaught error in the page", () => {

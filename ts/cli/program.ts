@@ -3,6 +3,7 @@
 import { Command } from "commander";
 import { keeperCommand } from "../keeper/cli";
 import { registerDevnet } from "./commands/devnet";
+import { registerInventory } from "./commands/inventory";
 import { registerLp } from "./commands/lp";
 import { registerRisk } from "./commands/risk";
 import { registerScenario } from "./commands/scenario";
@@ -46,6 +47,7 @@ export function createProgram(ctx: CommandContext): Command {
   registerDevnet(program, ctx);
   registerRisk(program, ctx);
   registerTrader(program, ctx);
+  registerInventory(program, ctx);
   registerLp(program, ctx);
   registerScenario(program, ctx);
   program.addCommand(keeperCommand({ env: ctx.env, stderr: ctx.io.progress, exit: ctx.setExitCode }));

@@ -19,6 +19,7 @@ const UNITS: Record<string, readonly Unit[]> = {
   DustPosition: ["base", "base"],
   AccountHealthy: ["wadUsdc", "wadUsdc"],
   DeadlinePassed: ["time", "time"],
+  SalePriceBeyondLimit: ["price", "price"],
   WithdrawRequestPending: ["plain", "plain", "time"],
   CooldownActive: ["time"],
   ClaimWindowExpired: ["time"],

@@ -9,8 +9,8 @@ import { formatBps, formatPercent, formatUsdc, formatWad } from "../display/amou
 import { table } from "../display/table";
 import { decodeContractError } from "../errors";
 import { MAX_UINT256 } from "../money";
+import { inventoryTable, ORACLE_STATUS, repegTable } from "./inventoryTable";
 
-const ORACLE_STATUS = ["Normal", "ReduceOnly", "Halted"] as const;
 const SECONDS_PER_HOUR = 3_600n;
 
 export type SummaryAccount = { name: string; address: Address; subId: bigint };
@@ -31,39 +31,53 @@ export async function readSummary(publicClient: ProtocolPublicClient, input: Sum
   const stress = input.stress ?? { marketId: 0, shockBps: -3000n };
   const owners = input.accounts.map((a) => a.address);
   const subIds = input.accounts.map((a) => a.subId);
-  const [markets, coverage, health, stressResult, syncedCapital, capital, totals] = await Promise.all([
-    Promise.all(
-      input.deployment.markets.map((m) =>
-        publicClient.readContract({
-          address: lens,
-          abi: perpLensAbi,
-          functionName: "marketView",
-          args: [BigInt(m.marketId)],
-        }),
+  const [markets, coverage, health, stressResult, syncedCapital, capital, totals, inventory, block] = await Promise.all(
+    [
+      Promise.all(
+        input.deployment.markets.map((m) =>
+          publicClient.readContract({
+            address: lens,
+            abi: perpLensAbi,
+            functionName: "marketView",
+            args: [BigInt(m.marketId)],
+          }),
+        ),
       ),
-    ),
-    publicClient.readContract({ address: lens, abi: perpLensAbi, functionName: "coverage" }),
-    Promise.all(
-      input.accounts.map((a) =>
-        publicClient.readContract({
-          address: lens,
-          abi: perpLensAbi,
-          functionName: "accountHealth",
-          args: [a.address, a.subId],
-        }),
+      publicClient.readContract({ address: lens, abi: perpLensAbi, functionName: "coverage" }),
+      Promise.all(
+        input.accounts.map((a) =>
+          publicClient.readContract({
+            address: lens,
+            abi: perpLensAbi,
+            functionName: "accountHealth",
+            args: [a.address, a.subId],
+          }),
+        ),
       ),
-    ),
-    publicClient.readContract({
-      address: lens,
-      abi: perpLensAbi,
-      functionName: "stressTest",
-      args: [BigInt(stress.marketId), stress.shockBps, owners, subIds],
-    }),
-    publicClient.readContract({ address: pool, abi: perpPoolAbi, functionName: "backstopCapital" }),
-    readBackstopCapital(publicClient, backstop),
-    publicClient.readContract({ address: backstop, abi: backstopAbi, functionName: "totals" }),
-  ]);
-  return { markets, coverage, health, stress: stressResult, syncedCapital, capital, totals };
+      publicClient.readContract({
+        address: lens,
+        abi: perpLensAbi,
+        functionName: "stressTest",
+        args: [BigInt(stress.marketId), stress.shockBps, owners, subIds],
+      }),
+      publicClient.readContract({ address: pool, abi: perpPoolAbi, functionName: "backstopCapital" }),
+      readBackstopCapital(publicClient, backstop),
+      publicClient.readContract({ address: backstop, abi: backstopAbi, functionName: "totals" }),
+      publicClient.readContract({ address: lens, abi: perpLensAbi, functionName: "inventorySales" }),
+      publicClient.getBlock({ blockTag: "latest" }),
+    ],
+  );
+  return {
+    markets,
+    coverage,
+    health,
+    stress: stressResult,
+    syncedCapital,
+    capital,
+    totals,
+    inventory,
+    blockTimestamp: block.timestamp,
+  };
 }
 
 /**
@@ -122,6 +136,11 @@ export function formatSummary(
       ]),
     ),
   );
+
+  out.push("", "Repeg (the curve steps toward the index every block while due)");
+  out.push(repegTable(d, s.markets, s.blockTimestamp));
+  out.push("", "Backstop inventory for sale (USDC per base)");
+  out.push(s.inventory.length === 0 ? "  none held" : inventoryTable(d, s.inventory));
 
   const c = s.coverage;
   const [premiumJ, premiumS, lossJ, lossS, shortfall] = s.totals;

@@ -100,3 +100,22 @@ export function parseSlippage(value: string | undefined): bigint | undefined {
   }
   return BigInt(bps);
 }
+
+/** A positive base amount ("2.5"), as WAD. */
+export function parseBaseAmount(value: string, what = "size"): bigint {
+  return parse(
+    decimal(18).refine((v) => v > 0n, "must be greater than zero"),
+    value,
+    `${what} ${JSON.stringify(value)}`,
+  );
+}
+
+/** A price per base in USDC ("1750.5"), strictly positive, as WAD; undefined when the flag is absent. */
+export function parsePrice(value: string | undefined, flag: string): bigint | undefined {
+  if (value === undefined) return undefined;
+  return parse(
+    decimal(18).refine((v) => v > 0n, "must be greater than zero"),
+    value,
+    `${flag} ${JSON.stringify(value)}`,
+  );
+}

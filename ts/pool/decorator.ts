@@ -3,8 +3,10 @@ import type { Address } from "viem";
 import { closePosition } from "./actions/closePosition";
 import { depositMargin } from "./actions/depositMargin";
 import { getAccountHealth } from "./actions/getAccountHealth";
+import { getInventorySales } from "./actions/getInventorySales";
 import { getMarket } from "./actions/getMarket";
 import { getPositions } from "./actions/getPositions";
+import { takeInventory } from "./actions/takeInventory";
 import { trade } from "./actions/trade";
 import { withdrawMargin } from "./actions/withdrawMargin";
 import type { PerpClient } from "./client";
@@ -21,6 +23,8 @@ export type PerpActions = {
   withdrawMargin: Bound<typeof withdrawMargin, "pool">;
   trade: Bound<typeof trade, "pool">;
   closePosition: Bound<typeof closePosition, "pool">;
+  getInventorySales: Bound<typeof getInventorySales, "lens">;
+  takeInventory: Bound<typeof takeInventory, "pool" | "lens">;
 };
 
 /**
@@ -39,5 +43,7 @@ export function perpActions(addresses: { pool: Address; lens: Address }) {
     withdrawMargin: (p) => withdrawMargin(client, { ...p, pool }),
     trade: (p) => trade(client, { ...p, pool }),
     closePosition: (p) => closePosition(client, { ...p, pool }),
+    getInventorySales: (p) => getInventorySales(client, { ...p, lens }),
+    takeInventory: (p) => takeInventory(client, { ...p, pool, lens }),
   });
 }

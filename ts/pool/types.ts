@@ -8,7 +8,7 @@ type PoolView<name extends "marketState" | "marketConfig" | "position" | "accoun
   "view",
   name
 >;
-type LensView<name extends "accountHealth" | "positions" | "marketView" | "coverage" | "stressTest"> =
+type LensView<name extends "accountHealth" | "positions" | "marketView" | "coverage" | "stressTest" | "inventorySale"> =
   ContractFunctionReturnType<typeof perpLensAbi, "view", name>;
 
 export type MarketState = PoolView<"marketState">;
@@ -20,3 +20,4 @@ export type PositionView = LensView<"positions">[number];
 export type MarketView = LensView<"marketView">;
 export type Coverage = LensView<"coverage">;
 export type StressResult = LensView<"stressTest">;
+export type InventorySaleView = LensView<"inventorySale">;

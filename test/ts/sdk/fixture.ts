@@ -12,6 +12,7 @@ import {
   trancheVaultAbi,
 } from "../../../ts/abi/generated";
 import { parseDeploymentConfig } from "../../../ts/deploy/config";
+import type { Deployment } from "../../../ts/deploy/deployment";
 import { deployProtocol } from "../../../ts/deploy/deployProtocol";
 import type { DevClients, DevWalletClient } from "../../../ts/devnet/clients";
 import { deployContract } from "../../../ts/devnet/deploy";
@@ -67,6 +68,8 @@ export type Protocol = {
   lens: Address;
   feeds: Map<bigint, Address[]>;
   admin: DevWalletClient;
+  /** What `deployProtocol` returned (what `perp devnet` writes to its deployment file). */
+  deployment: Deployment;
 };
 
 /**
@@ -89,7 +92,7 @@ export async function deployProtocolFixture(chain: DevClients): Promise<Protocol
   const admin = chain.deployer;
   const d = await deployProtocol(chain, parseDeploymentConfig());
   const feeds = new Map(d.markets.map((m) => [BigInt(m.marketId), m.feeds]));
-  const p: Protocol = { ...d.contracts, feeds, admin };
+  const p: Protocol = { ...d.contracts, feeds, admin, deployment: d };
   await lpDeposit(chain, p, chain.wallet(8), p.junior, 2_000_000n * 10n ** 6n);
   await lpDeposit(chain, p, chain.wallet(9), p.senior, 6_000_000n * 10n ** 6n);
   await send(chain, admin, { address: p.pool, abi: perpPoolAbi, functionName: "syncBackstopCapital" });

@@ -11,12 +11,18 @@ export type GetMarketParameters = {
   /** PerpLens address. */
   lens: Address;
   marketId: bigint | number;
+  /** Read at this block (default the latest). */
+  blockNumber?: bigint | undefined;
 };
 
 /** Reserves, mark and index, oracle status, open interest and caps, funding indices accrued to now. */
 export type GetMarketReturnType = MarketView;
 
-const schema = z.object({ lens: addressSchema, marketId: marketIdSchema });
+const schema = z.object({
+  lens: addressSchema,
+  marketId: marketIdSchema,
+  blockNumber: z.bigint().nonnegative().optional(),
+});
 
 /**
  * Reads one market through `lens.marketView`.
@@ -25,13 +31,14 @@ const schema = z.object({ lens: addressSchema, marketId: marketIdSchema });
  * console.log(eth.markPrice, eth.indexPrice, eth.oracleStatus);
  */
 export async function getMarket(client: PerpClient, parameters: GetMarketParameters): Promise<GetMarketReturnType> {
-  const { lens, marketId } = parseParameters("getMarket", schema, parameters);
+  const { lens, marketId, blockNumber } = parseParameters("getMarket", schema, parameters);
   try {
     return await readContract(client, {
       address: lens,
       abi: perpLensAbi,
       functionName: "marketView",
       args: [marketId],
+      ...(blockNumber === undefined ? {} : { blockNumber }),
     });
   } catch (err) {
     throw actionError("getMarket", err);

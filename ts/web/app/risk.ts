@@ -9,8 +9,10 @@ import { fill, h, s, stat } from "./dom";
 import { readableError } from "./errors";
 import { pct, price, usd } from "./fmt";
 import { shockSchema } from "./inputs";
+import { inventorySection } from "./inventory";
 
 export function riskSection(ctx: Ctx): Section {
+  const inventory = inventorySection(ctx);
   const market = h("select", { "data-testid": "shock-market" }, h("option", { value: "all" }, "All markets together"));
   const slider = h("input", { type: "range", min: -90, max: 50, step: 1, value: -30, "data-testid": "shock-slider" });
   const label = h("output", { "data-testid": "shock-label" }, "-30 %");
@@ -175,7 +177,10 @@ export function riskSection(ctx: Ctx): Section {
           fallen,
         ),
       );
+      inventory.mount(root);
     },
-    refresh: run,
+    async refresh() {
+      await Promise.all([run(), inventory.refresh()]);
+    },
   };
 }
