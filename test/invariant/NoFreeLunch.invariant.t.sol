@@ -13,9 +13,9 @@ import {SettableFeed} from "../../contracts/oracle/SettableFeed.sol";
 import {TestUSDC} from "../../contracts/test/TestUSDC.sol";
 import {AttackerBot} from "../utils/AttackerBot.sol";
 import {LiquidationBase} from "../utils/LiquidationBase.sol";
+import {trancheConfig} from "../utils/TrancheConfig.sol";
 import {AttackerHandler} from "./handlers/AttackerHandler.sol";
 import {CrowdHandler} from "./handlers/CrowdHandler.sol";
-import {trancheConfig} from "../utils/TrancheConfig.sol";
 import {console} from "forge-std/console.sol";
 
 /// @notice The no-free-lunch campaign (DESIGN property 10; RISK-TESTS 59-66, 78): with the index held still for the

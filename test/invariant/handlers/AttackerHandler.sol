@@ -601,9 +601,10 @@ contract AttackerHandler is StillIndex, StdUtils {
     /// @dev The inventory sale: the backstop's position moves into A1 at the index minus (long) or plus (short) the
     /// descending discount; no price limit beyond the sale's own (the discount only ever favours the taker).
     function _inventorySaleData(uint256 m, uint256 maxBase, bool long) internal view returns (bytes memory) {
-        return abi.encodeCall(
-            IPerpPool.takeInventory, (m, uint96(1), maxBase, long ? type(uint256).max : 0, block.timestamp)
-        );
+        return
+            abi.encodeCall(
+                IPerpPool.takeInventory, (m, uint96(1), maxBase, long ? type(uint256).max : 0, block.timestamp)
+            );
     }
 
     /// @dev Step one of a claim (fixes the cap, starts the settlement delay).
@@ -613,7 +614,10 @@ contract AttackerHandler is StillIndex, StdUtils {
 
     /// @dev A whole exit from a matured request: claim; `between` (a liquidation, or nothing) runs in the settlement
     /// delay; then the settlement. Returns what the attacker was paid.
-    function _claimAndSettle(TrancheVault v, bytes32[] memory liquidateBetween) internal returns (bool ok, uint256 paid) {
+    function _claimAndSettle(TrancheVault v, bytes32[] memory liquidateBetween)
+        internal
+        returns (bool ok, uint256 paid)
+    {
         uint256 before = usdc.balanceOf(address(bot));
         (ok,) = _runOne(address(v), _claimData(v), 0);
         if (!ok) return (false, 0);

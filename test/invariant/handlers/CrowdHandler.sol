@@ -148,7 +148,8 @@ contract CrowdHandler is StillIndex, StdUtils {
         vm.prank(t);
         try pool.takeInventory(
             m, 0, bound(maxBaseSeed, 1, held), inventory > 0 ? type(uint256).max : 0, block.timestamp
-        ) {} catch {
+        ) {}
+        catch {
             ++refused["takerTakesInventory"];
         }
     }
