@@ -161,11 +161,12 @@ contract PerpLens is IPerpLens {
         RepegCheckpoint memory cp = pool.repegCheckpoint(v.marketId, start);
         v.repegTwapMark = TimeIntegral.meanDown(markIntegral, cp.markIntegral, elapsed);
         v.repegTwapIndex = TimeIntegral.meanDown(cumulativeIndex, cp.indexIntegral, elapsed);
+        // As the pool: the block's first mark (the stored anchor once something accrued in this block).
         (bool due,) = RepegMath.isDue(
             c.maxPremiumBps,
             m.lastRepeg == block.timestamp,
             v.indexPrice,
-            v.markPrice,
+            m.lastAccrual == block.timestamp ? m.blockStartMark : v.markPrice,
             elapsed,
             v.repegTwapMark,
             v.repegTwapIndex

