@@ -199,9 +199,17 @@ contract Backstop is IBackstop {
         returns (uint256 juniorPaid, uint256 seniorPaid)
     {
         if (amount == 0) return (0, 0);
-        juniorPaid = junior.coverLoss(amount, msg.sender);
-        // Senior pays only what junior could not: junior is empty whenever seniorPaid > 0.
-        if (juniorPaid < amount) seniorPaid = senior.coverLoss(amount - juniorPaid, msg.sender);
+        if (kind == LossKind.ProfitDraw) {
+            // An advance becomes the paying tranche's receivable (part of its value): lend only vested assets, so
+            // neither the advance nor its repayment moves a share price (premium still streaming is not value yet,
+            // and must not become value through a receivable). Senior lends only what junior's vested could not.
+            juniorPaid = _lendVested(junior, amount);
+            if (juniorPaid < amount) seniorPaid = _lendVested(senior, amount - juniorPaid);
+        } else {
+            juniorPaid = junior.coverLoss(amount, msg.sender);
+            // Senior pays only what junior could not: junior is empty whenever seniorPaid > 0.
+            if (juniorPaid < amount) seniorPaid = senior.coverLoss(amount - juniorPaid, msg.sender);
+        }
         uint256 shortfall;
         if (kind == LossKind.ProfitDraw) {
             // Not a loss: profit the tranches could not advance stays deferred (a claim on later collected losses).
@@ -213,6 +221,13 @@ contract Backstop is IBackstop {
             if (shortfall != 0) _shortfall += shortfall;
         }
         emit LossAbsorbed(kind, amount, juniorPaid, seniorPaid, shortfall);
+    }
+
+    /// @dev Draws at most `v`'s vested assets (`grossAssets`: its balance less unvested premium) for an advance.
+    function _lendVested(ITrancheVault v, uint256 amount) private returns (uint256) {
+        uint256 vested = v.grossAssets();
+        uint256 ask = amount < vested ? amount : vested;
+        return ask == 0 ? 0 : v.coverLoss(ask, msg.sender);
     }
 
     /// @inheritdoc IBackstop

@@ -131,6 +131,27 @@ contract BackstopAdvanceTest is Test {
 
     /* RISK 64: ADVANCES ARE TRANCHE VALUE */
 
+    /// @dev Premium still streaming is not a tranche's value yet: an advance never lends it (junior lends its vested
+    /// assets, senior the rest), so the advance and its repayment leave both prices where they were even then.
+    function testFuzz_risk64_advanceWhilePremiumStreams_lendsOnlyVestedAssets_pricesUnchanged(
+        uint256 premium,
+        uint256 amount
+    ) public {
+        pool.premium(bound(premium, 1e6, 30_000e6));
+        vm.warp(block.timestamp + 10 minutes);
+        amount = bound(amount, 1, 39_000e6);
+        uint256 jVested = junior.grossAssets();
+        uint256 jPrice = junior.convertToAssets(1e18);
+        uint256 sPrice = senior.convertToAssets(1e18);
+        (uint256 j, uint256 s) = pool.draw(amount, IBackstop.LossKind.ProfitDraw);
+        assertLe(j, jVested, "junior lends at most its vested assets");
+        assertEq(junior.convertToAssets(1e18), jPrice, "the advance moves no junior price");
+        assertEq(senior.convertToAssets(1e18), sPrice, "nor senior's");
+        pool.repay(j, s);
+        assertEq(junior.convertToAssets(1e18), jPrice, "the repayment moves no junior price");
+        assertEq(senior.convertToAssets(1e18), sPrice, "nor senior's");
+    }
+
     function testFuzz_risk64_advanceAndRepayment_leaveBothSharePricesUnchanged(uint256 amount, uint256 repaid) public {
         amount = bound(amount, 1, 39_000e6);
         uint256 jPrice = junior.convertToAssets(1e18);
