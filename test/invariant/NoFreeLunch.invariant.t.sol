@@ -1,19 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Backstop} from "../../contracts/Backstop.sol";
-import {LiquidationModule} from "../../contracts/LiquidationModule.sol";
-import {OracleRouter} from "../../contracts/OracleRouter.sol";
-import {PerpLens} from "../../contracts/PerpLens.sol";
-import {PerpPool} from "../../contracts/PerpPool.sol";
 import {TrancheVault} from "../../contracts/TrancheVault.sol";
 import {IPerpPool} from "../../contracts/interfaces/IPerpPool.sol";
 import {MarketState} from "../../contracts/interfaces/IPerpTypes.sol";
 import {SettableFeed} from "../../contracts/oracle/SettableFeed.sol";
-import {TestUSDC} from "../../contracts/test/TestUSDC.sol";
 import {AttackerBot} from "../utils/AttackerBot.sol";
 import {LiquidationBase} from "../utils/LiquidationBase.sol";
-import {trancheConfig} from "../utils/TrancheConfig.sol";
 import {AttackerHandler} from "./handlers/AttackerHandler.sol";
 import {CrowdHandler} from "./handlers/CrowdHandler.sol";
 import {console} from "forge-std/console.sol";
@@ -62,25 +55,7 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
     address internal poker = makeAddr("poker");
 
     function setUp() public override {
-        vm.warp(1_700_000_000);
-        usdc = new TestUSDC();
-        oracle = new OracleRouter(admin);
-        backstop = new Backstop(usdc, 3, 1);
-        pool = new PerpPool(usdc, oracle, backstop, admin, new LiquidationModule(usdc, oracle, backstop));
-        junior = new TrancheVault(
-            usdc,
-            "Junior tranche",
-            "jTRN",
-            trancheConfig(address(backstop), address(pool), address(0), 1 hours, 1 days, 6 hours)
-        );
-        senior = new TrancheVault(
-            usdc,
-            "Senior tranche",
-            "sTRN",
-            trancheConfig(address(backstop), address(pool), address(junior), 2 hours, 1 days, 6 hours)
-        );
-        backstop.initialize(address(pool), junior, senior);
-        lens = new PerpLens(pool, oracle, backstop);
+        _deployProtocol(1 hours, 2 hours, 1 days, 6 hours);
         _listMarket(ETH, 10_000e18, ETH_PRICE);
         _listMarket(BTC, 500e18, BTC_PRICE);
         indexOf[ETH] = ETH_PRICE;

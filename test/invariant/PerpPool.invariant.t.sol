@@ -1,17 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Backstop} from "../../contracts/Backstop.sol";
-import {LiquidationModule} from "../../contracts/LiquidationModule.sol";
-import {OracleRouter} from "../../contracts/OracleRouter.sol";
-import {PerpLens} from "../../contracts/PerpLens.sol";
-import {PerpPool} from "../../contracts/PerpPool.sol";
 import {TrancheVault} from "../../contracts/TrancheVault.sol";
 import {AccountHealth, MarketState} from "../../contracts/interfaces/IPerpTypes.sol";
 import {SettableFeed} from "../../contracts/oracle/SettableFeed.sol";
-import {TestUSDC} from "../../contracts/test/TestUSDC.sol";
 import {PoolFixture} from "../utils/PoolFixture.sol";
-import {trancheConfig} from "../utils/TrancheConfig.sol";
 import {PoolInvariantSpec as Spec} from "./PoolInvariantSpec.sol";
 import {PoolHandler} from "./handlers/PoolHandler.sol";
 import {console} from "forge-std/console.sol";
@@ -31,25 +24,7 @@ contract PerpPoolInvariantTest is PoolFixture {
     address internal dave = makeAddr("dave");
 
     function setUp() public override {
-        vm.warp(1_700_000_000);
-        usdc = new TestUSDC();
-        oracle = new OracleRouter(admin);
-        backstop = new Backstop(usdc, 3, 1);
-        pool = new PerpPool(usdc, oracle, backstop, admin, new LiquidationModule(usdc, oracle, backstop));
-        junior = new TrancheVault(
-            usdc,
-            "Junior tranche",
-            "jTRN",
-            trancheConfig(address(backstop), address(pool), address(0), 1 hours, 1 days, 6 hours)
-        );
-        senior = new TrancheVault(
-            usdc,
-            "Senior tranche",
-            "sTRN",
-            trancheConfig(address(backstop), address(pool), address(junior), 2 hours, 1 days, 6 hours)
-        );
-        backstop.initialize(address(pool), junior, senior);
-        lens = new PerpLens(pool, oracle, backstop);
+        _deployProtocol(1 hours, 2 hours, 1 days, 6 hours);
         // Thin curves: with thin tranches the OI cap allows only a few hundred thousand of notional per side, and on
         // the fixture's deep curves that could not move the mark enough for a liquidation to realize bad debt.
         _listMarket(ETH, 1000e18, ETH_PRICE);

@@ -42,6 +42,19 @@ abstract contract PoolFixture is Test {
     address internal seniorLp = makeAddr("seniorLp");
 
     function setUp() public virtual {
+        _deployProtocol(7 days, 7 days, 2 days, 7 days);
+
+        _listMarket(ETH, 10_000e18, ETH_PRICE);
+        _listMarket(BTC, 500e18, BTC_PRICE);
+
+        _lpDeposit(juniorLp, junior, 2_000_000e6);
+        _lpDeposit(seniorLp, senior, 6_000_000e6);
+        pool.syncBackstopCapital();
+    }
+
+    /// @dev The protocol as `npm start` deploys it (backstop, module, pool, junior, senior, then the backstop's wiring),
+    /// at a fixed start time, with these tranche timings: cooldowns, the claim window, the premium stream.
+    function _deployProtocol(uint64 juniorCooldown, uint64 seniorCooldown, uint64 claimWindow, uint64 stream) internal {
         vm.warp(1_700_000_000);
         usdc = new TestUSDC();
         oracle = new OracleRouter(admin);
@@ -51,23 +64,16 @@ abstract contract PoolFixture is Test {
             usdc,
             "Junior tranche",
             "jTRN",
-            trancheConfig(address(backstop), address(pool), address(0), 7 days, 2 days, 7 days)
+            trancheConfig(address(backstop), address(pool), address(0), juniorCooldown, claimWindow, stream)
         );
         senior = new TrancheVault(
             usdc,
             "Senior tranche",
             "sTRN",
-            trancheConfig(address(backstop), address(pool), address(junior), 7 days, 2 days, 7 days)
+            trancheConfig(address(backstop), address(pool), address(junior), seniorCooldown, claimWindow, stream)
         );
         backstop.initialize(address(pool), junior, senior);
         lens = new PerpLens(pool, oracle, backstop);
-
-        _listMarket(ETH, 10_000e18, ETH_PRICE);
-        _listMarket(BTC, 500e18, BTC_PRICE);
-
-        _lpDeposit(juniorLp, junior, 2_000_000e6);
-        _lpDeposit(seniorLp, senior, 6_000_000e6);
-        pool.syncBackstopCapital();
     }
 
     function defaultConfig() internal pure returns (MarketConfig memory c) {
