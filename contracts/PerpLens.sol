@@ -81,8 +81,9 @@ contract PerpLens is IPerpLens {
         h.additiveMaintenance = t.book.additiveMaint;
         h.additiveInitial = t.book.additiveInitial;
         h.bindingScenario = type(uint256).max;
-        if (t.book.nettable > 1) {
-            (, uint256 row, bool floorBinds) = IRiskEngine(pool.riskEngine()).worstScenario(t.book.maint);
+        IRiskEngine engine = _engine();
+        if (t.book.nettable > 1 && address(engine) != address(0)) {
+            (, uint256 row, bool floorBinds) = engine.worstScenario(t.book.maint);
             if (!floorBinds) h.bindingScenario = row;
         }
     }
@@ -376,7 +377,6 @@ contract PerpLens is IPerpLens {
         view
         returns (Totals memory t)
     {
-        address engine = pool.riskEngine();
         while (mask != 0) {
             uint256 i = MarketMask.lowest(mask);
             mask &= mask - 1;
@@ -402,10 +402,10 @@ contract PerpLens is IPerpLens {
                 index,
                 c.tiers,
                 VolatilityMath.initialMultiplierBps(variance, c.volReferenceBps, c.volCapBps),
-                status == OracleStatus.Normal && engine != address(0)
+                status == OracleStatus.Normal
             );
         }
-        (t.maintReq, t.initialReq) = PortfolioMargin.net(t.book, IRiskEngine(engine));
+        (t.maintReq, t.initialReq) = PortfolioMargin.net(t.book, _engine);
     }
 
     /// @dev `_price` and the realized variance the oracle would store with it (TEMP: 0 until the vol branch).
@@ -416,6 +416,10 @@ contract PerpLens is IPerpLens {
     {
         (price, status) = _price(marketId);
         varianceBps2 = 0;
+    }
+
+    function _engine() internal view returns (IRiskEngine) {
+        return IRiskEngine(pool.riskEngine());
     }
 
     function _shock(uint256 index, int256 shockBps) internal pure returns (uint256) {
