@@ -30,6 +30,7 @@ import {RepegMath} from "./libraries/RepegMath.sol";
 import {TimeIntegral} from "./libraries/TimeIntegral.sol";
 import {Valuation} from "./libraries/Valuation.sol";
 import {VammMath} from "./libraries/VammMath.sol";
+import {VolatilityMath} from "./libraries/VolatilityMath.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @title PerpLens
@@ -143,6 +144,9 @@ contract PerpLens is IPerpLens {
             v.openInterestCapBase = cap < c.maxOpenInterestBase ? cap : c.maxOpenInterestBase;
         }
         _repegView(v, m, c);
+        v.realizedVarianceBps2 = _variance(marketId, index, status);
+        v.initialMultiplierBps =
+            VolatilityMath.initialMultiplierBps(v.realizedVarianceBps2, c.volReferenceBps, c.volCapBps);
     }
 
     /// @dev The funding period's time-weighted prices, and the repeg's window, trigger and step budget exactly as a
@@ -382,5 +386,16 @@ contract PerpLens is IPerpLens {
         uint64 at;
         (price, status, at) = oracle.lastObservation(marketId);
         if (at != block.timestamp) (price, status) = oracle.peek(marketId);
+    }
+
+    /// @dev The realized variance the pool would act on now, with `(price, status)` from `_price`: what a refresh
+    /// now would store (as OracleRouter: unchanged when already observed in this block or Halted, else updated
+    /// from the stored price to `price`).
+    function _variance(uint256 marketId, uint256 price, OracleStatus status) internal view returns (uint256 v) {
+        (uint256 lastPrice,, uint64 at) = oracle.lastObservation(marketId);
+        v = oracle.realizedVariance(marketId);
+        if (at != block.timestamp && status != OracleStatus.Halted) {
+            v = VolatilityMath.nextVariance(v, lastPrice, price, block.timestamp - at);
+        }
     }
 }
