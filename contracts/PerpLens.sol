@@ -155,6 +155,9 @@ contract PerpLens is IPerpLens {
             v.openInterestCapBase = cap < c.maxOpenInterestBase ? cap : c.maxOpenInterestBase;
         }
         _repegView(v, m, c);
+        v.realizedVarianceBps2 = _variance(marketId, index, status);
+        v.initialMultiplierBps =
+            VolatilityMath.initialMultiplierBps(v.realizedVarianceBps2, c.volReferenceBps, c.volCapBps);
     }
 
     /// @dev The funding period's time-weighted prices, and the repeg's window, trigger and step budget exactly as a
@@ -408,14 +411,14 @@ contract PerpLens is IPerpLens {
         (t.maintReq, t.initialReq) = PortfolioMargin.net(t.book, _engine);
     }
 
-    /// @dev `_price` and the realized variance the oracle would store with it (TEMP: 0 until the vol branch).
+    /// @dev `_price` and the realized variance the oracle stores with it (what the pool's margin check would use now).
     function _observation(uint256 marketId)
         internal
         view
         returns (uint256 price, OracleStatus status, uint256 varianceBps2)
     {
         (price, status) = _price(marketId);
-        varianceBps2 = 0;
+        varianceBps2 = _variance(marketId, price, status);
     }
 
     function _engine() internal view returns (IRiskEngine) {
@@ -445,5 +448,16 @@ contract PerpLens is IPerpLens {
         uint64 at;
         (price, status, at) = oracle.lastObservation(marketId);
         if (at != block.timestamp) (price, status) = oracle.peek(marketId);
+    }
+
+    /// @dev The realized variance the pool would act on now, with `(price, status)` from `_price`: what a refresh
+    /// now would store (as OracleRouter: unchanged when already observed in this block or Halted, else updated
+    /// from the stored price to `price`).
+    function _variance(uint256 marketId, uint256 price, OracleStatus status) internal view returns (uint256 v) {
+        (uint256 lastPrice,, uint64 at) = oracle.lastObservation(marketId);
+        v = oracle.realizedVariance(marketId);
+        if (at != block.timestamp && status != OracleStatus.Halted) {
+            v = VolatilityMath.nextVariance(v, lastPrice, price, block.timestamp - at);
+        }
     }
 }

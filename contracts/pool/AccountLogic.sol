@@ -97,7 +97,9 @@ abstract contract AccountLogic is MarketLogic {
     }
 
     /// @dev The market's IM volatility multiplier (bps, >= BPS) at the oracle's realized variance.
+    /// No variance measured: 1x, without reading the reference.
     function _initialMultiplierBps(MarketConfig storage c, uint256 varianceBps2) internal view returns (uint256) {
+        if (varianceBps2 == 0) return FixedPoint.BPS;
         return VolatilityMath.initialMultiplierBps(varianceBps2, c.volReferenceBps, c.volCapBps);
     }
 

@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {RiskEngine} from "../../contracts/RiskEngine.sol";
 import {IPerpPool} from "../../contracts/interfaces/IPerpPool.sol";
-import {AccountHealth} from "../../contracts/interfaces/IPerpTypes.sol";
+import {AccountHealth, MarketConfig} from "../../contracts/interfaces/IPerpTypes.sol";
 import {IRiskEngine} from "../../contracts/interfaces/IRiskEngine.sol";
 import {FixedPoint} from "../../contracts/libraries/FixedPoint.sol";
 import {MarginMath} from "../../contracts/libraries/MarginMath.sol";
@@ -186,5 +186,29 @@ contract PortfolioMarginTest is PoolFixture {
         vm.prank(liquidator);
         vm.expectRevert(abi.encodeWithSelector(IPerpPool.AccountHealthy.selector, h.value, h.maintenanceRequirement));
         pool.liquidate(alice, 0, type(uint256).max);
+    }
+
+    /// @dev IM scales with the oracle's realized volatility; maintenance never does, so a volatility spike by itself
+    /// never makes an account liquidatable.
+    function test_volatilitySpike_raisesInitialOnly_neverMaintenance() public {
+        MarketConfig memory c = defaultConfig();
+        c.volReferenceBps = 8000;
+        c.volCapBps = 30_000;
+        vm.prank(admin);
+        pool.setMarketConfig(ETH, c);
+        _deposit(alice, 0, 100_000e6);
+        _trade(alice, ETH, 20e18);
+        AccountHealth memory calm = lens.accountHealth(alice, 0);
+        // Two 3 % swings in consecutive blocks: an hourly realized volatility far above 80 %.
+        vm.warp(block.timestamp + 12);
+        _setPrice(ETH, ETH_PRICE * 103 / 100);
+        oracle.refresh(ETH);
+        vm.warp(block.timestamp + 12);
+        _setPrice(ETH, ETH_PRICE);
+        oracle.refresh(ETH);
+        AccountHealth memory wild = lens.accountHealth(alice, 0);
+        assertEq(wild.maintenanceRequirement, calm.maintenanceRequirement, "maintenance unchanged");
+        assertEq(wild.initialRequirement, calm.initialRequirement * 3, "initial at the 3x cap");
+        assertEq(wild.liquidatable, calm.liquidatable);
     }
 }
