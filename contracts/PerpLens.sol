@@ -384,7 +384,7 @@ contract PerpLens is IPerpLens {
             uint256 i = MarketMask.lowest(mask);
             mask &= mask - 1;
             (uint256 index, OracleStatus status, uint256 variance) = _observation(i);
-            if (i < shocks.length && shocks[i] != 0) index = _shock(index, shocks[i]);
+            if (i < shocks.length && shocks[i] != 0) (index, status) = _shocked(i, index, status, shocks[i]);
             MarketConfig memory c = pool.marketConfig(i);
             Position memory p = pool.position(owner, subId, i);
             {
@@ -419,6 +419,24 @@ contract PerpLens is IPerpLens {
     {
         (price, status) = _price(marketId);
         varianceBps2 = _variance(marketId, price, status);
+    }
+
+    /// @dev The index and oracle status once a shock of `shockBps` arrives as one jump from `index`: a jump beyond the
+    /// market's breaker threshold trips it (as `OracleRouter` would on the refresh that sees it), so the market is
+    /// reduce-only while the keeper liquidates, and a reduce-only market gets no netting credit.
+    function _shocked(uint256 marketId, uint256 index, OracleStatus status, int256 shockBps)
+        internal
+        view
+        returns (uint256 shockedIndex, OracleStatus shockedStatus)
+    {
+        shockedIndex = _shock(index, shockBps);
+        shockedStatus = status;
+        if (status == OracleStatus.Normal) {
+            uint256 move = shockedIndex > index ? shockedIndex - index : index - shockedIndex;
+            if (move * FixedPoint.BPS > oracle.config(marketId).jumpThresholdBps * index) {
+                shockedStatus = OracleStatus.ReduceOnly;
+            }
+        }
     }
 
     function _engine() internal view returns (IRiskEngine) {
