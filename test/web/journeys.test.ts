@@ -3,7 +3,7 @@
 import { mkdir } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { perpPoolAbi, settableFeedAbi, trancheVaultAbi } from "../../ts/abi/generated";
+import { perpLensAbi, perpPoolAbi, settableFeedAbi, trancheVaultAbi } from "../../ts/abi/generated";
 import { parseDeploymentConfig } from "../../ts/deploy/config";
 import type { Deployment } from "../../ts/deploy/deployment";
 import { deployProtocol } from "../../ts/deploy/deployProtocol";
@@ -181,6 +181,38 @@ describe(`the web page, in ${CHROMIUM_LABEL}, against a seeded devnet`, () => {
     await page.getByTestId("trade-input").fill("-10");
     await expect.poll(() => text("quote-amount")).toMatch(/^\d{1,3}(,\d{3})*\.\d\d$/);
     await page.screenshot({ path: `${SHOTS}/trade.png`, fullPage: true });
+  });
+
+  it("a BTC short beside the ETH long nets: Margin shows the requirement with and without netting, and what binds", async () => {
+    await goto("trade");
+    await page.getByTestId("trade-market").selectOption("1");
+    await page.getByTestId("trade-input").fill("-1");
+    await page.getByTestId("trade-button").click();
+    await expect.poll(() => text("trade-status"), { timeout: 30_000 }).toContain("size now -1.0000");
+    await settled("trade");
+    const health = await chain.publicClient.readContract({
+      address: deployment.contracts.lens,
+      abi: perpLensAbi,
+      functionName: "accountHealth",
+      args: [me(), 0n],
+      blockNumber: await pageBlock(),
+    });
+    // Long 40 ETH (80,000) and short 1 BTC (60,000), both in tier 0: the broken-correlation row binds,
+    // 4,000 + 0.2 x 3,000 = 4,600 against 7,000 without netting.
+    expect(health.maintenanceRequirement).toBeLessThan(health.additiveMaintenance);
+    expect(await text("netting-maintenance")).toBe(usd(usdc(), health.maintenanceRequirement));
+    expect(await text("netting-additive")).toBe(usd(usdc(), health.additiveMaintenance));
+    expect(await text("netting-freed")).toContain(
+      usd(usdc(), health.additiveMaintenance - health.maintenanceRequirement),
+    );
+    expect(await text("netting-binding")).toBe("ETH \u22125 %, BTC +1 %");
+    await page.screenshot({ path: `${SHOTS}/netting.png`, fullPage: true });
+    // The hedge closes again: a lone position nets nothing, its requirement is today's.
+    await page.getByTestId("close-BTC").click();
+    await expect.poll(() => page.getByTestId("position-BTC").count(), { timeout: 30_000 }).toBe(0);
+    await settled("trade");
+    expect(await text("netting-maintenance")).toBe(await text("netting-additive"));
+    expect(await text("netting-binding")).toBe("\u2014");
   });
 
   it("moving the shock slider shows the numbers the SDK's stressTest computes", async () => {
