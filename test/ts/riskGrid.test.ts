@@ -120,7 +120,7 @@ describe("riskGridIssues: the constructor's rules, named after its errors", () =
     expect(riskGridIssues(grid)).toEqual([]); // broad -1 and the -2 tail still move column 7 by -5000
     const noDown = grid.map((r) => ({
       ...r,
-      moves: r.moves.map((m, c) => (c === 7 && m < 0 ? 0 : m)),
+      moves: r.moves.map((m, c) => (c === 7 && m < 0 ? 0 : m)) as unknown as RiskScenario["moves"],
     })) as RiskScenario[];
     expect(riskGridIssues(noDown)).toEqual([
       "ColumnNotStandalone(7, 5000, 0): a market alone must be margined as standalone",
