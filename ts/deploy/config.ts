@@ -71,6 +71,14 @@ export const marketParamsSchema = z
     oiCapBps: int(100, 100_000).default(50_000),
     /** Smallest position, in base (human units). */
     minPositionBase: wad().prefault("0.001"),
+    /** Annualized σ (bps) at which IM is the tiers' IM; 0 = IM not scaled by volatility (SPEC-19 §1). */
+    volReferenceBps: z
+      .number()
+      .int()
+      .refine((v) => v === 0 || (v >= 500 && v <= 50_000), "0 (off) or within [500, 50000]")
+      .default(0),
+    /** Most the IM is scaled by volatility, bps (10,000 = not at all). */
+    volCapBps: int(10_000, 50_000).default(10_000),
     /** Three tiers, lowest notional first. */
     tiers: z.tuple([tierSchema, tierSchema, tierSchema]).prefault([...DEFAULT_TIERS]),
     /** Absolute open-interest cap per side, in base (human units). */

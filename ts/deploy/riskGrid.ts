@@ -20,7 +20,7 @@ export const MAX_FLOOR_BPS = BPS;
 /** IRiskEngine.Scenario as viem encodes it (uint8 weightPct, int8[8] moves). */
 export type RiskScenario = {
   weightPct: number;
-  moves: readonly [number, number, number, number, number, number, number, number];
+  moves: [number, number, number, number, number, number, number, number];
 };
 
 /** A grid row with what it stands for (the label is documentation only; it never goes on chain). */
