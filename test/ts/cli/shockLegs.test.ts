@@ -1,5 +1,7 @@
-// `perp stress ETH -12 BTC -4`: the joint shock's words parsed into one move per market id before any read.
+// `perp stress ETH -12 BTC -4`: the joint shock's words reach the command in the order typed and are parsed into one
+// move per market id before any read.
 import { describe, expect, it } from "vitest";
+import { withNegativeOperands } from "../../../ts/cli/operands";
 import { jointShockBps, parseShockLegs } from "../../../ts/cli/values";
 import type { Deployment } from "../../../ts/deploy/deployment";
 
@@ -40,5 +42,38 @@ describe("jointShockBps", () => {
 
   it("names the deployment's markets when one is unknown", () => {
     expect(() => jointShockBps(deployment, parseShockLegs(["SOL", "-10"]))).toThrow(/lists ETH, BTC/);
+  });
+});
+
+describe("withNegativeOperands", () => {
+  it("keeps operands in the order typed from the first negative number on, flags and their values in front", () => {
+    expect(withNegativeOperands(["stress", "ETH", "-12", "BTC", "-4", "--deployment", "d.json"])).toEqual([
+      "stress",
+      "ETH",
+      "--deployment",
+      "d.json",
+      "--",
+      "-12",
+      "BTC",
+      "-4",
+    ]);
+    expect(withNegativeOperands(["stress", "ETH", "4", "BTC", "-4"])).toEqual([
+      "stress",
+      "ETH",
+      "4",
+      "BTC",
+      "--",
+      "-4",
+    ]);
+    expect(withNegativeOperands(["open", "ETH", "-1.5", "--slippage", "0.5"])).toEqual([
+      "open",
+      "ETH",
+      "--slippage",
+      "0.5",
+      "--",
+      "-1.5",
+    ]);
+    expect(withNegativeOperands(["stress", "--shock", "-30%"])).toEqual(["stress", "--shock", "-30%"]);
+    expect(withNegativeOperands(["status", "--json"])).toEqual(["status", "--json"]);
   });
 });
