@@ -183,12 +183,12 @@ describe(`the web page, in ${CHROMIUM_LABEL}, against a seeded devnet`, () => {
     await page.screenshot({ path: `${SHOTS}/trade.png`, fullPage: true });
   });
 
-  it("a BTC short beside the ETH long nets: Margin shows the requirement with and without netting, and what binds", async () => {
+  it("a small BTC short beside the ETH long nets: Margin shows the requirement with and without netting, and what binds", async () => {
     await goto("trade");
     await page.getByTestId("trade-market").selectOption("1");
-    await page.getByTestId("trade-input").fill("-1");
+    await page.getByTestId("trade-input").fill("-0.1");
     await page.getByTestId("trade-button").click();
-    await expect.poll(() => text("trade-status"), { timeout: 30_000 }).toContain("size now -1.0000");
+    await expect.poll(() => text("trade-status"), { timeout: 30_000 }).toContain("size now -0.1000");
     await settled("trade");
     const health = await chain.publicClient.readContract({
       address: deployment.contracts.lens,
@@ -197,8 +197,8 @@ describe(`the web page, in ${CHROMIUM_LABEL}, against a seeded devnet`, () => {
       args: [me(), 0n],
       blockNumber: await pageBlock(),
     });
-    // Long 40 ETH (80,000) and short 1 BTC (60,000), both in tier 0: the broken-correlation row binds,
-    // 4,000 + 0.2 x 3,000 = 4,600 against 7,000 without netting.
+    // Long 40 ETH (80,000) and short 0.1 BTC (6,000), both in tier 0: the broken-correlation row binds,
+    // 4,000 + 0.2 x 300 = 4,060 against 4,300 without netting.
     expect(health.maintenanceRequirement).toBeLessThan(health.additiveMaintenance);
     expect(await text("netting-maintenance")).toBe(usd(usdc(), health.maintenanceRequirement));
     expect(await text("netting-additive")).toBe(usd(usdc(), health.additiveMaintenance));
@@ -271,6 +271,33 @@ describe(`the web page, in ${CHROMIUM_LABEL}, against a seeded devnet`, () => {
         await page.screenshot({ path: `${SHOTS}/risk.png`, fullPage: true });
       }
     }
+  });
+
+  it("a joint shock (one move per market) shows the lens's stressTestJoint, every account margined with netting", async () => {
+    await goto("risk");
+    await page.getByTestId("joint-ETH").fill("-25");
+    await page.getByTestId("joint-BTC").fill("-10");
+    await page.getByTestId("joint-run").click();
+    const totals = page.locator('[data-testid="stress-totals"][data-market="joint"]');
+    await totals.waitFor({ timeout: 30_000 });
+    expect(await text("shock-label")).toBe("ETH \u221225 %, BTC \u221210 %");
+    const blockNumber = BigInt((await totals.getAttribute("data-block")) ?? "0");
+    const accounts = await getAccounts(chain.publicClient, {
+      pool: deployment.contracts.pool,
+      fromBlock: deployment.startBlock,
+      toBlock: blockNumber,
+    });
+    const lens = await chain.publicClient.readContract({
+      address: deployment.contracts.lens,
+      abi: perpLensAbi,
+      functionName: "stressTestJoint",
+      args: [[-2500n, -1000n], accounts.map((a) => a.owner), accounts.map((a) => a.subId)],
+      blockNumber,
+    });
+    expect(await text("stress-count")).toBe(`${lens.liquidatableCount} of ${accounts.length}`);
+    expect(await text("stress-bad-debt")).toBe(usd(usdc(), lens.totalBadDebt));
+    expect(await text("stress-junior")).toBe(usd(usdc(), lens.juniorLoss));
+    expect(await text("stress-senior")).toBe(usd(usdc(), lens.seniorLoss));
   });
 
   it("after a liquidation the Backstop inventory panel shows the sale as the lens prices it at the page's block", async () => {
