@@ -79,8 +79,9 @@ export const NETTING_PAIR = { desk: "desk", naked: "naked" } as const;
 
 /** USDC. The first junior LP requests its whole withdrawal before the crash. */
 export const LPS = { juniorA: 15_000, juniorB: 25_000, senior: 400_000 } as const;
-/** The arbitrageur's margin (USDC): enough to close a crash's gap on the curve. */
-export const ARB_MARGIN = 300_000;
+/** The arbitrageur's margin (USDC): enough to close a crash's gap on the curve with its initial margin scaled up
+ * to 3x by the realized volatility the gap leaves in the oracle. */
+export const ARB_MARGIN = 1_000_000;
 
 /** Dev-account indices of every actor (wallet 0 deploys and moves the feeds). */
 export const WALLETS = { juniorA: 1, juniorB: 2, senior: 3, arbitrageur: 4, keeper: 5, firstTrader: 6 } as const;
