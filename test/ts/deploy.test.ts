@@ -5,12 +5,14 @@ import {
   oracleRouterAbi,
   perpLensAbi,
   perpPoolAbi,
+  riskEngineAbi,
   testUsdcAbi,
   trancheVaultAbi,
 } from "../../ts/abi/generated";
 import { parseDeploymentConfig } from "../../ts/deploy/config";
 import { type Deployment, parseDeployment, stringifyDeployment } from "../../ts/deploy/deployment";
 import { type DeployProgress, deployProtocol, deployStepCount } from "../../ts/deploy/deployProtocol";
+import { DEFAULT_RISK_GRID, defaultRiskScenarios } from "../../ts/deploy/riskGrid";
 import { seedProtocol } from "../../ts/deploy/seedProtocol";
 import { MAX_UINT256, WAD } from "../../ts/money";
 import { packTiers } from "../../ts/pool/math/marginMath";
@@ -62,6 +64,36 @@ describe("deployProtocol", () => {
     expect(await pc.readContract({ address: oracle, abi: oracleRouterAbi, functionName: "peek", args: [1n] })).toEqual([
       60_000n * WAD,
       0,
+    ]);
+  });
+
+  it("points the pool at a RiskEngine holding the default grid, under which a hedged ETH/BTC book nets to 60 %", async () => {
+    const { pool, riskEngine } = deployment.contracts;
+    const pc = chain.publicClient;
+    expect(await pc.readContract({ address: pool, abi: perpPoolAbi, functionName: "riskEngine" })).toBe(riskEngine);
+    const rows = await pc.readContract({ address: riskEngine, abi: riskEngineAbi, functionName: "scenarios" });
+    expect(rows.map((r) => ({ weightPct: r.weightPct, moves: [...r.moves] }))).toEqual(defaultRiskScenarios());
+    expect(await pc.readContract({ address: riskEngine, abi: riskEngineAbi, functionName: "floorBps" })).toBe(5000n);
+    // Equal notional long ETH, short BTC: the engine's own figure, 60 % of the additive 2x, row 6 binding.
+    const x = 2_500n * WAD;
+    const exposure = [x, -x, 0n, 0n, 0n, 0n, 0n, 0n] as const;
+    const [maint, initial] = await pc.readContract({
+      address: riskEngine,
+      abi: riskEngineAbi,
+      functionName: "netRequirements",
+      args: [exposure, [2n * x, -2n * x, 0n, 0n, 0n, 0n, 0n, 0n]],
+    });
+    expect([maint, initial]).toEqual([(2n * x * 60n) / 100n, (4n * x * 60n) / 100n]);
+    const [requirement, row, floorBinds] = await pc.readContract({
+      address: riskEngine,
+      abi: riskEngineAbi,
+      functionName: "worstScenario",
+      args: [exposure],
+    });
+    expect([requirement, DEFAULT_RISK_GRID[Number(row)]?.label, floorBinds]).toEqual([
+      maint,
+      "ETH -1, BTC +0.2",
+      false,
     ]);
   });
 

@@ -7,13 +7,25 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { CROWD } from "../../ts/scenario/book";
 import type { ScenarioReport } from "../../ts/scenario/report";
 
 const run = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), "scenario-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function scenario(name: string): Promise<{ report: ScenarioReport; stdout: string }> {
+const runs = new Map<string, Promise<{ report: ScenarioReport; stdout: string }>>();
+/** One run per scenario, shared by the tests that read it. */
+function scenario(name: string): Promise<{ report: ScenarioReport; stdout: string }> {
+  let r = runs.get(name);
+  if (!r) {
+    r = runScenarioProcess(name);
+    runs.set(name, r);
+  }
+  return r;
+}
+
+async function runScenarioProcess(name: string): Promise<{ report: ScenarioReport; stdout: string }> {
   const file = path.join(dir, `${name}.json`);
   const { stdout } = await run(
     process.execPath,
@@ -73,6 +85,27 @@ describe.sequential("npm start scenarios", () => {
     expectTradingHappened(r);
     expectSettledAfterwards(r);
     expect(stdout).toContain("predicted beside realized");
+  }, 180_000);
+
+  it("crash: the hedged desk posts 60 % of its additive maintenance and survives; the naked trader with its margin falls", async () => {
+    const { report: r, stdout } = await scenario("crash");
+    const { desk, naked } = r.netting;
+    // Netting frees 40 % of the desk's maintenance (0.833 BTC against 25 ETH is equal notional to 0.02 %).
+    expect(usd(desk.freedMaintenance)).toBeGreaterThan(0);
+    expect(Number(desk.maintenance) / Number(desk.additiveMaintenance)).toBeCloseTo(0.6, 3);
+    expect(desk.bindingScenario).toBe("ETH \u22125 %, BTC +1 %");
+    // The desk holds less margin than the book's initial margin without netting: it exists only because of netting.
+    expect(usd(desk.collateral)).toBeLessThan(usd(desk.additiveInitial));
+    expect(naked.maintenance).toBe(naked.additiveMaintenance);
+    expect(CROWD.find((c) => c.name === "naked")?.margin).toBe(CROWD.find((c) => c.name === "desk")?.margin);
+    // The joint crash: the desk is never liquidated and ends above maintenance; the naked trader is liquidated.
+    expect(desk.liquidationSteps).toBe(0);
+    expect(usd(desk.valueAfter)).toBeGreaterThan(usd(desk.maintenanceAfter));
+    expect(naked.liquidationSteps).toBeGreaterThan(0);
+    expect(r.stack.find((s) => s.name === "naked")?.liquidatable).toBe(true);
+    expect(r.stack.find((s) => s.name === "desk")?.liquidatable).toBe(false);
+    expect(r.shock).toEqual({ ETH: -2000, BTC: -1500 });
+    expect(stdout).toContain("Portfolio margin");
   }, 180_000);
 
   it("black swan: junior is wiped and senior pays the rest, exactly as predicted", async () => {

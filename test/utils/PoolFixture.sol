@@ -6,17 +6,20 @@ import {LiquidationModule} from "../../contracts/LiquidationModule.sol";
 import {OracleRouter} from "../../contracts/OracleRouter.sol";
 import {PerpLens} from "../../contracts/PerpLens.sol";
 import {PerpPool} from "../../contracts/PerpPool.sol";
+import {RiskEngine} from "../../contracts/RiskEngine.sol";
 import {TrancheVault} from "../../contracts/TrancheVault.sol";
 import {IOracleRouter} from "../../contracts/interfaces/IOracleRouter.sol";
 import {MarketConfig} from "../../contracts/interfaces/IPerpTypes.sol";
 import {MarginMath} from "../../contracts/libraries/MarginMath.sol";
 import {SettableFeed} from "../../contracts/oracle/SettableFeed.sol";
 import {TestUSDC} from "../../contracts/test/TestUSDC.sol";
+import {DefaultRiskGrid} from "./DefaultRiskGrid.sol";
 import {trancheConfig} from "./TrancheConfig.sol";
 import {Test} from "forge-std/Test.sol";
 
 /// @notice The whole protocol deployed as on the local chain: USDC, 3 feeds per market, the oracle router,
-/// the backstop with junior and senior vaults, and the pool with two markets (ETH at 2,000, BTC at 60,000).
+/// the backstop with junior and senior vaults, and the pool with two markets (ETH at 2,000, BTC at 60,000), netting
+/// with the default risk grid (DefaultRiskGrid: the rows `npm start` deploys).
 abstract contract PoolFixture is Test {
     uint256 internal constant ETH = 0;
     uint256 internal constant BTC = 1;
@@ -31,6 +34,7 @@ abstract contract PoolFixture is Test {
     TrancheVault internal senior;
     PerpPool internal pool;
     PerpLens internal lens;
+    RiskEngine internal riskEngine;
     mapping(uint256 marketId => SettableFeed[]) internal feeds;
 
     address internal admin = makeAddr("admin");
@@ -74,6 +78,9 @@ abstract contract PoolFixture is Test {
         );
         backstop.initialize(address(pool), junior, senior);
         lens = new PerpLens(pool, oracle, backstop);
+        riskEngine = new RiskEngine(DefaultRiskGrid.scenarios(), DefaultRiskGrid.FLOOR_BPS);
+        vm.prank(admin);
+        pool.setRiskEngine(riskEngine);
     }
 
     function defaultConfig() internal pure returns (MarketConfig memory c) {

@@ -3,7 +3,7 @@
 import { mkdir } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { perpPoolAbi, settableFeedAbi, trancheVaultAbi } from "../../ts/abi/generated";
+import { perpLensAbi, perpPoolAbi, settableFeedAbi, trancheVaultAbi } from "../../ts/abi/generated";
 import { parseDeploymentConfig } from "../../ts/deploy/config";
 import type { Deployment } from "../../ts/deploy/deployment";
 import { deployProtocol } from "../../ts/deploy/deployProtocol";
@@ -183,6 +183,38 @@ describe(`the web page, in ${CHROMIUM_LABEL}, against a seeded devnet`, () => {
     await page.screenshot({ path: `${SHOTS}/trade.png`, fullPage: true });
   });
 
+  it("a small BTC short beside the ETH long nets: Margin shows the requirement with and without netting, and what binds", async () => {
+    await goto("trade");
+    await page.getByTestId("trade-market").selectOption("1");
+    await page.getByTestId("trade-input").fill("-0.1");
+    await page.getByTestId("trade-button").click();
+    await expect.poll(() => text("trade-status"), { timeout: 30_000 }).toContain("size now -0.1000");
+    await settled("trade");
+    const health = await chain.publicClient.readContract({
+      address: deployment.contracts.lens,
+      abi: perpLensAbi,
+      functionName: "accountHealth",
+      args: [me(), 0n],
+      blockNumber: await pageBlock(),
+    });
+    // Long 40 ETH (80,000) and short 0.1 BTC (6,000), both in tier 0: the broken-correlation row binds,
+    // 4,000 + 0.2 x 300 = 4,060 against 4,300 without netting.
+    expect(health.maintenanceRequirement).toBeLessThan(health.additiveMaintenance);
+    expect(await text("netting-maintenance")).toBe(usd(usdc(), health.maintenanceRequirement));
+    expect(await text("netting-additive")).toBe(usd(usdc(), health.additiveMaintenance));
+    expect(await text("netting-freed")).toContain(
+      usd(usdc(), health.additiveMaintenance - health.maintenanceRequirement),
+    );
+    expect(await text("netting-binding")).toBe("ETH \u22125 %, BTC +1 %");
+    await page.screenshot({ path: `${SHOTS}/netting.png`, fullPage: true });
+    // The hedge closes again: a lone position nets nothing, its requirement is today's.
+    await page.getByTestId("close-BTC").click();
+    await expect.poll(() => page.getByTestId("position-BTC").count(), { timeout: 30_000 }).toBe(0);
+    await settled("trade");
+    expect(await text("netting-maintenance")).toBe(await text("netting-additive"));
+    expect(await text("netting-binding")).toBe("\u2014");
+  });
+
   it("moving the shock slider shows the numbers the SDK's stressTest computes", async () => {
     await goto("risk");
     await page.getByTestId("shock-market").selectOption(String(ETH));
@@ -239,6 +271,33 @@ describe(`the web page, in ${CHROMIUM_LABEL}, against a seeded devnet`, () => {
         await page.screenshot({ path: `${SHOTS}/risk.png`, fullPage: true });
       }
     }
+  });
+
+  it("a joint shock (one move per market) shows the lens's stressTestJoint, every account margined with netting", async () => {
+    await goto("risk");
+    await page.getByTestId("joint-ETH").fill("-25");
+    await page.getByTestId("joint-BTC").fill("-10");
+    await page.getByTestId("joint-run").click();
+    const totals = page.locator('[data-testid="stress-totals"][data-market="joint"]');
+    await totals.waitFor({ timeout: 30_000 });
+    expect(await text("shock-label")).toBe("ETH \u221225 %, BTC \u221210 %");
+    const blockNumber = BigInt((await totals.getAttribute("data-block")) ?? "0");
+    const accounts = await getAccounts(chain.publicClient, {
+      pool: deployment.contracts.pool,
+      fromBlock: deployment.startBlock,
+      toBlock: blockNumber,
+    });
+    const lens = await chain.publicClient.readContract({
+      address: deployment.contracts.lens,
+      abi: perpLensAbi,
+      functionName: "stressTestJoint",
+      args: [[-2500n, -1000n], accounts.map((a) => a.owner), accounts.map((a) => a.subId)],
+      blockNumber,
+    });
+    expect(await text("stress-count")).toBe(`${lens.liquidatableCount} of ${accounts.length}`);
+    expect(await text("stress-bad-debt")).toBe(usd(usdc(), lens.totalBadDebt));
+    expect(await text("stress-junior")).toBe(usd(usdc(), lens.juniorLoss));
+    expect(await text("stress-senior")).toBe(usd(usdc(), lens.seniorLoss));
   });
 
   it("after a liquidation the Backstop inventory panel shows the sale as the lens prices it at the page's block", async () => {

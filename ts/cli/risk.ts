@@ -2,6 +2,7 @@
 import { perpLensAbi } from "../abi/generated";
 import { shortAddress } from "../display/address";
 import { formatBps, formatWad } from "../display/amounts";
+import { formatMoveBps } from "../display/scenario";
 import { table } from "../display/table";
 import { MAX_UINT256 } from "../money";
 import { ALL_MARKETS } from "../tranches";
@@ -10,7 +11,7 @@ import type { CommandContext } from "./io";
 import { answer } from "./output";
 import { openSession, type SessionFlags } from "./session";
 import { formatSummary, readSummary } from "./summary";
-import { parseMarket } from "./values";
+import { jointShockBps, parseMarket, type ShockLeg } from "./values";
 
 export async function statusCommand(ctx: CommandContext, flags: SessionFlags) {
   const s = await openSession(flags, ctx.env);
@@ -43,39 +44,80 @@ export async function stressCommand(
     ],
   });
   const what = market ? `${market.symbol}` : "every market";
-  answer(ctx.io, flags.json, { market: market?.symbol ?? "all", accounts, result: r }, () => {
-    const fallen = r.accounts.filter((a) => a.liquidatable);
-    return [
-      `Stress: ${what} ${formatBps(r.shockBps, 0)}${r.marketId === MAX_UINT256 ? "" : ` (index -> ${formatWad(r.shockedIndex)})`}: ` +
-        `${r.liquidatableCount} of ${r.accounts.length} accounts fall`,
-      fallen.length === 0
-        ? "  nobody falls"
-        : table(
-            ["account", "sub", "value at shock", "maintenance", "bad debt"],
-            fallen.map((a) => [
-              shortAddress(a.owner),
-              a.subId.toString(),
-              formatWad(a.value),
-              formatWad(a.maintenanceRequirement),
-              formatWad(a.badDebt),
-            ]),
-          ),
-      "",
-      table(
-        ["bad debt", "junior pays", "senior pays", "socialized", "inventory loss", "junior capital", "senior capital"],
-        [
-          [
-            formatWad(r.totalBadDebt),
-            formatWad(r.juniorLoss),
-            formatWad(r.seniorLoss),
-            formatWad(r.socialized),
-            formatWad(r.inventoryLoss),
-            formatWad(r.juniorCapital),
-            formatWad(r.seniorCapital),
-          ],
-        ],
-      ),
-      "  (USDC; accounts discovered from the pool's MarginDeposited and PositionChanged events)",
-    ];
+  const headline =
+    `Stress: ${what} ${formatBps(r.shockBps, 0)}` +
+    `${r.marketId === MAX_UINT256 ? "" : ` (index -> ${formatWad(r.shockedIndex)})`}`;
+  answer(ctx.io, flags.json, { market: market?.symbol ?? "all", accounts, result: r }, () => stressLines(headline, r));
+}
+
+/** `perp stress ETH -12 BTC -4`: every market moved at once, each account margined with netting at those prices. */
+export async function jointStressCommand(ctx: CommandContext, flags: SessionFlags, p: { legs: readonly ShockLeg[] }) {
+  const s = await openSession(flags, ctx.env);
+  const shocks = jointShockBps(s.deployment, p.legs);
+  const accounts = await discoverAccounts(s.publicClient, s.deployment);
+  const r = await s.publicClient.readContract({
+    address: s.deployment.contracts.lens,
+    abi: perpLensAbi,
+    functionName: "stressTestJoint",
+    args: [shocks, accounts.map((a) => a.owner), accounts.map((a) => a.subId)],
   });
+  const moves = s.deployment.markets
+    .filter((m) => shocks[m.marketId] !== 0n)
+    .map((m) => ({ symbol: m.symbol, shockBps: shocks[m.marketId] ?? 0n }));
+  const headline = `Stress: ${moves.map((m) => `${m.symbol} ${formatMoveBps(m.shockBps)}`).join(", ")}`;
+  answer(ctx.io, flags.json, { shocks: moves, accounts, result: r }, () => stressLines(headline, r));
+}
+
+type Stress = {
+  liquidatableCount: bigint;
+  totalBadDebt: bigint;
+  juniorLoss: bigint;
+  seniorLoss: bigint;
+  socialized: bigint;
+  inventoryLoss: bigint;
+  juniorCapital: bigint;
+  seniorCapital: bigint;
+  accounts: readonly {
+    owner: `0x${string}`;
+    subId: bigint;
+    value: bigint;
+    maintenanceRequirement: bigint;
+    liquidatable: boolean;
+    badDebt: bigint;
+  }[];
+};
+
+function stressLines(headline: string, r: Stress): string[] {
+  const fallen = r.accounts.filter((a) => a.liquidatable);
+  return [
+    `${headline}: ${r.liquidatableCount} of ${r.accounts.length} accounts fall`,
+    fallen.length === 0
+      ? "  nobody falls"
+      : table(
+          ["account", "sub", "value at shock", "maintenance", "bad debt"],
+          fallen.map((a) => [
+            shortAddress(a.owner),
+            a.subId.toString(),
+            formatWad(a.value),
+            formatWad(a.maintenanceRequirement),
+            formatWad(a.badDebt),
+          ]),
+        ),
+    "",
+    table(
+      ["bad debt", "junior pays", "senior pays", "socialized", "inventory loss", "junior capital", "senior capital"],
+      [
+        [
+          formatWad(r.totalBadDebt),
+          formatWad(r.juniorLoss),
+          formatWad(r.seniorLoss),
+          formatWad(r.socialized),
+          formatWad(r.inventoryLoss),
+          formatWad(r.juniorCapital),
+          formatWad(r.seniorCapital),
+        ],
+      ],
+    ),
+    "  (USDC; accounts discovered from the pool's MarginDeposited and PositionChanged events)",
+  ];
 }

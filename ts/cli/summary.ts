@@ -115,6 +115,7 @@ export function formatSummary(
     ["Senior vault", d.contracts.senior],
     ["PerpPool", d.contracts.pool],
     ["PerpLens", d.contracts.lens],
+    ["RiskEngine", d.contracts.riskEngine],
   ];
   for (const [name, address] of contracts) out.push(`  ${name.padEnd(16)}${address}`);
   for (const m of d.markets) out.push(`  ${`${m.symbol} feeds`.padEnd(16)}${m.feeds.join(" ")}`);

@@ -1,6 +1,7 @@
 // The work of the trader commands (loaded only when one runs: viem and the ABIs cost ~0.5 s).
 import type { Address } from "viem";
 import { perpLensAbi, perpPoolAbi } from "../abi/generated";
+import { readRiskScenarios } from "../chain/riskScenarios";
 import { shortAddress } from "../display/address";
 import { formatPercent, formatUsdc, formatWad } from "../display/amounts";
 import { table } from "../display/table";
@@ -8,6 +9,7 @@ import { closePosition, depositMargin, trade, withdrawMargin } from "../pool";
 import { UsageError } from "./errors";
 import type { CommandContext } from "./io";
 import { liquidationPrice } from "./liquidationPrice";
+import { nettingFigures, nettingLine } from "./netting";
 import { answer } from "./output";
 import { openSession, openSignedSession, ownerOf, type SessionFlags } from "./session";
 import { parseMarket } from "./values";
@@ -113,7 +115,7 @@ export async function positionsCommand(ctx: CommandContext, flags: Flags, p: { s
   const owner = ownerOf(flags, ctx.env, s.chain.id);
   if (!owner) throw new UsageError("positions: whose? pass --owner ADDRESS, --account N or set PERP_PRIVATE_KEY");
   const lens = s.deployment.contracts.lens;
-  const [health, positions] = await Promise.all([
+  const [health, positions, grid] = await Promise.all([
     s.publicClient.readContract({
       address: lens,
       abi: perpLensAbi,
@@ -121,7 +123,9 @@ export async function positionsCommand(ctx: CommandContext, flags: Flags, p: { s
       args: [owner, p.subId],
     }),
     s.publicClient.readContract({ address: lens, abi: perpLensAbi, functionName: "positions", args: [owner, p.subId] }),
+    readRiskScenarios(s.publicClient, s.deployment),
   ]);
+  const netting = nettingFigures(health, grid);
   const rows = await Promise.all(
     positions.map(async (pos) => {
       const market = await s.publicClient.readContract({
@@ -151,10 +155,11 @@ export async function positionsCommand(ctx: CommandContext, flags: Flags, p: { s
       };
     }),
   );
-  answer(ctx.io, flags.json, { owner, subId: p.subId, health, positions: rows }, () => [
+  answer(ctx.io, flags.json, { owner, subId: p.subId, health, netting, positions: rows }, () => [
     `Account ${owner} sub ${p.subId}: collateral ${formatWad(health.collateral)}, value ${formatWad(health.value)} USDC, ` +
       `maintenance ${formatWad(health.maintenanceRequirement)}, health ${health.maintenanceRequirement === 0n ? "—" : formatPercent(health.value, health.maintenanceRequirement, 0)}` +
       `${health.liquidatable ? " LIQUIDATABLE" : ""}`,
+    nettingLine(netting),
     rows.length === 0
       ? "  no open positions"
       : table(

@@ -39,15 +39,48 @@ export function parseSize(value: string): bigint {
 }
 
 /** An index shock: "-30%", "-30" (percent) or "-3000bps", between -99.99 % and +1000 %, as bps. */
-export function parseShock(value: string): bigint {
+export function parseShock(value: string, what = "--shock"): bigint {
   const m = /^([+-]?\d+(?:\.\d{1,2})?)(%|bps)?$/.exec(value.trim());
-  if (!m?.[1]) throw new UsageError(`--shock ${JSON.stringify(value)}: expected a percentage such as -30%`);
+  if (!m?.[1]) throw new UsageError(`${what} ${JSON.stringify(value)}: expected a percentage such as -30%`);
   const bps = m[2] === "bps" ? Number(m[1]) : Math.round(Number(m[1]) * 100);
-  if (!Number.isInteger(bps)) throw new UsageError(`--shock ${value}: bps must be a whole number`);
+  if (!Number.isInteger(bps)) throw new UsageError(`${what} ${value}: bps must be a whole number`);
   if (bps <= -10_000 || bps > 100_000 || bps === 0) {
-    throw new UsageError(`--shock ${value}: expected a non-zero shock above -100% and at most +1000%`);
+    throw new UsageError(`${what} ${value}: expected a non-zero shock above -100% and at most +1000%`);
   }
   return BigInt(bps);
+}
+
+/** One market's move in a joint shock (`perp stress ETH -12 BTC -4`), before the market is looked up. */
+export type ShockLeg = { market: string; shockBps: bigint };
+
+/**
+ * A joint shock typed as pairs MARKET MOVE ("ETH -12 BTC -4", each move as `parseShock` reads it), at least one
+ * pair, a market at most once: [{ market: "ETH", shockBps: -1200n }, { market: "BTC", shockBps: -400n }].
+ */
+export function parseShockLegs(args: readonly string[]): ShockLeg[] {
+  if (args.length === 0 || args.length % 2 !== 0) {
+    throw new UsageError(`shock ${JSON.stringify(args.join(" "))}: expected pairs MARKET MOVE, e.g. ETH -12 BTC -4`);
+  }
+  const legs: ShockLeg[] = [];
+  for (let i = 0; i < args.length; i += 2) {
+    const market = (args[i] ?? "").trim();
+    if (!/^[A-Za-z0-9-]+$/.test(market)) {
+      throw new UsageError(`shock: ${JSON.stringify(market)} is not a market (expected pairs MARKET MOVE)`);
+    }
+    const key = market.toUpperCase().replace(/-PERP$/, "");
+    if (legs.some((l) => l.market.toUpperCase().replace(/-PERP$/, "") === key)) {
+      throw new UsageError(`shock: ${market} is given twice`);
+    }
+    legs.push({ market, shockBps: parseShock(args[i + 1] ?? "", market) });
+  }
+  return legs;
+}
+
+/** One shock per listed market id (0 for a market the legs leave alone), as `PerpLens.stressTestJoint` takes it. */
+export function jointShockBps(deployment: Deployment, legs: readonly ShockLeg[]): bigint[] {
+  const shocks = deployment.markets.map(() => 0n);
+  for (const leg of legs) shocks[parseMarket(deployment, leg.market).marketId] = leg.shockBps;
+  return shocks;
 }
 
 /** A market by symbol ("ETH", "eth-perp") or id ("0") among the deployment's markets. */

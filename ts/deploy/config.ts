@@ -5,6 +5,7 @@ import { parseUnits } from "viem";
 import { z } from "zod";
 import { COLLATERAL_DECIMALS } from "../money";
 import { packTiers, type Tier } from "../pool/math/marginMath";
+import { DEFAULT_FLOOR_BPS, defaultRiskScenarios, floorBpsSchema, riskGridSchema } from "./riskGrid";
 
 const DAY = 86_400;
 const HOUR = 3_600;
@@ -211,6 +212,13 @@ export const deploymentConfigSchema = z
       .prefault({}),
     junior: trancheSchema("Junior tranche", "jTRN").prefault({}),
     senior: trancheSchema("Senior tranche", "sTRN").prefault({}),
+    /** The portfolio-margin grid the pool nets with (ts/deploy/riskGrid.ts; docs/risk-grid.md). */
+    riskEngine: z
+      .object({
+        scenarios: riskGridSchema.default(() => defaultRiskScenarios()),
+        floorBps: floorBpsSchema.default(DEFAULT_FLOOR_BPS),
+      })
+      .prefault({}),
     seed: seedSchema.prefault({}),
   })
   .superRefine((c, ctx) => {

@@ -13,6 +13,8 @@ import {
   perpLensBytecode,
   perpPoolAbi,
   perpPoolBytecode,
+  riskEngineAbi,
+  riskEngineBytecode,
   settableFeedAbi,
   settableFeedBytecode,
   testUsdcAbi,
@@ -59,13 +61,14 @@ export type DeployProtocolOptions = {
 /** Transactions `deployProtocol` sends for `config` (for progress bars). */
 export function deployStepCount(config: DeploymentConfig): number {
   const perMarket = config.markets.reduce((n, m) => n + 2 * m.feeds + 2, 0);
-  return 9 + perMarket; // TestUSDC, OracleRouter, Backstop, 2 vaults, LiquidationModule, PerpPool, initialize, PerpLens
+  // TestUSDC, OracleRouter, Backstop, RiskEngine, 2 vaults, LiquidationModule, PerpPool, initialize, PerpLens,
+  // setRiskEngine
+  return 11 + perMarket;
 }
 
 /**
- * Deploys TestUSDC, the oracle router, the backstop, the junior and senior vaults, the liquidation module, the
- * pool and the lens,
- * wires them, and lists every market of `config` with its feeds. The deployer owns everything.
+ * Deploys TestUSDC, the oracle router, the backstop, the risk engine (the config's grid), the junior and senior
+ * vaults, the liquidation module, the pool and the lens, wires them (the pool nets with the engine), and lists every market of `config` with its feeds. The deployer owns everything.
  * Throws a PerpError (a ContractRevertError when a contract reverted) naming the failed step.
  * @example
  * const clients = createDevClients(anvil.rpcUrl);
@@ -114,9 +117,16 @@ export async function deployProtocol(
     bytecode: backstopBytecode,
     args: [usdc, BigInt(config.backstop.juniorWeight), BigInt(config.backstop.seniorWeight)],
   });
-  const [usdcMined] = await wave([usdcTx, oracleTx, backstopTx]);
+  const riskEngineTx = tx.deploy({
+    name: "RiskEngine",
+    abi: riskEngineAbi,
+    bytecode: riskEngineBytecode,
+    args: [config.riskEngine.scenarios, BigInt(config.riskEngine.floorBps)],
+  });
+  const [usdcMined] = await wave([usdcTx, oracleTx, backstopTx, riskEngineTx]);
   const oracle = addressOf(await oracleTx);
   const backstop = addressOf(await backstopTx);
+  const riskEngine = addressOf(await riskEngineTx);
 
   // Wave 2: the module, then the pool (its constructor checks the module's immutables).
   const moduleTx = tx.deploy({
@@ -171,6 +181,10 @@ export async function deployProtocol(
       data: encodeFunctionData({ abi: backstopAbi, functionName: "initialize", args: [pool, junior, senior] }),
     }),
     tx.deploy({ name: "PerpLens", abi: perpLensAbi, bytecode: perpLensBytecode, args: [pool, oracle, backstop] }),
+    tx.send("pool.setRiskEngine", {
+      to: pool,
+      data: encodeFunctionData({ abi: perpPoolAbi, functionName: "setRiskEngine", args: [riskEngine] }),
+    }),
   ];
   const feedTxs = config.markets.map((m) =>
     Array.from({ length: m.feeds }, (_, i) =>
@@ -221,7 +235,7 @@ export async function deployProtocol(
     chainId,
     deployer: owner,
     startBlock: (usdcMined as MinedTx).receipt.blockNumber,
-    contracts: { usdc, oracle, backstop, junior, senior, pool, lens },
+    contracts: { usdc, oracle, backstop, junior, senior, pool, lens, riskEngine },
     markets: config.markets.map((m, marketId) => ({
       marketId,
       symbol: m.symbol,

@@ -28,6 +28,8 @@ export type Deployment = {
     senior: Address;
     pool: Address;
     lens: Address;
+    /** The portfolio-margin grid the pool nets with (`pool.riskEngine()`). */
+    riskEngine: Address;
   };
   markets: MarketDeployment[];
 };
@@ -52,6 +54,7 @@ const deploymentSchema = z.object({
     senior: address,
     pool: address,
     lens: address,
+    riskEngine: address,
   }),
   markets: z.array(
     z.object({

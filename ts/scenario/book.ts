@@ -7,11 +7,29 @@
 // wiped, senior pays the rest). ivy is liquidatable but solvent at -20 % (a ladder that creates no bad debt: what
 // she has left goes in penalties, and the backstop's share of them is the discount budget of the inventory sale),
 // everyone else stays healthy or gains.
+//
+// The crash is joint (ETH -20 %, BTC -15 %: the shape of 2024-08-05, docs/risk-grid.md), so a hedge is a hedge: the
+// desk (long ETH, short BTC, equal notional, 9,000 of margin: less than the 9,998 of initial margin the book needs
+// without netting, so it exists only because of netting) loses the 5 % spread and survives; the naked trader with the
+// same margin and the same ETH long is insolvent. A 20 % gap trips ETH's breaker (15 %), and a market that is not
+// Normal gets no netting credit, so until the oracle is Normal again the desk is held to the additive maintenance:
+// at the netted initial margin alone (6,000) it would be liquidated, solvent, by the crash its hedge survived.
 import { type DeploymentConfig, parseDeploymentConfig } from "../deploy/config";
 import type { ScenarioName } from "./types";
 
 export type Leg = { market: "ETH" | "BTC" /** Base, signed, human units. */; size: number };
-export type TraderSpec = { name: string; subId: bigint /** USDC. */; margin: number; legs: Leg[] };
+export type TraderSpec = {
+  name: string;
+  subId: bigint;
+  /** USDC. */
+  margin: number;
+  legs: Leg[];
+  /** Holds its book (no adjustments): the desk and the naked trader compared after the crash. */
+  steady?: boolean;
+};
+
+/** The hedged desk's margin (USDC), and the naked trader's: the same. */
+export const DESK_MARGIN = 9_000;
 
 export const CROWD: readonly TraderSpec[] = [
   { name: "ann", subId: 0n, margin: 12_000, legs: [{ market: "ETH", size: 45 }] },
@@ -42,21 +60,46 @@ export const CROWD: readonly TraderSpec[] = [
     ],
   },
   { name: "lou", subId: 0n, margin: 10_000, legs: [{ market: "BTC", size: 0.8 }] },
+  // 50,000 of notional each side (tier 0): additive maintenance 5,000, netted 3,000 (the grid's 60 %).
+  {
+    name: "desk",
+    subId: 0n,
+    margin: DESK_MARGIN,
+    steady: true,
+    legs: [
+      { market: "ETH", size: 25 },
+      { market: "BTC", size: -0.833 },
+    ],
+  },
+  { name: "naked", subId: 0n, margin: DESK_MARGIN, steady: true, legs: [{ market: "ETH", size: 25 }] },
 ];
+
+/** The two accounts `npm start` compares after the crash. */
+export const NETTING_PAIR = { desk: "desk", naked: "naked" } as const;
 
 /** USDC. The first junior LP requests its whole withdrawal before the crash. */
 export const LPS = { juniorA: 15_000, juniorB: 25_000, senior: 400_000 } as const;
-/** The arbitrageur's margin (USDC): enough to close a crash's gap on the curve. */
-export const ARB_MARGIN = 300_000;
+/** The arbitrageur's margin (USDC): enough to close a crash's gap on the curve with its initial margin scaled up
+ * to 3x by the realized volatility the gap leaves in the oracle. */
+export const ARB_MARGIN = 1_000_000;
 
 /** Dev-account indices of every actor (wallet 0 deploys and moves the feeds). */
 export const WALLETS = { juniorA: 1, juniorB: 2, senior: 3, arbitrageur: 4, keeper: 5, firstTrader: 6 } as const;
 export const WALLET_COUNT = WALLETS.firstTrader + CROWD.length;
 
-/** The crash of each scenario: an index gap in one block on one market or on every market. */
-export const CRASHES: Record<ScenarioName, { market: "ETH" | "all"; bps: bigint } | undefined> = {
-  crash: { market: "ETH", bps: -2_000n },
-  "black-swan": { market: "all", bps: -3_000n },
+/** An index gap in one block: each listed market's move in bps (markets not listed stay put). */
+export type CrashMoves = { readonly market: "ETH" | "BTC"; readonly bps: bigint }[];
+
+/** The crash of each scenario: a joint gap in one block. */
+export const CRASHES: Record<ScenarioName, CrashMoves | undefined> = {
+  crash: [
+    { market: "ETH", bps: -2_000n },
+    { market: "BTC", bps: -1_500n },
+  ],
+  "black-swan": [
+    { market: "ETH", bps: -3_000n },
+    { market: "BTC", bps: -3_000n },
+  ],
   calm: undefined,
 };
 

@@ -1,34 +1,47 @@
-// The crash: an index gap in one block, and its prediction. Liquidation settles at the index, so the bad debt
-// is exact if the stack is computed for the block the liquidations land in: PerpLens.stressTest is called on the
-// state before the gap, at the gap's shock, with the block time overridden to the second the keeper's
-// liquidation block is mined at (so funding accrued to that second is included).
+// The crash: a joint index gap in one block, and its prediction. Liquidation settles at the index, so the bad debt
+// is exact if the stack is computed for the block the liquidations land in: PerpLens.stressTestJoint is called on
+// the state before the gap, at the gap's moves (every account margined with netting at the shocked prices), with the
+// block time overridden to the second the keeper's liquidation block is mined at (so funding accrued to that second
+// is included).
 import { type Address, decodeFunctionResult, encodeFunctionData } from "viem";
 import { call } from "viem/actions";
 import { perpLensAbi } from "../abi/generated";
 import type { Deployment } from "../deploy/deployment";
 import type { DevClients } from "../devnet/clients";
+import { formatMoveBps } from "../display/scenario";
 import { PerpError } from "../errors";
-import { ALL_MARKETS, shockIndex } from "../pool/math/stressMath";
+import { shockIndex } from "../pool/math/stressMath";
 import type { StressResult } from "../pool/types";
 
-export type CrashSpec = { market: string; bps: bigint };
+export type CrashSpec = readonly { readonly market: string; readonly bps: bigint }[];
 export type Accounts = { owners: Address[]; subIds: bigint[] };
 
-/** The market id `stressTest` takes: one market, or every market. */
-export function crashMarketId(deployment: Deployment, spec: CrashSpec): bigint {
-  if (spec.market === "all") return ALL_MARKETS;
-  const m = deployment.markets.find((x) => x.symbol === spec.market);
-  if (!m) throw new PerpError(`crash: unknown market ${spec.market}`);
-  return BigInt(m.marketId);
+/** One move per market id, as `stressTestJoint` takes it (0: the market stays put). */
+export function crashShocks(deployment: Deployment, spec: CrashSpec): bigint[] {
+  const shocks = deployment.markets.map(() => 0n);
+  for (const move of spec) {
+    const m = deployment.markets.find((x) => x.symbol === move.market);
+    if (!m) throw new PerpError(`crash: unknown market ${move.market}`);
+    shocks[m.marketId] = move.bps;
+  }
+  return shocks;
+}
+
+/** The crash for people: "ETH −20 %, BTC −15 %". */
+export function crashLabel(spec: CrashSpec): string {
+  return spec.map((m) => `${m.market} ${formatMoveBps(m.bps)}`).join(", ");
 }
 
 /** The index of every market after the gap. */
 export function crashedPrices(deployment: Deployment, spec: CrashSpec, prices: readonly bigint[]): bigint[] {
-  const target = crashMarketId(deployment, spec);
-  return prices.map((p, i) => (target === ALL_MARKETS || BigInt(i) === target ? shockIndex(p, spec.bps) : p));
+  const shocks = crashShocks(deployment, spec);
+  return prices.map((p, i) => {
+    const bps = shocks[i] ?? 0n;
+    return bps === 0n ? p : shockIndex(p, bps);
+  });
 }
 
-/** PerpLens.stressTest at `blockNumber` as if mined at `time`. */
+/** PerpLens.stressTestJoint at `blockNumber` as if mined at `time`. */
 export async function predictStack(
   clients: DevClients,
   deployment: Deployment,
@@ -39,8 +52,8 @@ export async function predictStack(
 ): Promise<StressResult> {
   const data = encodeFunctionData({
     abi: perpLensAbi,
-    functionName: "stressTest",
-    args: [crashMarketId(deployment, spec), spec.bps, accounts.owners, accounts.subIds],
+    functionName: "stressTestJoint",
+    args: [crashShocks(deployment, spec), accounts.owners, accounts.subIds],
   });
   const r = await call(clients.publicClient, {
     to: deployment.contracts.lens,
@@ -48,6 +61,6 @@ export async function predictStack(
     blockNumber,
     blockOverrides: { time },
   });
-  if (!r.data) throw new PerpError("stressTest returned no data");
-  return decodeFunctionResult({ abi: perpLensAbi, functionName: "stressTest", data: r.data });
+  if (!r.data) throw new PerpError("stressTestJoint returned no data");
+  return decodeFunctionResult({ abi: perpLensAbi, functionName: "stressTestJoint", data: r.data });
 }

@@ -3,7 +3,8 @@
 import { parseUnits } from "viem";
 import type { Leg, TraderSpec } from "./book";
 
-export type LegRef = { trader: number; leg: number; marketId: bigint; target: bigint };
+/** A leg of the crowd; `steady` legs only open (the crowd's adjustments leave them alone). */
+export type LegRef = { trader: number; leg: number; marketId: bigint; target: bigint; steady: boolean };
 export type Chunk = { ref: LegRef; size: bigint };
 
 const MARKET_IDS: Record<Leg["market"], bigint> = { ETH: 0n, BTC: 1n };
@@ -18,6 +19,7 @@ export function legRefs(crowd: readonly TraderSpec[]): LegRef[] {
       leg,
       marketId: MARKET_IDS[l.market],
       target: parseUnits(String(l.size), 18),
+      steady: t.steady === true,
     })),
   );
 }

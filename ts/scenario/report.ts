@@ -2,7 +2,7 @@
 // yearly fractions ("0.1234" = 12.34 % a year).
 import { formatUnits } from "viem";
 import { COLLATERAL_DECIMALS, WAD } from "../money";
-import type { ScenarioResult, TrancheOutcome } from "./types";
+import type { NettingAccount, ScenarioResult, TrancheOutcome } from "./types";
 
 /** WAD amount -> exact decimal string in collateral units. */
 const wad = (x: bigint) => formatUnits(x, 18);
@@ -19,6 +19,22 @@ function tranche(t: TrancheOutcome) {
     /** That rate annualized: a yearly fraction, not a forecast. */
     aprAnnualized: t.apr === null ? null : wad(t.apr),
     lossCovered: tokens(t.lossCovered),
+  };
+}
+
+function nettingAccount(a: NettingAccount) {
+  return {
+    collateral: wad(a.collateral),
+    maintenance: wad(a.maintenance),
+    additiveMaintenance: wad(a.additiveMaintenance),
+    /** What netting frees: additive - netted maintenance. */
+    freedMaintenance: wad(a.additiveMaintenance - a.maintenance),
+    initial: wad(a.initial),
+    additiveInitial: wad(a.additiveInitial),
+    bindingScenario: a.binding,
+    valueAfter: wad(a.valueAfter),
+    maintenanceAfter: wad(a.maintenanceAfter),
+    liquidationSteps: a.liquidationSteps,
   };
 }
 
@@ -41,7 +57,11 @@ export function reportOf(r: ScenarioResult) {
       senior: wad(r.predicted.senior),
       socialized: wad(r.predicted.socialized),
     },
-    shock: r.shock ? { market: r.shock.market, bps: Number(r.shock.bps) } : null,
+    shock: r.shock ? Object.fromEntries(r.shock.map((m) => [m.market, Number(m.bps)])) : null,
+    netting: {
+      desk: nettingAccount(r.netting.desk),
+      naked: nettingAccount(r.netting.naked),
+    },
     stack: r.stack.map((s) => ({
       name: s.name,
       owner: s.owner,

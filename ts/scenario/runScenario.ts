@@ -13,13 +13,14 @@ import { createDevClients } from "../devnet/clients";
 import { PerpError } from "../errors";
 import { getPremiumApr } from "../tranches/actions/getPremiumApr";
 import { Actors } from "./actors";
-import { CRASHES, CROWD, scenarioDeploymentConfig, WALLET_COUNT, WALLETS } from "./book";
+import { CRASHES, CROWD, NETTING_PAIR, scenarioDeploymentConfig, WALLET_COUNT, WALLETS } from "./book";
 import { ChainClock } from "./chainClock";
-import { type Accounts, crashedPrices, predictStack } from "./crash";
+import { type Accounts, crashedPrices, crashLabel, predictStack } from "./crash";
 import { IndexPath, seededRandom } from "./indexPath";
 import { inventorySales, inventorySold, markIndexGaps, repegSteps } from "./inventorySale";
 import { startKeeper } from "./keeperHost";
 import { fundingPaid, inventoryOf, keeperTxs, liquidationSteps, realizedBadDebt, withdrawalOf } from "./measure";
+import { nettingOutcome } from "./netting";
 import { stringifyReport } from "./report";
 import { fundEveryone, readVault } from "./setup";
 import { Simulation } from "./simulation";
@@ -160,11 +161,20 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       const i = named.owners.findIndex((o, j) => o.toLowerCase() === owner.toLowerCase() && named.subIds[j] === subId);
       return i < 0 ? owner : i < CROWD.length ? (CROWD[i]?.name ?? owner) : "arbitrageur";
     };
+    const pairMember = (name: string) => {
+      const i = CROWD.findIndex((c) => c.name === name);
+      const trader = traders[i];
+      if (!trader) throw new PerpError(`the crowd has no ${name}`);
+      return { name, owner: trader.account.address, subId: CROWD[i]?.subId ?? 0n };
+    };
+    const pair = { desk: pairMember(NETTING_PAIR.desk), naked: pairMember(NETTING_PAIR.naked) };
+    let beforeCrash = await clients.publicClient.getBlockNumber({ cacheTime: 0 });
     let stack: StackEntry[] = [];
     let predicted: Waterfall = { badDebt: 0n, junior: 0n, senior: 0n, socialized: 0n };
     if (crash) {
       await sim.settleKeeper();
       const before = await clients.publicClient.getBlockNumber({ cacheTime: 0 });
+      beforeCrash = before;
       const gapTime = sim.now + 1n;
       const liquidationTime = gapTime + 1n;
       // The waterfall runs account by account with whole-token rounding, so the prediction lists the accounts in
@@ -191,14 +201,12 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
         liquidatable: a.liquidatable,
         badDebt: a.badDebt,
       }));
-      progress(
-        `[stack] ${crash.market} ${Number(crash.bps) / 100} %: ${s.liquidatableCount} accounts fall, bad debt predicted`,
-      );
+      progress(`[stack] ${crashLabel(crash)}: ${s.liquidatableCount} accounts fall, bad debt predicted`);
       // The gap: every feed of the market(s) in one block, then the keeper's liquidations in the next.
       const gapped = crashedPrices(deployment, crash, path.prices);
       path.gap(gapped);
       await sim.block(1n, gapped);
-      progress(`[crash] index gapped ${crash.market} ${Number(crash.bps) / 100} %`);
+      progress(`[crash] index gapped ${crashLabel(crash)}`);
       await sim.block(1n, undefined);
       progress("[keeper] liquidation block mined");
       for (let i = 0; i < 5; i++) await sim.block(12n, undefined);
@@ -258,6 +266,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
         lossCovered: end.loss - start.loss,
       };
     };
+    const liquidations = await liquidationSteps(clients, deployment, range, nameOf);
     const result: ScenarioResult = {
       scenario: options.scenario,
       elapsedMs: 0,
@@ -265,10 +274,11 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       blocks: sim.blocks,
       trades: { ...sim.trades },
       stack,
-      shock: crash ? { bps: crash.bps, market: crash.market } : undefined,
+      shock: crash,
+      netting: await nettingOutcome(clients, deployment, pair, { before: beforeCrash, after: lastBlock }, liquidations),
       predicted,
       realized,
-      liquidations: await liquidationSteps(clients, deployment, range, nameOf),
+      liquidations,
       funding: await fundingPaid(clients, deployment, range),
       tranches: {
         junior: await tranche(junior, vaultsStart.junior),

@@ -40,6 +40,8 @@ export class Simulation {
   /** The arbitrageur's inventory takes that mined. */
   inventoryTakes = 0;
   readonly legs: LegRef[];
+  /** The legs the crowd adjusts (not the steady desk and naked trader). */
+  private readonly adjustable: LegRef[];
   private readonly current = new Map<LegRef, bigint>();
   private configs: MarketConfig[] = [];
   blocks = 0;
@@ -50,6 +52,7 @@ export class Simulation {
   ) {
     this.now = start;
     this.legs = legRefs(ctx.crowd);
+    this.adjustable = this.legs.filter((l) => !l.steady);
     for (const l of this.legs) this.current.set(l, 0n);
   }
 
@@ -130,7 +133,7 @@ export class Simulation {
     return this.block(dt, prices, async (b) => {
       const picked = new Set<LegRef>();
       for (let i = 0; i < adjustments; i++) {
-        const ref = this.legs[Math.floor(this.ctx.random() * this.legs.length)] as LegRef;
+        const ref = this.adjustable[Math.floor(this.ctx.random() * this.adjustable.length)] as LegRef;
         if (picked.has(ref)) continue;
         picked.add(ref);
         const size = adjustment(ref, this.current.get(ref) ?? 0n);

@@ -3,7 +3,8 @@
 import { formatBps, formatPercent, formatUsdc, formatWad } from "../display/amounts";
 import { table } from "../display/table";
 import { WAD } from "../money";
-import type { ScenarioResult, Waterfall } from "./types";
+import { crashLabel } from "./crash";
+import type { NettingAccount, ScenarioResult, Waterfall } from "./types";
 
 const apr = (x: bigint | null) => (x === null ? "n/a" : formatPercent(x, WAD));
 
@@ -46,11 +47,10 @@ export function formatScenarioSummary(r: ScenarioResult): string[] {
     `  premium / NAV: premium over the ${(Number(r.simulatedSeconds) / 3600).toFixed(1)} h run as a share of NAV at the start; annualized: that rate for a year, not a forecast`,
   );
 
+  out.push(...nettingLines(r));
+
   if (r.shock) {
-    out.push(
-      "",
-      `Liquidation stack before the crash (${r.shock.market} ${formatBps(r.shock.bps, 0)}, for the keeper's block)`,
-    );
+    out.push("", `Liquidation stack before the crash (${crashLabel(r.shock)}, for the keeper's block)`);
     const falling = r.stack.filter((s) => s.liquidatable);
     out.push(
       table(
@@ -110,4 +110,44 @@ export function formatScenarioSummary(r: ScenarioResult): string[] {
       `  ${g.symbol}: mark ${formatWad(g.mark)}, index ${formatWad(g.index)} (${formatBps(g.gapBps)})${g.repegDue ? ", repeg due" : ""}`,
     );
   return out;
+}
+
+/** Portfolio margin: what netting frees for the hedged desk, and the desk beside the naked trader after the crash. */
+function nettingLines(r: ScenarioResult): string[] {
+  const { desk, naked } = r.netting;
+  const freed = desk.additiveMaintenance - desk.maintenance;
+  const fate = (a: NettingAccount) =>
+    a.liquidationSteps > 0
+      ? `liquidated (${a.liquidationSteps} step${a.liquidationSteps === 1 ? "" : "s"}), value ${formatWad(a.valueAfter)}`
+      : `${a.valueAfter >= a.maintenanceAfter ? "survived" : "under maintenance"}: value ${formatWad(a.valueAfter)}, maintenance ${formatWad(a.maintenanceAfter)}`;
+  return [
+    "",
+    "Portfolio margin (USDC): the hedged desk (long ETH, short BTC, equal notional) beside a naked ETH long, same margin",
+    table(
+      [
+        "account",
+        "margin",
+        "maintenance netted",
+        "without netting",
+        "netting frees",
+        "initial netted",
+        "without",
+        "binding scenario",
+      ],
+      [desk, naked].map((a) => [
+        a.name,
+        formatWad(a.collateral),
+        formatWad(a.maintenance),
+        formatWad(a.additiveMaintenance),
+        `${formatWad(a.additiveMaintenance - a.maintenance)} (${formatPercent(a.additiveMaintenance - a.maintenance, a.additiveMaintenance, 1)})`,
+        formatWad(a.initial),
+        formatWad(a.additiveInitial),
+        a.binding,
+      ]),
+    ),
+    `  the desk posts ${formatPercent(desk.maintenance, desk.additiveMaintenance, 1)} of its additive maintenance: netting frees ${formatWad(freed)}`,
+    ...(r.shock
+      ? [`  after the crash (${crashLabel(r.shock)}): desk ${fate(desk)}; naked ${fate(naked)}`]
+      : [`  at the end: desk ${fate(desk)}; naked ${fate(naked)}`]),
+  ];
 }

@@ -89,6 +89,25 @@ export type MarkIndexGap = {
   repegDue: boolean;
 };
 
+/** One of the two accounts `npm start` compares (WAD): before the crash, and at the end. */
+export type NettingAccount = {
+  name: string;
+  collateral: bigint;
+  /** Maintenance with netting, and the sum of the standalone requirements (without it). */
+  maintenance: bigint;
+  additiveMaintenance: bigint;
+  initial: bigint;
+  additiveInitial: bigint;
+  /** The grid row that sets the netted requirement, rendered ("ETH −5 %, BTC +1 %"), "floor", or "—". */
+  binding: string;
+  valueAfter: bigint;
+  maintenanceAfter: bigint;
+  liquidationSteps: number;
+};
+
+/** The hedged desk and the naked trader with the same margin. */
+export type NettingOutcome = { desk: NettingAccount; naked: NettingAccount };
+
 export type ScenarioResult = {
   scenario: ScenarioName;
   elapsedMs: number;
@@ -98,8 +117,10 @@ export type ScenarioResult = {
   trades: { crowd: number; arbitrage: number; failed: number };
   /** The stack at the crash shock, computed before the gap for the block the keeper liquidates in. */
   stack: StackEntry[];
-  /** Shock applied (bps, negative) and the market it hit ("all" for every market); undefined for calm. */
-  shock: { bps: bigint; market: string } | undefined;
+  /** The joint gap: each market's move (bps, negative); undefined for calm. */
+  shock: readonly { market: string; bps: bigint }[] | undefined;
+  /** Portfolio margin: the hedged desk beside the naked trader with the same margin. */
+  netting: NettingOutcome;
   predicted: Waterfall;
   realized: Waterfall;
   liquidations: LiquidationRecord[];

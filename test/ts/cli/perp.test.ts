@@ -63,6 +63,39 @@ describe("perp (bin/perp.mjs) against a running `perp devnet`", { timeout: 120_0
     expect(status.stdout).toMatch(/coverage/);
   });
 
+  it("stress ETH -12 BTC -4 prints the lens's joint stack; positions shows what netting frees for a hedged account", async () => {
+    const run = await inProcessJson(["stress", "ETH", "-12", "BTC", "-4", ...at()]);
+    const accounts = run.accounts as { owner: `0x${string}`; subId: string }[];
+    const lens = await clients.publicClient.readContract({
+      address: d.contracts.lens,
+      abi: perpLensAbi,
+      functionName: "stressTestJoint",
+      args: [[-1200n, -400n], accounts.map((a) => a.owner), accounts.map((a) => BigInt(a.subId))],
+    });
+    expect(run.result).toEqual(JSON.parse(JSON.stringify(lens, (_k, v) => (typeof v === "bigint" ? v.toString() : v))));
+    const human = await inProcess(["stress", "ETH", "-12", "BTC", "-4", ...at()]);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/Stress: ETH \u221212 %, BTC \u22124 %: \d+ of \d+ accounts fall/);
+
+    // The seed's alice (dev account 3): long 10 ETH, short 0.5 BTC, netted by the default grid (while the oracles are
+    // Normal: this runs before the LP journey moves the clock past the feeds' max age).
+    const alice = devAccount(3).address;
+    const pos = await inProcessJson(["positions", "--owner", alice, ...at()]);
+    const health = await clients.publicClient.readContract({
+      address: d.contracts.lens,
+      abi: perpLensAbi,
+      functionName: "accountHealth",
+      args: [alice, 0n],
+    });
+    expect(pos.netting.maintenance).toBe(health.maintenanceRequirement.toString());
+    expect(pos.netting.additiveMaintenance).toBe(health.additiveMaintenance.toString());
+    expect(BigInt(pos.netting.freedMaintenance)).toBe(health.additiveMaintenance - health.maintenanceRequirement);
+    expect(BigInt(pos.netting.freedMaintenance) > 0n).toBe(true);
+    const text = await inProcess(["positions", "--owner", alice, ...at()]);
+    expect(text.stdout).toMatch(/netting: maintenance [\d,.]+ \(without netting [\d,.]+: frees [\d,.]+, [\d.]+%\)/);
+    expect(text.stdout).toContain(`binding scenario ${pos.netting.bindingScenario}`);
+  });
+
   it("a trader deposits, quotes, opens a short at the quoted price, sees its liquidation price, closes and withdraws", async () => {
     const me = devAccount(Number(TRADER)).address;
     const dep = await perpJson<Json>(["margin", "deposit", "5000", "--account", TRADER, ...at()]);
@@ -218,6 +251,8 @@ describe("perp (bin/perp.mjs) against a running `perp devnet`", { timeout: 120_0
         [["open", "DOGE", "1", "--account", TRADER], /unknown market "DOGE": this deployment lists ETH, BTC/],
         [["open", "ETH", "0", "--account", TRADER], /size "0": must not be zero/],
         [["stress", "--shock", "-120%"], /--shock -120%: expected a non-zero shock above -100%/],
+        [["stress", "ETH", "-12", "BTC"], /expected pairs MARKET MOVE, e.g. ETH -12 BTC -4/],
+        [["stress", "ETH", "-12", "--shock", "-5%"], /not both/],
         [["tranche", "deposit", "mezzanine", "5", "--account", LP], /tranche "mezzanine": expected junior or senior/],
         [["margin", "deposit", "10"], /no key: set PERP_PRIVATE_KEY or pass --account N/],
         [

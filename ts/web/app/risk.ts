@@ -1,5 +1,9 @@
-// Risk — the liquidation stack: a shock slider per market (and all together) → the accounts that fall, the bad debt,
-// and the waterfall drawn; the numbers are the SDK's stressTest (the lens view) at the head block.
+// Risk — the liquidation stack: a shock slider per market (and all together), or a joint shock (one move per market,
+// every account margined with netting at those prices) → the accounts that fall, the bad debt, and the waterfall
+// drawn; the numbers are the SDK's stressTest and the lens's stressTestJoint at the head block.
+import { readContract } from "viem/actions";
+import { perpLensAbi } from "../../abi/generated";
+import { formatMoveBps } from "../../display/scenario";
 import { getAccounts } from "../../pool/actions/getAccounts";
 import type { StressResult } from "../../pool/types";
 import { getStress } from "../../tranches/actions/getStress";
@@ -20,7 +24,62 @@ export function riskSection(ctx: Ctx): Section {
   const chart = h("div", { class: "chart", "data-testid": "waterfall" });
   const fallen = h("div", {});
   const error = h("div", { class: "status" });
+  const jointInputs = ctx.deployment.markets.map((m) => ({
+    market: m,
+    input: h("input", {
+      type: "number",
+      step: "0.01",
+      value: m.symbol === "ETH" ? -12 : -4,
+      "aria-label": `${m.symbol} move in percent`,
+      "data-testid": `joint-${m.symbol}`,
+    }),
+  }));
+  const jointButton = h("button", { type: "button", "data-testid": "joint-run" }, "Stress jointly");
   let seq = 0;
+
+  /** The joint shock: each market's move (percent, 0 = stays put), every account margined with netting. */
+  async function runJoint() {
+    const shocks: bigint[] = [];
+    for (const { market: m, input } of jointInputs) {
+      const bps = shockSchema.safeParse(Math.round(Number(input.value || "0") * 100));
+      if (!bps.success) {
+        error.className = "status error";
+        error.textContent = `${m.symbol}: a move between -99 % and +100 %`;
+        return;
+      }
+      shocks[m.marketId] = BigInt(bps.data);
+    }
+    const mine = ++seq;
+    const blockNumber = ctx.head.number;
+    try {
+      const { lens, pool } = ctx.deployment.contracts;
+      const accounts = await getAccounts(ctx.publicClient, {
+        pool,
+        fromBlock: ctx.deployment.startBlock,
+        toBlock: blockNumber,
+      });
+      const r = await readContract(ctx.publicClient, {
+        address: lens,
+        abi: perpLensAbi,
+        functionName: "stressTestJoint",
+        args: [shocks.map((x) => x ?? 0n), accounts.map((a) => a.owner), accounts.map((a) => a.subId)],
+        blockNumber,
+      });
+      if (mine !== seq) return;
+      label.textContent = ctx.deployment.markets
+        .filter((m) => (shocks[m.marketId] ?? 0n) !== 0n)
+        .map((m) => `${m.symbol} ${formatMoveBps(shocks[m.marketId] ?? 0n)}`)
+        .join(", ");
+      draw(r, blockNumber, accounts.length);
+      totals.dataset.market = "joint";
+      error.className = "status";
+      error.textContent = "";
+    } catch (err) {
+      if (mine !== seq) return;
+      error.className = "status error";
+      error.textContent = readableError(err, ctx.usdc);
+    }
+  }
 
   async function run() {
     const pct = shockSchema.safeParse(Number(slider.value) * 100);
@@ -159,6 +218,7 @@ export function riskSection(ctx: Ctx): Section {
       for (const m of ctx.deployment.markets) market.append(h("option", { value: m.marketId }, m.symbol));
       slider.addEventListener("input", () => void run());
       market.addEventListener("change", () => void run());
+      jointButton.addEventListener("click", () => void runJoint());
       root.append(
         h(
           "section",
@@ -170,6 +230,13 @@ export function riskSection(ctx: Ctx): Section {
             "Shock the index; every account is valued at the shocked index, the insolvent ones' bad debt runs margin → junior → senior → socialized. Liquidation settles at the index, so this is what a crash would realize.",
           ),
           h("div", { class: "controls" }, market, slider, label),
+          h(
+            "div",
+            { class: "controls", "data-testid": "joint-shock" },
+            h("span", { class: "muted" }, "Joint shock, % per market:"),
+            ...jointInputs.flatMap(({ market: m, input }) => [h("label", {}, m.symbol), input]),
+            jointButton,
+          ),
           error,
           totals,
           chart,

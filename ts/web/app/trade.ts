@@ -20,6 +20,7 @@ import { readableError } from "./errors";
 import { base, duration, ORACLE_STATUS, pct, price, usd, usd6 } from "./fmt";
 import { actionRow, submit } from "./form";
 import { parseSize, parseUsdc } from "./inputs";
+import { nettingPanel } from "./netting";
 
 const DAY = 86_400n;
 const HOUR = 3_600n;
@@ -30,6 +31,7 @@ export function tradeSection(ctx: Ctx): Section {
   const marketsTable = h("div", {});
   const positions = h("div", {});
   const account = h("div", { class: "stats" });
+  const netting = nettingPanel(ctx);
   const quoteBox = h("div", { class: "stats quote", "data-testid": "quote" });
   const select = h("select", { "data-testid": "trade-market" });
   let markets: MarketData[] = [];
@@ -186,7 +188,7 @@ export function tradeSection(ctx: Ctx): Section {
           "div",
           { class: "pair" },
           h("section", { class: "card" }, h("h2", {}, "Trade"), open.row, quoteBox),
-          h("section", { class: "card" }, h("h2", {}, "Margin"), account, dep.row, wd.row, mint.row),
+          h("section", { class: "card" }, h("h2", {}, "Margin"), account, netting.element, dep.row, wd.row, mint.row),
         ),
         h("section", { class: "card wide" }, h("h2", {}, "My positions"), positions),
       );
@@ -233,6 +235,7 @@ export function tradeSection(ctx: Ctx): Section {
       drawAccount(balance);
       drawPositions();
       drawQuote(open.input.value);
+      await netting.refresh();
     },
   };
 
