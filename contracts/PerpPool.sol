@@ -5,7 +5,7 @@ import {LiquidationModule} from "./LiquidationModule.sol";
 import {IBackstop} from "./interfaces/IBackstop.sol";
 import {IOracleRouter, OracleStatus} from "./interfaces/IOracleRouter.sol";
 import {IPerpPool} from "./interfaces/IPerpPool.sol";
-import {Account, MarketConfig, MarketState} from "./interfaces/IPerpTypes.sol";
+import {Account, MarketConfig, MarketState, TradeLeg} from "./interfaces/IPerpTypes.sol";
 import {FixedPoint} from "./libraries/FixedPoint.sol";
 import {FundingMath} from "./libraries/FundingMath.sol";
 import {TimeIntegral} from "./libraries/TimeIntegral.sol";
@@ -49,14 +49,19 @@ contract PerpPool is PoolAdmin, PoolViews, InventoryLogic, ReentrancyGuardTransi
         liquidationModule = address(liquidationModule_);
     }
 
+    // The check is a function so its code is in the contract once, not in every entry point (the size limit).
     modifier onlyAuthorized(address owner) {
-        if (msg.sender != owner && !_operators[owner][msg.sender]) revert NotAuthorized(msg.sender, owner);
+        _requireAuthorized(owner);
         _;
     }
 
     modifier beforeDeadline(uint256 deadline) {
         if (block.timestamp > deadline) revert DeadlinePassed(deadline, block.timestamp);
         _;
+    }
+
+    function _requireAuthorized(address owner) private view {
+        if (msg.sender != owner && !_operators[owner][msg.sender]) revert NotAuthorized(msg.sender, owner);
     }
 
     /* ACCOUNTS */
@@ -143,6 +148,17 @@ contract PerpPool is PoolAdmin, PoolViews, InventoryLogic, ReentrancyGuardTransi
     ) external nonReentrant onlyAuthorized(owner) beforeDeadline(deadline) returns (uint256 quote) {
         if (sizeDelta == 0) revert ZeroAmount();
         quote = _trade(_accountId(owner, subId), marketId, sizeDelta, quoteLimit);
+    }
+
+    /// @inheritdoc IPerpPool
+    function tradeLegs(address owner, uint96 subId, TradeLeg[] calldata legs, uint256 deadline)
+        external
+        nonReentrant
+        onlyAuthorized(owner)
+        beforeDeadline(deadline)
+        returns (uint256[] memory quotes)
+    {
+        quotes = _tradeLegs(_accountId(owner, subId), legs);
     }
 
     /// @inheritdoc IPerpPool
