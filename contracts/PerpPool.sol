@@ -6,7 +6,7 @@ import {MarketAdmin} from "./MarketAdmin.sol";
 import {IBackstop} from "./interfaces/IBackstop.sol";
 import {IOracleRouter, OracleStatus} from "./interfaces/IOracleRouter.sol";
 import {IPerpPool} from "./interfaces/IPerpPool.sol";
-import {Account, MarketConfig, MarketState} from "./interfaces/IPerpTypes.sol";
+import {Account, MarketConfig, MarketState, TradeLeg} from "./interfaces/IPerpTypes.sol";
 import {FixedPoint} from "./libraries/FixedPoint.sol";
 import {FundingMath} from "./libraries/FundingMath.sol";
 import {TimeIntegral} from "./libraries/TimeIntegral.sol";
@@ -53,14 +53,19 @@ contract PerpPool is PoolAdmin, PoolViews, InventoryLogic, ReentrancyGuardTransi
         marketAdmin = address(new MarketAdmin(collateralToken_, oracle_, backstop_));
     }
 
+    // The check is a function so its code is in the contract once, not in every entry point (the size limit).
     modifier onlyAuthorized(address owner) {
-        if (msg.sender != owner && !_operators[owner][msg.sender]) revert NotAuthorized(msg.sender, owner);
+        _requireAuthorized(owner);
         _;
     }
 
     modifier beforeDeadline(uint256 deadline) {
         if (block.timestamp > deadline) revert DeadlinePassed(deadline, block.timestamp);
         _;
+    }
+
+    function _requireAuthorized(address owner) private view {
+        if (msg.sender != owner && !_operators[owner][msg.sender]) revert NotAuthorized(msg.sender, owner);
     }
 
     /* ACCOUNTS */
@@ -147,6 +152,17 @@ contract PerpPool is PoolAdmin, PoolViews, InventoryLogic, ReentrancyGuardTransi
     ) external nonReentrant onlyAuthorized(owner) beforeDeadline(deadline) returns (uint256 quote) {
         if (sizeDelta == 0) revert ZeroAmount();
         quote = _trade(_accountId(owner, subId), marketId, sizeDelta, quoteLimit);
+    }
+
+    /// @inheritdoc IPerpPool
+    function tradeLegs(address owner, uint96 subId, TradeLeg[] calldata legs, uint256 deadline)
+        external
+        nonReentrant
+        onlyAuthorized(owner)
+        beforeDeadline(deadline)
+        returns (uint256[] memory quotes)
+    {
+        quotes = _tradeLegs(_accountId(owner, subId), legs);
     }
 
     /// @inheritdoc IPerpPool

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Account, InventorySale, MarketConfig, MarketState, Position, RepegCheckpoint} from "./IPerpTypes.sol";
+import {Account, InventorySale, MarketConfig, MarketState, Position, RepegCheckpoint, TradeLeg} from "./IPerpTypes.sol";
 
 /// @title IPerpPool
 /// @notice A perpetual-futures pool: several virtual-AMM markets, cross-margin accounts with isolated
@@ -28,6 +28,12 @@ interface IPerpPool {
     /// @notice The mark would end further from the index than at the block's first trade by more than the limit.
     error BlockMoveLimitExceeded(uint256 markAfter, uint256 blockStartMark, uint256 maxMoveBps);
     error OpenInterestCapExceeded(uint256 marketId, uint256 openInterest, uint256 cap);
+    /// @notice `tradeLegs` with an empty leg list.
+    error NoLegs();
+    /// @notice `tradeLegs` with more legs than `max` (one per market an account may hold).
+    error TooManyLegs(uint256 count, uint256 max);
+    /// @notice `tradeLegs` lists `marketId` more than once.
+    error DuplicateLeg(uint256 marketId);
     /// @notice Account value (at index) would be below its initial margin requirement.
     error InsufficientMargin(int256 value, uint256 required);
     /// @notice The account's value is negative: it can only be closed by liquidation.
@@ -221,6 +227,21 @@ interface IPerpPool {
         uint256 quoteLimit,
         uint256 deadline
     ) external returns (uint256 quote);
+
+    /// @notice Several trades for `(owner, subId)` in one transaction, checked for margin once, after the last leg:
+    /// a hedge or a rotation that only meets the initial requirement as a whole opens in one call.
+    /// @param legs 1 to 8 legs, each market at most once, executed in order; each leg is `trade` without the margin
+    /// check: its oracle gate (a leg that adds risk needs a Normal oracle and the pool unpaused), funding, the
+    /// curve, the price band, the per-block move limit, its own slippage limit (`quoteLimit`), the OI caps and the fee
+    /// @param deadline latest block timestamp
+    /// @return quotes per leg, the quote paid (buy) or received (sell), before fees
+    /// @dev After the last leg: value >= initial requirement (paper gains haircut) if any leg added risk, else
+    /// value >= 0. A failing leg or check reverts the whole call. One `PositionChanged` per leg. Caller: owner or
+    /// approved operator. Reverts NoLegs, TooManyLegs, DuplicateLeg, ZeroAmount (a zero-size leg), and whatever a
+    /// leg of `trade` reverts with.
+    function tradeLegs(address owner, uint96 subId, TradeLeg[] calldata legs, uint256 deadline)
+        external
+        returns (uint256[] memory quotes);
 
     /// @notice Close the whole position of `(owner, subId)` on `marketId`.
     function closePosition(address owner, uint96 subId, uint256 marketId, uint256 quoteLimit, uint256 deadline)

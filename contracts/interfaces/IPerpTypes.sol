@@ -67,6 +67,13 @@ struct InventorySale {
     uint16 discountRateBps; // the discount's growth, bps of the index per minute (owner-set within bounds)
 }
 
+/// @notice One leg of a several-market trade (`IPerpPool.tradeLegs`): `trade`'s market, size and slippage limit.
+struct TradeLeg {
+    uint256 marketId;
+    int256 sizeDelta; // base bought (> 0) or sold (< 0)
+    uint256 quoteLimit; // buy: the most quote to pay; sell: the least quote to receive (WAD)
+}
+
 /// @notice A trader account: (owner, subId). subId 0 is cross margin; any other subId is an isolated bucket.
 struct Account {
     int128 collateral; // WAD; negative only while an insolvent account awaits liquidation

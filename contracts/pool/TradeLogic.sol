@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {OracleStatus} from "../interfaces/IOracleRouter.sol";
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
-import {Account, MarketConfig, MarketState, Position} from "../interfaces/IPerpTypes.sol";
+import {Account, MarketConfig, MarketState, Position, TradeLeg} from "../interfaces/IPerpTypes.sol";
 import {FixedPoint} from "../libraries/FixedPoint.sol";
 import {MarketMask} from "../libraries/MarketMask.sol";
 import {PositionMath} from "../libraries/PositionMath.sol";
@@ -12,7 +12,8 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title TradeLogic
 /// @notice One trade from start to finish: oracle and risk gates, funding settlement, the curve legs (a flip is
-/// two), price guards, slippage, open interest, PnL and fee, position storage, and the margin check afterwards.
+/// two), price guards, slippage, open interest, PnL and fee, position storage, and the margin check afterwards;
+/// or several such trades (legs, one market each) followed by one margin check.
 abstract contract TradeLogic is AccountLogic {
     using FixedPoint for uint256;
     using SafeCast for uint256;
@@ -26,21 +27,86 @@ abstract contract TradeLogic is AccountLogic {
         uint256 markBefore;
         uint256 markAfter;
         int256 realized;
-        uint256 fee; // trading fee, or the liquidation penalty
-        uint256 reward; // liquidator's share of the penalty
+        uint256 fee; // trading fee
+        KnownPrice price; // the market as this trade priced it (the margin check reuses it)
     }
 
+    /// @dev Most legs in one `tradeLegs` (an account holds at most MAX_MARKETS_PER_ACCOUNT markets).
+    uint256 internal constant MAX_LEGS = 8;
+
+    /// @dev One trade: the leg, then the margin check.
     function _trade(bytes32 id, uint256 marketId, int256 sizeDelta, uint256 quoteLimit)
         internal
         returns (uint256 quote)
     {
-        MarketState storage m = _listedMarket(marketId);
-        MarketConfig storage c = _configs[marketId];
+        Account memory a = _accounts[id];
         Position memory p = _positions[id][marketId];
         TradeResult memory r;
+        bool addsRisk;
+        (quote, addsRisk) = _tradeLeg(id, marketId, sizeDelta, quoteLimit, a, p, r);
+        _checkMargin(id, a, r.price, addsRisk);
+        _emitPositionChanged(id, marketId, sizeDelta, p, r);
+    }
+
+    /// @dev Several legs, each a trade without its margin check, then one check after the last leg (initial
+    /// margin if any leg added risk). The check takes the last leg's market as priced (refreshed in this block);
+    /// every other market traded here was refreshed in this block too, so the oracle returns its stored observation.
+    function _tradeLegs(bytes32 id, TradeLeg[] calldata legs) internal returns (uint256[] memory quotes) {
+        uint256 n = legs.length;
+        if (n == 0) revert IPerpPool.NoLegs();
+        if (n > MAX_LEGS) revert IPerpPool.TooManyLegs(n, MAX_LEGS);
+        quotes = new uint256[](n);
+        Account memory a = _accounts[id];
+        uint256 seen;
+        bool addsRisk;
+        KnownPrice memory last;
+        for (uint256 i; i < n; ++i) {
+            uint256 marketId = legs[i].marketId;
+            // 0 for ids >= 256: never listed (MAX_MARKETS), so that leg reverts UnknownMarket.
+            uint256 bit = 1 << marketId;
+            if (seen & bit != 0) revert IPerpPool.DuplicateLeg(marketId);
+            seen |= bit;
+            bool legAddsRisk;
+            (quotes[i], legAddsRisk, last) = _tradeListedLeg(id, legs[i], a);
+            if (legAddsRisk) addsRisk = true;
+        }
+        _checkMargin(id, a, last, addsRisk);
+    }
+
+    /// @dev One leg of `_tradeLegs`, its event included. Returns its quote, whether it added risk and its index.
+    function _tradeListedLeg(bytes32 id, TradeLeg calldata leg, Account memory a)
+        private
+        returns (uint256 quote, bool addsRisk, KnownPrice memory price)
+    {
+        int256 sizeDelta = leg.sizeDelta;
+        if (sizeDelta == 0) revert IPerpPool.ZeroAmount();
+        uint256 marketId = leg.marketId;
+        Position memory p = _positions[id][marketId];
+        TradeResult memory r;
+        (quote, addsRisk) = _tradeLeg(id, marketId, sizeDelta, leg.quoteLimit, a, p, r);
+        _emitPositionChanged(id, marketId, sizeDelta, p, r);
+        price = r.price;
+    }
+
+    /// @dev A trade without its margin check: oracle and risk gates, funding, the curve, price guards, slippage,
+    /// open interest, PnL and fee, the position and the account stored. `a` and `p` are the account and the position
+    /// as stored (updated here, in memory and storage); `r` receives what the check and the event need.
+    function _tradeLeg(
+        bytes32 id,
+        uint256 marketId,
+        int256 sizeDelta,
+        uint256 quoteLimit,
+        Account memory a,
+        Position memory p,
+        TradeResult memory r
+    ) internal returns (uint256 quote, bool addsRisk) {
+        MarketState storage m = _listedMarket(marketId);
+        MarketConfig storage c = _configs[marketId];
         r.oldSize = p.size;
-        (bool flips, bool addsRisk) = _classify(r.oldSize, sizeDelta, c);
+        bool flips;
+        (flips, addsRisk) = _classify(r.oldSize, sizeDelta, c);
         KnownPrice memory q = _indexAndAccrue(m, c, marketId, true);
+        r.price = q;
         r.index = q.index;
         if (addsRisk) {
             if (paused) revert IPerpPool.Paused();
@@ -55,15 +121,12 @@ abstract contract TradeLogic is AccountLogic {
         }
         _updateOpenInterest(m, r.oldSize, p.size);
 
-        Account memory a = _accounts[id];
         _applyPnl(id, a, r.realized);
         r.fee = _chargeFee(a, quote.mulDivUp(c.feeBps, FixedPoint.BPS));
         _storePosition(id, a, marketId, p, r.oldSize);
         _accounts[id] = a;
 
         if (addsRisk) _checkOpenInterest(marketId, m, c, p.size, r.index);
-        _checkMargin(id, a, q, addsRisk);
-        _emitPositionChanged(id, marketId, sizeDelta, p, r);
     }
 
     /// @dev Whether the trade flips the side and whether it adds risk; rejects a dust remainder.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {TradeLeg} from "../../contracts/interfaces/IPerpTypes.sol";
 import {PoolFixture} from "../utils/PoolFixture.sol";
 
 /// @notice Gas per operation, each measured as its own transaction (`forge test --isolate`), recorded in
@@ -58,6 +59,17 @@ contract PoolGas is PoolFixture {
         vm.prank(alice);
         pool.trade(alice, 0, ETH, 5e18, type(uint256).max, block.timestamp);
         vm.snapshotGasLastCall("openPosition increase");
+    }
+
+    function test_gas_tradeLegs_twoNew() public {
+        // BTC live too: bob holds some (its open interest slot is non-zero) and the oracle is refreshed in this block.
+        _trade(bob, BTC, 0.2e18);
+        TradeLeg[] memory legs = new TradeLeg[](2);
+        legs[0] = TradeLeg({marketId: ETH, sizeDelta: 10e18, quoteLimit: type(uint256).max});
+        legs[1] = TradeLeg({marketId: BTC, sizeDelta: -0.33e18, quoteLimit: 0});
+        vm.prank(alice);
+        pool.tradeLegs(alice, 0, legs, block.timestamp);
+        vm.snapshotGasLastCall("tradeLegs 2 legs (new ETH + new BTC)");
     }
 
     function test_gas_closePosition() public {

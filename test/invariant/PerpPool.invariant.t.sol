@@ -68,7 +68,7 @@ contract PerpPoolInvariantTest is PoolFixture {
         }
 
         // Weights: trading, price moves and liquidations are what reach the waterfall within 64 calls.
-        bytes4[] memory selectors = new bytes4[](23);
+        bytes4[] memory selectors = new bytes4[](24);
         selectors[0] = PoolHandler.trade.selector;
         selectors[1] = PoolHandler.trade.selector;
         selectors[2] = PoolHandler.trade.selector;
@@ -92,6 +92,7 @@ contract PerpPoolInvariantTest is PoolFixture {
         selectors[20] = PoolHandler.lpRequestWithdraw.selector;
         selectors[21] = PoolHandler.lpClaim.selector;
         selectors[22] = PoolHandler.moveOracle.selector;
+        selectors[23] = PoolHandler.tradeLegs.selector;
         targetContract(address(handler));
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }

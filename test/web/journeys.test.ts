@@ -26,6 +26,7 @@ import { CHROMIUM_LABEL, launchChromium } from "./browser";
 const SHOTS = "test-results/web";
 const ME = 9; // a dev account the seed does not use
 const ETH = 0n;
+const BTC = 1n;
 
 let anvil: AnvilInstance;
 let chain: DevClients;
@@ -213,6 +214,34 @@ describe(`the web page, in ${CHROMIUM_LABEL}, against a seeded devnet`, () => {
     await settled("trade");
     expect(await text("netting-maintenance")).toBe(await text("netting-additive"));
     expect(await text("netting-binding")).toBe("\u2014");
+  });
+
+  it("submits a 2-leg trade in one transaction and shows both positions", async () => {
+    await settled("trade");
+    // Leg 0 is the card's own market and size; "Add leg" appends BTC.
+    await page.getByTestId("trade-market").selectOption(String(ETH));
+    await page.getByTestId("trade-input").fill("-5");
+    await page.getByTestId("trade-add-leg").click();
+    await page.getByTestId("trade-leg-market-1").selectOption(String(BTC));
+    await page.getByTestId("trade-leg-size-1").fill("0.05");
+    await expect.poll(() => text("quote-leg-amount-1")).toMatch(/^\d{1,3}(,\d{3})*\.\d\d$/);
+    expect(await text("quote-leg-amount-0")).toMatch(/^\d{1,3}(,\d{3})*\.\d\d$/);
+    // A market twice is refused on the page, before anything is sent.
+    await page.getByTestId("trade-leg-market-1").selectOption(String(ETH));
+    await expect.poll(() => text("quote-error")).toContain("ETH is listed twice");
+    await page.getByTestId("trade-leg-market-1").selectOption(String(BTC));
+    await expect.poll(() => text("quote-leg-amount-1")).toMatch(/^\d/);
+    await page.screenshot({ path: `${SHOTS}/trade-legs.png`, fullPage: true });
+
+    const sent = await chain.publicClient.getTransactionCount({ address: me() });
+    await page.getByTestId("trade-button").click();
+    await expect.poll(() => text("trade-status"), { timeout: 30_000 }).toContain("Filled 2 legs in one transaction");
+    expect(await text("trade-status")).toContain("sizes now ETH 35.0000, BTC 0.0500");
+    expect(await chain.publicClient.getTransactionCount({ address: me() })).toBe(sent + 1); // one transaction
+    await settled("trade");
+    expect(await text("position-ETH")).toContain("long 35.0000");
+    expect(await text("position-BTC")).toContain("long 0.0500");
+    expect(await page.getByTestId("trade-leg-size-1").count()).toBe(0); // the extra leg is cleared once filled
   });
 
   it("moving the shock slider shows the numbers the SDK's stressTest computes", async () => {

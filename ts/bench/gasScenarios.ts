@@ -16,6 +16,7 @@ import type { Deployment } from "../deploy/deployment";
 import type { LiveChain, Tx } from "./liveChain";
 
 const ETH = 0n;
+const BTC = 1n;
 const E6 = 10n ** 6n;
 const E18 = 10n ** 18n;
 const ETH_PRICE = 2000n * E18;
@@ -223,6 +224,28 @@ export function scenarios(owner: Address, minter: Address): Scenario[] {
         chain.lastGas([
           trade(d, a.alice, 10n * E18, chain.now),
           { from: a.alice, call: pool(d, "closePosition", [a.alice, 0n, ETH, 0n, chain.now]) },
+        ]),
+    },
+    {
+      name: "tradeLegs 2 legs (new ETH + new BTC)",
+      fixture: "PoolGas",
+      // BTC live too: bob holds some and its oracle is refreshed in this block (PoolGas.test_gas_tradeLegs_twoNew).
+      run: ({ chain, d, a }) =>
+        chain.lastGas([
+          refresh(d, a.bob),
+          { from: a.bob, call: pool(d, "trade", [a.bob, 0n, BTC, 2n * 10n ** 17n, maxUint256, chain.now]) },
+          {
+            from: a.alice,
+            call: pool(d, "tradeLegs", [
+              a.alice,
+              0n,
+              [
+                { marketId: ETH, sizeDelta: 10n * E18, quoteLimit: maxUint256 },
+                { marketId: BTC, sizeDelta: -33n * 10n ** 16n, quoteLimit: 0n },
+              ],
+              chain.now,
+            ]),
+          },
         ]),
     },
     {

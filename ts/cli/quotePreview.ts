@@ -93,12 +93,54 @@ export function previewQuote(q: TradeQuote, input?: QuoteAccountInput): QuotePre
 }
 
 function accountImpact(q: TradeQuote, input: QuoteAccountInput): AccountImpact {
-  const { account, positions, market, timestamp, profitAsMarginBps } = input;
-  const before = openValue(account, positions, timestamp, profitAsMarginBps);
+  const { account, positions, market, timestamp } = input;
   const after = accountAfterTrade(account, positions, market, q, timestamp);
-  const afterValues = openValue(after.account, after.positions, timestamp, profitAsMarginBps);
+  return {
+    sizeBefore: market.position.size,
+    sizeAfter: q.sizeAfter,
+    ...combinedImpact([{ quote: q, market }], input),
+    liquidationPriceBefore: liquidationPrice(account, positions, market.marketId, timestamp),
+    liquidationPriceAfter: liquidationPrice(after.account, after.positions, market.marketId, timestamp),
+  };
+}
+
+/** What several trades in one transaction (`tradeLegs`, one margin check after the last) do to the account. */
+export type LegsAccountImpact = Omit<
+  AccountImpact,
+  "sizeBefore" | "sizeAfter" | "liquidationPriceBefore" | "liquidationPriceAfter"
+>;
+
+/**
+ * The account after every quoted leg (each on its own market, `market.position` its position there before), checked
+ * once as the pool checks it after the last leg: the initial requirement if any leg adds risk, else value >= 0.
+ * @example
+ * const q = quoteTradeLegs(inputs);
+ * previewLegsAccount(q.legs.map((quote, i) => ({ quote, market: markets[i] })), { account, positions, timestamp, profitAsMarginBps });
+ */
+export function previewLegsAccount(
+  legs: readonly { quote: TradeQuote; market: LiquidationPositionInput }[],
+  input: Omit<QuoteAccountInput, "market">,
+): LegsAccountImpact {
+  return combinedImpact(legs, input);
+}
+
+function combinedImpact(
+  legs: readonly { quote: TradeQuote; market: LiquidationPositionInput }[],
+  input: Omit<QuoteAccountInput, "market">,
+): LegsAccountImpact {
+  const { timestamp, profitAsMarginBps } = input;
+  const before = openValue(input.account, input.positions, timestamp, profitAsMarginBps);
+  let account = input.account;
+  let positions: LiquidationPositionInput[] = [...input.positions];
+  for (const { quote, market } of legs) {
+    const after = accountAfterTrade(account, positions, market, quote, timestamp);
+    account = after.account;
+    positions = after.positions as LiquidationPositionInput[];
+  }
+  const afterValues = openValue(account, positions, timestamp, profitAsMarginBps);
   const marginLeft = afterValues.openValue - afterValues.initial;
-  const refusedWith = q.addsRisk
+  const addsRisk = legs.some((l) => l.quote.addsRisk);
+  const refusedWith = addsRisk
     ? marginLeft < 0n
       ? "InsufficientMargin"
       : null
@@ -106,8 +148,6 @@ function accountImpact(q: TradeQuote, input: QuoteAccountInput): AccountImpact {
       ? "NegativeEquity"
       : null;
   return {
-    sizeBefore: market.position.size,
-    sizeAfter: q.sizeAfter,
     valueBefore: before.value,
     valueAfter: afterValues.value,
     initialRequirementBefore: before.initial,
@@ -115,8 +155,6 @@ function accountImpact(q: TradeQuote, input: QuoteAccountInput): AccountImpact {
     maintenanceRequirementAfter: afterValues.maintenance,
     openValueAfter: afterValues.openValue,
     marginLeft,
-    liquidationPriceBefore: liquidationPrice(account, positions, market.marketId, timestamp),
-    liquidationPriceAfter: liquidationPrice(after.account, after.positions, market.marketId, timestamp),
     refusedWith,
   };
 }

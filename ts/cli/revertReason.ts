@@ -17,6 +17,8 @@ const UNITS: Record<string, readonly Unit[]> = {
   BlockMoveLimitExceeded: ["price", "price", "bps"],
   OpenInterestCapExceeded: ["plain", "base", "base"],
   DustPosition: ["base", "base"],
+  TooManyLegs: ["plain", "plain"],
+  DuplicateLeg: ["plain"],
   AccountHealthy: ["wadUsdc", "wadUsdc"],
   DeadlinePassed: ["time", "time"],
   SalePriceBeyondLimit: ["price", "price"],

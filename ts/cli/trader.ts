@@ -5,9 +5,10 @@ import { readRiskScenarios } from "../chain/riskScenarios";
 import { shortAddress } from "../display/address";
 import { formatPercent, formatUsdc, formatWad } from "../display/amounts";
 import { table } from "../display/table";
-import { closePosition, depositMargin, trade, withdrawMargin } from "../pool";
+import { closePosition, depositMargin, trade, tradeLegs, withdrawMargin } from "../pool";
 import { UsageError } from "./errors";
 import type { CommandContext } from "./io";
+import { type LegOperand, resolveLegs } from "./legs";
 import { liquidationPrice } from "./liquidationPrice";
 import { nettingFigures, nettingLine } from "./netting";
 import { answer } from "./output";
@@ -83,6 +84,43 @@ export async function openCommand(
   answer(ctx.io, flags.json, tradeJson(market.symbol, s.address, p.subId, r), () =>
     tradeLines(p.size > 0n ? "Bought" : "Sold", market.symbol, r),
   );
+}
+
+/** Several markets in one transaction (`tradeLegs`): one margin check after the last leg. */
+export async function tradeLegsCommand(
+  ctx: CommandContext,
+  flags: Flags,
+  p: { legs: readonly LegOperand[]; subId: bigint; slippage: bigint | undefined },
+) {
+  const s = await openSignedSession(flags, ctx.env);
+  const legs = resolveLegs("trade", s.deployment, p.legs);
+  const r = await tradeLegs(s.wallet, {
+    pool: s.deployment.contracts.pool,
+    legs: legs.map((l) => ({ marketId: l.market.marketId, size: l.size })),
+    subId: p.subId,
+    slippage: p.slippage,
+  });
+  const symbolOf = (marketId: bigint) => legs.find((l) => BigInt(l.market.marketId) === marketId)?.market.symbol;
+  const { receipt: _receipt, expected, legs: mined, ...rest } = r;
+  const json = {
+    owner: s.address,
+    subId: p.subId,
+    ...rest,
+    legs: mined.map((l, i) => ({
+      market: symbolOf(l.marketId),
+      ...l,
+      quoteLimit: r.quoteLimits[i],
+      expected: { quote: expected.legs[i]?.quote, fee: expected.legs[i]?.fee },
+    })),
+  };
+  answer(ctx.io, flags.json, json, () => [
+    `Traded ${mined.length} markets in one transaction (tx ${r.hash}), one margin check after the last leg:`,
+    ...mined.map(
+      (l) =>
+        `  ${l.sizeDelta > 0n ? "Bought" : "Sold"} ${formatWad(l.sizeDelta > 0n ? l.sizeDelta : -l.sizeDelta, 4)} ${symbolOf(l.marketId)}-PERP: quote ${formatWad(l.quote)} USDC, fee ${formatWad(l.fee)} USDC, realized PnL ${formatWad(l.realizedPnl)} USDC; position now ${formatWad(l.sizeAfter, 4)}, mark ${formatWad(l.markAfter)}`,
+    ),
+    `  total fee ${formatWad(r.fee)} USDC`,
+  ]);
 }
 
 export async function closeCommand(

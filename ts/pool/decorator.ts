@@ -8,6 +8,7 @@ import { getMarket } from "./actions/getMarket";
 import { getPositions } from "./actions/getPositions";
 import { takeInventory } from "./actions/takeInventory";
 import { trade } from "./actions/trade";
+import { tradeLegs } from "./actions/tradeLegs";
 import { withdrawMargin } from "./actions/withdrawMargin";
 import type { PerpClient } from "./client";
 
@@ -22,6 +23,7 @@ export type PerpActions = {
   depositMargin: Bound<typeof depositMargin, "pool">;
   withdrawMargin: Bound<typeof withdrawMargin, "pool">;
   trade: Bound<typeof trade, "pool">;
+  tradeLegs: Bound<typeof tradeLegs, "pool">;
   closePosition: Bound<typeof closePosition, "pool">;
   getInventorySales: Bound<typeof getInventorySales, "lens">;
   takeInventory: Bound<typeof takeInventory, "pool" | "lens">;
@@ -42,6 +44,7 @@ export function perpActions(addresses: { pool: Address; lens: Address }) {
     depositMargin: (p) => depositMargin(client, { ...p, pool }),
     withdrawMargin: (p) => withdrawMargin(client, { ...p, pool }),
     trade: (p) => trade(client, { ...p, pool }),
+    tradeLegs: (p) => tradeLegs(client, { ...p, pool }),
     closePosition: (p) => closePosition(client, { ...p, pool }),
     getInventorySales: (p) => getInventorySales(client, { ...p, lens }),
     takeInventory: (p) => takeInventory(client, { ...p, pool, lens }),

@@ -136,6 +136,57 @@ describe("perp quote against a running `perp devnet`", { timeout: 120_000 }, () 
     expect(run.stderr).toContain("InsufficientMargin");
     expect(await clients.publicClient.getBlockNumber()).toBe(before);
   });
+  it("several markets: quote previews each leg and the total, and trade sends them in one tradeLegs at the quote", async () => {
+    const LEGS = 8;
+    const who = ["--account", String(LEGS), ...at()];
+    const dep = await inProcess(["margin", "deposit", "20000", ...who]);
+    expect(dep.code, dep.stderr).toBe(0);
+    // A negative size first: the operands keep their order (BTC -0.1, then ETH 3).
+    const quote = await inProcessJson(["quote", "BTC", "-0.1", "ETH", "3", ...who]);
+    expect((quote.legs as Json[]).map((l) => [l.market, l.sizeAfter])).toEqual([
+      ["BTC", "-100000000000000000"],
+      ["ETH", "3000000000000000000"],
+    ]);
+    expect(BigInt(quote.fee)).toBe((quote.legs as Json[]).reduce((sum, l) => sum + BigInt(l.fee), 0n));
+    expect(quote.account.refusedWith).toBeNull();
+    const human = await inProcess(["quote", "BTC", "-0.1", "ETH", "3", ...who]);
+    expect(human.stdout).toMatch(/sell 0\.1000 BTC-PERP: notional/);
+    expect(human.stdout).toMatch(/buy {2}3\.0000 ETH-PERP: notional/);
+    expect(human.stdout).toMatch(/total\s+notional/);
+
+    const { timestamp } = await clients.publicClient.getBlock({ blockNumber: BigInt(quote.blockNumber) });
+    await clients.testClient.setNextBlockTimestamp({ timestamp });
+    const traded = await perpJson<Json>(["trade", "BTC", "-0.1", "ETH", "3", ...who]);
+    expect((traded.legs as Json[]).map((l) => [l.market, l.quote, l.fee, l.sizeAfter])).toEqual(
+      (quote.legs as Json[]).map((l) => [l.market, l.quote, l.fee, l.sizeAfter]),
+    );
+    const health = await clients.publicClient.readContract({
+      address: d.contracts.lens,
+      abi: perpLensAbi,
+      functionName: "accountHealth",
+      args: [devAccount(LEGS).address, 0n],
+    });
+    expect(health.value.toString()).toBe(quote.account.valueAfter);
+    expect(health.initialRequirement.toString()).toBe(quote.account.initialRequirementAfter);
+
+    const malformed: [string[], RegExp][] = [
+      [
+        ["trade", "ETH", "1", "BTC"],
+        /trade: expected pairs of market and size \(e\.g\. ETH 10 BTC -0\.33\), got 3 operands/,
+      ],
+      [["trade", "ETH", "1", "DOGE", "1"], /trade: unknown market "DOGE": this deployment lists ETH, BTC/],
+      [["trade", "ETH", "1", "eth-perp", "-1"], /trade: ETH is listed twice/],
+      [["quote", "ETH", "1", "BTC", "0"], /size "0": must not be zero/],
+    ];
+    const before = await clients.publicClient.getBlockNumber();
+    for (const [args, message] of malformed) {
+      const run = await inProcess([...args, ...who]);
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.stderr).toMatch(message);
+    }
+    expect(await clients.publicClient.getBlockNumber()).toBe(before);
+  });
+
   it("a trade while the oracle is halted is flagged OracleHalted, reducing or not, and the pool refuses it so", async () => {
     // Every feed older than the oracle's maxAge (1 h in the devnet config): no usable price, the market halts.
     await clients.testClient.increaseTime({ seconds: 2 * 3600 });

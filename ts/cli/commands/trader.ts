@@ -1,7 +1,9 @@
-// Trader commands: `margin deposit|withdraw`, `quote`, `open`, `close`, `positions`. Writes go through the
-// ts/pool actions (what they print comes from the mined events); quotes through ts/pool/quoteTrade.
+// Trader commands: `margin deposit|withdraw`, `quote`, `open` (alias `trade`), `close`, `positions`. Writes go
+// through the ts/pool actions (what they print comes from the mined events); quotes through ts/pool/quoteTrade.
+// `quote` and `open` take one pair of market and size, or several (`ETH 10 BTC -0.33`: one tradeLegs).
 import type { Command } from "commander";
 import type { CommandContext } from "../io";
+import { parseLegOperands } from "../legs";
 import { parseSize, parseSlippage, parseSubId, parseUsdc } from "../values";
 import { sessionOptions } from "./common";
 
@@ -17,7 +19,7 @@ type Flags = {
 
 const SUB = "sub-account (default 0, the cross-margin account)";
 
-/** Adds `margin`, `quote`, `open`, `close` and `positions` to `program`. */
+/** Adds `margin`, `quote`, `open` (alias `trade`), `close` and `positions` to `program`. */
 export function registerTrader(program: Command, ctx: CommandContext): void {
   const margin = program.command("margin").summary("deposit or withdraw trading collateral (USDC)");
   for (const action of ["deposit", "withdraw"] as const) {
@@ -37,30 +39,45 @@ export function registerTrader(program: Command, ctx: CommandContext): void {
 
   sessionOptions(
     program
-      .command("quote <market> <size>")
+      .command("quote <market> <size> [more...]")
       .summary(
-        "a trade's notional, fee and price impact, and what it does to the account (size in base: 1.5 long, -1.5 short); nothing sent",
+        "a trade's notional, fee and price impact, and what it does to the account (size in base: 1.5 long, -1.5 short; several markets: ETH 10 BTC -0.33); nothing sent",
       )
       .option("--sub <n>", SUB),
     { account: "owner" },
-  ).action(async (marketText: string, sizeText: string, flags: Flags) => {
-    const size = parseSize(sizeText);
+  ).action(async (marketText: string, sizeText: string, more: string[], flags: Flags) => {
     const subId = parseSubId(flags.sub);
+    if (more.length > 0) {
+      const legs = parseLegOperands("quote", [marketText, sizeText, ...more]);
+      const { quoteLegsCommand } = await import("../quoteLegs");
+      await quoteLegsCommand(ctx, flags, { legs, subId });
+      return;
+    }
+    const size = parseSize(sizeText);
     const { quoteCommand } = await import("../quote");
     await quoteCommand(ctx, flags, { market: marketText, size, subId });
   });
 
   sessionOptions(
     program
-      .command("open <market> <size>")
-      .summary("trade on a market (size in base: 1.5 buys, -1.5 sells)")
+      .command("open <market> <size> [more...]")
+      .alias("trade")
+      .summary(
+        "trade on a market (size in base: 1.5 buys, -1.5 sells), or on several at once with one margin check (ETH 10 BTC -0.33)",
+      )
       .option("--sub <n>", SUB)
-      .option("--slippage <percent>", "tolerated slippage from the exact quote, percent (default 0.5)"),
+      .option("--slippage <percent>", "tolerated slippage from the exact quote, percent, per leg (default 0.5)"),
     { account: "sign" },
-  ).action(async (marketText: string, sizeText: string, flags: Flags) => {
-    const size = parseSize(sizeText);
+  ).action(async (marketText: string, sizeText: string, more: string[], flags: Flags) => {
     const subId = parseSubId(flags.sub);
     const slippage = parseSlippage(flags.slippage);
+    if (more.length > 0) {
+      const legs = parseLegOperands("trade", [marketText, sizeText, ...more]);
+      const { tradeLegsCommand } = await import("../trader");
+      await tradeLegsCommand(ctx, flags, { legs, subId, slippage });
+      return;
+    }
+    const size = parseSize(sizeText);
     const { openCommand } = await import("../trader");
     await openCommand(ctx, flags, { market: marketText, size, subId, slippage });
   });

@@ -31,6 +31,9 @@ const EXPLAIN: Record<string, Explain> = {
     `Open interest cap reached: ${usd(u, big(oi))} base would exceed the cap of ${usd(u, big(cap))}.`,
   SlippageExceeded: () => "The price moved beyond the slippage tolerance: quote again.",
   DustPosition: () => "The position left would be below the market's minimum size.",
+  DuplicateLeg: ([marketId]) => `Market ${marketId} is listed twice: one leg per market.`,
+  TooManyLegs: ([count, max]) => `${count} legs: at most ${max} markets in one trade.`,
+  NoLegs: () => "Add at least one leg.",
   TrancheWiped: () => "The tranche was wiped: it must be recapitalized first.",
   Paused: () => "The pool is paused.",
 };

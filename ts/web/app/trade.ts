@@ -1,5 +1,7 @@
 // Trade: markets, a quote that updates as you type (ts/pool quoteTrade + the liquidation price after the trade),
 // open / close, my positions with value, health, liquidation price, funding and time to liquidation; margin.
+// Extra legs (legs.ts) trade several markets in one transaction (tradeLegs, one margin check after the last leg);
+// a single leg keeps using trade.
 import { readContract } from "viem/actions";
 import { oracleRouterAbi, perpPoolAbi, testUsdcAbi } from "../../abi/generated";
 import { closePosition } from "../../pool/actions/closePosition";
@@ -7,11 +9,13 @@ import { depositMargin } from "../../pool/actions/depositMargin";
 import { type GetAccountStateReturnType, getAccountState } from "../../pool/actions/getAccountState";
 import { getMarket } from "../../pool/actions/getMarket";
 import { trade } from "../../pool/actions/trade";
+import { tradeLegs } from "../../pool/actions/tradeLegs";
 import { withdrawMargin } from "../../pool/actions/withdrawMargin";
 import { accountHealthAt, type PositionInput, positionContribution } from "../../pool/math/accountMath";
 import { fundingOver, liquidationPrice, timeToLiquidation } from "../../pool/math/liquidationPrice";
 import { accountAfterTrade } from "../../pool/math/tradePreview";
 import { quoteTrade } from "../../pool/quoteTrade";
+import { quoteTradeLegs } from "../../pool/quoteTradeLegs";
 import type { MarketConfig, MarketState, MarketView } from "../../pool/types";
 import type { Ctx, Section } from "./context";
 import { fill, h, stat } from "./dom";
@@ -20,6 +24,7 @@ import { readableError } from "./errors";
 import { base, duration, ORACLE_STATUS, pct, price, usd, usd6 } from "./fmt";
 import { actionRow, submit } from "./form";
 import { parseSize, parseUsdc } from "./inputs";
+import { legList, parseLegs } from "./legs";
 import { nettingPanel } from "./netting";
 
 const DAY = 86_400n;
@@ -43,25 +48,59 @@ export function tradeSection(ctx: Ctx): Section {
     button: "Open / change",
     extra: [select],
     onSubmit: (input, button, status) =>
-      submit(
-        ctx,
-        status,
-        button,
-        () => parseSize(input.value),
-        async (size) => {
-          const r = await trade(ctx.wallet as never, {
-            pool: ctx.deployment.contracts.pool,
-            marketId: marketId(),
-            size,
-          });
-          input.value = "";
-          fill(quoteBox);
-          return `Filled ${base(size)} at ${price(ctx.usdc, (r.quote * 10n ** 18n) / (size < 0n ? -size : size))}, fee ${usd(ctx.usdc, r.fee)}; size now ${base(r.sizeAfter)}.`;
-        },
-      ),
+      legs.rows().length > 0
+        ? submit(
+            ctx,
+            status,
+            button,
+            () => parseLegs(allLegs(input.value)),
+            async (list) => {
+              const r = await tradeLegs(ctx.wallet as never, {
+                pool: ctx.deployment.contracts.pool,
+                legs: list.map((l) => ({ marketId: l.marketId, size: l.size })),
+              });
+              input.value = "";
+              legs.clear();
+              fill(quoteBox);
+              const filled = r.legs.map(
+                (l) =>
+                  `${symbolOf(l.marketId)} ${base(l.sizeDelta)} at ${price(ctx.usdc, (l.quote * 10n ** 18n) / (l.sizeDelta < 0n ? -l.sizeDelta : l.sizeDelta))}`,
+              );
+              const sizes = r.legs.map((l) => `${symbolOf(l.marketId)} ${base(l.sizeAfter)}`);
+              return `Filled ${r.legs.length} legs in one transaction: ${filled.join(", ")}; fees ${usd(ctx.usdc, r.fee)}; sizes now ${sizes.join(", ")}.`;
+            },
+          )
+        : submit(
+            ctx,
+            status,
+            button,
+            () => parseSize(input.value),
+            async (size) => {
+              const r = await trade(ctx.wallet as never, {
+                pool: ctx.deployment.contracts.pool,
+                marketId: marketId(),
+                size,
+              });
+              input.value = "";
+              fill(quoteBox);
+              return `Filled ${base(size)} at ${price(ctx.usdc, (r.quote * 10n ** 18n) / (size < 0n ? -size : size))}, fee ${usd(ctx.usdc, r.fee)}; size now ${base(r.sizeAfter)}.`;
+            },
+          ),
   });
+  const legs = legList(ctx.deployment.markets, () => drawQuote(open.input.value));
   open.input.addEventListener("input", () => drawQuote(open.input.value));
   select.addEventListener("change", () => drawQuote(open.input.value));
+
+  const symbolOf = (id: bigint) => ctx.deployment.markets.find((m) => BigInt(m.marketId) === id)?.symbol ?? `#${id}`;
+  /** The card's own market and size first, then every extra leg. */
+  const allLegs = (text: string) => [
+    { marketId: marketId(), symbol: symbolOf(marketId()), sizeText: text },
+    ...legs.rows().map((r) => ({
+      marketId: BigInt(r.select.value),
+      symbol: symbolOf(BigInt(r.select.value)),
+      sizeText: r.input.value,
+    })),
+  ];
 
   const dep = actionRow({
     testid: "margin-deposit",
@@ -124,7 +163,59 @@ export function tradeSection(ctx: Ctx): Section {
 
   const marketId = () => BigInt(select.value || "0");
 
+  /** Several legs: each quoted on its own market, then the account after all of them (one check after the last). */
+  function drawLegsQuote(text: string) {
+    const all = allLegs(text);
+    if (all.some((l) => !l.sizeText.trim())) return fill(quoteBox);
+    const parsed = parseLegs(all);
+    if (!parsed.ok) {
+      return fill(quoteBox, h("div", { class: "status error", "data-testid": "quote-error" }, parsed.error));
+    }
+    try {
+      const inputs = parsed.value.map((l) => {
+        const m = markets.find((x) => x.view.marketId === l.marketId);
+        if (!m) throw new Error(`unknown market ${l.symbol}`);
+        const position = me?.positions.find((p) => p.marketId === l.marketId)?.position ?? {
+          size: 0n,
+          openNotional: 0n,
+          fundingEntry: 0n,
+        };
+        return { marketId: l.marketId, position, state: m.state, config: m.config, index: m.index, halted: m.halted };
+      });
+      const q = quoteTradeLegs(inputs.map((m, i) => ({ ...m, sizeDelta: parsed.value[i]?.size ?? 0n })));
+      let initial = "—";
+      let valueAfter = "—";
+      if (me) {
+        let after = { account: me.account, positions: [...me.positions] };
+        q.legs.forEach((leg, i) => {
+          const market = inputs[i];
+          if (market) after = accountAfterTrade(after.account, after.positions, market, leg, ctx.head.timestamp);
+        });
+        const now = accountHealthAt(me.account, me.positions, ctx.head.timestamp);
+        const then = accountHealthAt(after.account, after.positions, ctx.head.timestamp);
+        initial = `${usd(ctx.usdc, now.initialRequirement)} → ${usd(ctx.usdc, then.initialRequirement)}`;
+        valueAfter = usd(ctx.usdc, then.value);
+      }
+      fill(
+        quoteBox,
+        ...q.legs.map((leg, i) =>
+          stat(
+            `${symbolOf(leg.marketId)} notional (${leg.sizeDelta > 0n ? "bought" : "sold"}), size after ${base(leg.sizeAfter)}`,
+            usd(ctx.usdc, leg.quote),
+            `quote-leg-amount-${i}`,
+          ),
+        ),
+        stat("Fees (paid from margin)", usd(ctx.usdc, q.fee), "quote-fee"),
+        stat("Initial margin required (checked once, after the last leg)", initial, "quote-initial"),
+        stat("Account value after", valueAfter, "quote-value"),
+      );
+    } catch (err) {
+      fill(quoteBox, h("div", { class: "status error", "data-testid": "quote-error" }, readableError(err, ctx.usdc)));
+    }
+  }
+
   function drawQuote(text: string) {
+    if (legs.rows().length > 0) return drawLegsQuote(text);
     if (!text.trim()) return fill(quoteBox);
     const size = parseSize(text);
     if (!size.ok) return fill(quoteBox, h("div", { class: "status error", "data-testid": "quote-error" }, size.error));
@@ -187,7 +278,7 @@ export function tradeSection(ctx: Ctx): Section {
         h(
           "div",
           { class: "pair" },
-          h("section", { class: "card" }, h("h2", {}, "Trade"), open.row, quoteBox),
+          h("section", { class: "card" }, h("h2", {}, "Trade"), open.row, legs.el, quoteBox),
           h("section", { class: "card" }, h("h2", {}, "Margin"), account, netting.element, dep.row, wd.row, mint.row),
         ),
         h("section", { class: "card wide" }, h("h2", {}, "My positions"), positions),
