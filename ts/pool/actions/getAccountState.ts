@@ -23,7 +23,7 @@ export type GetAccountStateParameters = {
 /**
  * The raw state the SDK math takes (`accountHealthAt`, `liquidationOutcome`, `stressTest`, `liquidationPrice`):
  * the account, and for every open position (ascending market id) the position, its market's state and config,
- * the oracle index and whether that oracle is halted; plus the block it was read at and that block's timestamp.
+ * the oracle index and its status (halted: gains ignored; not Normal: no netting credit); plus the block it was read at and that block's timestamp.
  */
 export type GetAccountStateReturnType = StressAccountInput & {
   positions: LiquidationPositionInput[];
@@ -76,7 +76,7 @@ export async function getAccountState(
             ...at,
           }),
         ]);
-        return { marketId, position, state, config, index, halted: status === HALTED };
+        return { marketId, position, state, config, index, halted: status === HALTED, oracleStatus: status };
       }),
     );
     return { owner: p.owner, subId: p.subId, account, positions, blockNumber, timestamp: block.timestamp };

@@ -1,0 +1,55 @@
+import { type Address, zeroAddress } from "viem";
+import { readContract } from "viem/actions";
+import { z } from "zod";
+import type { PerpClient } from "../client";
+import { actionError } from "../errors";
+import type { RiskGrid } from "../math/portfolioMath";
+import { poolRiskEngineAbi, riskEngineReadAbi } from "../riskEngineAbi";
+import { addressSchema, parseParameters, riskGridSchema } from "../schemas";
+
+export type GetRiskEngineParameters = {
+  /** PerpPool address. */
+  pool: Address;
+  /** Read at this block (default the latest). */
+  blockNumber?: bigint | undefined;
+};
+
+/** The pool's risk engine and its grid, or null when the pool has none (every market is margined additively). */
+export type GetRiskEngineReturnType = (RiskGrid & { address: Address }) | null;
+
+const schema = z.object({ pool: addressSchema, blockNumber: z.bigint().nonnegative().optional() });
+
+/**
+ * Reads `pool.riskEngine()`, then that engine's `scenarios()` and `floorBps()` at the same block; the grid is checked
+ * as the engine's constructor checks it (`riskGridSchema`). Pass the result to `math.accountHealthAt` (and
+ * `liquidationOutcome`, `stressTest`) as `engine`.
+ * @example
+ * const engine = await getRiskEngine(publicClient, { pool });
+ * const h = math.accountHealthAt(s.account, s.positions, s.timestamp, engine);
+ */
+export async function getRiskEngine(
+  client: PerpClient,
+  parameters: GetRiskEngineParameters,
+): Promise<GetRiskEngineReturnType> {
+  const { pool, blockNumber } = parseParameters("getRiskEngine", schema, parameters);
+  const at = blockNumber === undefined ? {} : { blockNumber };
+  let raw: { address: Address; scenarios: unknown; floorBps: bigint };
+  try {
+    const address = await readContract(client, {
+      address: pool,
+      abi: poolRiskEngineAbi,
+      functionName: "riskEngine",
+      ...at,
+    });
+    if (address === zeroAddress) return null;
+    const [scenarios, floorBps] = await Promise.all([
+      readContract(client, { address, abi: riskEngineReadAbi, functionName: "scenarios", ...at }),
+      readContract(client, { address, abi: riskEngineReadAbi, functionName: "floorBps", ...at }),
+    ]);
+    raw = { address, scenarios, floorBps };
+  } catch (err) {
+    throw actionError("getRiskEngine", err);
+  }
+  const grid = parseParameters("getRiskEngine (engine grid)", riskGridSchema, raw);
+  return { address: raw.address, scenarios: grid.scenarios, floorBps: grid.floorBps };
+}
