@@ -32,24 +32,33 @@ export async function getRiskEngine(
   parameters: GetRiskEngineParameters,
 ): Promise<GetRiskEngineReturnType> {
   const { pool, blockNumber } = parseParameters("getRiskEngine", schema, parameters);
-  const at = blockNumber === undefined ? {} : { blockNumber };
-  let raw: { address: Address; scenarios: unknown; floorBps: bigint };
+  let address: Address;
   try {
-    const address = await readContract(client, {
+    address = await readContract(client, {
       address: pool,
       abi: poolRiskEngineAbi,
       functionName: "riskEngine",
-      ...at,
+      ...(blockNumber === undefined ? {} : { blockNumber }),
     });
-    if (address === zeroAddress) return null;
-    const [scenarios, floorBps] = await Promise.all([
-      readContract(client, { address, abi: riskEngineReadAbi, functionName: "scenarios", ...at }),
-      readContract(client, { address, abi: riskEngineReadAbi, functionName: "floorBps", ...at }),
-    ]);
-    raw = { address, scenarios, floorBps };
   } catch (err) {
     throw actionError("getRiskEngine", err);
   }
-  const grid = parseParameters("getRiskEngine (engine grid)", riskGridSchema, raw);
-  return { address: raw.address, scenarios: grid.scenarios, floorBps: grid.floorBps };
+  if (address === zeroAddress) return null;
+  return { address, ...(await readRiskGrid(client, address, blockNumber)) };
+}
+
+/** An engine's `scenarios()` and `floorBps()` (one block), checked by `riskGridSchema`. */
+export async function readRiskGrid(client: PerpClient, engine: Address, blockNumber?: bigint): Promise<RiskGrid> {
+  const at = blockNumber === undefined ? {} : { blockNumber };
+  let raw: { scenarios: unknown; floorBps: bigint };
+  try {
+    const [scenarios, floorBps] = await Promise.all([
+      readContract(client, { address: engine, abi: riskEngineReadAbi, functionName: "scenarios", ...at }),
+      readContract(client, { address: engine, abi: riskEngineReadAbi, functionName: "floorBps", ...at }),
+    ]);
+    raw = { scenarios, floorBps };
+  } catch (err) {
+    throw actionError("getRiskEngine", err);
+  }
+  return parseParameters("getRiskEngine (the engine's grid)", riskGridSchema, raw);
 }

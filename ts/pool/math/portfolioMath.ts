@@ -169,14 +169,32 @@ export function positionRequirement(tiers: bigint, notional: bigint, vm: bigint)
   return { initial, maintenance, baseMaint, baseInitial };
 }
 
+/** One position's requirement parts as `combineRequirements` adds them up. */
+export type RequirementPart = {
+  /** The grid column it nets in (its market id), or -1 when it gets no netting credit. */
+  column: number;
+  long: boolean;
+  /** Standalone requirements: tiers (IM scaled by the volatility multiplier). */
+  initial: bigint;
+  maintenance: bigint;
+  /** Their tier-0 parts (the exposures that net). */
+  baseInitial: bigint;
+  baseMaint: bigint;
+};
+
+/** Netting eligibility (SPEC §3): market id < 8, oracle Normal, an engine set. The column, or -1. */
+export function nettingColumn(marketId: bigint, oracleNormal: boolean, engine: RiskGrid | null | undefined): number {
+  return engine && oracleNormal && marketId < BigInt(COLUMNS) ? Number(marketId) : -1;
+}
+
 /**
  * The account's requirement (AccountLogic, SPEC §3): every position's marginal-tier requirement, of which the
  * tier-0 part of each eligible position (market id < 8, oracle Normal, an engine set) is netted over the grid and
  * the rest (what higher tiers charge above tier 0) added as the concentration add-on. With fewer than two eligible
  * positions nothing nets (the pool makes no call): a lone position pays exactly its standalone requirement.
  */
-export function accountRequirement(
-  positions: readonly PortfolioPosition[],
+export function combineRequirements(
+  parts: readonly RequirementPart[],
   engine: RiskGrid | null | undefined,
 ): PortfolioRequirement {
   let additiveMaintenance = 0n;
@@ -184,18 +202,20 @@ export function accountRequirement(
   let outsideM = 0n;
   let outsideI = 0n;
   let eligible = 0;
-  const xM: bigint[] = new Array<bigint>(COLUMNS).fill(0n);
-  const xI: bigint[] = new Array<bigint>(COLUMNS).fill(0n);
-  for (const p of positions) {
-    const n = wMulUp(abs(p.size), p.index);
-    const vm = p.imMultiplierBps ?? BPS;
-    const r = positionRequirement(p.tiers, n, vm);
+  let xM: bigint[] | undefined;
+  let xI: bigint[] | undefined;
+  let absM = 0n;
+  let absI = 0n;
+  for (const r of parts) {
     additiveMaintenance += r.maintenance;
     additiveInitial += r.initial;
-    if (engine && p.oracleNormal && p.marketId < BigInt(COLUMNS)) {
-      const c = Number(p.marketId);
-      xM[c] = p.size > 0n ? r.baseMaint : -r.baseMaint;
-      xI[c] = p.size > 0n ? r.baseInitial : -r.baseInitial;
+    if (r.column >= 0) {
+      xM ??= new Array<bigint>(COLUMNS).fill(0n);
+      xI ??= new Array<bigint>(COLUMNS).fill(0n);
+      xM[r.column] = r.long ? r.baseMaint : -r.baseMaint;
+      xI[r.column] = r.long ? r.baseInitial : -r.baseInitial;
+      absM += r.baseMaint;
+      absI += r.baseInitial;
       outsideM += u256(r.maintenance - r.baseMaint);
       outsideI += u256(r.initial - r.baseInitial);
       eligible++;
@@ -204,19 +224,14 @@ export function accountRequirement(
       outsideI += r.initial;
     }
   }
-  let netM = 0n;
-  let netI = 0n;
+  let netM = absM;
+  let netI = absI;
   let bindingScenario = NO_BINDING_SCENARIO;
-  if (engine && eligible >= 2) {
+  if (engine && xM && xI && eligible >= 2) {
     const w = worstScenario(engine.scenarios, engine.floorBps, xM);
     netM = w.requirement;
     if (!w.floorBinds) bindingScenario = BigInt(w.row);
     netI = netRequirement(engine.scenarios, engine.floorBps, xI);
-  } else {
-    for (let c = 0; c < COLUMNS; c++) {
-      netM += abs(xM[c] as bigint);
-      netI += abs(xI[c] as bigint);
-    }
   }
   return {
     maintenanceRequirement: netM + outsideM,
@@ -225,4 +240,19 @@ export function accountRequirement(
     additiveInitial,
     bindingScenario,
   };
+}
+
+/** `combineRequirements` from each position's size, index and tiers (SPEC §3 from raw inputs). */
+export function accountRequirement(
+  positions: readonly PortfolioPosition[],
+  engine: RiskGrid | null | undefined,
+): PortfolioRequirement {
+  return combineRequirements(
+    positions.map((p) => ({
+      column: nettingColumn(p.marketId, p.oracleNormal, engine),
+      long: p.size > 0n,
+      ...positionRequirement(p.tiers, wMulUp(abs(p.size), p.index), p.imMultiplierBps ?? BPS),
+    })),
+    engine,
+  );
 }
