@@ -6,7 +6,7 @@
 //   F(x)      = ceilDiv(floorBps · Σ_c |x_c|, 10_000)
 //   net(x)    = max(L(x), F(x))
 import { MAX_UINT256 } from "../../money";
-import { requirements, unpackTier } from "./marginMath";
+import { requirements } from "./marginMath";
 import { abs, mulDivUp, revert, u256, wMulUp } from "./solidity";
 
 const BPS = 10_000n;
@@ -31,13 +31,17 @@ export type Grid = readonly Scenario[];
 /** A deployed engine's parameters: its grid and floor (what `getRiskEngine` reads). */
 export type RiskGrid = { scenarios: Grid; floorBps: bigint };
 
-/** The grid as products e_{k,c} = weightPct_k · move_{k,c} (bigint, row-major K × 8), computed once per grid. */
-const compiled = new WeakMap<Grid, bigint[]>();
-function coefficients(grid: Grid): bigint[] {
+/** The grid as products e_{k,c} = weightPct_k · move_{k,c}, row-major K × 8: exact (bigint) and as floats. */
+type Coefficients = { exact: bigint[]; float: Float64Array };
+const compiled = new WeakMap<Grid, Coefficients>();
+function coefficients(grid: Grid): Coefficients {
   const known = compiled.get(grid);
   if (known) return known;
-  const e: bigint[] = [];
-  for (const s of grid) for (let c = 0; c < COLUMNS; c++) e.push(BigInt(s.weightPct * (s.moves[c] ?? 0)));
+  const float = new Float64Array(grid.length * COLUMNS);
+  grid.forEach((s, k) => {
+    for (let c = 0; c < COLUMNS; c++) float[k * COLUMNS + c] = s.weightPct * (s.moves[c] ?? 0);
+  });
+  const e = { exact: Array.from(float, (v) => BigInt(v)), float };
   compiled.set(grid, e);
   return e;
 }
@@ -75,21 +79,44 @@ export function validateGrid(grid: Grid, floorBps: bigint): void {
   }
 }
 
-/** L(x) before its ceilDiv (the largest positive Σ −e·x, 0 if no row loses), the first row reaching it, and F(x). */
+/** Float error allowance of a row's loss, relative to Σ_c 5000·|x_c| (see `scan`). */
+const ROW_TOLERANCE = 2 ** -40;
+const floatLosses = new Float64Array(MAX_SCENARIOS);
+
+/**
+ * L(x) before its ceilDiv (the largest positive Σ −e·x, 0 if no row loses), the first row reaching it, and F(x).
+ * Exact, but only the rows that can be the largest are summed in bigint: every row's loss is first summed in float,
+ * whose error is below γ·Σ_c |e_{k,c}·x_c| ≤ γ·5000·Σ|x| with γ ≤ 12·2⁻⁵³ (≤ 8 conversions, products and additions
+ * per row) < 2⁻⁴⁰ =: δ·(5000·Σ|x|) = err. A row whose float loss is below (the largest float loss, or 0) − 2·err has an
+ * exact loss below the largest exact one (or below 0), so it can be neither the max nor, on a tie, the first max;
+ * every other row is summed exactly, in order.
+ */
 function scan(grid: Grid, floorBps: bigint, x: readonly bigint[]): { worst: bigint; row: number; floor: bigint } {
-  const e = coefficients(grid);
+  const { exact: e, float: ef } = coefficients(grid);
   let sum = 0n;
   const held: number[] = [];
+  const xf: number[] = [];
   for (let c = 0; c < COLUMNS; c++) {
     const v = x[c] ?? 0n;
     if (v !== 0n) {
       held.push(c);
+      xf.push(Number(v));
       sum += abs(v);
     }
   }
+  const rows = grid.length;
+  let maxFloat = 0;
+  for (let k = 0, base = 0; k < rows; k++, base += COLUMNS) {
+    let loss = 0;
+    for (let h = 0; h < held.length; h++) loss -= (ef[base + (held[h] as number)] as number) * (xf[h] as number);
+    floatLosses[k] = loss;
+    if (loss > maxFloat) maxFloat = loss;
+  }
+  const cutoff = maxFloat - 2 * (ROW_TOLERANCE * 5000 * Number(sum) + 1);
   let worst = 0n;
   let row = 0;
-  for (let k = 0; k < grid.length; k++) {
+  for (let k = 0; k < rows; k++) {
+    if ((floatLosses[k] as number) < cutoff) continue;
     let loss = 0n;
     const base = k * COLUMNS;
     for (const c of held) loss -= (e[base + c] as bigint) * (x[c] as bigint);
@@ -159,14 +186,30 @@ export type PortfolioRequirement = {
   bindingScenario: bigint;
 };
 
+const U16 = (1n << 16n) - 1n;
+/** Below this notional no product here can overflow uint256 (n·bps < 2^144, imT·vm < 2^144), so the checks are moot. */
+const SAFE_NOTIONAL = 1n << 128n;
+
 /** One position's standalone requirements (tiers, IM scaled by vm) and its tier-0 exposures (SPEC §3). */
 export function positionRequirement(tiers: bigint, notional: bigint, vm: bigint) {
   const { initial: imT, maintenance } = requirements(tiers, notional);
-  const initial = vm === BPS ? imT : mulDivUp(imT, vm, BPS);
-  const t0 = unpackTier(tiers, 0);
-  const baseMaint = mulDivUp(notional, t0.maintenanceBps, BPS);
-  const baseInitial = mulDivUp(mulDivUp(notional, t0.initialBps, BPS), vm, BPS);
-  return { initial, maintenance, baseMaint, baseInitial };
+  const im0 = (tiers >> 48n) & U16;
+  const mm0 = (tiers >> 64n) & U16;
+  if (notional < SAFE_NOTIONAL && vm < SAFE_NOTIONAL) {
+    const baseInitial0 = (notional * im0 + BPS - 1n) / BPS;
+    return {
+      initial: vm === BPS ? imT : (imT * vm + BPS - 1n) / BPS,
+      maintenance,
+      baseMaint: (notional * mm0 + BPS - 1n) / BPS,
+      baseInitial: vm === BPS ? baseInitial0 : (baseInitial0 * vm + BPS - 1n) / BPS,
+    };
+  }
+  return {
+    initial: vm === BPS ? imT : mulDivUp(imT, vm, BPS),
+    maintenance,
+    baseMaint: mulDivUp(notional, mm0, BPS),
+    baseInitial: mulDivUp(mulDivUp(notional, im0, BPS), vm, BPS),
+  };
 }
 
 /** One position's requirement parts as `combineRequirements` adds them up. */
