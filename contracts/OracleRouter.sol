@@ -74,6 +74,12 @@ contract OracleRouter is IOracleRouter, Ownable2Step {
     }
 
     /// @inheritdoc IOracleRouter
+    function observe(uint256 marketId) external returns (uint256 priceWad, OracleStatus status, uint256 varianceBps2) {
+        (priceWad, status) = _refresh(marketId);
+        varianceBps2 = 0;
+    }
+
+    /// @inheritdoc IOracleRouter
     function refreshCumulative(uint256 marketId)
         external
         returns (uint256 priceWad, OracleStatus status, uint256 cumulative)

@@ -20,16 +20,19 @@ import {
     RepegCheckpoint,
     StressResult
 } from "./interfaces/IPerpTypes.sol";
+import {IRiskEngine} from "./interfaces/IRiskEngine.sol";
 import {ITrancheVault} from "./interfaces/ITrancheVault.sol";
 import {FixedPoint} from "./libraries/FixedPoint.sol";
 import {FundingMath} from "./libraries/FundingMath.sol";
 import {InventorySaleMath} from "./libraries/InventorySaleMath.sol";
 import {MarginMath} from "./libraries/MarginMath.sol";
 import {MarketMask} from "./libraries/MarketMask.sol";
+import {PortfolioMargin} from "./libraries/PortfolioMargin.sol";
 import {RepegMath} from "./libraries/RepegMath.sol";
 import {TimeIntegral} from "./libraries/TimeIntegral.sol";
 import {Valuation} from "./libraries/Valuation.sol";
 import {VammMath} from "./libraries/VammMath.sol";
+import {VolatilityMath} from "./libraries/VolatilityMath.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @title PerpLens
@@ -53,6 +56,7 @@ contract PerpLens is IPerpLens {
         int256 pnl;
         uint256 initialReq;
         uint256 maintReq;
+        PortfolioMargin.Book book;
     }
 
     constructor(IPerpPool pool_, IOracleRouter oracle_, IBackstop backstop_) {
@@ -66,7 +70,7 @@ contract PerpLens is IPerpLens {
     /// @inheritdoc IPerpLens
     function accountHealth(address owner, uint96 subId) public view returns (AccountHealth memory h) {
         Account memory a = pool.account(owner, subId);
-        Totals memory t = _totals(owner, subId, a.marketMask, NO_MARKET, 0, 0);
+        Totals memory t = _totals(owner, subId, a.marketMask, new int256[](0));
         h.collateral = a.collateral;
         h.unrealizedPnl = t.pnl;
         h.unsettledProfit = a.unsettledProfit;
@@ -74,6 +78,13 @@ contract PerpLens is IPerpLens {
         h.initialRequirement = t.initialReq;
         h.maintenanceRequirement = t.maintReq;
         h.liquidatable = h.value < int256(t.maintReq) && (a.marketMask != 0 || a.collateral < 0);
+        h.additiveMaintenance = t.book.additiveMaint;
+        h.additiveInitial = t.book.additiveInitial;
+        h.bindingScenario = type(uint256).max;
+        if (t.book.nettable > 1) {
+            (, uint256 row, bool floorBinds) = IRiskEngine(pool.riskEngine()).worstScenario(t.book.maint);
+            if (!floorBinds) h.bindingScenario = row;
+        }
     }
 
     /// @inheritdoc IPerpLens
@@ -187,17 +198,51 @@ contract PerpLens is IPerpLens {
         if (owners.length != subIds.length) revert LengthMismatch(owners.length, subIds.length);
         r.marketId = marketId;
         r.shockBps = shockBps;
+        int256[] memory shocks = new int256[](pool.marketCount());
         if (marketId != ALL_MARKETS) {
             if (pool.marketState(marketId).baseReserve == 0) revert UnknownMarket(marketId);
             (uint256 index,) = _price(marketId);
             r.shockedIndex = _shock(index, shockBps);
+            shocks[marketId] = shockBps;
+        } else {
+            for (uint256 i; i < shocks.length; ++i) {
+                shocks[i] = shockBps;
+            }
         }
+        _stressBook(r, shocks, owners, subIds);
+    }
+
+    /// @inheritdoc IPerpLens
+    function stressTestJoint(int256[] calldata shockBps, address[] calldata owners, uint96[] calldata subIds)
+        external
+        view
+        returns (StressResult memory r)
+    {
+        if (owners.length != subIds.length) revert LengthMismatch(owners.length, subIds.length);
+        uint256 n = pool.marketCount();
+        if (shockBps.length > n) revert UnknownMarket(shockBps.length - 1);
+        int256[] memory shocks = new int256[](n);
+        for (uint256 i; i < shockBps.length; ++i) {
+            if (shockBps[i] <= -10_000 || shockBps[i] > 100_000) revert InvalidShock(shockBps[i]);
+            shocks[i] = shockBps[i];
+        }
+        r.marketId = ALL_MARKETS;
+        _stressBook(r, shocks, owners, subIds);
+    }
+
+    /// @dev Every account under `shocks` (bps per market id), and the waterfall of their bad debt in order.
+    function _stressBook(
+        StressResult memory r,
+        int256[] memory shocks,
+        address[] calldata owners,
+        uint96[] calldata subIds
+    ) internal view {
         Waterfall memory w = _waterfallCapacity();
         r.juniorCapital = w.junior * TOKEN_TO_WAD;
         r.seniorCapital = w.senior * TOKEN_TO_WAD;
         r.accounts = new AccountStress[](owners.length);
         for (uint256 i; i < owners.length; ++i) {
-            AccountStress memory s = _stressAccount(owners[i], subIds[i], marketId, r.shockedIndex, shockBps);
+            AccountStress memory s = _stressAccount(owners[i], subIds[i], shocks);
             r.accounts[i] = s;
             if (s.liquidatable) ++r.liquidatableCount;
             if (s.badDebt != 0) {
@@ -208,7 +253,7 @@ contract PerpLens is IPerpLens {
                 r.socialized += s.badDebt - j - sen;
             }
         }
-        r.inventoryLoss = _inventoryLossAt(marketId, r.shockedIndex, shockBps);
+        r.inventoryLoss = _inventoryLossAt(shocks);
     }
 
     /// @dev What the tranches can pay now: the waterfall draws on each vault's token balance.
@@ -239,13 +284,13 @@ contract PerpLens is IPerpLens {
         seniorPaid = FixedPoint.min(s * TOKEN_TO_WAD, debt - juniorPaid);
     }
 
-    function _stressAccount(address owner, uint96 subId, uint256 shocked, uint256 shockedIndex, int256 shockBps)
+    function _stressAccount(address owner, uint96 subId, int256[] memory shocks)
         internal
         view
         returns (AccountStress memory s)
     {
         Account memory a = pool.account(owner, subId);
-        Totals memory t = _totals(owner, subId, a.marketMask, shocked, shockedIndex, shockBps);
+        Totals memory t = _totals(owner, subId, a.marketMask, shocks);
         s.owner = owner;
         s.subId = subId;
         s.value = int256(a.collateral) + t.pnl + int256(uint256(a.unsettledProfit));
@@ -255,16 +300,12 @@ contract PerpLens is IPerpLens {
     }
 
     /// @dev The backstop inventory's unrealized loss (WAD) under the shock, summed over positions under water.
-    function _inventoryLossAt(uint256 shocked, uint256 shockedIndex, int256 shockBps)
-        internal
-        view
-        returns (uint256 loss)
-    {
+    function _inventoryLossAt(int256[] memory shocks) internal view returns (uint256 loss) {
         uint256 mask = pool.account(address(0), 0).marketMask;
         while (mask != 0) {
             uint256 i = MarketMask.lowest(mask);
             mask &= mask - 1;
-            Totals memory t = _totals(address(0), 0, 1 << i, shocked, shockedIndex, shockBps);
+            Totals memory t = _totals(address(0), 0, 1 << i, shocks);
             if (t.pnl < 0) loss += uint256(-t.pnl);
         }
     }
@@ -327,36 +368,54 @@ contract PerpLens is IPerpLens {
 
     /* VALUATION (the pool's own function: Valuation.contribution) */
 
-    /// @dev `shocked` is priced at `shockedIndex` instead of the oracle (the stress test); `ALL_MARKETS` shocks every
-    /// market by `shockBps` from its current index (`shockedIndex` then unused). A halted market's gain is ignored,
-    /// as the pool does.
-    function _totals(address owner, uint96 subId, uint256 mask, uint256 shocked, uint256 shockedIndex, int256 shockBps)
+    /// @dev Valuation and requirements as the pool computes them (`Valuation`, `PortfolioMargin`), each market priced at
+    /// the index the pool would act on now moved by `shocks[i]` bps (the stress test; an empty or short array shocks
+    /// nothing beyond its length). A halted market's gain is ignored and it never nets, as in the pool.
+    function _totals(address owner, uint96 subId, uint256 mask, int256[] memory shocks)
         internal
         view
         returns (Totals memory t)
     {
+        address engine = pool.riskEngine();
         while (mask != 0) {
             uint256 i = MarketMask.lowest(mask);
             mask &= mask - 1;
-            (uint256 index, OracleStatus status) = _price(i);
-            if (i == shocked) index = shockedIndex;
-            else if (shocked == ALL_MARKETS && shockBps != 0) index = _shock(index, shockBps);
+            (uint256 index, OracleStatus status, uint256 variance) = _observation(i);
+            if (i < shocks.length && shocks[i] != 0) index = _shock(index, shocks[i]);
             MarketConfig memory c = pool.marketConfig(i);
-            (int256 cumL, int256 cumS) = _cumNow(pool.marketState(i), c);
             Position memory p = pool.position(owner, subId, i);
-            (int256 pnl, uint256 ir, uint256 mr) = Valuation.contribution(
+            {
+                (int256 cumL, int256 cumS) = _cumNow(pool.marketState(i), c);
+                t.pnl += Valuation.pnl(
+                    p.size,
+                    p.openNotional,
+                    p.fundingEntry,
+                    p.size > 0 ? cumL : cumS,
+                    index,
+                    status == OracleStatus.Halted
+                );
+            }
+            PortfolioMargin.add(
+                t.book,
+                i,
                 p.size,
-                p.openNotional,
-                p.fundingEntry,
-                p.size > 0 ? cumL : cumS,
-                c.tiers,
                 index,
-                status == OracleStatus.Halted
+                c.tiers,
+                VolatilityMath.initialMultiplierBps(variance, c.volReferenceBps, c.volCapBps),
+                status == OracleStatus.Normal && engine != address(0)
             );
-            t.pnl += pnl;
-            t.initialReq += ir;
-            t.maintReq += mr;
         }
+        (t.maintReq, t.initialReq) = PortfolioMargin.net(t.book, IRiskEngine(engine));
+    }
+
+    /// @dev `_price` and the realized variance the oracle would store with it (TEMP: 0 until the vol branch).
+    function _observation(uint256 marketId)
+        internal
+        view
+        returns (uint256 price, OracleStatus status, uint256 varianceBps2)
+    {
+        (price, status) = _price(marketId);
+        varianceBps2 = 0;
     }
 
     function _shock(uint256 index, int256 shockBps) internal pure returns (uint256) {

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {LiquidationModule} from "./LiquidationModule.sol";
+import {MarketAdmin} from "./MarketAdmin.sol";
 import {IBackstop} from "./interfaces/IBackstop.sol";
 import {IOracleRouter, OracleStatus} from "./interfaces/IOracleRouter.sol";
 import {IPerpPool} from "./interfaces/IPerpPool.sol";
@@ -32,6 +33,8 @@ contract PerpPool is PoolAdmin, PoolViews, InventoryLogic, ReentrancyGuardTransi
 
     /// @inheritdoc IPerpPool
     address public immutable liquidationModule;
+    /// @notice Market listing and parameters (`MarketAdmin`), deployed by this constructor.
+    address public immutable marketAdmin;
 
     error ModuleMismatch(address module);
 
@@ -47,6 +50,7 @@ contract PerpPool is PoolAdmin, PoolViews, InventoryLogic, ReentrancyGuardTransi
                 || liquidationModule_.backstop() != backstop_
         ) revert ModuleMismatch(address(liquidationModule_));
         liquidationModule = address(liquidationModule_);
+        marketAdmin = address(new MarketAdmin(collateralToken_, oracle_, backstop_));
     }
 
     modifier onlyAuthorized(address owner) {
@@ -90,7 +94,7 @@ contract PerpPool is PoolAdmin, PoolViews, InventoryLogic, ReentrancyGuardTransi
         if (col < int256(wad)) revert InsufficientCollateral(wad, col > 0 ? uint256(col) : 0);
         a.collateral = int128(col - int256(wad));
         if (a.marketMask != 0) {
-            Totals memory t = _totals(id, a.marketMask, NO_MARKET, 0);
+            Totals memory t = _totals(id, a.marketMask, _noKnownPrice());
             // Initial margin afterwards, paper gains excluded (Hyperliquid Mar 2025, Mango Oct 2022): every
             // position's loss counts, no position's gain does (a gain in one market must not offset a loss in another).
             int256 v = int256(a.collateral) + t.pnl - t.positivePnl;
@@ -226,8 +230,18 @@ contract PerpPool is PoolAdmin, PoolViews, InventoryLogic, ReentrancyGuardTransi
 
     /// @dev Runs this call's calldata in the liquidation module, in this storage; bubbles its revert unchanged.
     function _delegateToModule() private returns (bytes memory ret) {
+        ret = _delegateTo(liquidationModule);
+    }
+
+    /// @dev Listing and market parameters run in `MarketAdmin`, after `onlyOwner` here.
+    function _delegateToAdmin() internal override returns (bytes memory) {
+        return _delegateTo(marketAdmin);
+    }
+
+    /// @dev Runs this call's calldata in `target`, in this storage; bubbles its revert unchanged.
+    function _delegateTo(address target) private returns (bytes memory ret) {
         bool ok;
-        (ok, ret) = liquidationModule.delegatecall(msg.data);
+        (ok, ret) = target.delegatecall(msg.data);
         if (!ok) {
             assembly ("memory-safe") {
                 revert(add(ret, 0x20), mload(ret))

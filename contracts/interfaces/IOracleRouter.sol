@@ -129,6 +129,9 @@ interface IOracleRouter {
     /// @return status The oracle status.
     function refresh(uint256 marketId) external returns (uint256 priceWad, OracleStatus status);
 
+    /// @notice `refresh`, also returning the realized variance (TEMP: the vol branch defines it).
+    function observe(uint256 marketId) external returns (uint256 priceWad, OracleStatus status, uint256 varianceBps2);
+
     /// @notice `refresh`, also returning `cumulativePrice` as of now (after this refresh).
     /// @return priceWad as `refresh`
     /// @return status as `refresh`

@@ -43,6 +43,14 @@ interface IPerpLens {
         view
         returns (StressResult memory);
 
+    /// @notice The liquidation stack for a joint shock: market i's index moves by `shockBps[i]` bps (markets beyond
+    /// the array's length stay put), every account valued and margined exactly as the pool would at those prices
+    /// (portfolio netting included), bad debt down the waterfall in the order given. `marketId` = ALL_MARKETS.
+    function stressTestJoint(int256[] calldata shockBps, address[] calldata owners, uint96[] calldata subIds)
+        external
+        view
+        returns (StressResult memory);
+
     /// @notice The backstop account's positions (what liquidations transferred to it), valued at the index.
     function inventory() external view returns (PositionView[] memory);
 

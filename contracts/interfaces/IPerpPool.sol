@@ -65,6 +65,8 @@ interface IPerpPool {
     event OperatorSet(address indexed owner, address indexed operator, bool approved);
     event PausedSet(bool paused);
     event GuardianSet(address guardian);
+    /// @notice The pool's portfolio-margin grid changed (zero: no netting).
+    event RiskEngineSet(address engine);
 
     event MarginDeposited(address indexed owner, uint96 indexed subId, uint256 amount);
     event MarginWithdrawn(address indexed owner, uint96 indexed subId, address to, uint256 amount);
@@ -351,6 +353,8 @@ interface IPerpPool {
     function repegCheckpoint(uint256 marketId, uint256 i) external view returns (RepegCheckpoint memory);
     function marketConfig(uint256 marketId) external view returns (MarketConfig memory);
     function marketCount() external view returns (uint256);
+    /// @notice The portfolio-margin grid every requirement is netted with (zero: none; see `IRiskEngine`).
+    function riskEngine() external view returns (address);
     /// @notice The raw sale state of the backstop's inventory on `marketId` (budget, clock start, rate); the lens
     /// derives the current discount and price (`IPerpLens.inventorySale`).
     function inventorySale(uint256 marketId) external view returns (InventorySale memory);

@@ -15,6 +15,8 @@ struct MarketConfig {
     uint32 fundingInterval; // minimum seconds between funding updates
     uint32 oiCapBps; // open interest notional per side <= backstop capital * oiCapBps / 10_000
     uint96 minPositionBase; // no position may be left smaller than this (no dust)
+    uint32 volReferenceBps; // TEMP
+    uint32 volCapBps; // TEMP
     uint256 tiers; // MarginMath packed tiers
     uint128 maxOpenInterestBase; // absolute cap per side, base units
     uint128 fundingBudgetPerSecond; // most the backstop pays per second for the long/short funding imbalance
@@ -85,6 +87,9 @@ struct AccountHealth {
     uint256 initialRequirement;
     uint256 maintenanceRequirement;
     bool liquidatable; // value < maintenance requirement and it has positions or bad debt
+    uint256 additiveMaintenance; // the sum of the standalone maintenance requirements (what netting is measured against)
+    uint256 additiveInitial; // the sum of the standalone initial requirements
+    uint256 bindingScenario; // the grid row that sets the netted requirement (type(uint256).max: none, or the floor)
 }
 
 /// @notice One position as the SDK and keeper read it.

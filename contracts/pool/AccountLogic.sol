@@ -7,7 +7,9 @@ import {Account, MarketConfig, MarketState, Position} from "../interfaces/IPerpT
 import {FixedPoint} from "../libraries/FixedPoint.sol";
 import {FundingMath} from "../libraries/FundingMath.sol";
 import {MarketMask} from "../libraries/MarketMask.sol";
+import {PortfolioMargin} from "../libraries/PortfolioMargin.sol";
 import {Valuation} from "../libraries/Valuation.sol";
+import {VolatilityMath} from "../libraries/VolatilityMath.sol";
 import {MarketLogic} from "./MarketLogic.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
@@ -19,58 +21,79 @@ abstract contract AccountLogic is MarketLogic {
     using SafeCast for uint256;
     using SafeCast for int256;
 
-    /// @dev Sums over an account's positions, valued at the index (a halted market's gain excluded).
+    /// @dev Sums over an account's positions, valued at the index (a halted market's gain excluded), and its
+    /// requirements from the portfolio engine (`PortfolioMargin`; `_finish` nets them).
     struct Totals {
         int256 pnl; // unrealized PnL at index minus funding owed
         int256 positivePnl; // sum of the positive per-position parts (for the profit-as-margin haircut)
-        uint256 initialReq;
-        uint256 maintReq;
+        uint256 initialReq; // netted (after `_finish`)
+        uint256 maintReq; // netted (after `_finish`)
         uint256 largestMarket; // usable market (oracle not halted) with the largest maintenance requirement
-        uint256 largestMaint; // its maintenance requirement (0 with no usable market)
+        uint256 largestMaint; // its standalone maintenance requirement (0 with no usable market)
         uint256 largestIndex; // its index, as priced by this call
         uint256 haltedMask; // markets held whose oracle is halted
+        PortfolioMargin.Book book; // the engine's inputs: standalone sums, exposures, what is never netted
     }
 
     /// @dev Totals over every open position of `id`, refreshing each market's oracle (state-changing path; the
     /// router stores at most one observation per block, so a breaker trip seen here is recorded with the call).
-    /// `knownMarket`/`knownIndex` skip the oracle call for the market the caller already priced. A halted market
-    /// never reverts here: its position is valued at its last price, loss counted and gain ignored.
-    function _totals(bytes32 id, uint256 mask, uint256 knownMarket, uint256 knownIndex)
-        internal
-        returns (Totals memory t)
-    {
+    /// `known` carries the market the caller already priced (index, status, variance) and skips its oracle call. A
+    /// halted market never reverts here: its position is valued at its last price, loss counted and gain ignored.
+    function _totals(bytes32 id, uint256 mask, KnownPrice memory known) internal returns (Totals memory t) {
         while (mask != 0) {
             uint256 i = MarketMask.lowest(mask);
             mask &= mask - 1;
-            uint256 index = knownIndex;
-            bool halted;
-            if (i != knownMarket) {
-                OracleStatus status;
-                (index, status) = oracle.refresh(i);
-                halted = status == OracleStatus.Halted;
-            }
-            _accumulate(t, id, i, index, halted);
+            KnownPrice memory q = known;
+            if (i != known.marketId) q = _observe(i);
+            _accumulate(t, id, i, q);
         }
+        _finish(t);
     }
 
-    function _accumulate(Totals memory t, bytes32 id, uint256 marketId, uint256 index, bool halted) internal view {
+    /// @dev The netted requirements: one engine call for an account with two or more nettable positions, none
+    /// otherwise (a one-market account's requirement is its standalone one, exactly).
+    function _finish(Totals memory t) internal view {
+        (t.maintReq, t.initialReq) = PortfolioMargin.net(t.book, _riskEngine);
+    }
+
+    function _accumulate(Totals memory t, bytes32 id, uint256 marketId, KnownPrice memory q) internal view {
         MarketConfig storage c = _configs[marketId];
-        Position storage p = _positions[id][marketId];
-        int256 size = p.size;
-        (int256 cumL, int256 cumS) = _cumNow(_markets[marketId], c);
-        (int256 pnl, uint256 ir, uint256 mr) =
-            Valuation.contribution(size, p.openNotional, p.fundingEntry, size > 0 ? cumL : cumS, c.tiers, index, halted);
+        bool halted = q.status == OracleStatus.Halted;
+        int256 size = _positions[id][marketId].size;
+        int256 pnl = _positionPnl(id, marketId, q.index, halted);
         t.pnl += pnl;
         if (pnl > 0) t.positivePnl += pnl;
-        t.initialReq += ir;
-        t.maintReq += mr;
+        uint256 tiers = c.tiers;
+        uint256 mr = PortfolioMargin.add(
+            t.book,
+            marketId,
+            size,
+            q.index,
+            tiers,
+            _initialMultiplierBps(c, q.varianceBps2),
+            q.status == OracleStatus.Normal && address(_riskEngine) != address(0)
+        );
         if (halted) {
             t.haltedMask |= 1 << marketId;
         } else if (mr > t.largestMaint || t.largestMaint == 0) {
             t.largestMaint = mr;
             t.largestMarket = marketId;
-            t.largestIndex = index;
+            t.largestIndex = q.index;
         }
+    }
+
+    /// @dev Unrealized PnL at `index` minus funding owed of `id`'s position in `marketId` (a halted market's gain is 0).
+    function _positionPnl(bytes32 id, uint256 marketId, uint256 index, bool halted) internal view returns (int256 pnl) {
+        MarketConfig storage c = _configs[marketId];
+        Position storage p = _positions[id][marketId];
+        int256 size = p.size;
+        (int256 cumL, int256 cumS) = _cumNow(_markets[marketId], c);
+        pnl = Valuation.pnl(size, p.openNotional, p.fundingEntry, size > 0 ? cumL : cumS, index, halted);
+    }
+
+    /// @dev The market's IM volatility multiplier (bps, >= BPS) at the oracle's realized variance.
+    function _initialMultiplierBps(MarketConfig storage c, uint256 varianceBps2) internal view returns (uint256) {
+        return VolatilityMath.initialMultiplierBps(varianceBps2, c.volReferenceBps, c.volCapBps);
     }
 
     /// @dev Value for maintenance: collateral + unrealized PnL (after funding) + deferred profit.

@@ -166,6 +166,7 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
         int256 realized; // the taker's realized PnL, funding included
         int256 held; // the backstop's position afterwards
         uint256 budgetLeft;
+        uint256 varianceBps2; // the index's realized variance (the taker's IM scaling)
     }
 
     /// @dev The descending-discount sale (see `IPerpPool.takeInventory`): up to `maxBase` of the backstop's position
@@ -182,10 +183,11 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
         if (held == 0 || maxBase == 0) revert IPerpPool.NoInventory(marketId);
         Sale memory s;
         {
-            OracleStatus status;
-            (s.index, status) = oracle.refresh(marketId);
+            KnownPrice memory q = _observe(marketId);
+            s.index = q.index;
+            s.varianceBps2 = q.varianceBps2;
             // The index is the price: the sale runs only on an index the oracle vouches for.
-            _requireNormal(marketId, status);
+            _requireNormal(marketId, q.status);
         }
         bool long = held > 0;
         InventorySale memory sale = _inventorySales[marketId];
@@ -244,7 +246,7 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
         _storePosition(id, a, marketId, p, oldSize);
         _accounts[id] = a;
         (, s.held) = _inventoryLeg(marketId, m, -s.sizeDelta, -s.quoteDelta, true, cumLong, cumShort);
-        _checkMargin(id, a, marketId, s.index, addsRisk);
+        _checkMargin(id, a, KnownPrice(marketId, s.index, OracleStatus.Normal, s.varianceBps2), addsRisk);
     }
 
     function _emitTaken(bytes32 id, uint256 marketId, Sale memory s) internal {
@@ -275,9 +277,8 @@ abstract contract InventoryLogic is TradeLogic, BackstopLogic {
             uint256 marketId = MarketMask.lowest(mask);
             mask &= mask - 1;
             (uint256 index, OracleStatus status) = _viewIndex(marketId);
-            Totals memory t;
-            _accumulate(t, BACKSTOP_ACCOUNT, marketId, index, status == OracleStatus.Halted);
-            if (t.pnl < 0) lossWad += uint256(-t.pnl);
+            int256 pnl = _positionPnl(BACKSTOP_ACCOUNT, marketId, index, status == OracleStatus.Halted);
+            if (pnl < 0) lossWad += uint256(-pnl);
         }
         lossTokens = lossWad.mulDivUp(1, TOKEN_TO_WAD);
     }

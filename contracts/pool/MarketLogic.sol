@@ -32,14 +32,32 @@ abstract contract MarketLogic is PoolStorage {
         if (at != block.timestamp) (price, status) = oracle.peek(marketId);
     }
 
+    /// @dev A market as this call priced it: what the margin check reuses instead of asking the oracle again.
+    struct KnownPrice {
+        uint256 marketId; // NO_MARKET: none known
+        uint256 index;
+        OracleStatus status;
+        uint256 varianceBps2; // the oracle's realized variance (IM volatility scaling)
+    }
+
+    /// @dev Refreshes the oracle of `marketId` (the router stores at most one observation per block).
+    function _observe(uint256 marketId) internal returns (KnownPrice memory q) {
+        q.marketId = marketId;
+        (q.index, q.status, q.varianceBps2) = oracle.observe(marketId);
+    }
+
+    function _noKnownPrice() internal pure returns (KnownPrice memory q) {
+        q.marketId = NO_MARKET;
+    }
+
     /// @dev Refreshes the oracle and accrues the market to now. `revertIfHalted`: `OracleHalted` before anything
     /// accrues. (The time-weighted index needs no accrual: the oracle integrates it, see `cumulativePrice`.)
     function _indexAndAccrue(MarketState storage m, MarketConfig storage c, uint256 marketId, bool revertIfHalted)
         internal
-        returns (uint256 index, OracleStatus status)
+        returns (KnownPrice memory q)
     {
-        (index, status) = oracle.refresh(marketId);
-        if (revertIfHalted && status == OracleStatus.Halted) revert IPerpPool.OracleHalted(marketId);
+        q = _observe(marketId);
+        if (revertIfHalted && q.status == OracleStatus.Halted) revert IPerpPool.OracleHalted(marketId);
         _accrue(m, c);
     }
 

@@ -12,6 +12,7 @@ import {
     Position,
     RepegCheckpoint
 } from "../interfaces/IPerpTypes.sol";
+import {IRiskEngine} from "../interfaces/IRiskEngine.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 /// @title PoolStorage
@@ -68,6 +69,8 @@ abstract contract PoolStorage {
     mapping(uint256 marketId => InventorySale) internal _inventorySales;
     /// @dev The integrals at the repeg window's two checkpoints (timed by `MarketState.repegTime0/1`), per market.
     mapping(uint256 marketId => RepegCheckpoint[2]) internal _repegCheckpoints;
+    /// @dev The portfolio-margin scenario grid (zero: no netting, every position margined standalone).
+    IRiskEngine internal _riskEngine;
 
     constructor(IERC20 collateralToken_, IOracleRouter oracle_, IBackstop backstop_) {
         if (

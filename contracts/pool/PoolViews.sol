@@ -62,6 +62,11 @@ abstract contract PoolViews is IPerpPool, PoolStorage {
     }
 
     /// @inheritdoc IPerpPool
+    function riskEngine() external view returns (address) {
+        return address(_riskEngine);
+    }
+
+    /// @inheritdoc IPerpPool
     function backstopCapital() external view returns (uint256) {
         return _backstopCapital;
     }

@@ -50,7 +50,8 @@ abstract contract SettlementLogic is InventoryLogic {
             uint256 marketId = MarketMask.lowest(mask);
             mask &= mask - 1;
             MarketState storage m = _markets[marketId];
-            (uint256 index, OracleStatus status) = _indexAndAccrue(m, _configs[marketId], marketId, false);
+            KnownPrice memory q = _indexAndAccrue(m, _configs[marketId], marketId, false);
+            (uint256 index, OracleStatus status) = (q.index, q.status);
             if (status != OracleStatus.Normal) continue;
             Position memory b = _positions[BACKSTOP_ACCOUNT][marketId];
             int256 pnl = _settleFunding(m, b) + MarginMath.unrealizedPnl(b.size, b.openNotional, index);

@@ -40,13 +40,11 @@ abstract contract TradeLogic is AccountLogic {
         TradeResult memory r;
         r.oldSize = p.size;
         (bool flips, bool addsRisk) = _classify(r.oldSize, sizeDelta, c);
-        {
-            OracleStatus status;
-            (r.index, status) = _indexAndAccrue(m, c, marketId, true);
-            if (addsRisk) {
-                if (paused) revert IPerpPool.Paused();
-                _requireNormal(marketId, status);
-            }
+        KnownPrice memory q = _indexAndAccrue(m, c, marketId, true);
+        r.index = q.index;
+        if (addsRisk) {
+            if (paused) revert IPerpPool.Paused();
+            _requireNormal(marketId, q.status);
         }
         r.realized = _settleFunding(m, p);
         _legs(m, p, sizeDelta, flips, r);
@@ -64,7 +62,7 @@ abstract contract TradeLogic is AccountLogic {
         _accounts[id] = a;
 
         if (addsRisk) _checkOpenInterest(marketId, m, c, p.size, r.index);
-        _checkMargin(id, a, marketId, r.index, addsRisk);
+        _checkMargin(id, a, q, addsRisk);
         _emitPositionChanged(id, marketId, sizeDelta, p, r);
     }
 
@@ -83,8 +81,8 @@ abstract contract TradeLogic is AccountLogic {
     }
 
     /// @dev After a trade: value >= initial requirement (paper gains haircut) when it added risk, else value >= 0.
-    function _checkMargin(bytes32 id, Account memory a, uint256 marketId, uint256 index, bool addsRisk) internal {
-        Totals memory t = _totals(id, a.marketMask, marketId, index);
+    function _checkMargin(bytes32 id, Account memory a, KnownPrice memory known, bool addsRisk) internal {
+        Totals memory t = _totals(id, a.marketMask, known);
         if (addsRisk) {
             int256 v = _openValue(a, t);
             if (v < int256(t.initialReq)) revert IPerpPool.InsufficientMargin(v, t.initialReq);

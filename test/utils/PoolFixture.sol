@@ -93,6 +93,8 @@ abstract contract PoolFixture is Test {
             fundingInterval: 10 minutes,
             oiCapBps: 50_000,
             minPositionBase: 1e15,
+            volReferenceBps: 0,
+            volCapBps: 10_000,
             tiers: MarginMath.packTiers(tiers),
             maxOpenInterestBase: 1_000_000e18,
             fundingBudgetPerSecond: 1e16
