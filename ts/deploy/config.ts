@@ -55,7 +55,8 @@ const DEFAULT_TIERS = [
   { notionalCap: 100_000_000, initialBps: 3300, maintenanceBps: 1650 },
 ] as const;
 
-/** MarketConfig (contracts/interfaces/IPerpTypes.sol) with PoolAdmin's bounds; defaults = PoolFixture.defaultConfig. */
+/** MarketConfig (contracts/interfaces/IPerpTypes.sol) with PoolAdmin's bounds; defaults = PoolFixture.defaultConfig
+ * (but the default BTC market's volReferenceBps, 6,000). */
 export const marketParamsSchema = z
   .object({
     feeBps: int(1, 100).default(10),
@@ -70,6 +71,11 @@ export const marketParamsSchema = z
     oiCapBps: int(100, 100_000).default(50_000),
     /** Smallest position, in base (human units). */
     minPositionBase: wad().prefault("0.001"),
+    /** Annualized σ of the index (bps) at which the initial margin is the tiers' own; above it the initial margin
+     * scales with the oracle's realized σ. 0 = off. 8,000 (80 %) suits ETH; the default BTC market sets 6,000. */
+    volReferenceBps: z.union([z.literal(0), int(500, 50_000)]).default(8000),
+    /** Most the initial margin is scaled by volatility, bps (10,000 = 1x). */
+    volCapBps: int(10_000, 50_000).default(30_000),
     /** Three tiers, lowest notional first. */
     tiers: z.tuple([tierSchema, tierSchema, tierSchema]).prefault([...DEFAULT_TIERS]),
     /** Absolute open-interest cap per side, in base (human units). */
@@ -195,7 +201,7 @@ export const deploymentConfigSchema = z
       .max(32)
       .prefault([
         { symbol: "ETH", price: "2000", baseReserve: "10000" },
-        { symbol: "BTC", price: "60000", baseReserve: "500" },
+        { symbol: "BTC", price: "60000", baseReserve: "500", params: { volReferenceBps: 6000 } },
       ]),
     backstop: z
       .object({ juniorWeight: int(2, 10_000).default(3), seniorWeight: int(1, 100).default(1) })

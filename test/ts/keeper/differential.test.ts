@@ -185,6 +185,9 @@ describe("local health vs PerpLens.accountHealth", () => {
               initialRequirement: local.initialRequirement,
               maintenanceRequirement: local.maintenanceRequirement,
               liquidatable: local.liquidatable,
+              additiveMaintenance: local.additiveMaintenance,
+              additiveInitial: local.additiveInitial,
+              bindingScenario: local.bindingScenario,
             }).toEqual({ ...onChain });
           }
         } finally {

@@ -40,6 +40,8 @@ export function defaultConfig(): MarketConfigInput {
     fundingInterval: 600,
     oiCapBps: 50_000,
     minPositionBase: 10n ** 15n,
+    volReferenceBps: 8000,
+    volCapBps: 30_000,
     tiers: packTiers([
       { notionalCap: 100_000n * WAD, initialBps: 1000n, maintenanceBps: 500n },
       { notionalCap: 1_000_000n * WAD, initialBps: 2000n, maintenanceBps: 1000n },

@@ -2,10 +2,10 @@
 // grids (fast-check) deployed on anvil, random exposures of 1–8 non-zero columns, `netRequirements` and
 // `worstScenario` compared; the grid read back (`readRiskGrid`) is the grid deployed; and the constructor refuses
 // each invalid grid with the error `validateGrid` names, same args.
-import { readFileSync } from "node:fs";
 import fc from "fast-check";
-import type { Abi, Address, Hex } from "viem";
-import { beforeAll, describe, expect, it } from "vitest";
+import type { Address } from "viem";
+import { describe, expect, it } from "vitest";
+import { riskEngineAbi, riskEngineBytecode } from "../../../ts/abi/generated";
 import { deployContract } from "../../../ts/devnet/deploy";
 import { ContractRevertError } from "../../../ts/errors";
 import { readRiskGrid } from "../../../ts/pool/actions/getRiskEngine";
@@ -16,35 +16,25 @@ import {
   validateGrid,
   worstScenario,
 } from "../../../ts/pool/math/portfolioMath";
-import { riskEngineReadAbi } from "../../../ts/pool/riskEngineAbi";
 import { useChain } from "../harness";
 import { exposure, validGrid } from "./gridArbitraries";
-
-// The forge artifact (until the generated ABIs carry RiskEngine; `npm run build` writes it).
-const artifact = JSON.parse(readFileSync("out/RiskEngine.sol/RiskEngine.json", "utf8")) as {
-  abi: Abi;
-  bytecode: { object: Hex };
-};
 
 const chain = useChain();
 
 async function deployEngine(g: RiskGrid): Promise<Address> {
+  const scenarios = g.scenarios.map((s) => ({ weightPct: s.weightPct, moves: tuple8(s.moves) }));
   return deployContract(chain.deployer, chain.publicClient, {
-    abi: artifact.abi,
-    bytecode: artifact.bytecode.object,
-    args: [g.scenarios.map((s) => ({ weightPct: s.weightPct, moves: [...s.moves] })), g.floorBps],
+    abi: riskEngineAbi,
+    bytecode: riskEngineBytecode,
+    args: [scenarios, g.floorBps],
     name: "RiskEngine",
-  } as never);
+  });
 }
 
-const tuple8 = (x: readonly bigint[]) =>
-  x as unknown as readonly [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
+/** An 8-column vector as the ABI's fixed-size array type. */
+const tuple8 = <T>(x: readonly T[]) => x as unknown as readonly [T, T, T, T, T, T, T, T];
 
 describe("RiskEngine: the TS mirror equals the chain to the wei", () => {
-  beforeAll(async () => {
-    expect(artifact.bytecode.object.length).toBeGreaterThan(2);
-  });
-
   it("netRequirements and worstScenario agree on random grids and exposures of 1-8 markets", async () => {
     let compared = 0;
     await fc.assert(
@@ -53,7 +43,7 @@ describe("RiskEngine: the TS mirror equals the chain to the wei", () => {
         fc.array(fc.tuple(exposure, exposure), { minLength: 4, maxLength: 8 }),
         async (g, xs) => {
           const engine = await deployEngine(g);
-          const read = { address: engine, abi: riskEngineReadAbi } as const;
+          const read = { address: engine, abi: riskEngineAbi } as const;
           expect(await readRiskGrid(chain.publicClient, engine)).toEqual({
             scenarios: g.scenarios.map((s) => ({ weightPct: s.weightPct, moves: [...s.moves] })),
             floorBps: g.floorBps,

@@ -6,7 +6,6 @@ import { type Address, type Chain, type Hex, type PublicClient, type Transport, 
 import { oracleRouterAbi, perpLensAbi, perpPoolAbi } from "../../abi/generated";
 import { readRiskGrid } from "../../pool/actions/getRiskEngine";
 import type { RiskGrid } from "../../pool/math/portfolioMath";
-import { poolRiskEngineAbi } from "../../pool/riskEngineAbi";
 import type { Account, MarketConfig, MarketState, MarketView, Position } from "../../pool/types";
 import { type MarketPricing, marketPricing } from "../book/localHealth";
 import { batchRead, resultValue, type ViewCall } from "./batchRead";
@@ -77,7 +76,7 @@ export async function readSnapshot(
   const calls: ViewCall[] = [
     { address: a.pool, abi: poolAbi, functionName: "marketCount" },
     { address: a.pool, abi: poolAbi, functionName: "pools" },
-    { address: a.pool, abi: poolRiskEngineAbi, functionName: "riskEngine" },
+    { address: a.pool, abi: poolAbi, functionName: "riskEngine" },
   ];
   for (let m = 0n; m < marketCount; m++) {
     calls.push(
@@ -98,7 +97,7 @@ export async function readSnapshot(
   let k = 0;
   const newCount = resultValue<bigint>(r[k++], "marketCount");
   const pools = resultValue<readonly [bigint, bigint, bigint]>(r[k++], "pools");
-  // A pool built before the risk engine has no `riskEngine()`: it margins every market additively.
+  // A pool built before the risk engine (no `riskEngine()`) margins every market additively.
   const engineR = r[k++];
   const engineAddress = engineR?.ok ? (engineR.value as Address) : zeroAddress;
   const markets: MarketSnapshot[] = [];

@@ -1,10 +1,10 @@
 import { type Address, zeroAddress } from "viem";
 import { readContract } from "viem/actions";
 import { z } from "zod";
+import { iRiskEngineAbi, perpPoolAbi } from "../../abi/generated";
 import type { PerpClient } from "../client";
 import { actionError } from "../errors";
 import type { RiskGrid } from "../math/portfolioMath";
-import { poolRiskEngineAbi, riskEngineReadAbi } from "../riskEngineAbi";
 import { addressSchema, parseParameters, riskGridSchema } from "../schemas";
 
 export type GetRiskEngineParameters = {
@@ -36,7 +36,7 @@ export async function getRiskEngine(
   try {
     address = await readContract(client, {
       address: pool,
-      abi: poolRiskEngineAbi,
+      abi: perpPoolAbi,
       functionName: "riskEngine",
       ...(blockNumber === undefined ? {} : { blockNumber }),
     });
@@ -53,8 +53,8 @@ export async function readRiskGrid(client: PerpClient, engine: Address, blockNum
   let raw: { scenarios: unknown; floorBps: bigint };
   try {
     const [scenarios, floorBps] = await Promise.all([
-      readContract(client, { address: engine, abi: riskEngineReadAbi, functionName: "scenarios", ...at }),
-      readContract(client, { address: engine, abi: riskEngineReadAbi, functionName: "floorBps", ...at }),
+      readContract(client, { address: engine, abi: iRiskEngineAbi, functionName: "scenarios", ...at }),
+      readContract(client, { address: engine, abi: iRiskEngineAbi, functionName: "floorBps", ...at }),
     ]);
     raw = { scenarios, floorBps };
   } catch (err) {
