@@ -23,7 +23,8 @@ export type GetAccountStateParameters = {
 /**
  * The raw state the SDK math takes (`accountHealthAt`, `liquidationOutcome`, `stressTest`, `liquidationPrice`):
  * the account, and for every open position (ascending market id) the position, its market's state and config,
- * the oracle index and its status (halted: gains ignored; not Normal: no netting credit); plus the block it was read at and that block's timestamp.
+ * the oracle index the lens would use (this block's stored observation, else `peek`) and its status (halted: gains
+ * ignored; not Normal: no netting credit); plus the block it was read at and that block's timestamp.
  */
 export type GetAccountStateReturnType = StressAccountInput & {
   positions: LiquidationPositionInput[];
@@ -64,18 +65,16 @@ export async function getAccountState(
     for (let i = 0; i < 32; i++) if (((account.marketMask >> i) & 1) === 1) ids.push(BigInt(i));
     const positions = await Promise.all(
       ids.map(async (marketId): Promise<LiquidationPositionInput> => {
-        const [position, state, config, [index, status]] = await Promise.all([
+        const oracle = { address: p.oracle, abi: oracleRouterAbi, args: [marketId], ...at } as const;
+        const [position, state, config, peeked, [lastPrice, lastStatus, lastAt]] = await Promise.all([
           readContract(client, { ...pool, functionName: "position", args: [p.owner, p.subId, marketId] }),
           readContract(client, { ...pool, functionName: "marketState", args: [marketId] }),
           readContract(client, { ...pool, functionName: "marketConfig", args: [marketId] }),
-          readContract(client, {
-            address: p.oracle,
-            abi: oracleRouterAbi,
-            functionName: "peek",
-            args: [marketId],
-            ...at,
-          }),
+          readContract(client, { ...oracle, functionName: "peek" }),
+          readContract(client, { ...oracle, functionName: "lastObservation" }),
         ]);
+        // As PerpLens._price: the observation stored in this block (same timestamp), else what a refresh would store.
+        const [index, status] = BigInt(lastAt) === block.timestamp ? [lastPrice, lastStatus] : peeked;
         return { marketId, position, state, config, index, halted: status === HALTED, oracleStatus: status };
       }),
     );
