@@ -129,7 +129,8 @@ describe("RiskEngine mirror: net(x)", () => {
         const losses = g.scenarios.map(
           (s) => -s.moves.reduce((acc, m, c) => acc + BigInt(s.weightPct * m) * (x[c] ?? 0n), 0n),
         );
-        const worst = losses.reduce((a, b) => (b > a ? b : a), 0n);
+        let worst = 0n;
+        for (const l of losses) if (l > worst) worst = l;
         expect(w.row).toBe(worst > 0n ? losses.indexOf(worst) : 0);
         expect(w.floorBinds).toBe(floorOf(g, x) >= (worst + 4999n) / 5000n);
         const both = netRequirements(
