@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {IAggregatorV3} from "./interfaces/IAggregatorV3.sol";
 import {FeedFailure, IOracleRouter, OracleStatus} from "./interfaces/IOracleRouter.sol";
 import {Median} from "./libraries/Median.sol";
+import {VolatilityMath} from "./libraries/VolatilityMath.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 
@@ -33,12 +34,14 @@ contract OracleRouter is IOracleRouter, Ownable2Step {
 
     /* STORAGE */
 
-    /// @dev One slot: 128 + 64 + 8 + 40 bits.
+    /// @dev One slot: 128 + 40 + 8 + 40 + 40 bits. `varianceBps2` is the index's realized variance as of this
+    /// observation (VolatilityMath.nextVariance, clamped to uint40).
     struct Observation {
         uint128 priceWad;
-        uint64 timestamp;
+        uint40 timestamp;
         OracleStatus status;
         uint40 trippedAt;
+        uint40 varianceBps2;
     }
 
     /// @dev One slot: `MarketOracleConfig` plus the feed count (0 = unknown market).
@@ -70,28 +73,30 @@ contract OracleRouter is IOracleRouter, Ownable2Step {
 
     /// @inheritdoc IOracleRouter
     function refresh(uint256 marketId) external returns (uint256 priceWad, OracleStatus status) {
-        return _refresh(marketId);
+        Observation memory obs = _refresh(marketId);
+        return (obs.priceWad, obs.status);
     }
 
     /// @inheritdoc IOracleRouter
     function observe(uint256 marketId) external returns (uint256 priceWad, OracleStatus status, uint256 varianceBps2) {
-        (priceWad, status) = _refresh(marketId);
-        varianceBps2 = 0;
+        Observation memory obs = _refresh(marketId);
+        return (obs.priceWad, obs.status, obs.varianceBps2);
     }
 
     /// @inheritdoc IOracleRouter
     function refreshCumulative(uint256 marketId)
         external
-        returns (uint256 priceWad, OracleStatus status, uint256 cumulative)
+        returns (uint256 priceWad, OracleStatus status, uint256 cumulative, uint256 varianceBps2)
     {
-        (priceWad, status) = _refresh(marketId);
+        Observation memory obs = _refresh(marketId);
         // The stored observation is now at block.timestamp, so the stored sum runs to now.
-        cumulative = _cumulativeAtLast[marketId];
+        return (obs.priceWad, obs.status, _cumulativeAtLast[marketId], obs.varianceBps2);
     }
 
-    function _refresh(uint256 marketId) private returns (uint256, OracleStatus) {
+    /// @dev The observation stored at block.timestamp: the one already stored in this block, else a new one.
+    function _refresh(uint256 marketId) private returns (Observation memory) {
         Observation memory last = _observations[marketId];
-        if (last.timestamp == block.timestamp) return (last.priceWad, last.status);
+        if (last.timestamp == block.timestamp) return last;
 
         (Observation memory next, uint256 failures) = _evaluate(marketId, last);
         _observations[marketId] = next;
@@ -103,7 +108,7 @@ contract OracleRouter is IOracleRouter, Ownable2Step {
         if (next.trippedAt != last.trippedAt) emit BreakerTripped(marketId, last.priceWad, next.priceWad);
         if (next.status != last.status) emit OracleStatusChanged(marketId, last.status, next.status);
         emit OracleRefreshed(marketId, next.priceWad, next.status);
-        return (next.priceWad, next.status);
+        return next;
     }
 
     /// @inheritdoc IOracleRouter
@@ -127,6 +132,11 @@ contract OracleRouter is IOracleRouter, Ownable2Step {
     {
         Observation memory obs = _observations[marketId];
         return (obs.priceWad, obs.status, obs.timestamp);
+    }
+
+    /// @inheritdoc IOracleRouter
+    function realizedVariance(uint256 marketId) external view returns (uint256 varianceBps2) {
+        return _observations[marketId].varianceBps2;
     }
 
     /// @inheritdoc IOracleRouter
@@ -202,11 +212,14 @@ contract OracleRouter is IOracleRouter, Ownable2Step {
             else failures |= uint256(failure) << (8 * i);
         }
 
-        next.timestamp = uint64(block.timestamp);
+        next.timestamp = uint40(block.timestamp);
         next.trippedAt = last.trippedAt;
         if (fresh == 0) {
+            // No fresh price, no news: the last price is carried over and the variance kept as it was (neither
+            // decayed nor reset by a halt).
             next.priceWad = last.priceWad;
             next.status = OracleStatus.Halted;
+            next.varianceBps2 = last.varianceBps2;
             return (next, failures);
         }
 
@@ -221,6 +234,9 @@ contract OracleRouter is IOracleRouter, Ownable2Step {
 
         bool reduceOnly = !agree;
         uint256 lastPrice = last.priceWad;
+        // forge-lint: disable-next-line(unsafe-typecast) nextVariance <= MAX_VARIANCE = type(uint40).max
+        next.varianceBps2 =
+            uint40(VolatilityMath.nextVariance(last.varianceBps2, lastPrice, price, block.timestamp - last.timestamp));
         if (lastPrice != 0) {
             uint256 move = price > lastPrice ? price - lastPrice : lastPrice - price;
             if (move * BPS > cfg.jumpThresholdBps * lastPrice) {

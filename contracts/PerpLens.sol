@@ -81,8 +81,9 @@ contract PerpLens is IPerpLens {
         h.additiveMaintenance = t.book.additiveMaint;
         h.additiveInitial = t.book.additiveInitial;
         h.bindingScenario = type(uint256).max;
-        if (t.book.nettable > 1) {
-            (, uint256 row, bool floorBinds) = IRiskEngine(pool.riskEngine()).worstScenario(t.book.maint);
+        IRiskEngine engine = _engine();
+        if (t.book.nettable > 1 && address(engine) != address(0)) {
+            (, uint256 row, bool floorBinds) = engine.worstScenario(t.book.maint);
             if (!floorBinds) h.bindingScenario = row;
         }
     }
@@ -154,6 +155,9 @@ contract PerpLens is IPerpLens {
             v.openInterestCapBase = cap < c.maxOpenInterestBase ? cap : c.maxOpenInterestBase;
         }
         _repegView(v, m, c);
+        v.realizedVarianceBps2 = _variance(marketId, index, status);
+        v.initialMultiplierBps =
+            VolatilityMath.initialMultiplierBps(v.realizedVarianceBps2, c.volReferenceBps, c.volCapBps);
     }
 
     /// @dev The funding period's time-weighted prices, and the repeg's window, trigger and step budget exactly as a
@@ -376,7 +380,6 @@ contract PerpLens is IPerpLens {
         view
         returns (Totals memory t)
     {
-        address engine = pool.riskEngine();
         while (mask != 0) {
             uint256 i = MarketMask.lowest(mask);
             mask &= mask - 1;
@@ -402,20 +405,24 @@ contract PerpLens is IPerpLens {
                 index,
                 c.tiers,
                 VolatilityMath.initialMultiplierBps(variance, c.volReferenceBps, c.volCapBps),
-                status == OracleStatus.Normal && engine != address(0)
+                status == OracleStatus.Normal
             );
         }
-        (t.maintReq, t.initialReq) = PortfolioMargin.net(t.book, IRiskEngine(engine));
+        (t.maintReq, t.initialReq) = PortfolioMargin.net(t.book, _engine);
     }
 
-    /// @dev `_price` and the realized variance the oracle would store with it (TEMP: 0 until the vol branch).
+    /// @dev `_price` and the realized variance the oracle stores with it (what the pool's margin check would use now).
     function _observation(uint256 marketId)
         internal
         view
         returns (uint256 price, OracleStatus status, uint256 varianceBps2)
     {
         (price, status) = _price(marketId);
-        varianceBps2 = 0;
+        varianceBps2 = _variance(marketId, price, status);
+    }
+
+    function _engine() internal view returns (IRiskEngine) {
+        return IRiskEngine(pool.riskEngine());
     }
 
     function _shock(uint256 index, int256 shockBps) internal pure returns (uint256) {
@@ -441,5 +448,16 @@ contract PerpLens is IPerpLens {
         uint64 at;
         (price, status, at) = oracle.lastObservation(marketId);
         if (at != block.timestamp) (price, status) = oracle.peek(marketId);
+    }
+
+    /// @dev The realized variance the pool would act on now, with `(price, status)` from `_price`: what a refresh
+    /// now would store (as OracleRouter: unchanged when already observed in this block or Halted, else updated
+    /// from the stored price to `price`).
+    function _variance(uint256 marketId, uint256 price, OracleStatus status) internal view returns (uint256 v) {
+        (uint256 lastPrice,, uint64 at) = oracle.lastObservation(marketId);
+        v = oracle.realizedVariance(marketId);
+        if (at != block.timestamp && status != OracleStatus.Halted) {
+            v = VolatilityMath.nextVariance(v, lastPrice, price, block.timestamp - at);
+        }
     }
 }

@@ -171,7 +171,7 @@ contract PerpPool is PoolAdmin, PoolViews, InventoryLogic, ReentrancyGuardTransi
         MarketConfig storage c = _configs[marketId];
         uint256 next = uint256(m.periodStart) + c.fundingInterval;
         if (block.timestamp < next) revert FundingNotDue(next);
-        (, OracleStatus status, uint256 cumulativeIndex) = oracle.refreshCumulative(marketId);
+        (, OracleStatus status, uint256 cumulativeIndex,) = oracle.refreshCumulative(marketId);
         _accrue(m, c);
         uint256 elapsed = block.timestamp - m.periodStart;
         uint128 markIntegral = m.markTimeIntegral;

@@ -84,13 +84,9 @@ contract RiskEngine is IRiskEngine {
         view
         returns (uint256 maintReq, uint256 initialReq)
     {
-        uint256[8] memory words = _words();
-        (maintReq,) = _worstLoss(words, maint);
-        (initialReq,) = _worstLoss(words, initial);
-        uint256 maintFloor = _floor(maint);
-        uint256 initialFloor = _floor(initial);
-        if (maintFloor > maintReq) maintReq = maintFloor;
-        if (initialFloor > initialReq) initialReq = initialFloor;
+        Losses memory l = _worstLosses(maint, initial);
+        maintReq = l.lossX > l.floorX ? l.lossX : l.floorX;
+        initialReq = l.lossY > l.floorY ? l.lossY : l.floorY;
     }
 
     /// @inheritdoc IRiskEngine
@@ -99,46 +95,83 @@ contract RiskEngine is IRiskEngine {
         view
         returns (uint256 requirement, uint256 row, bool floorBinds)
     {
-        uint256 worstLoss;
-        (worstLoss, row) = _worstLoss(_words(), exposure);
-        uint256 floor = _floor(exposure);
-        floorBinds = floor >= worstLoss;
-        requirement = floorBinds ? floor : worstLoss;
+        Losses memory l = _worstLosses(exposure, exposure);
+        row = l.rowX;
+        floorBinds = l.floorX >= l.lossX;
+        requirement = floorBinds ? l.floorX : l.lossX;
     }
 
-    /// @dev L(x) and the first row that attains it (0 when no row loses).
-    function _worstLoss(uint256[8] memory words, int256[8] calldata x)
-        internal
-        view
-        returns (uint256 loss, uint256 row)
-    {
-        uint256 held; // bit c set: column c is non-zero
-        for (uint256 c; c < COLUMNS; ++c) {
-            if (x[c] != 0) held |= 1 << c;
-        }
-        int256 worst; // the largest positive sum_c -e * x (before dividing by FULL)
+    /// @dev L and F of two exposure vectors, and the first row attaining each L (0 when no row loses).
+    struct Losses {
+        uint256 lossX;
+        uint256 rowX;
+        uint256 floorX;
+        uint256 lossY;
+        uint256 rowY;
+        uint256 floorY;
+    }
+
+    /// @dev L(x), L(y), F(x), F(y) in one pass over the grid: the non-zero columns of x or y are listed once
+    /// (column shift, x_c, y_c) while summing |x_c| and |y_c|, then each row's packed moves are read once and only
+    /// listed columns are visited. The hot loop of every margin check, in assembly.
+    function _worstLosses(int256[8] calldata x, int256[8] calldata y) internal view returns (Losses memory l) {
+        uint256[8] memory words = _words();
+        uint256 count = _count;
         uint256 weights = _weights;
-        for (uint256 k; k < _count; ++k) {
-            int256 w = int256(uint256(uint8(weights >> (8 * k))));
-            int256 rowLoss;
-            for (uint256 rest = held; rest != 0; rest &= rest - 1) {
-                uint256 c = _lowestBit(rest);
-                rowLoss -= w * _move(words, k, c) * x[c];
+        int256 worstX; // the largest positive -sum_c e_{k,c} * x_c, before dividing by FULL
+        int256 worstY;
+        uint256 rowX;
+        uint256 rowY;
+        uint256 sumX; // sum |x_c|
+        uint256 sumY;
+        // |e| <= 5000 and |x_c| < 2^200 (a requirement in WAD): no product or sum overflows.
+        assembly ("memory-safe") {
+            // Scratch beyond the free memory pointer (not allocated: nothing else runs until we return).
+            let list := mload(0x40)
+            let end := list
+            for { let c := 0 } lt(c, 8) { c := add(c, 1) } {
+                let xv := calldataload(add(x, shl(5, c)))
+                let yv := calldataload(add(y, shl(5, c)))
+                if or(xv, yv) {
+                    mstore(end, shl(3, c))
+                    mstore(add(end, 0x20), xv)
+                    mstore(add(end, 0x40), yv)
+                    end := add(end, 0x60)
+                    switch slt(xv, 0)
+                    case 1 { sumX := add(sumX, sub(0, xv)) }
+                    default { sumX := add(sumX, xv) }
+                    switch slt(yv, 0)
+                    case 1 { sumY := add(sumY, sub(0, yv)) }
+                    default { sumY := add(sumY, yv) }
+                }
             }
-            if (rowLoss > worst) (worst, row) = (rowLoss, k);
+            for { let k := 0 } lt(k, count) { k := add(k, 1) } {
+                let row := shr(shl(6, and(k, 3)), mload(add(words, shl(5, shr(2, k)))))
+                let w := and(shr(shl(3, k), weights), 0xff)
+                let rx := 0
+                let ry := 0
+                for { let p := list } lt(p, end) { p := add(p, 0x60) } {
+                    let e := mul(w, signextend(0, and(shr(mload(p), row), 0xff)))
+                    rx := sub(rx, mul(e, mload(add(p, 0x20))))
+                    ry := sub(ry, mul(e, mload(add(p, 0x40))))
+                }
+                if sgt(rx, worstX) {
+                    worstX := rx
+                    rowX := k
+                }
+                if sgt(ry, worstY) {
+                    worstY := ry
+                    rowY := k
+                }
+            }
         }
-        // worst >= 0: dividing rounds up (a loss is never understated).
-        loss = (uint256(worst) + uint256(FULL) - 1) / uint256(FULL);
-    }
-
-    /// @dev F(x) = ceilDiv(floorBps * sum |x_c|, BPS).
-    function _floor(int256[8] calldata x) internal view returns (uint256) {
-        uint256 sum;
-        for (uint256 c; c < COLUMNS; ++c) {
-            int256 v = x[c];
-            sum += uint256(v < 0 ? -v : v);
-        }
-        return (sum * _floorBps + BPS - 1) / BPS;
+        // All >= 0: dividing rounds up (a loss is never understated, nor the floor).
+        l.lossX = (uint256(worstX) + uint256(FULL) - 1) / uint256(FULL);
+        l.lossY = (uint256(worstY) + uint256(FULL) - 1) / uint256(FULL);
+        l.rowX = rowX;
+        l.rowY = rowY;
+        l.floorX = (sumX * _floorBps + BPS - 1) / BPS;
+        l.floorY = (sumY * _floorBps + BPS - 1) / BPS;
     }
 
     function _words() internal view returns (uint256[8] memory) {
@@ -147,13 +180,5 @@ contract RiskEngine is IRiskEngine {
 
     function _move(uint256[8] memory words, uint256 k, uint256 c) internal pure returns (int8) {
         return int8(uint8(words[k / 4] >> (64 * (k % 4) + 8 * c)));
-    }
-
-    function _lowestBit(uint256 mask) internal pure returns (uint256 i) {
-        uint256 isolated = mask & (~mask + 1);
-        while (isolated > 1) {
-            isolated >>= 1;
-            ++i;
-        }
     }
 }

@@ -129,16 +129,31 @@ interface IOracleRouter {
     /// @return status The oracle status.
     function refresh(uint256 marketId) external returns (uint256 priceWad, OracleStatus status);
 
-    /// @notice `refresh`, also returning the realized variance (TEMP: the vol branch defines it).
+    /// @notice `refresh`, also returning the realized variance of the stored observation (`realizedVariance`).
+    /// @return priceWad as `refresh`
+    /// @return status as `refresh`
+    /// @return varianceBps2 as `realizedVariance` after this refresh
     function observe(uint256 marketId) external returns (uint256 priceWad, OracleStatus status, uint256 varianceBps2);
 
-    /// @notice `refresh`, also returning `cumulativePrice` as of now (after this refresh).
+    /// @notice `refresh`, also returning `cumulativePrice` and `realizedVariance` as of now (after this refresh).
     /// @return priceWad as `refresh`
     /// @return status as `refresh`
     /// @return cumulative as `cumulativePrice`
+    /// @return varianceBps2 as `realizedVariance`
     function refreshCumulative(uint256 marketId)
         external
-        returns (uint256 priceWad, OracleStatus status, uint256 cumulative);
+        returns (uint256 priceWad, OracleStatus status, uint256 cumulative, uint256 varianceBps2);
+
+    /// @notice The index's realized volatility as of the last stored observation: an annualized variance in bps²
+    /// (σ in bps, squared: σ = 80 % reads 64,000,000), at most `type(uint40).max`. 0 before two priced observations.
+    /// @dev Each newly stored observation (at most one per block) updates it with `VolatilityMath.nextVariance`
+    /// from the last stored price to the new one over the seconds between them: a move counts as its squared
+    /// simple return annualized over a one-hour window (`VOL_WINDOW`), and the variance decays linearly over
+    /// that window in calm (a gap longer than the window keeps only the last move, annualized over the gap).
+    /// A Halted observation (no fresh feed: the last price carried over) keeps the variance unchanged, so a halt
+    /// neither resets nor decays it; the next fresh observation counts the whole move since the last price.
+    /// `setFeeds` keeps it. Unlike `peek`, it does not include a refresh now: `observe` stores and returns that.
+    function realizedVariance(uint256 marketId) external view returns (uint256 varianceBps2);
 
     /// @notice The index integral of `marketId`: the sum over time of the stored price (WAD) times the seconds it
     /// was stored, carried to now at the last stored price (what a refresh now would record before storing the

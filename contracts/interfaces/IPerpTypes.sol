@@ -2,7 +2,8 @@
 pragma solidity 0.8.28;
 
 /// @notice Per-market parameters, set by the owner within hard-coded bounds (see PoolAdmin).
-/// @dev Packed: slot 0 holds the bps and durations, slot 1 the margin tiers, slot 2 the caps.
+/// @dev Packed: slot 0 holds the bps and durations, slot 1 the dust floor and the volatility scaling, slot 2 the
+/// margin tiers, slot 3 the caps.
 struct MarketConfig {
     uint16 feeBps; // trading fee on notional
     uint16 bandBps; // mark must stay within index +- bandBps after a trade (or move toward the index)
@@ -15,8 +16,10 @@ struct MarketConfig {
     uint32 fundingInterval; // minimum seconds between funding updates
     uint32 oiCapBps; // open interest notional per side <= backstop capital * oiCapBps / 10_000
     uint96 minPositionBase; // no position may be left smaller than this (no dust)
-    uint32 volReferenceBps; // TEMP
-    uint32 volCapBps; // TEMP
+    // Annualized σ (bps) of the index at which the initial margin is the tiers' own; above it the initial margin
+    // scales with the oracle's realized σ (VolatilityMath.initialMultiplierBps). 0 = off, else in [500, 50_000].
+    uint32 volReferenceBps;
+    uint32 volCapBps; // most the initial margin is scaled by volatility, bps (10_000 = 1x), in [10_000, 50_000]
     uint256 tiers; // MarginMath packed tiers
     uint128 maxOpenInterestBase; // absolute cap per side, base units
     uint128 fundingBudgetPerSecond; // most the backstop pays per second for the long/short funding imbalance
@@ -127,6 +130,8 @@ struct MarketView {
     uint256 repegWindowStart; // start of the repeg's measurement window as a repeg now would measure it
     uint256 repegTwapMark; // time-weighted mark over that window (0 when it is empty)
     uint256 repegTwapIndex; // time-weighted index over that window
+    uint256 realizedVarianceBps2; // the oracle's realized variance (bps², annualized) as the pool would act on it now
+    uint256 initialMultiplierBps; // the initial-margin multiplier that variance implies (10_000 = 1x)
 }
 
 /// @notice The backstop inventory's sale on one market now (see `IPerpLens.inventorySale`).

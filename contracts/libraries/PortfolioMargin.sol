@@ -9,7 +9,7 @@ import {MarginMath} from "./MarginMath.sol";
 /// @notice An account's requirements from the portfolio engine. Per position (notional n at the index, the market's
 /// tiers, its IM volatility multiplier vm in bps):
 ///   standalone:  (imT, mmT) = MarginMath.requirements(tiers, n);  im = ceilDiv(imT * vm, BPS)
-///   nettable (market id < 8, oracle Normal, an engine set): the tier-0 part nets in the engine's grid,
+///   nettable (market id < 8, oracle Normal, and an engine set, checked in `net`): the tier-0 part nets in the engine's grid,
 ///     bm = ceilDiv(n * mm0, BPS), bi = ceilDiv(ceilDiv(n * im0, BPS) * vm, BPS), signed by the side;
 ///     what the higher tiers charge above tier 0 (mmT - bm, im - bi: the concentration add-on) is never netted
 ///   otherwise: the whole standalone requirement is added outside the grid (no netting credit).
@@ -34,7 +34,7 @@ library PortfolioMargin {
 
     /// @notice Adds one position of `size` base valued at `index` in market `marketId`.
     /// @param initialMultiplierBps the market's IM volatility multiplier (>= BPS)
-    /// @param nettable the position may net (its oracle is Normal and the pool has an engine)
+    /// @param nettable the position may net (its oracle is Normal)
     /// @return mmT the position's standalone maintenance requirement
     function add(
         Book memory b,
@@ -68,9 +68,16 @@ library PortfolioMargin {
         ++b.nettable;
     }
 
-    /// @notice The account's (maintenance, initial) requirements.
-    function net(Book memory b, IRiskEngine engine) internal view returns (uint256 maintReq, uint256 initialReq) {
+    /// @notice The account's (maintenance, initial) requirements. `engine` is read only when two or more positions
+    /// could net (zero engine: no netting, the standalone sums).
+    function net(Book memory b, function() view returns (IRiskEngine) engineOf)
+        internal
+        view
+        returns (uint256 maintReq, uint256 initialReq)
+    {
         if (b.nettable < 2) return (b.additiveMaint, b.additiveInitial);
+        IRiskEngine engine = engineOf();
+        if (address(engine) == address(0)) return (b.additiveMaint, b.additiveInitial);
         (maintReq, initialReq) = engine.netRequirements(b.maint, b.initial);
         maintReq += b.outsideMaint;
         initialReq += b.outsideInitial;

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {OracleStatus} from "../interfaces/IOracleRouter.sol";
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
 import {Account, MarketConfig, MarketState, Position} from "../interfaces/IPerpTypes.sol";
+import {IRiskEngine} from "../interfaces/IRiskEngine.sol";
 import {FixedPoint} from "../libraries/FixedPoint.sol";
 import {FundingMath} from "../libraries/FundingMath.sol";
 import {MarketMask} from "../libraries/MarketMask.sol";
@@ -50,10 +51,14 @@ abstract contract AccountLogic is MarketLogic {
         _finish(t);
     }
 
+    function _engine() internal view returns (IRiskEngine) {
+        return _riskEngine;
+    }
+
     /// @dev The netted requirements: one engine call for an account with two or more nettable positions, none
     /// otherwise (a one-market account's requirement is its standalone one, exactly).
     function _finish(Totals memory t) internal view {
-        (t.maintReq, t.initialReq) = PortfolioMargin.net(t.book, _riskEngine);
+        (t.maintReq, t.initialReq) = PortfolioMargin.net(t.book, _engine);
     }
 
     function _accumulate(Totals memory t, bytes32 id, uint256 marketId, KnownPrice memory q) internal view {
@@ -71,7 +76,7 @@ abstract contract AccountLogic is MarketLogic {
             q.index,
             tiers,
             _initialMultiplierBps(c, q.varianceBps2),
-            q.status == OracleStatus.Normal && address(_riskEngine) != address(0)
+            q.status == OracleStatus.Normal
         );
         if (halted) {
             t.haltedMask |= 1 << marketId;
@@ -92,7 +97,9 @@ abstract contract AccountLogic is MarketLogic {
     }
 
     /// @dev The market's IM volatility multiplier (bps, >= BPS) at the oracle's realized variance.
+    /// No variance measured: 1x, without reading the reference.
     function _initialMultiplierBps(MarketConfig storage c, uint256 varianceBps2) internal view returns (uint256) {
+        if (varianceBps2 == 0) return FixedPoint.BPS;
         return VolatilityMath.initialMultiplierBps(varianceBps2, c.volReferenceBps, c.volCapBps);
     }
 

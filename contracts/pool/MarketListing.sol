@@ -33,7 +33,7 @@ abstract contract MarketListing is PoolStorage {
         m.periodStart = uint64(block.timestamp);
         m.blockStartMark = (quoteReserve * 1e18 / baseReserve).toUint128();
         // The first period's time-weighted index counts from here: the oracle must already price the market.
-        (, OracleStatus status, uint256 cumulativeIndex) = oracle.refreshCumulative(marketId);
+        (, OracleStatus status, uint256 cumulativeIndex,) = oracle.refreshCumulative(marketId);
         if (status == OracleStatus.Halted) revert IPerpPool.OracleHalted(marketId);
         // forge-lint: disable-next-line(unsafe-typecast) read modulo 2^128 (TimeIntegral.meanDown)
         m.periodStartCumulativeIndex = uint128(cumulativeIndex);
@@ -73,6 +73,8 @@ abstract contract MarketListing is PoolStorage {
         _bound("fundingInterval", c.fundingInterval, 1, 1 days);
         _bound("oiCapBps", c.oiCapBps, 100, 100_000);
         _bound("minPositionBase", c.minPositionBase, 1, type(uint96).max);
+        if (c.volReferenceBps != 0) _bound("volReferenceBps", c.volReferenceBps, 500, 50_000);
+        _bound("volCapBps", c.volCapBps, 10_000, 50_000);
         _bound("maxOpenInterestBase", c.maxOpenInterestBase, 1e18, type(uint128).max);
         MarginMath.validateTiers(c.tiers);
         // The lowest maintenance ratio must exceed the liquidation penalty, so a liquidation step always

@@ -103,11 +103,15 @@ abstract contract MarketLogic is PoolStorage {
     }
 
     /// @dev The funding indices as they would be after accruing to now (view; for markets not accrued in this call).
+    /// Nothing to accrue (no rate, or accrued in this block): the stored indices, without reading the open interest
+    /// or the budget.
     function _cumNow(MarketState storage m, MarketConfig storage c) internal view returns (int256, int256) {
+        int256 rate = m.fundingRate;
+        if (rate == 0 || m.lastAccrual == block.timestamp) return (m.cumFundingLong, m.cumFundingShort);
         return FundingMath.cumulativeNow(
             m.cumFundingLong,
             m.cumFundingShort,
-            m.fundingRate,
+            rate,
             block.timestamp - m.lastAccrual,
             m.longOpenInterest,
             m.shortOpenInterest,

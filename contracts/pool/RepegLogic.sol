@@ -29,7 +29,7 @@ abstract contract RepegLogic is BackstopLogic {
     function _repeg(uint256 marketId) internal returns (uint256 markAfter) {
         MarketState storage m = _listedMarket(marketId);
         MarketConfig storage c = _configs[marketId];
-        (uint256 index, OracleStatus status, uint256 cumulativeIndex) = oracle.refreshCumulative(marketId);
+        (uint256 index, OracleStatus status, uint256 cumulativeIndex,) = oracle.refreshCumulative(marketId);
         // As funding: no repeg toward an index the oracle does not vouch for (feeds disagreeing, breaker cooling).
         if (status == OracleStatus.Halted) revert IPerpPool.OracleHalted(marketId);
         if (status != OracleStatus.Normal) revert IPerpPool.ReduceOnly(marketId, uint8(status));

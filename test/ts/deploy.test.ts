@@ -98,6 +98,14 @@ describe("deployProtocol", () => {
     expect(cfg.feeBps).toBe(10);
     expect(cfg.oiCapBps).toBe(50_000);
     expect(cfg.minPositionBase).toBe(10n ** 15n);
+    expect([cfg.volReferenceBps, cfg.volCapBps]).toEqual([8000, 30_000]);
+    const btc = await chain.publicClient.readContract({
+      address: pool,
+      abi: perpPoolAbi,
+      functionName: "marketConfig",
+      args: [1n],
+    });
+    expect([btc.volReferenceBps, btc.volCapBps]).toEqual([6000, 30_000]);
   });
 
   it("trades end to end after an LP deposit, a capital sync and a margin deposit", async () => {
@@ -201,6 +209,10 @@ describe("parseDeploymentConfig", () => {
     expect(config.backstop).toEqual({ juniorWeight: 3, seniorWeight: 1 });
     expect(config.junior).toMatchObject({ name: "Junior tranche", symbol: "jTRN", cooldown: 7 * 86_400 });
     expect(config.seed.juniorDeposit).toBe(2_000_000n * 10n ** 6n);
+    expect(config.markets.map((m) => [m.params.volReferenceBps, m.params.volCapBps])).toEqual([
+      [8000, 30_000],
+      [6000, 30_000],
+    ]);
   });
 
   it("rejects configs the contracts would revert on, naming the field", () => {
@@ -229,5 +241,14 @@ describe("parseDeploymentConfig", () => {
     expect(() =>
       parseDeploymentConfig({ seed: { traders: [{ name: "x", deposit: 1, trades: [{ market: "SOL", size: 1 }] }] } }),
     ).toThrow(/unknown market SOL/);
+    const eth = (params: Record<string, number>) => ({
+      markets: [{ symbol: "ETH", price: 2000, baseReserve: 10_000, params }],
+      seed: { traders: [] },
+    });
+    expect(parseDeploymentConfig(eth({ volReferenceBps: 0 })).markets[0]?.params.volReferenceBps).toBe(0);
+    expect(() => parseDeploymentConfig(eth({ volReferenceBps: 499 }))).toThrow(/volReferenceBps/);
+    expect(() => parseDeploymentConfig(eth({ volReferenceBps: 50_001 }))).toThrow(/volReferenceBps/);
+    expect(() => parseDeploymentConfig(eth({ volCapBps: 9_999 }))).toThrow(/volCapBps/);
+    expect(() => parseDeploymentConfig(eth({ volCapBps: 50_001 }))).toThrow(/volCapBps/);
   });
 });

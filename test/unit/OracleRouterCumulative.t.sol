@@ -32,7 +32,7 @@ contract OracleRouterCumulativeTest is OracleRouterTestBase {
         _nextBlock(77);
         _setAll(2300e8); // a breaker trip: the new price still only counts from now
         uint256 shown = router.cumulativePrice(MARKET);
-        (uint256 price, OracleStatus status, uint256 cumulative) = router.refreshCumulative(MARKET);
+        (uint256 price, OracleStatus status, uint256 cumulative,) = router.refreshCumulative(MARKET);
         assertEq(cumulative, shown, "the view predicts the refresh");
         assertEq(cumulative, P_WAD * 77);
         assertEq(price, 2300e18);
@@ -43,8 +43,8 @@ contract OracleRouterCumulativeTest is OracleRouterTestBase {
         router.refresh(MARKET);
         _nextBlock(20);
         router.refresh(MARKET);
-        (,, uint256 first) = router.refreshCumulative(MARKET);
-        (,, uint256 second) = router.refreshCumulative(MARKET);
+        (,, uint256 first,) = router.refreshCumulative(MARKET);
+        (,, uint256 second,) = router.refreshCumulative(MARKET);
         assertEq(first, P_WAD * 20);
         assertEq(second, first, "a cached refresh adds nothing");
     }

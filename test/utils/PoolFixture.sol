@@ -93,8 +93,10 @@ abstract contract PoolFixture is Test {
             fundingInterval: 10 minutes,
             oiCapBps: 50_000,
             minPositionBase: 1e15,
+            // IM volatility scaling off in the shared fixture (tests move prices in large steps to test other
+            // properties); PortfolioMargin.t.sol and MarketVolatility.t.sol turn it on.
             volReferenceBps: 0,
-            volCapBps: 10_000,
+            volCapBps: 30_000,
             tiers: MarginMath.packTiers(tiers),
             maxOpenInterestBase: 1_000_000e18,
             fundingBudgetPerSecond: 1e16

@@ -11,3 +11,4 @@ export { PANIC_ARITHMETIC, PANIC_DIVISION_BY_ZERO } from "./solidity";
 export * from "./stressMath";
 export * from "./tradePreview";
 export * from "./vammMath";
+export * from "./volatilityMath";
