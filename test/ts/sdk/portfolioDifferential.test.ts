@@ -2,7 +2,7 @@
 // (getAccountState + getRiskEngine → accountHealthAt, portfolio netting included) equals lens.accountHealth to the
 // wei, every field (value, netted requirements, additive requirements, binding scenario), on random books of 1–8
 // markets per account with random index moves, some large enough to trip a market's circuit breaker (no netting
-// credit for a market whose oracle is not Normal).
+// credit for a market whose oracle is not Normal), and the moves' realized volatility scaling the IM.
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { perpLensAbi, perpPoolAbi, riskEngineAbi, riskEngineBytecode } from "../../../ts/abi/generated";
@@ -86,12 +86,22 @@ describe("portfolio requirement: SDK vs lens with a risk engine set", () => {
   });
 
   it("accountHealthAt equals lens.accountHealth to the wei on random books of 1-8 markets", async () => {
-    const seen = { netted: 0, bound: 0, liquidatable: 0, notNormal: 0, accounts: 0 };
+    const seen = {
+      netted: 0,
+      bound: 0,
+      liquidatable: 0,
+      notNormal: 0,
+      volScaled: 0,
+      accounts: 0,
+      positions: 0,
+      failed: 0,
+    };
     await fc.assert(
       fc.asyncProperty(
         fc.array(trade, { minLength: 4, maxLength: 24 }),
         fc.array(move, { minLength: 1, maxLength: 4 }),
-        async (trades, moves) => {
+        fc.boolean(),
+        async (trades, moves, crash) => {
           const snap = await chain.snapshot();
           try {
             for (const t of trades) {
@@ -115,11 +125,32 @@ describe("portfolio requirement: SDK vs lens with a risk engine set", () => {
                 ],
                 gas: 5_000_000n,
               });
-              await chain.publicClient.waitForTransactionReceipt({ hash });
+              const r = await chain.publicClient.waitForTransactionReceipt({ hash });
+              if (r.status !== "success") seen.failed++;
             }
             for (const m of moves) {
               const price = PRICES[m.market] as bigint;
               await setPrice(chain, p, BigInt(m.market), (price * BigInt(10_000 + m.bps)) / 10_000n);
+            }
+            // A crash against the first trader's largest position: 20 % the wrong way (past the jump threshold: that
+            // market turns ReduceOnly and loses its netting credit; a levered account goes under).
+            const victim = traders()[trades[0]?.who ?? 0] as DevWalletClient;
+            const held = (
+              await getAccountState(chain.publicClient, {
+                pool: p.pool,
+                oracle: p.oracle,
+                owner: victim.account.address,
+              })
+            ).positions;
+            const notional = (q: (typeof held)[number]) =>
+              (q.position.size < 0n ? -q.position.size : q.position.size) * q.index;
+            const target = held.reduce<(typeof held)[number] | undefined>(
+              (best, q) => (best === undefined || notional(q) > notional(best) ? q : best),
+              undefined,
+            );
+            if (crash && target) {
+              const down = target.position.size > 0n ? 8_000n : 12_000n;
+              await setPrice(chain, p, target.marketId, (target.index * down) / 10_000n);
             }
             await chain.testClient.mine({ blocks: 1 });
             const engine = await getRiskEngine(chain.publicClient, { pool: p.pool });
@@ -140,10 +171,12 @@ describe("portfolio requirement: SDK vs lens with a risk engine set", () => {
               const shown = Object.fromEntries(Object.keys(lens).map((k) => [k, ts[k as keyof typeof ts]]));
               expect(shown).toEqual(lens);
               seen.accounts++;
+              seen.positions += s.positions.length;
               if (ts.maintenanceRequirement < ts.additiveMaintenance) seen.netted++;
               if (ts.bindingScenario !== NO_BINDING_SCENARIO) seen.bound++;
               if (ts.liquidatable) seen.liquidatable++;
               if (s.positions.some((q) => q.oracleStatus !== 0)) seen.notNormal++;
+              if (s.positions.some((q) => (q.imMultiplierBps ?? 10_000n) > 10_000n)) seen.volScaled++;
             }
           } finally {
             await chain.revert(snap);
@@ -158,5 +191,6 @@ describe("portfolio requirement: SDK vs lens with a risk engine set", () => {
     expect(seen.bound).toBeGreaterThan(0);
     expect(seen.liquidatable).toBeGreaterThan(0);
     expect(seen.notNormal).toBeGreaterThan(0);
+    expect(seen.volScaled).toBeGreaterThan(0);
   });
 });

@@ -113,8 +113,9 @@ export async function readSnapshot(
     const used = last.timestamp === head.timestamp ? last : (peek ?? last);
     const index = used.price;
     const view = viewR?.ok ? (viewR.value as MarketView) : undefined;
-    // The lens's IM volatility multiplier, once the lens reports one (SPEC-19 §1); none until then.
-    const vm = (view as { initialMultiplierBps?: bigint } | undefined)?.initialMultiplierBps;
+    // The IM volatility multiplier the lens values with (of the variance a refresh now would store); none without a
+    // market view (the lens call failed: the exact path and the lens then disagree, and the chain decides).
+    const vm = view?.initialMultiplierBps;
     markets.push({
       marketId: m,
       state,
@@ -124,7 +125,7 @@ export async function readSnapshot(
       view,
       pricing: marketPricing(m, state, config, index, used.status === ORACLE_HALTED, head.timestamp, {
         oracleStatus: used.status,
-        imMultiplierBps: vm === undefined ? undefined : BigInt(vm),
+        imMultiplierBps: vm,
       }),
     });
   }
