@@ -19,7 +19,7 @@ import type { MarketPricing } from "./book/localHealth";
 import { type BlockInfo, BlockTracker, getBlockInfo } from "./chain/blockTracker";
 import { hasCode, MULTICALL3_ADDRESS } from "./chain/multicall3";
 import { fetchPoolLogs, indexLogs } from "./chain/poolEvents";
-import { readSnapshot, type Snapshot } from "./chain/snapshot";
+import { RiskEngineCache, readSnapshot, type Snapshot } from "./chain/snapshot";
 import type { KeeperConfig } from "./config";
 import { createLogger, type Logger } from "./logger";
 import { KeeperMetrics } from "./metrics";
@@ -106,6 +106,8 @@ export class Keeper {
   lastReport: TickReport | undefined;
   /** The markets as the last tick priced them (index, halted, accrued funding indices). */
   lastPricing: MarketPricing[] = [];
+  /** The pool's risk engine grid, read once per engine address. */
+  private engines = new RiskEngineCache();
   private stopping = false;
   private stopSignal!: Promise<void>;
   private signalStop!: () => void;
@@ -327,8 +329,17 @@ export class Keeper {
 
     // 3. One batched read: markets + changed accounts.
     const dirty = this.book.dirty();
-    const snapshot = await readSnapshot(this.client, this.addresses, head, this.marketCount, dirty, this.multicall);
+    const snapshot = await readSnapshot(
+      this.client,
+      this.addresses,
+      head,
+      this.marketCount,
+      dirty,
+      this.multicall,
+      this.engines,
+    );
     this.marketCount = snapshot.marketCount;
+    this.book.riskEngine = snapshot.riskEngine;
     for (const a of snapshot.accounts) this.book.apply(a.id, a.account, a.positions);
 
     // 4. Local evaluation of the whole shard; on-chain re-check of the candidates only.
@@ -421,6 +432,7 @@ export class Keeper {
     this.nodeHead = undefined;
     this.behindSince = undefined;
     this.lastPricing = [];
+    this.engines = new RiskEngineCache();
     this.workLeft = false;
     this.balanceAge = Number.POSITIVE_INFINITY;
     for (const t of this.tasks) await t.stop();

@@ -4,6 +4,7 @@ import { Percent } from "@uniswap/sdk-core";
 import { type Address, getAddress, isAddress, parseUnits } from "viem";
 import { z } from "zod";
 import { PerpError } from "../errors";
+import { COLUMNS, MAX_SCENARIOS, validateGrid } from "./math/portfolioMath";
 
 export const MAX_UINT96 = (1n << 96n) - 1n;
 
@@ -106,3 +107,27 @@ export function parseParameters<schema extends z.ZodType>(
     cause: result.error,
   });
 }
+
+/** One row of a risk engine grid (`IRiskEngine.Scenario`): a weight in [1, 100] % and 8 int8 moves (1/50 units). */
+export const scenarioSchema = z.object({
+  weightPct: z.number().int().min(1).max(100),
+  moves: z.array(z.number().int().min(-128).max(127)).length(COLUMNS),
+});
+
+/**
+ * A risk engine's grid and floor, checked as the `RiskEngine` constructor checks them (`validateGrid`): a grid
+ * read from a chain or typed in a config is refused before it is used with the contract's error name and args in
+ * the message (e.g. "ColumnNotStandalone: column=1 maxUp=5000 maxDown=-2500").
+ */
+export const riskGridSchema = z
+  .object({
+    scenarios: z.array(scenarioSchema).min(1).max(MAX_SCENARIOS),
+    floorBps: z.union([z.bigint(), z.number().int()]).transform((v) => BigInt(v)),
+  })
+  .superRefine((g, ctx) => {
+    try {
+      validateGrid(g.scenarios, g.floorBps);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : String(err) });
+    }
+  });

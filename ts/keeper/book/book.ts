@@ -1,11 +1,15 @@
 // The book: every account of this keeper's shard, discovered from pool events, with its last read raw state.
 // An event naming an account marks it dirty; the next block's snapshot re-reads exactly the dirty accounts.
-// Every block, the whole shard is evaluated locally (a full rescan is cheap with x*y=k) and ranked worst first.
+// Every block, the whole shard is evaluated locally and ranked worst first: a float prefilter (prefilter.ts) clears
+// the accounts that are clearly healthy, and the exact bigint health (localHealth) decides every other one, so the
+// keeper only ever acts on an exact verdict.
 import type { Address, Hex } from "viem";
+import type { RiskGrid } from "../../pool/math/portfolioMath";
 import type { Account, Position } from "../../pool/types";
 import type { Shard } from "../config";
 import { accountId, inShard } from "./accountId";
 import { type LocalHealth, localHealth, type MarketPricing } from "./localHealth";
+import { accountFeatures, classify, HEALTHY, prepareFloatMarkets } from "./prefilter";
 
 export type BookEntry = {
   id: Hex;
@@ -13,6 +17,8 @@ export type BookEntry = {
   subId: bigint;
   account: Account | undefined;
   positions: Map<number, Position>;
+  /** The account's state as floats for the prefilter (prefilter.ts `accountFeatures`), made when it is read. */
+  features: Float64Array | undefined;
   /** Needs a re-read (an event named it, or a reorg may have undone what we read). */
   dirty: boolean;
   lastEventBlock: bigint;
@@ -29,6 +35,8 @@ export type Candidate = { entry: BookEntry; health: LocalHealth; shortfall: bigi
 
 export type Evaluation = {
   evaluated: number;
+  /** Accounts the float prefilter could not clear as healthy, evaluated exactly (bigint). */
+  exact: number;
   /** Liquidatable accounts, worst (largest maintenance shortfall) first. */
   candidates: Candidate[];
   seconds: number;
@@ -36,6 +44,8 @@ export type Evaluation = {
 
 export class Book {
   private readonly entries = new Map<Hex, BookEntry>();
+  /** The pool's risk engine grid at the evaluated block (null: none, every market additive); set per snapshot. */
+  riskEngine: RiskGrid | null = null;
 
   constructor(private readonly shard: Shard) {}
 
@@ -63,6 +73,7 @@ export class Book {
         subId,
         account: undefined,
         positions: new Map(),
+        features: undefined,
         dirty: true,
         lastEventBlock: blockNumber,
         liquidatableSince: undefined,
@@ -91,10 +102,15 @@ export class Book {
     if (!e) return;
     e.account = account;
     e.positions = positions;
+    e.features = accountFeatures(account, positions);
     e.dirty = false;
   }
 
-  /** Values every read account at `pricing` (one block's markets), updating `liquidatableSince`. */
+  /**
+   * Values every read account at `pricing` (one block's markets), updating `liquidatableSince`: the prefilter's
+   * clearly healthy accounts are done; every other one (near the boundary or clearly liquidatable) is valued exactly,
+   * and only an exact liquidatable verdict makes a candidate.
+   */
   evaluate(
     pricing: readonly MarketPricing[],
     head: { number: bigint; timestamp: bigint },
@@ -103,10 +119,17 @@ export class Book {
     const t0 = performance.now();
     const candidates: Candidate[] = [];
     let evaluated = 0;
+    let exact = 0;
+    const floats = prepareFloatMarkets(pricing, this.riskEngine);
     for (const e of this.entries.values()) {
       if (!e.account) continue;
-      const health = localHealth(e.account, e.positions, pricing);
       evaluated++;
+      if (classify(e.features, floats) === HEALTHY) {
+        e.liquidatableSince = undefined;
+        continue;
+      }
+      exact++;
+      const health = localHealth(e.account, e.positions, pricing, this.riskEngine);
       if (health.liquidatable) {
         e.liquidatableSince ??= { block: head.number, timestamp: head.timestamp, seenAt: now };
         candidates.push({ entry: e, health, shortfall: health.maintenanceRequirement - health.value });
@@ -115,13 +138,13 @@ export class Book {
       }
     }
     candidates.sort((a, b) => (a.shortfall > b.shortfall ? -1 : a.shortfall < b.shortfall ? 1 : 0));
-    return { evaluated, candidates, seconds: (performance.now() - t0) / 1000 };
+    return { evaluated, exact, candidates, seconds: (performance.now() - t0) / 1000 };
   }
 
   /** Health of one read entry at `pricing` (what `evaluate` computes for every entry). */
   healthOf(e: BookEntry, pricing: readonly MarketPricing[]): LocalHealth {
     if (!e.account) throw new Error(`account ${e.id} not read yet`);
-    return localHealth(e.account, e.positions, pricing);
+    return localHealth(e.account, e.positions, pricing, this.riskEngine);
   }
 
   /** The liquidatable account that has waited longest, as (block, chain time, wall time) first seen. */

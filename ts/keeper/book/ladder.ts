@@ -4,6 +4,7 @@
 // liquidateMany, so a deep account is brought back in one transaction instead of one step per block. An
 // overestimate costs a skipped (healthy) id; an underestimate leaves the rest to the next block.
 import { type LiquidationPositionInput, liquidationCallsToHealthy } from "../../pool/math/liquidationMath";
+import type { RiskGrid } from "../../pool/math/portfolioMath";
 import type { Account, MarketConfig, MarketState, Position } from "../../pool/types";
 
 export type LadderMarket = {
@@ -12,15 +13,19 @@ export type LadderMarket = {
   config: MarketConfig;
   index: bigint;
   halted: boolean;
+  oracleStatus?: number;
+  imMultiplierBps?: bigint;
 };
 
-/** Steps (calls) until healthy, at most `max`; 1 for an insolvent account (it is closed in one call). */
+/** Steps (calls) until healthy, at most `max`; 1 for an insolvent account (it is closed in one call). `engine`: the
+ * pool's risk engine grid (null: none). */
 export function stepsToHealthy(
   account: Account,
   positions: ReadonlyMap<number, Pick<Position, "size" | "openNotional" | "fundingEntry">>,
   markets: readonly (LadderMarket | undefined)[],
   timestamp: bigint,
   max: number,
+  engine: RiskGrid | null = null,
 ): number {
   const inputs: LiquidationPositionInput[] = [];
   for (let i = 0, mask = account.marketMask; mask !== 0; i++, mask >>>= 1) {
@@ -33,8 +38,10 @@ export function stepsToHealthy(
       config: m.config,
       index: m.index,
       halted: m.halted,
+      ...(m.oracleStatus === undefined ? {} : { oracleStatus: m.oracleStatus }),
+      ...(m.imMultiplierBps === undefined ? {} : { imMultiplierBps: m.imMultiplierBps }),
       marketId: BigInt(i),
     });
   }
-  return liquidationCallsToHealthy(account, inputs, timestamp, max);
+  return liquidationCallsToHealthy(account, inputs, timestamp, max, engine);
 }

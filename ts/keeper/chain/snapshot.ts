@@ -1,8 +1,11 @@
 // One batched read per block: every market's raw state, config, oracle observation and peek, the lens's market
-// view, the pool's premium ledger, and the raw state of the accounts that changed (events) since the last read.
-// All of it in one multicall (chunked only when the account list is long), pinned to the head block.
-import type { Address, Chain, Hex, PublicClient, Transport } from "viem";
+// view, the pool's premium ledger and risk engine, and the raw state of the accounts that changed (events) since the
+// last read. All of it in one multicall (chunked only when the account list is long), pinned to the head block. The
+// risk engine's grid is code (immutable): it is read once per engine address (`RiskEngineCache`).
+import { type Address, type Chain, type Hex, type PublicClient, type Transport, zeroAddress } from "viem";
 import { oracleRouterAbi, perpLensAbi, perpPoolAbi } from "../../abi/generated";
+import { readRiskGrid } from "../../pool/actions/getRiskEngine";
+import type { RiskGrid } from "../../pool/math/portfolioMath";
 import type { Account, MarketConfig, MarketState, MarketView, Position } from "../../pool/types";
 import { type MarketPricing, marketPricing } from "../book/localHealth";
 import { batchRead, resultValue, type ViewCall } from "./batchRead";
@@ -28,8 +31,28 @@ export type Snapshot = {
   marketCount: bigint;
   markets: MarketSnapshot[];
   pendingPremium: bigint;
+  /** The pool's risk engine grid (null: none, or a pool without one: every market additive). */
+  riskEngine: RiskGrid | null;
   accounts: AccountRead[];
 };
+
+/** The last engine read and its grid: a new grid is a new engine address, so the grid is read once per address. */
+export class RiskEngineCache {
+  address: Address = zeroAddress;
+  grid: RiskGrid | null = null;
+
+  async gridAt(
+    client: PublicClient<Transport, Chain>,
+    address: Address,
+    blockNumber: bigint,
+  ): Promise<RiskGrid | null> {
+    if (address === this.address) return this.grid;
+    const grid = address === zeroAddress ? null : await readRiskGrid(client, address, blockNumber);
+    this.address = address;
+    this.grid = grid;
+    return grid;
+  }
+}
 
 export type SnapshotAddresses = { pool: Address; lens: Address; oracle: Address };
 
@@ -48,10 +71,12 @@ export async function readSnapshot(
   marketCount: bigint,
   accounts: readonly { id: Hex; owner: Address; subId: bigint }[],
   multicallAddress?: Address,
+  engines: RiskEngineCache = new RiskEngineCache(),
 ): Promise<Snapshot> {
   const calls: ViewCall[] = [
     { address: a.pool, abi: poolAbi, functionName: "marketCount" },
     { address: a.pool, abi: poolAbi, functionName: "pools" },
+    { address: a.pool, abi: poolAbi, functionName: "riskEngine" },
   ];
   for (let m = 0n; m < marketCount; m++) {
     calls.push(
@@ -72,6 +97,9 @@ export async function readSnapshot(
   let k = 0;
   const newCount = resultValue<bigint>(r[k++], "marketCount");
   const pools = resultValue<readonly [bigint, bigint, bigint]>(r[k++], "pools");
+  // A pool built before the risk engine (no `riskEngine()`) margins every market additively.
+  const engineR = r[k++];
+  const engineAddress = engineR?.ok ? (engineR.value as Address) : zeroAddress;
   const markets: MarketSnapshot[] = [];
   for (let m = 0n; m < marketCount; m++) {
     const state = resultValue<MarketState>(r[k++], "marketState");
@@ -84,14 +112,21 @@ export async function readSnapshot(
     // As PerpLens._price: this block's stored observation, else a fresh peek.
     const used = last.timestamp === head.timestamp ? last : (peek ?? last);
     const index = used.price;
+    const view = viewR?.ok ? (viewR.value as MarketView) : undefined;
+    // The IM volatility multiplier the lens values with (of the variance a refresh now would store); none without a
+    // market view (the lens call failed: the exact path and the lens then disagree, and the chain decides).
+    const vm = view?.initialMultiplierBps;
     markets.push({
       marketId: m,
       state,
       config,
       peek,
       last,
-      view: viewR?.ok ? (viewR.value as MarketView) : undefined,
-      pricing: marketPricing(m, state, config, index, used.status === ORACLE_HALTED, head.timestamp),
+      view,
+      pricing: marketPricing(m, state, config, index, used.status === ORACLE_HALTED, head.timestamp, {
+        oracleStatus: used.status,
+        imMultiplierBps: vm,
+      }),
     });
   }
   const reads: AccountRead[] = [];
@@ -104,7 +139,8 @@ export async function readSnapshot(
     }
     reads.push({ id: acc.id, account, positions });
   }
-  return { head, marketCount: newCount, markets, pendingPremium: pools[1], accounts: reads };
+  const riskEngine = await engines.gridAt(client, engineAddress, head.number);
+  return { head, marketCount: newCount, markets, pendingPremium: pools[1], riskEngine, accounts: reads };
 }
 
 function toReading([price, status]: readonly [bigint, number]): OracleReading {

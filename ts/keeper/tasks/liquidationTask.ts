@@ -43,6 +43,8 @@ export class LiquidationTask extends BaseTask {
       config: m.config,
       index: m.pricing.index,
       halted: m.pricing.halted,
+      oracleStatus: m.pricing.oracleStatus,
+      imMultiplierBps: m.pricing.imMultiplierBps,
     }));
     let queue: LiquidationTarget[] = [];
     const taken = ctx.takenSlots();
@@ -56,7 +58,17 @@ export class LiquidationTask extends BaseTask {
         largestSize: c.health.largestSize,
         steps:
           capabilities.liquidateMany && c.entry.account
-            ? Math.max(1, stepsToHealthy(c.entry.account, c.entry.positions, ladder, ctx.head.timestamp, MAX_STEPS))
+            ? Math.max(
+                1,
+                stepsToHealthy(
+                  c.entry.account,
+                  c.entry.positions,
+                  ladder,
+                  ctx.head.timestamp,
+                  MAX_STEPS,
+                  ctx.snapshot.riskEngine,
+                ),
+              )
             : 1,
       };
       queue.push(t);

@@ -6,6 +6,7 @@ import type { PerpClient } from "../client";
 import { actionError } from "../errors";
 import type { LiquidationPositionInput } from "../math/liquidationMath";
 import type { StressAccountInput } from "../math/stressMath";
+import { initialMultiplierBps, nextVariance } from "../math/volatilityMath";
 import { addressSchema, parseParameters, subIdSchema } from "../schemas";
 
 export type GetAccountStateParameters = {
@@ -23,7 +24,8 @@ export type GetAccountStateParameters = {
 /**
  * The raw state the SDK math takes (`accountHealthAt`, `liquidationOutcome`, `stressTest`, `liquidationPrice`):
  * the account, and for every open position (ascending market id) the position, its market's state and config,
- * the oracle index and whether that oracle is halted; plus the block it was read at and that block's timestamp.
+ * the oracle index the lens would use (this block's stored observation, else `peek`), its status (halted: gains
+ * ignored; not Normal: no netting credit) and the IM volatility multiplier of the variance the lens would use; plus the block it was read at and that block's timestamp.
  */
 export type GetAccountStateReturnType = StressAccountInput & {
   positions: LiquidationPositionInput[];
@@ -64,19 +66,38 @@ export async function getAccountState(
     for (let i = 0; i < 32; i++) if (((account.marketMask >> i) & 1) === 1) ids.push(BigInt(i));
     const positions = await Promise.all(
       ids.map(async (marketId): Promise<LiquidationPositionInput> => {
-        const [position, state, config, [index, status]] = await Promise.all([
+        const oracle = { address: p.oracle, abi: oracleRouterAbi, args: [marketId], ...at } as const;
+        const [position, state, config, peeked, [lastPrice, lastStatus, lastAt], stored] = await Promise.all([
           readContract(client, { ...pool, functionName: "position", args: [p.owner, p.subId, marketId] }),
           readContract(client, { ...pool, functionName: "marketState", args: [marketId] }),
           readContract(client, { ...pool, functionName: "marketConfig", args: [marketId] }),
-          readContract(client, {
-            address: p.oracle,
-            abi: oracleRouterAbi,
-            functionName: "peek",
-            args: [marketId],
-            ...at,
-          }),
+          readContract(client, { ...oracle, functionName: "peek" }),
+          readContract(client, { ...oracle, functionName: "lastObservation" }),
+          readContract(client, { ...oracle, functionName: "realizedVariance" }),
         ]);
-        return { marketId, position, state, config, index, halted: status === HALTED };
+        // As PerpLens._price: the observation stored in this block (same timestamp), else what a refresh would store;
+        // and as PerpLens._variance: the stored variance, advanced by that refresh unless it is this block's or halted.
+        const thisBlock = BigInt(lastAt) === block.timestamp;
+        const [index, status] = thisBlock ? [lastPrice, lastStatus] : peeked;
+        const variance =
+          thisBlock || status === HALTED
+            ? stored
+            : nextVariance(stored, lastPrice, index, block.timestamp - BigInt(lastAt));
+        const imMultiplierBps = initialMultiplierBps(
+          variance,
+          BigInt(config.volReferenceBps),
+          BigInt(config.volCapBps),
+        );
+        return {
+          marketId,
+          position,
+          state,
+          config,
+          index,
+          halted: status === HALTED,
+          oracleStatus: status,
+          imMultiplierBps,
+        };
       }),
     );
     return { owner: p.owner, subId: p.subId, account, positions, blockNumber, timestamp: block.timestamp };

@@ -5,6 +5,7 @@ export * from "./liquidationMath";
 export * from "./liquidationPrice";
 export * from "./marginMath";
 export * from "./marketMath";
+export * from "./portfolioMath";
 export * from "./positionMath";
 export { PANIC_ARITHMETIC, PANIC_DIVISION_BY_ZERO } from "./solidity";
 export * from "./stressMath";

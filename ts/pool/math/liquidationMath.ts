@@ -5,6 +5,7 @@ import type { Account, MarketConfig } from "../types";
 import { accountHealthAt, type PositionInput, positionContribution } from "./accountMath";
 import { owed } from "./fundingMath";
 import { cumNow } from "./marketMath";
+import type { RiskGrid } from "./portfolioMath";
 import { applyLeg } from "./positionMath";
 import { abs, i256, min, mulDivDown, mulDivUp, revert, wMulDown, wMulUp } from "./solidity";
 
@@ -43,15 +44,17 @@ export type LiquidationOutcome =
  * What `liquidate(owner, subId, maxBase)` does at `timestamp` (the pool's `_liquidate`): healthy → nothing; every
  * position halted → waits; insolvent (value < 2 wei) → every position with a usable price is transferred whole, the
  * largest maintenance requirement first, and the negative remainder is bad debt; otherwise one ladder step on the
- * largest risk. Positions must be listed in ascending market id (the order of the account's market mask).
+ * largest risk. Positions must be listed in ascending market id (the order of the account's market mask). `engine`:
+ * the pool's risk engine grid (null/omitted: none, every market additive).
  */
 export function liquidationOutcome(
   account: Account,
   positions: readonly LiquidationPositionInput[],
   timestamp: bigint,
   maxBase: bigint = (1n << 256n) - 1n,
+  engine?: RiskGrid | null,
 ): LiquidationOutcome {
-  const health = accountHealthAt(account, positions, timestamp);
+  const health = accountHealthAt(account, positions, timestamp, engine);
   const hasPositions = positions.length > 0;
   if (!health.liquidatable || (!hasPositions && account.collateral >= 0n)) {
     return { kind: "healthy", value: health.value, maintenanceRequirement: health.maintenanceRequirement };
@@ -139,10 +142,11 @@ export function liquidationCallsToHealthy(
   positions: readonly LiquidationPositionInput[],
   timestamp: bigint,
   max: number,
+  engine?: RiskGrid | null,
 ): number {
   let state = { account, positions: [...positions] };
   for (let calls = 0; calls < max; calls++) {
-    const out = liquidationOutcome(state.account, state.positions, timestamp);
+    const out = liquidationOutcome(state.account, state.positions, timestamp, undefined, engine);
     if (out.kind !== "liquidated") return calls;
     if (out.insolvent) return calls + 1;
     state = accountAfterLiquidation(state.account, state.positions, out, timestamp);

@@ -2,6 +2,7 @@
 // the index (an insolvent account's bad debt is its negative value there; a solvent one never goes below 0).
 import type { Account } from "../types";
 import { accountHealthAt, type PositionInput } from "./accountMath";
+import type { RiskGrid } from "./portfolioMath";
 import { min, mulDivDown, mulDivUp } from "./solidity";
 
 const BPS = 10_000n;
@@ -37,12 +38,14 @@ export function shockIndex(index: bigint, shockBps: bigint): bigint {
  * The lens's `stressTest` from raw state at `timestamp`: accounts valued at the shocked index, their bad debt run
  * down the waterfall one account at a time in the listed order with the pool's token rounding (whole tokens
  * rounded up, junior's balance first, then senior's), against what each vault can pay now (its token balance).
+ * `engine`: the pool's risk engine grid (null/omitted: none).
  */
 export function stressTest(
   accounts: readonly StressAccountInput[],
   shock: StressShock,
   capacity: { juniorTokens: bigint; seniorTokens: bigint },
   timestamp: bigint,
+  engine?: RiskGrid | null,
 ): StressPrediction {
   let junior = capacity.juniorTokens;
   let senior = capacity.seniorTokens;
@@ -60,7 +63,7 @@ export function stressTest(
         ? { ...p, index: shockIndex(p.index, shock.shockBps) }
         : p,
     );
-    const h = accountHealthAt(a.account, shocked, timestamp);
+    const h = accountHealthAt(a.account, shocked, timestamp, engine);
     const badDebt = h.value < 0n ? -h.value : 0n;
     out.accounts.push({ owner: a.owner, subId: a.subId, value: h.value, liquidatable: h.liquidatable, badDebt });
     if (h.liquidatable) out.liquidatableCount += 1n;
