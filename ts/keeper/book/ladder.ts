@@ -3,7 +3,11 @@
 // liquidationOutcome and accountAfterLiquidation). The keeper lists the account that many times in one
 // liquidateMany, so a deep account is brought back in one transaction instead of one step per block. An
 // overestimate costs a skipped (healthy) id; an underestimate leaves the rest to the next block.
-import { type LiquidationPositionInput, liquidationCallsToHealthy } from "../../pool/math/liquidationMath";
+import {
+  type LiquidationPositionInput,
+  liquidationCallsToHealthy,
+  type MaintenanceRequirementOf,
+} from "../../pool/math/liquidationMath";
 import type { Account, MarketConfig, MarketState, Position } from "../../pool/types";
 
 export type LadderMarket = {
@@ -14,13 +18,18 @@ export type LadderMarket = {
   halted: boolean;
 };
 
-/** Steps (calls) until healthy, at most `max`; 1 for an insolvent account (it is closed in one call). */
+/**
+ * Steps (calls) until healthy, at most `max`; 1 for an account that cannot pay a step's penalty (it is closed in one
+ * call). Each step takes the same fraction of every usable position. `maintenanceOf`: the pool's netted maintenance
+ * requirement of a book (default: the standalone sum, exact without a risk engine).
+ */
 export function stepsToHealthy(
   account: Account,
   positions: ReadonlyMap<number, Pick<Position, "size" | "openNotional" | "fundingEntry">>,
   markets: readonly (LadderMarket | undefined)[],
   timestamp: bigint,
   max: number,
+  maintenanceOf?: MaintenanceRequirementOf,
 ): number {
   const inputs: LiquidationPositionInput[] = [];
   for (let i = 0, mask = account.marketMask; mask !== 0; i++, mask >>>= 1) {
@@ -36,5 +45,5 @@ export function stepsToHealthy(
       marketId: BigInt(i),
     });
   }
-  return liquidationCallsToHealthy(account, inputs, timestamp, max);
+  return liquidationCallsToHealthy(account, inputs, timestamp, max, maintenanceOf);
 }
