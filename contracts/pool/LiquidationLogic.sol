@@ -127,9 +127,14 @@ abstract contract LiquidationLogic is InventoryLogic {
     }
 
     /// @dev One transfer of `delta` base on `marketId` at `index` and its penalty.
-    function _step(bytes32 id, Account memory a, uint256 marketId, uint256 index, int256 delta, LiquidationState memory s)
-        internal
-    {
+    function _step(
+        bytes32 id,
+        Account memory a,
+        uint256 marketId,
+        uint256 index,
+        int256 delta,
+        LiquidationState memory s
+    ) internal {
         MarketConfig storage c = _configs[marketId];
         int256 realized;
         int256 quoteDelta;

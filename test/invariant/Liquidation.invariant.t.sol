@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {RiskEngine} from "../../contracts/RiskEngine.sol";
 import {IPerpPool} from "../../contracts/interfaces/IPerpPool.sol";
 import {SettableFeed} from "../../contracts/oracle/SettableFeed.sol";
-import {RiskEngine} from "../../contracts/RiskEngine.sol";
 import {LadderRiskGrid} from "../utils/LadderRiskGrid.sol";
 import {PoolFixture} from "../utils/PoolFixture.sol";
 import {LiquidationHandler} from "./handlers/LiquidationHandler.sol";

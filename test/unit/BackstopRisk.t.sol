@@ -3,10 +3,10 @@ pragma solidity 0.8.28;
 
 import {LiquidationModule} from "../../contracts/LiquidationModule.sol";
 import {PerpPool} from "../../contracts/PerpPool.sol";
+import {RiskEngine} from "../../contracts/RiskEngine.sol";
 import {IBackstop} from "../../contracts/interfaces/IBackstop.sol";
 import {IPerpPool} from "../../contracts/interfaces/IPerpPool.sol";
 import {AccountHealth} from "../../contracts/interfaces/IPerpTypes.sol";
-import {RiskEngine} from "../../contracts/RiskEngine.sol";
 import {LadderRiskGrid} from "../utils/LadderRiskGrid.sol";
 import {LiquidationBase} from "../utils/LiquidationBase.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";

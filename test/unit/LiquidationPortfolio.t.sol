@@ -118,9 +118,7 @@ contract LiquidationPortfolioTest is LiquidationBase {
     /// requirement falls at least by it, and the requirement per unit of value does not rise. (The last needs the
     /// step's penalty to be at most f of the value, i.e. value >= penaltyBps x notional: the domain fuzzed here. Below
     /// it a step charges more than the requirement it frees, for a naked position as for a hedge.)
-    function test_fuzz_hedgedAccount_notLeftMoreExposedByItsOwnLiquidation(uint256 btcSeed, uint256 valueSeed)
-        public
-    {
+    function test_fuzz_hedgedAccount_notLeftMoreExposedByItsOwnLiquidation(uint256 btcSeed, uint256 valueSeed) public {
         _deposit(alice, 0, 1_000_000e6);
         _trade(alice, ETH, 20e18);
         int256 btc = -int256(bound(btcSeed, 0.2e18, 1e18));

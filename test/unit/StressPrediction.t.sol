@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {RiskEngine} from "../../contracts/RiskEngine.sol";
 import {IPerpPool} from "../../contracts/interfaces/IPerpPool.sol";
 import {StressResult} from "../../contracts/interfaces/IPerpTypes.sol";
-import {RiskEngine} from "../../contracts/RiskEngine.sol";
 import {LadderRiskGrid} from "../utils/LadderRiskGrid.sol";
 import {LiquidationBase} from "../utils/LiquidationBase.sol";
 import {Vm} from "forge-std/Vm.sol";
@@ -72,7 +72,9 @@ contract StressPredictionTest is LiquidationBase {
         _exitFixtureLps();
         _lpDeposit(juniorLp, junior, bound(juniorTokens, 1e6, 40_000e6));
         _lpDeposit(seniorLp, senior, bound(seniorTokens, 1e6, 400_000e6));
-        _predictAndCheckJoint([bound(ethShockBps, -JOINT_MAX_BPS, JOINT_MAX_BPS), bound(btcShockBps, -JOINT_MAX_BPS, JOINT_MAX_BPS)]);
+        _predictAndCheckJoint(
+            [bound(ethShockBps, -JOINT_MAX_BPS, JOINT_MAX_BPS), bound(btcShockBps, -JOINT_MAX_BPS, JOINT_MAX_BPS)]
+        );
     }
 
     /// @dev A desk long 40 ETH and short 1.2 BTC on a netted margin, a naked ETH long beside it; ETH -14 % while BTC
@@ -103,7 +105,10 @@ contract StressPredictionTest is LiquidationBase {
 
     /// @dev `_predictAndCheck` for a joint shock: `stressTestJoint` with one shock per market, both arriving in the
     /// block of the prediction.
-    function _predictAndCheckJoint(int256[2] memory shocks) internal returns (StressResult memory r, Realized memory x) {
+    function _predictAndCheckJoint(int256[2] memory shocks)
+        internal
+        returns (StressResult memory r, Realized memory x)
+    {
         vm.warp(block.timestamp + 12);
         _refreshFeeds();
         address[] memory owners = new address[](TRADERS);

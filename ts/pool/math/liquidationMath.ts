@@ -69,9 +69,7 @@ export function liquidationOutcome(
   maintenanceOf?: MaintenanceRequirementOf,
 ): LiquidationOutcome {
   const additive = accountHealthAt(account, positions, timestamp);
-  const maintenanceRequirement = maintenanceOf
-    ? maintenanceOf(positions, timestamp)
-    : additive.maintenanceRequirement;
+  const maintenanceRequirement = maintenanceOf ? maintenanceOf(positions, timestamp) : additive.maintenanceRequirement;
   const value = additive.value;
   const hasPositions = positions.length > 0;
   if (value >= maintenanceRequirement || (!hasPositions && account.collateral >= 0n)) {
