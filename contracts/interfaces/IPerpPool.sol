@@ -260,25 +260,29 @@ interface IPerpPool {
 
     /* LIQUIDATION (executed by the liquidation module in the pool's storage) */
 
-    /// @notice One ladder step on an account below maintenance, settled at the index: transfers up to
-    /// `liquidationFractionBps` of its largest position (biggest maintenance requirement among markets whose oracle
-    /// is not halted) and at most `maxBase` to the backstop account at the index; an insolvent account (value < 0)
-    /// transfers every position with a usable price at once. No curve trade happens: no band, per-block limit or
-    /// slippage applies, the caller needs no capital, and reduce-only markets are liquidated as usual. The
-    /// penalty on the transferred notional is never more than the account's remaining value (a liquidation never
-    /// creates bad debt) and is split between the caller's cross account (credited, never pushed) and premium. If
-    /// the account is left with negative collateral and no position with a usable price, its bad debt runs down
-    /// the waterfall in the same call. The no-dust rule wins over `maxBase`.
-    /// @return transferred base transferred in the largest market (signed as the account's position)
+    /// @notice One ladder step on an account below maintenance, settled at the index: transfers the same fraction f of
+    /// every position whose oracle is not halted to the backstop account at the index (a hedge stays a hedge, and the
+    /// netted requirement falls at least by f). f is the least `liquidationFractionBps` of those markets, lowered to
+    /// floor(maxBase * 10_000 / size) when the largest position (biggest maintenance requirement) would move more than
+    /// `maxBase`; each position moves ceil(|size| * f / 10_000), a remainder below the minimum size moving whole. The
+    /// penalty is each leg's notional times its market's `liquidationPenaltyBps`. An account whose value, less 2 wei of
+    /// rounding per leg, cannot pay the whole step's penalty (an insolvent one never can) transfers every position with
+    /// a usable price in this one call, the penalty capped at what is left (a liquidation never creates bad debt). No
+    /// curve trade happens: no band, per-block limit or slippage applies, the caller needs no capital, and
+    /// reduce-only markets are liquidated as usual. Each leg's penalty is split between the caller's cross account
+    /// (credited, never pushed) and premium. If the account is left with negative collateral and no position with a
+    /// usable price, its bad debt runs down the waterfall in the same call. The no-dust rule wins over `maxBase`.
+    /// @return transferred base transferred in the largest-requirement market (signed as the account's position)
     /// @dev Reverts AccountHealthy when the account is at or above maintenance, OracleHalted when every position
-    /// of the account sits in a halted market.
+    /// of the account sits in a halted market, NothingToLiquidate when `maxBase` is below one basis point of the
+    /// largest position.
     function liquidate(address owner, uint96 subId, uint256 maxBase) external returns (int256 transferred);
 
     /// @notice Same as `liquidate` but returns 0 instead of reverting when the account is healthy or waits on a
     /// halted oracle (a target that front-ran with a top-up does not make the keeper's transaction fail).
     function liquidateIfUnhealthy(address owner, uint96 subId, uint256 maxBase) external returns (int256 transferred);
 
-    /// @notice The keeper's batch: one ladder step (everything when insolvent) for each listed account id
+    /// @notice The keeper's batch: one ladder step (everything when it cannot pay the step) for each listed account id
     /// (`accountId(owner, subId)`), skipping healthy ones without reverting; each step emits `Liquidated`.
     /// @return liquidated how many accounts were liquidated
     function liquidateMany(bytes32[] calldata ids) external returns (uint256 liquidated);

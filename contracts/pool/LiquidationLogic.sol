@@ -10,11 +10,13 @@ import {InventoryLogic} from "./InventoryLogic.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title LiquidationLogic
-/// @notice The ladder, settled at the index: a step transfers part of the account's largest risk (among markets
-/// with a usable price) to the backstop account at the index; an insolvent account transfers everything usable
-/// at once. No curve trade happens, so no band, per-block limit, mark position or other trader can block it, and
-/// the caller needs no capital. The penalty (never more than the account's remaining value, so a liquidation
-/// never creates bad debt) is split between the caller and premium; bad debt runs down the waterfall at once.
+/// @notice The ladder, settled at the index: a step transfers the same fraction of every position with a usable price
+/// (oracle not halted) to the backstop account at the index, so a hedge stays a hedge and the netted requirement falls
+/// at least as fast as the positions; an account that cannot pay a step's penalty (insolvent, or nearly) transfers
+/// everything usable at once. No curve trade happens, so no band, per-block limit, mark position or other trader can
+/// block it, and the caller needs no capital. The penalty (never more than the account's remaining value, so a
+/// liquidation never creates bad debt) is split between the caller and premium; bad debt runs down the waterfall at
+/// once.
 abstract contract LiquidationLogic is InventoryLogic {
     using FixedPoint for uint256;
     using SafeCast for uint256;
@@ -24,8 +26,17 @@ abstract contract LiquidationLogic is InventoryLogic {
     struct LiquidationState {
         int256 room; // value left for penalties (a liquidation never takes an account below 0)
         int256 transferred; // base moved in the first (largest) market, signed as the account's position
-        uint256 penalty; // the current step's penalty (WAD)
+        uint256 penalty; // the current leg's penalty (WAD)
         uint256 reward; // and the caller's share of it
+    }
+
+    /// @dev One step's legs: the usable markets (largest maintenance requirement first, then ascending ids), the
+    /// index each transfers at, and the base each moves (signed against the position).
+    struct Ladder {
+        uint256 count;
+        uint256[8] markets;
+        uint256[8] indices;
+        int256[8] deltas;
     }
 
     /// @dev One liquidation of `id`. `strict`: revert when there is nothing to do (healthy, or every position
@@ -49,55 +60,93 @@ abstract contract LiquidationLogic is InventoryLogic {
             if (strict) revert IPerpPool.OracleHalted(MarketMask.lowest(t.haltedMask));
             return 0;
         }
+        Ladder memory l = _ladder(id, a.marketMask & ~t.haltedMask, t, maxBase, value);
         LiquidationState memory s;
         s.room = value > 0 ? value : int256(0);
-        uint256 lastMarket = t.largestMarket;
-        if (value < 2) {
-            // Insolvent, or too close to it to pay a partial step's rounding (up to 2 wei; a whole position transfers
-            // exactly at its valuation): everything with a usable price goes to the backstop now, largest risk first.
-            _step(id, a, t.largestMarket, t.largestIndex, type(uint256).max, true, s);
-            uint256 rest = a.marketMask & ~t.haltedMask;
-            while (rest != 0) {
-                lastMarket = MarketMask.lowest(rest);
-                rest &= rest - 1;
-                // `_totals` refreshed this market's oracle in this call: the router stored this block's observation.
-                (uint256 index,,) = oracle.lastObservation(lastMarket);
-                _step(id, a, lastMarket, index, type(uint256).max, true, s);
-            }
-        } else {
-            _step(id, a, t.largestMarket, t.largestIndex, maxBase, false, s);
+        for (uint256 k; k < l.count; ++k) {
+            _step(id, a, l.markets[k], l.indices[k], l.deltas[k], s);
         }
         // The waterfall runs once nothing is left: a position waiting in a halted market first repays the debt with
         // whatever it realizes when its oracle returns (its gain never escapes to the account while junior paid).
-        if (a.collateral < 0 && a.marketMask == 0) _resolveBadDebt(id, a, lastMarket);
+        if (a.collateral < 0 && a.marketMask == 0) _resolveBadDebt(id, a, l.markets[l.count - 1]);
         _accounts[id] = a;
         return s.transferred;
     }
 
-    /// @dev One transfer on `marketId` at `index` and its penalty.
+    /// @dev Plans one step over the `usable` markets. The fraction f (bps) is the least `liquidationFractionBps` among
+    /// them, lowered to floor(maxBase * BPS / held) when the largest-requirement market would move more than
+    /// `maxBase`; each position moves ceil(|size| * f / BPS) (`_ladderStep`: the no-dust rule per position). The step's
+    /// penalty is Σ legs |quote| * penaltyBps / BPS at the index, the quote rounded as the transfer rounds it. If the
+    /// account's value, less a rounding margin of 2 wei per leg, cannot pay all of it (an insolvent account never
+    /// can), every usable position moves whole instead: one call ends the ladder, never a tail of unpaid dust steps.
+    function _ladder(bytes32 id, uint256 usable, Totals memory t, uint256 maxBase, int256 value)
+        internal
+        view
+        returns (Ladder memory l)
+    {
+        uint256 first = t.largestMarket;
+        uint256 f = _configs[first].liquidationFractionBps;
+        l.markets[0] = first;
+        l.indices[0] = t.largestIndex;
+        uint256 n = 1;
+        usable &= ~(1 << first);
+        while (usable != 0) {
+            uint256 i = MarketMask.lowest(usable);
+            usable &= usable - 1;
+            // `_totals` refreshed this market's oracle in this call: the router stored this block's observation.
+            (l.indices[n],,) = oracle.lastObservation(i);
+            l.markets[n++] = i;
+            f = FixedPoint.min(f, _configs[i].liquidationFractionBps);
+        }
+        l.count = n;
+        uint256 held = FixedPoint.abs(_positions[id][first].size);
+        if (held.mulDivUp(f, FixedPoint.BPS) > maxBase) f = maxBase * FixedPoint.BPS / held;
+        if (value >= 2 && value >= int256(2 * n + _plannedPenalty(id, l, f, maxBase))) return l;
+        for (uint256 k; k < n; ++k) {
+            l.deltas[k] = -int256(_positions[id][l.markets[k]].size);
+        }
+    }
+
+    /// @dev Fills the legs' transfers of a partial step at fraction `f` (bps) and returns the step's penalty.
+    function _plannedPenalty(bytes32 id, Ladder memory l, uint256 f, uint256 maxBase)
+        internal
+        view
+        returns (uint256 penalty)
+    {
+        for (uint256 k; k < l.count; ++k) {
+            MarketConfig storage c = _configs[l.markets[k]];
+            int256 delta = _ladderStep(_positions[id][l.markets[k]].size, c, k == 0 ? maxBase : type(uint256).max, f);
+            l.deltas[k] = delta;
+            penalty += _quote(delta, l.indices[k]).mulDivDown(c.liquidationPenaltyBps, FixedPoint.BPS);
+        }
+    }
+
+    /// @dev |quote| of moving `delta` base at `index`, rounded as `_transferToBackstop` rounds it.
+    function _quote(int256 delta, uint256 index) internal pure returns (uint256) {
+        return delta > 0 ? uint256(delta).wMulUp(index) : uint256(-delta).wMulDown(index);
+    }
+
+    /// @dev One transfer of `delta` base on `marketId` at `index` and its penalty.
     function _step(
         bytes32 id,
         Account memory a,
         uint256 marketId,
         uint256 index,
-        uint256 maxBase,
-        bool all,
+        int256 delta,
         LiquidationState memory s
     ) internal {
         MarketConfig storage c = _configs[marketId];
-        int256 delta;
         int256 realized;
         int256 quoteDelta;
         int256 newSize;
         {
             Position memory p = _positions[id][marketId];
-            delta = _ladderStep(p.size, c, maxBase, all);
             (realized, quoteDelta) = _transferToBackstop(id, a, marketId, p, delta, index);
             newSize = p.size;
         }
         if (s.transferred == 0) s.transferred = -delta;
         uint256 penalty = FixedPoint.abs(quoteDelta).mulDivDown(c.liquidationPenaltyBps, FixedPoint.BPS);
-        // Transfers round in the pool's favour (at most 2 wei a step): keep that margin out of the penalty room.
+        // Transfers round in the pool's favour (at most 2 wei a leg): keep that margin out of the penalty room.
         s.room = s.room > 2 ? s.room - 2 : int256(0);
         if (int256(penalty) > s.room) penalty = uint256(s.room);
         s.room -= int256(penalty);
@@ -130,16 +179,16 @@ abstract contract LiquidationLogic is InventoryLogic {
         );
     }
 
-    /// @dev Size one ladder step transfers (signed against the position): a bounded fraction, all of it when the
-    /// account is insolvent, at most `maxBase`, and never leaving a remainder below the minimum size. The no-dust
-    /// rule wins over `maxBase`: a position already at or below the minimum size is transferred whole.
-    function _ladderStep(int256 size, MarketConfig storage c, uint256 maxBase, bool all)
+    /// @dev Size one ladder step transfers of a position (signed against it): ceil(|size| * fractionBps / BPS), at
+    /// most `maxBase`, never leaving a remainder below the minimum size. The no-dust rule wins over `maxBase`: a
+    /// position already at or below the minimum size is transferred whole.
+    function _ladderStep(int256 size, MarketConfig storage c, uint256 maxBase, uint256 fractionBps)
         internal
         view
         returns (int256)
     {
         uint256 held = FixedPoint.abs(size);
-        uint256 step = all ? held : held.mulDivUp(c.liquidationFractionBps, FixedPoint.BPS);
+        uint256 step = held.mulDivUp(fractionBps, FixedPoint.BPS);
         if (step > maxBase) step = maxBase;
         uint256 remaining = held - step;
         if (remaining != 0 && remaining < c.minPositionBase) {

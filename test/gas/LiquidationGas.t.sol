@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {RiskEngine} from "../../contracts/RiskEngine.sol";
+import {LadderRiskGrid} from "../utils/LadderRiskGrid.sol";
 import {PoolFixture} from "../utils/PoolFixture.sol";
 
 /// @notice Gas of liquidation (a transfer at the index to the backstop account), the keeper batch, the inventory
@@ -15,7 +17,37 @@ contract LiquidationGas is PoolFixture {
         _trade(bob, ETH, -5e18);
         _deposit(alice, 0, 1000e6);
         _trade(alice, ETH, 4e18);
+        RiskEngine engine = LadderRiskGrid.deploy(); // netting on (a one-market account never calls it)
+        vm.prank(admin);
+        pool.setRiskEngine(engine);
         vm.warp(block.timestamp + 1);
+    }
+
+    /// @dev `_seedInventory`, then a BTC short liquidated too (the backstop holds both markets), and both indices back
+    /// at their listing prices.
+    function _seedBothInventories() internal {
+        _seedInventory();
+        address early = makeAddr("earlyBtc");
+        _deposit(early, 0, 320e6);
+        _trade(early, BTC, -0.05e18);
+        vm.warp(block.timestamp + 1);
+        _setPrice(BTC, 64_800e18);
+        oracle.refresh(BTC);
+        vm.prank(liquidator);
+        pool.liquidate(early, 0, type(uint256).max);
+        assertLt(pool.position(address(0), 0, BTC).size, 0, "setup: the backstop holds a BTC short");
+        vm.warp(block.timestamp + 1);
+        _setPrice(ETH, ETH_PRICE);
+        _setPrice(BTC, BTC_PRICE);
+        oracle.refresh(ETH);
+        oracle.refresh(BTC);
+    }
+
+    /// @dev A hedged two-market account: long `eth` ETH, short `btc` BTC, on `margin` (netted initial margin).
+    function _openHedge(address who, uint256 margin, int256 eth, int256 btc) internal {
+        _deposit(who, 0, margin);
+        _trade(who, ETH, eth);
+        _trade(who, BTC, -btc);
     }
 
     /// @dev Gives the backstop an ETH long already (the steady state: its inventory slots are warm and non-zero).
@@ -85,6 +117,44 @@ contract LiquidationGas is PoolFixture {
         for (uint256 i; i < BATCH; ++i) {
             address t = address(uint160(uint256(ids[i]) >> 96));
             assertLt(pool.position(t, 0, ETH).size, 1e18, "every account was stepped down the ladder");
+        }
+    }
+
+    /// @dev Long 10 ETH, short 0.33 BTC (netted maintenance ~1,000 of an additive ~2,000); ETH falls 6 %: one step
+    /// transfers 25 % of both legs (the backstop already holds both markets).
+    function test_gas_liquidate_partial_twoMarkets() public {
+        _seedBothInventories();
+        address desk = makeAddr("desk");
+        _openHedge(desk, 2100e6, 10e18, 0.33e18);
+        _crashTo(1880e18);
+        oracle.refresh(BTC); // the keeper's oracle task refreshed every market in the block
+        assertTrue(lens.accountHealth(desk, 0).liquidatable);
+        vm.prank(liquidator);
+        pool.liquidate(desk, 0, type(uint256).max);
+        vm.snapshotGasLastCall("liquidate partial (2 markets)");
+        assertEq(pool.position(desk, 0, ETH).size, 7.5e18, "a partial step leaves part of each leg");
+        assertEq(pool.position(desk, 0, BTC).size, -0.2475e18, "the same fraction of the short");
+    }
+
+    /// @dev Twenty hedged accounts (long 1 ETH, short 0.033 BTC), ETH falls 8 %: one batch steps each down the ladder.
+    function test_gas_liquidateMany_perAccount_twoMarkets() public {
+        _seedBothInventories();
+        bytes32[] memory ids = new bytes32[](BATCH);
+        for (uint256 i; i < BATCH; ++i) {
+            address t = makeAddr(string.concat("hedge", vm.toString(i)));
+            _openHedge(t, 240e6, 1e18, 0.033e18);
+            ids[i] = pool.accountId(t, 0);
+        }
+        vm.warp(block.timestamp + 1);
+        _crashTo(1840e18);
+        oracle.refresh(BTC);
+        pool.liquidateMany(ids);
+        uint256 total = vm.snapshotGasLastCall("liquidateMany 20 accounts (2 markets)");
+        vm.snapshotValue("liquidateMany per account (2 markets)", total / BATCH);
+        for (uint256 i; i < BATCH; ++i) {
+            address t = address(uint160(uint256(ids[i]) >> 96));
+            assertEq(pool.position(t, 0, ETH).size, 0.75e18, "every account was stepped down the ladder");
+            assertLt(pool.position(t, 0, BTC).size, 0, "keeping its hedge");
         }
     }
 

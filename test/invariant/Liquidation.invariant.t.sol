@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {RiskEngine} from "../../contracts/RiskEngine.sol";
 import {IPerpPool} from "../../contracts/interfaces/IPerpPool.sol";
 import {SettableFeed} from "../../contracts/oracle/SettableFeed.sol";
+import {LadderRiskGrid} from "../utils/LadderRiskGrid.sol";
 import {PoolFixture} from "../utils/PoolFixture.sol";
 import {LiquidationHandler} from "./handlers/LiquidationHandler.sol";
 import {console} from "forge-std/console.sol";
 
-/// @notice The liquidation campaign (DESIGN property 3, RISK 17, 19, 48-51): under a pinned mark, stuck, stale and
-/// jumping feeds, dust in every market, time warps, funding and inventory sales, every account below maintenance can be
-/// liquidated by a fresh caller in the same block unless every one of its positions is in a halted market, and the
-/// step leaves it healthier or closed; the pool stays solvent and every loss (bad debt or realized inventory loss)
+/// @notice The liquidation campaign (DESIGN property 3, RISK 17, 19, 48-51, 70): on multi-market books (hedges across
+/// markets, netted by a risk engine), under a pinned mark, stuck, stale and jumping feeds, joint moves of every market
+/// by its own amount, dust in every market, time warps, funding and inventory sales, every account below maintenance
+/// can be liquidated by a fresh caller in the same block unless every one of its positions is in a halted market, and
+/// the step leaves it healthier, closed, or with the requirement of its usable positions down by the step's fraction; the pool stays solvent and every loss (bad debt or realized inventory loss)
 /// runs down the waterfall in order and adds up to the wei.
 /// @dev Thin tranches (bad debt reaches senior and socialization), modest curves (the pinner moves the mark), three
 /// markets. The handler does one snapshot-and-liquidate per liquidatable account after each call: sized for the
@@ -31,6 +34,10 @@ contract LiquidationInvariantTest is PoolFixture {
         _lpDeposit(juniorLp, junior, 30_000e6);
         _lpDeposit(seniorLp, senior, 300_000e6);
         pool.syncBackstopCapital();
+        // Netting on: hedged books post less than the standalone sum, and the ladder takes them proportionally.
+        RiskEngine engine = LadderRiskGrid.deploy();
+        vm.prank(admin);
+        pool.setRiskEngine(engine);
 
         address[4] memory traders = [alice, bob, carol, dave];
         for (uint256 i; i < traders.length; ++i) {
@@ -64,11 +71,11 @@ contract LiquidationInvariantTest is PoolFixture {
         }
 
         // Weights: opening and price moves are what make accounts liquidatable within 64 calls.
-        bytes4[] memory selectors = new bytes4[](18);
+        bytes4[] memory selectors = new bytes4[](21);
         selectors[0] = LiquidationHandler.open.selector;
         selectors[1] = LiquidationHandler.open.selector;
         selectors[2] = LiquidationHandler.open.selector;
-        selectors[3] = LiquidationHandler.open.selector;
+        selectors[3] = LiquidationHandler.hedge.selector;
         selectors[4] = LiquidationHandler.dust.selector;
         selectors[5] = LiquidationHandler.close.selector;
         selectors[6] = LiquidationHandler.pin.selector;
@@ -78,11 +85,14 @@ contract LiquidationInvariantTest is PoolFixture {
         selectors[10] = LiquidationHandler.moveOracle.selector;
         selectors[11] = LiquidationHandler.moveOracle.selector;
         selectors[12] = LiquidationHandler.moveOracle.selector;
-        selectors[13] = LiquidationHandler.moveOracle.selector;
+        selectors[13] = LiquidationHandler.moveOracleJoint.selector;
         selectors[14] = LiquidationHandler.warp.selector;
         selectors[15] = LiquidationHandler.updateFunding.selector;
         selectors[16] = LiquidationHandler.liquidateMany.selector;
         selectors[17] = LiquidationHandler.takeInventory.selector;
+        selectors[18] = LiquidationHandler.hedge.selector;
+        selectors[19] = LiquidationHandler.moveOracleJoint.selector;
+        selectors[20] = LiquidationHandler.open.selector;
         targetContract(address(handler));
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
@@ -101,7 +111,11 @@ contract LiquidationInvariantTest is PoolFixture {
         if (handler.blocked() != 0) console.logBytes(handler.lastBlockedError());
         assertEq(handler.blocked(), 0, "LIQ-3: a liquidatable account with a usable price was not liquidated");
         assertEq(handler.haltedMisbehaved(), 0, "LIQ-4: an all-halted account must wait with OracleHalted");
-        assertEq(handler.notHealthier(), 0, "LIQ-5: a step left the account neither healthier nor closed");
+        assertEq(
+            handler.notHealthier(),
+            0,
+            "LIQ-5: a step left the account neither healthier, nor closed, nor its requirement down by the fraction"
+        );
         if (handler.unexpectedReverts() != 0) console.logBytes(handler.lastUnexpectedError());
         assertEq(handler.unexpectedReverts(), 0, "REV-1: only expected typed errors");
     }
@@ -130,6 +144,8 @@ contract LiquidationInvariantTest is PoolFixture {
         console.log("liquidatable checks", handler.liquidatableChecks(), "halted waits", handler.haltedWaits());
         console.log("keeper liquidations", handler.keeperLiquidations(), "inventory sales", handler.sales());
         console.log("pins", handler.pins(), "opens", handler.opens());
+        console.log("hedges", handler.hedges(), "joint moves", handler.jointMoves());
+        console.log("steps whose penalty outran the requirement freed", handler.proportionalNotHealthier());
         console.log("rejected: margin", handler.rejections(IPerpPool.InsufficientMargin.selector));
         console.log("  band", handler.rejections(IPerpPool.PriceBandExceeded.selector));
         console.log("  block", handler.rejections(IPerpPool.BlockMoveLimitExceeded.selector));

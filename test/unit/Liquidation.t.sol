@@ -102,43 +102,69 @@ contract LiquidationTest is LiquidationBase {
         }
     }
 
-    function test_liquidate_closesAtMostTheFractionOfTheLargestRiskOnly() public {
+    function test_liquidate_transfersTheSameFractionOfEveryUsablePosition() public {
         _crossAccountLiquidatable();
         assertEq(_largestMaintenanceMarket(alice), BTC, "setup: BTC is the largest risk");
 
-        (LiquidationLog memory l,) = _liquidateLogged(alice);
+        vm.recordLogs();
+        int256 returned = _liqLong(alice);
+        LiquidationLog[] memory legs = _legs(vm.getRecordedLogs());
 
-        assertEq(l.marketId, BTC);
-        assertEq(l.sizeClosed, 0.25e18, "25% of 1 BTC, signed as the long it was");
+        assertEq(legs.length, 2, "one Liquidated event per leg");
+        assertEq(legs[0].marketId, BTC, "the largest requirement first");
+        assertEq(legs[0].sizeClosed, 0.25e18, "25% of 1 BTC, signed as the long it was");
+        assertEq(legs[1].marketId, ETH);
+        assertEq(legs[1].sizeClosed, 5e18, "25% of 20 ETH: the same fraction");
+        assertEq(returned, 0.25e18, "returns the base moved in the largest-requirement market");
         assertEq(pool.position(alice, 0, BTC).size, 0.75e18);
-        assertEq(pool.position(alice, 0, ETH).size, 20e18, "ETH untouched by this step");
+        assertEq(pool.position(alice, 0, ETH).size, 15e18);
+        for (uint256 i; i < 2; ++i) {
+            assertEq(legs[i].penalty, _abs(legs[i].quoteDelta) * 250 / 10_000, "2.5% of each leg's notional");
+        }
     }
 
-    function test_liquidate_repeatsLargestFirstUntilAboveMaintenance() public {
+    function test_liquidate_repeatsProportionalStepsUntilAboveMaintenance() public {
         _crossAccountLiquidatable();
         _crashTo(BTC, 52_000e18); // deeper: one step is not enough
 
         uint256 steps;
-        bool ethTouched;
         while (lens.accountHealth(alice, 0).liquidatable) {
-            uint256 expectedMarket = _largestMaintenanceMarket(alice);
-            int256 held = pool.position(alice, 0, expectedMarket).size;
-            (LiquidationLog memory l,) = _liquidateLogged(alice);
-            assertEq(l.marketId, expectedMarket, "largest maintenance requirement first");
-            assertLe(_abs(l.sizeClosed), (uint256(held) * 2500 + 9999) / 10_000, "at most the fraction");
-            if (l.marketId == ETH) ethTouched = true;
+            int256 eth = pool.position(alice, 0, ETH).size;
+            int256 btc = pool.position(alice, 0, BTC).size;
+            vm.recordLogs();
+            _liqLong(alice);
+            LiquidationLog[] memory legs = _legs(vm.getRecordedLogs());
+            assertEq(legs.length, 2, "both positions every step");
+            assertEq(pool.position(alice, 0, ETH).size, eth - (eth * 2500 + 9999) / 10_000, "ETH: ceil 25%");
+            assertEq(pool.position(alice, 0, BTC).size, btc - (btc * 2500 + 9999) / 10_000, "BTC: ceil 25%");
             ++steps;
             assertLt(steps, 30, "ladder terminates");
         }
 
         assertGt(steps, 1, "a ladder, not a cliff");
-        assertTrue(ethTouched, "moved on to ETH once BTC was no longer the largest");
         AccountHealth memory h = lens.accountHealth(alice, 0);
         assertGe(h.value, int256(h.maintenanceRequirement), "back above maintenance");
         assertGt(pool.position(alice, 0, BTC).size, 0, "not closed out");
         assertGt(pool.position(alice, 0, ETH).size, 0, "not closed out");
         vm.expectRevert(abi.encodeWithSelector(IPerpPool.AccountHealthy.selector, h.value, h.maintenanceRequirement));
         _liqLong(alice);
+    }
+
+    /// @dev Every `Liquidated` event of the logs, in order.
+    function _legs(Vm.Log[] memory logs) internal pure returns (LiquidationLog[] memory legs) {
+        uint256 n;
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].topics[0] == IPerpPool.Liquidated.selector) ++n;
+        }
+        legs = new LiquidationLog[](n);
+        n = 0;
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].topics[0] != IPerpPool.Liquidated.selector) continue;
+            LiquidationLog memory l = legs[n++];
+            l.marketId = uint256(logs[i].topics[3]);
+            (, l.sizeClosed, l.indexPrice, l.penalty, l.reward, l.quoteDelta, l.realizedPnl,) =
+                abi.decode(logs[i].data, (address, int256, uint256, uint256, uint256, int256, int256, int256));
+        }
     }
 
     /* INSOLVENT */
@@ -199,7 +225,8 @@ contract LiquidationTest is LiquidationBase {
         _crashTo(ETH, 1850e18);
         AccountHealth memory h = lens.accountHealth(alice, 0);
         assertTrue(h.liquidatable && h.value > 0, "setup: liquidatable, solvent");
-        maxBase = bound(maxBase, 1, 20e18);
+        // At least one basis point of the position: the step's fraction is whole basis points.
+        maxBase = bound(maxBase, 12e18 / 10_000, 20e18);
 
         vm.prank(liquidator);
         int256 closed = pool.liquidate(alice, 0, maxBase);
@@ -210,6 +237,15 @@ contract LiquidationTest is LiquidationBase {
         assertTrue(remaining == 0 || remaining >= 10e18, "closed fully or at least the minimum size");
         if (maxBase < 12e18) assertLe(_abs(closed), maxBase, "never more than asked unless closing fully");
         else assertEq(remaining, 0, "a 25% step would leave dust: closes fully");
+    }
+
+    function test_liquidate_revertsWhen_maxBaseBelowOneBasisPointOfTheLargestPosition() public {
+        _aliceLiquidatable();
+        vm.expectRevert(IPerpPool.NothingToLiquidate.selector);
+        vm.prank(liquidator);
+        pool.liquidate(alice, 0, uint256(ALICE_SIZE) / 10_000 - 1);
+        vm.prank(liquidator);
+        assertEq(pool.liquidate(alice, 0, uint256(ALICE_SIZE) / 10_000), ALICE_SIZE / 10_000, "one basis point");
     }
 
     /* FRONT-RUN BY A TOP-UP (RISK 22) */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {RiskEngine} from "../../contracts/RiskEngine.sol";
 import {IPerpPool} from "../../contracts/interfaces/IPerpPool.sol";
 import {StressResult} from "../../contracts/interfaces/IPerpTypes.sol";
+import {LadderRiskGrid} from "../utils/LadderRiskGrid.sol";
 import {LiquidationBase} from "../utils/LiquidationBase.sol";
 import {Vm} from "forge-std/Vm.sol";
 
@@ -10,9 +12,14 @@ import {Vm} from "forge-std/Vm.sol";
 /// realize, to the wei. Random books (six accounts, both sides, two markets, random leverage), random tranche sizes
 /// (junior wiped, senior touched, both wiped) and random shocks on one market or on every market at once
 /// (`ALL_MARKETS`); the shock arrives in the block of the prediction, and every liquidatable account is then
-/// liquidated in the listed order, each until it is healthy or closed.
+/// liquidated in the listed order, each until it is healthy or closed. RISK 72: the same for joint shocks moving ETH
+/// and BTC by different amounts (`stressTestJoint`) on netted books (a `RiskEngine` set), liquidated by the
+/// proportional ladder.
 contract StressPredictionTest is LiquidationBase {
     uint256 internal constant TRADERS = 6;
+    /// @dev Joint shocks stay within the oracle's jump breaker (15 %): a larger jump turns the market ReduceOnly, which
+    /// takes its netting credit away on chain while `stressTestJoint` still nets it (the view does not model the trip).
+    int256 internal constant JOINT_MAX_BPS = 1400;
 
     struct Realized {
         uint256 badDebt;
@@ -51,6 +58,86 @@ contract StressPredictionTest is LiquidationBase {
 
         uint256 marketId = marketSel % 3 == 2 ? lens.ALL_MARKETS() : marketSel % 3;
         _predictAndCheck(marketId, bound(shockBps, -3500, 3500));
+    }
+
+    function test_fuzz_stressTestJoint_predictsTheLiquidationOutcome_toTheWei(
+        uint256 seed,
+        int256 ethShockBps,
+        int256 btcShockBps,
+        uint256 juniorTokens,
+        uint256 seniorTokens
+    ) public {
+        _setEngine();
+        _openBook(seed);
+        _exitFixtureLps();
+        _lpDeposit(juniorLp, junior, bound(juniorTokens, 1e6, 40_000e6));
+        _lpDeposit(seniorLp, senior, bound(seniorTokens, 1e6, 400_000e6));
+        _predictAndCheckJoint(
+            [bound(ethShockBps, -JOINT_MAX_BPS, JOINT_MAX_BPS), bound(btcShockBps, -JOINT_MAX_BPS, JOINT_MAX_BPS)]
+        );
+    }
+
+    /// @dev A desk long 40 ETH and short 1.2 BTC on a netted margin, a naked ETH long beside it; ETH -14 % while BTC
+    /// rises 8 %: the hedge breaks both ways, junior (1,000) is wiped and senior pays the rest, as predicted.
+    function test_stressTestJoint_exact_hedgeBrokenBothWays() public {
+        _setEngine();
+        _deposit(traders[0], 0, 9000e6);
+        _trade(traders[0], ETH, 40e18);
+        _trade(traders[0], BTC, -1.2e18);
+        _deposit(traders[1], 0, 4000e6);
+        _trade(traders[1], ETH, 15e18);
+        _exitFixtureLps();
+        _lpDeposit(juniorLp, junior, 1000e6);
+        _lpDeposit(seniorLp, senior, 50_000e6);
+        (StressResult memory r, Realized memory x) = _predictAndCheckJoint([int256(-1400), int256(800)]);
+        assertFalse(x.skewed, "no socialized loss: exact");
+        assertEq(x.junior, 1000e18, "junior wiped");
+        assertGt(x.senior, 0, "senior touched");
+        assertEq(r.seniorLoss, x.senior);
+        assertGt(r.accounts[0].badDebt, 0, "the desk's hedge broke");
+    }
+
+    function _setEngine() internal {
+        RiskEngine engine = LadderRiskGrid.deploy();
+        vm.prank(admin);
+        pool.setRiskEngine(engine);
+    }
+
+    /// @dev `_predictAndCheck` for a joint shock: `stressTestJoint` with one shock per market, both arriving in the
+    /// block of the prediction.
+    function _predictAndCheckJoint(int256[2] memory shocks)
+        internal
+        returns (StressResult memory r, Realized memory x)
+    {
+        vm.warp(block.timestamp + 12);
+        _refreshFeeds();
+        address[] memory owners = new address[](TRADERS);
+        uint96[] memory subIds = new uint96[](TRADERS);
+        for (uint256 i; i < TRADERS; ++i) {
+            owners[i] = traders[i];
+        }
+        int256[] memory shockBps = new int256[](2);
+        (shockBps[0], shockBps[1]) = (shocks[0], shocks[1]);
+        r = lens.stressTestJoint(shockBps, owners, subIds);
+        assertEq(r.marketId, lens.ALL_MARKETS(), "a joint result");
+        for (uint256 m; m < 2; ++m) {
+            _setIndex(m, indexOf[m] * uint256(10_000 + shocks[m]) / 10_000);
+        }
+        x = _liquidateAll(r);
+        _assertRealizedAsPredicted(r, x);
+    }
+
+    function _assertRealizedAsPredicted(StressResult memory r, Realized memory x) internal pure {
+        if (x.skewed) {
+            assertGe(x.badDebt, r.totalBadDebt, "a socialized loss only makes the later accounts worse");
+            assertEq(x.junior + x.senior + x.socialized, x.badDebt);
+            return;
+        }
+        assertEq(x.badDebt, r.totalBadDebt, "bad debt");
+        assertEq(x.junior, r.juniorLoss, "junior's share");
+        assertEq(x.senior, r.seniorLoss, "senior's share");
+        assertEq(x.socialized, r.socialized, "socialized");
+        assertEq(r.juniorLoss + r.seniorLoss + r.socialized, r.totalBadDebt, "the prediction adds up");
     }
 
     /// @dev Alice long 45 ETH on 10k, bob short BTC; ETH -30 %: junior (1,000) is wiped and senior pays the rest.

@@ -8,7 +8,7 @@ import {PerpPool} from "../../../contracts/PerpPool.sol";
 import {TrancheVault} from "../../../contracts/TrancheVault.sol";
 import {OracleStatus} from "../../../contracts/interfaces/IOracleRouter.sol";
 import {IPerpPool} from "../../../contracts/interfaces/IPerpPool.sol";
-import {AccountHealth, MarketState} from "../../../contracts/interfaces/IPerpTypes.sol";
+import {AccountHealth, MarketState, PositionView} from "../../../contracts/interfaces/IPerpTypes.sol";
 import {SettableFeed} from "../../../contracts/oracle/SettableFeed.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {CommonBase} from "forge-std/Base.sol";
@@ -31,6 +31,9 @@ contract LiquidationHandler is CommonBase, StdUtils {
 
     uint256 public constant MARKETS = 3;
     uint256 internal constant MAX_WARP = 2 hours;
+    uint256 internal constant BPS = 10_000;
+    /// @dev Every market's `liquidationFractionBps` (the fixture's config).
+    uint256 internal constant FRACTION_BPS = 2500;
 
     PerpPool public immutable pool;
     PerpLens public immutable lens;
@@ -56,7 +59,10 @@ contract LiquidationHandler is CommonBase, StdUtils {
     /// @dev A liquidatable account a fresh caller could not liquidate although a position had a usable price.
     uint256 public blocked;
     bytes public lastBlockedError;
-    /// @dev A step that left the account neither healthier (value - maintenance up) nor closed.
+    /// @dev A step that left the account neither healthier (value - maintenance up), nor closed, nor with the
+    /// requirement of its usable positions down by at least the step's fraction (a netted book whose requirement is
+    /// below the penalty rate on its notional pays more penalty than the requirement a step frees: the ladder then
+    /// goes on, proportionally, until the value cannot pay a step and everything moves at once).
     uint256 public notHealthier;
     /// @dev An account whose every position was halted and which was nevertheless liquidated, or reverted other
     /// than `OracleHalted`.
@@ -75,6 +81,10 @@ contract LiquidationHandler is CommonBase, StdUtils {
     uint256 public sales;
     uint256 public pins;
     uint256 public opens;
+    uint256 public hedges;
+    uint256 public jointMoves;
+    /// @dev Steps that left a netted book's surplus lower while its requirement fell by the fraction.
+    uint256 public proportionalNotHealthier;
     mapping(bytes4 => uint256) public rejections;
 
     /// @notice What the handler drives.
@@ -167,6 +177,31 @@ contract LiquidationHandler is CommonBase, StdUtils {
         _tryTrade(a, m, long ? size : -size);
     }
 
+    /// @dev A hedge: one leg long in a market, the other short in another, each 1x..4x of the free margin in
+    /// notional (a netted book: its requirement is below the sum of the standalone ones).
+    function hedge(uint256 actorSeed, uint256 marketSeed, uint256 levSeed, bool longFirst) external checked {
+        Acct memory a = _accts[actorSeed % 4];
+        uint256 m1 = marketSeed % MARKETS;
+        uint256 m2 = (m1 + 1 + (marketSeed >> 8) % (MARKETS - 1)) % MARKETS;
+        AccountHealth memory h = lens.accountHealth(a.owner, a.subId);
+        int256 free = h.value - int256(h.initialRequirement);
+        if (free <= 0) return;
+        uint256 notional = uint256(free) * (10_000 + levSeed % 30_000) / 10_000;
+        uint256 i1 = lens.marketView(m1).indexPrice;
+        uint256 i2 = lens.marketView(m2).indexPrice;
+        if (i1 == 0 || i2 == 0) return;
+        int256 s1 = int256(_atLeastMin(m1, notional * 1e18 / i1));
+        int256 s2 = int256(_atLeastMin(m2, notional * 1e18 / i2));
+        ++hedges;
+        _tryTrade(a, m1, longFirst ? s1 : -s1);
+        _tryTrade(a, m2, longFirst ? -s2 : s2);
+    }
+
+    function _atLeastMin(uint256 m, uint256 size) internal view returns (uint256) {
+        uint256 minPos = pool.marketConfig(m).minPositionBase;
+        return size < minPos ? minPos : size;
+    }
+
     function close(uint256 actorSeed, uint256 marketSeed) external checked {
         Acct memory a = _accts[actorSeed % _accts.length];
         uint256 m = marketSeed % MARKETS;
@@ -255,6 +290,26 @@ contract LiquidationHandler is CommonBase, StdUtils {
         }
     }
 
+    /// @dev A joint move: every fresh market's feeds move in the same block, each by its own amount within +-12 %
+    /// (below the jump breaker), e.g. ETH down while BTC rises (a hedge breaks). Stuck feeds stay stuck.
+    function moveOracleJoint(int256 seed0, int256 seed1, int256 seed2) external checked {
+        _nextBlock(1); // the new prices land after this block's observations
+        int256[MARKETS] memory seeds = [seed0, seed1, seed2];
+        for (uint256 m; m < MARKETS; ++m) {
+            if (_stale[m]) continue;
+            int256 bps = bound(seeds[m], -1200, 1200);
+            uint256 moving = _stuck[m] == 1 ? 1 : 0;
+            (, int256 current,,,) = _feeds[m][moving].latestRoundData();
+            int256 next = current * (10_000 + bps) / 10_000;
+            if (next < _initialAnswer[m] / 4) next = _initialAnswer[m] / 4;
+            if (next > _initialAnswer[m] * 4) next = _initialAnswer[m] * 4;
+            for (uint256 i; i < 3; ++i) {
+                _feeds[m][i].setAnswer(_stuck[m] == i + 1 ? _stuckAnswer[m] : next);
+            }
+        }
+        ++jointMoves;
+    }
+
     /// @dev 1 s .. 2 h; the feeds of every market that is not stale are re-posted (the stuck one at its old answer).
     function warp(uint256 secondsSeed) external checked {
         _nextBlock(bound(secondsSeed, 1, MAX_WARP));
@@ -317,6 +372,7 @@ contract LiquidationHandler is CommonBase, StdUtils {
             bool allHalted = mask != 0 && (mask & ~halted) == 0;
             address fresh = address(uint160(uint256(keccak256(abi.encode("fresh", ++_freshNonce)))));
 
+            uint256 haltedReq = _haltedRequirement(a, halted);
             uint256 snap = vm.snapshotState();
             bool ok;
             bool healthierOrClosed;
@@ -328,6 +384,10 @@ contract LiquidationHandler is CommonBase, StdUtils {
                 uint32 mask2 = pool.account(a.owner, a.subId).marketMask;
                 healthierOrClosed = (mask2 & ~halted) == 0
                     || h2.value - int256(h2.maintenanceRequirement) > h.value - int256(h.maintenanceRequirement);
+                if (!healthierOrClosed && _fellByTheFraction(h, h2, haltedReq)) {
+                    healthierOrClosed = true;
+                    ++proportionalNotHealthier;
+                }
             } catch (bytes memory e) {
                 err = e;
             }
@@ -344,6 +404,30 @@ contract LiquidationHandler is CommonBase, StdUtils {
                 ++notHealthier;
             }
         }
+    }
+
+    /// @dev The standalone requirement of the account's positions in halted markets (no netting credit, never moved).
+    function _haltedRequirement(Acct memory a, uint256 halted) internal view returns (uint256 req) {
+        PositionView[] memory ps = lens.positions(a.owner, a.subId);
+        for (uint256 i; i < ps.length; ++i) {
+            if (halted & (1 << ps[i].marketId) != 0) req += ps[i].maintenanceRequirement;
+        }
+    }
+
+    /// @dev RISK 70: the requirement of the usable positions fell at least by the step's fraction (up to the rounding
+    /// of a one-wei base step, worth index/1e18 wei, and a few wei of ceilings per market).
+    function _fellByTheFraction(AccountHealth memory h, AccountHealth memory h2, uint256 haltedReq)
+        internal
+        view
+        returns (bool)
+    {
+        uint256 slack;
+        for (uint256 m; m < MARKETS; ++m) {
+            slack += lens.marketView(m).indexPrice / 1e18 + 8;
+        }
+        uint256 usable = h.maintenanceRequirement - haltedReq;
+        uint256 usable2 = h2.maintenanceRequirement - haltedReq;
+        return usable2 * BPS <= usable * (BPS - FRACTION_BPS) + slack * BPS;
     }
 
     function _haltedMask() internal view returns (uint256 halted) {

@@ -3,7 +3,11 @@
 // liquidationOutcome and accountAfterLiquidation). The keeper lists the account that many times in one
 // liquidateMany, so a deep account is brought back in one transaction instead of one step per block. An
 // overestimate costs a skipped (healthy) id; an underestimate leaves the rest to the next block.
-import { type LiquidationPositionInput, liquidationCallsToHealthy } from "../../pool/math/liquidationMath";
+import {
+  type LiquidationPositionInput,
+  liquidationCallsToHealthy,
+  nettedMaintenance,
+} from "../../pool/math/liquidationMath";
 import type { RiskGrid } from "../../pool/math/portfolioMath";
 import type { Account, MarketConfig, MarketState, Position } from "../../pool/types";
 
@@ -17,8 +21,11 @@ export type LadderMarket = {
   imMultiplierBps?: bigint;
 };
 
-/** Steps (calls) until healthy, at most `max`; 1 for an insolvent account (it is closed in one call). `engine`: the
- * pool's risk engine grid (null: none). */
+/**
+ * Steps (calls) until healthy, at most `max`; 1 for an account that cannot pay a step's penalty (it is closed in one
+ * call). Each step takes the same fraction of every usable position. `engine`: the pool's risk engine grid (null:
+ * none), so each step is judged against the netted maintenance requirement, as the pool judges it.
+ */
 export function stepsToHealthy(
   account: Account,
   positions: ReadonlyMap<number, Pick<Position, "size" | "openNotional" | "fundingEntry">>,
@@ -43,5 +50,5 @@ export function stepsToHealthy(
       marketId: BigInt(i),
     });
   }
-  return liquidationCallsToHealthy(account, inputs, timestamp, max, engine);
+  return liquidationCallsToHealthy(account, inputs, timestamp, max, nettedMaintenance(engine));
 }

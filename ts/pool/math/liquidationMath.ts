@@ -35,41 +35,68 @@ export type LiquidationOutcome =
   | {
       kind: "liquidated";
       insolvent: boolean;
+      /** Every usable position moved whole (insolvent, or the value could not pay a partial step's penalty). */
+      everything: boolean;
+      /** One transfer per usable position: the largest maintenance requirement first, then ascending market ids. */
       steps: LiquidationStep[];
       /** Bad debt that runs down the waterfall in the same call (WAD), 0 for a solvent account. */
       badDebt: bigint;
     };
 
 /**
+ * The account's maintenance requirement as the pool computes it (`AccountLogic._totals`: netted by the pool's risk
+ * engine). Take it from the portfolio mirror (or the lens); the default, the sum of the standalone requirements, is
+ * the chain's exactly when the pool has no engine or the account nets nothing.
+ */
+export type MaintenanceRequirementOf = (positions: readonly LiquidationPositionInput[], timestamp: bigint) => bigint;
+
+const MAX_UINT = (1n << 256n) - 1n;
+
+/** The pool's netted maintenance requirement with `engine` (null: none, the standalone sum), as `AccountLogic`. */
+export function nettedMaintenance(engine: RiskGrid | null | undefined): MaintenanceRequirementOf {
+  const empty = { collateral: 0n, unsettledProfit: 0n, marketMask: 0 } as Account;
+  return (positions, timestamp) => accountHealthAt(empty, positions, timestamp, engine).maintenanceRequirement;
+}
+
+/**
  * What `liquidate(owner, subId, maxBase)` does at `timestamp` (the pool's `_liquidate`): healthy → nothing; every
- * position halted → waits; insolvent (value < 2 wei) → every position with a usable price is transferred whole, the
- * largest maintenance requirement first, and the negative remainder is bad debt; otherwise one ladder step on the
- * largest risk. Positions must be listed in ascending market id (the order of the account's market mask). `engine`:
- * the pool's risk engine grid (null/omitted: none, every market additive).
+ * position halted → waits. Otherwise one step over every position with a usable price (oracle not halted), the
+ * largest maintenance requirement first then ascending market ids: each moves ceil(|size| · f / BPS), f the least
+ * `liquidationFractionBps` of those markets, lowered to floor(maxBase · BPS / held) when the largest-requirement
+ * position would move more than `maxBase` (`ladderStep`: the no-dust rule per position). If the value cannot pay that
+ * step's penalty plus 2 wei of rounding per leg (or is below 2 wei), every usable position moves whole instead; a
+ * negative remainder with nothing left is bad debt. Positions must be listed in ascending market id (the order of
+ * the account's market mask). `maintenanceOf`: the chain's (netted) requirement, see `MaintenanceRequirementOf`.
  */
 export function liquidationOutcome(
   account: Account,
   positions: readonly LiquidationPositionInput[],
   timestamp: bigint,
-  maxBase: bigint = (1n << 256n) - 1n,
-  engine?: RiskGrid | null,
+  maxBase: bigint = MAX_UINT,
+  maintenanceOf?: MaintenanceRequirementOf,
 ): LiquidationOutcome {
-  const health = accountHealthAt(account, positions, timestamp, engine);
+  const additive = accountHealthAt(account, positions, timestamp);
+  const maintenanceRequirement = maintenanceOf ? maintenanceOf(positions, timestamp) : additive.maintenanceRequirement;
+  const value = additive.value;
   const hasPositions = positions.length > 0;
-  if (!health.liquidatable || (!hasPositions && account.collateral >= 0n)) {
-    return { kind: "healthy", value: health.value, maintenanceRequirement: health.maintenanceRequirement };
+  if (value >= maintenanceRequirement || (!hasPositions && account.collateral >= 0n)) {
+    return { kind: "healthy", value, maintenanceRequirement };
   }
-  if (!hasPositions) return { kind: "liquidated", insolvent: true, steps: [], badDebt: -account.collateral };
+  if (!hasPositions) {
+    return { kind: "liquidated", insolvent: true, everything: true, steps: [], badDebt: -account.collateral };
+  }
   const usable = positions.filter((p) => !p.halted);
   const first = largestRisk(usable, timestamp);
   if (first === undefined) return { kind: "halted", marketId: positions[0]?.marketId ?? 0n };
+  const legs = [first, ...usable.filter((p) => p !== first)];
+  const plan = planStep(legs, maxBase, value);
 
-  let room = health.value > 0n ? health.value : 0n;
+  let room = value > 0n ? value : 0n;
   // Collateral + deferred profit, which is what a penalty can be collected from (AccountLogic._charge).
   let collectable = account.collateral + account.unsettledProfit;
   const steps: LiquidationStep[] = [];
-  const step = (p: LiquidationPositionInput, all: boolean) => {
-    const s = transferStep(p, timestamp, all ? (1n << 256n) - 1n : maxBase, all);
+  legs.forEach((p, k) => {
+    const s = transferStep(p, timestamp, plan.deltas[k] ?? 0n);
     collectable = i256(collectable + s.realizedPnl);
     room = room > 2n ? room - 2n : 0n;
     let penalty = mulDivDown(abs(s.quoteDelta), BigInt(p.config.liquidationPenaltyBps), BPS);
@@ -79,20 +106,45 @@ export function liquidationOutcome(
     collectable = i256(collectable - penalty);
     const reward = mulDivDown(collected, BigInt(p.config.liquidatorShareBps), BPS);
     steps.push({ ...s, penalty, reward });
-  };
-  const insolvent = health.value < 0n;
-  // Insolvent, or too close to it to pay a partial step's rounding (up to 2 wei): everything usable goes at once.
-  const all = health.value < 2n;
-  step(first, all);
-  if (all) {
-    for (const p of usable) if (p !== first) step(p, true);
-  }
+  });
   // An account left with no position at all has what its margin cannot cover run down the waterfall now; one with
   // a position waiting in a halted market keeps the debt as negative collateral until that position is realized.
   // A solvent one is never taken below 0 (the penalty is capped at its value), so it leaves none.
   const haltedLeft = positions.some((p) => p.halted);
-  const badDebt = all && !haltedLeft && collectable < 0n ? -collectable : 0n;
-  return { kind: "liquidated", insolvent, steps, badDebt };
+  const badDebt = plan.everything && !haltedLeft && collectable < 0n ? -collectable : 0n;
+  return { kind: "liquidated", insolvent: value < 0n, everything: plan.everything, steps, badDebt };
+}
+
+/**
+ * The transfers of one step (LiquidationLogic._ladder), signed against each position, `legs` in the pool's order:
+ * the fraction of a partial step, or every position whole when the value cannot pay the partial step's penalty.
+ */
+export function planStep(
+  legs: readonly LiquidationPositionInput[],
+  maxBase: bigint,
+  value: bigint,
+): { everything: boolean; fractionBps: bigint; deltas: bigint[] } {
+  const first = legs[0];
+  if (first === undefined) return { everything: true, fractionBps: BPS, deltas: [] };
+  let f = BPS;
+  for (const p of legs) f = min(f, BigInt(p.config.liquidationFractionBps));
+  const held = abs(first.position.size);
+  if (mulDivUp(held, f, BPS) > maxBase) f = (maxBase * BPS) / held;
+  const whole = legs.map((p) => -p.position.size);
+  if (value < 2n) return { everything: true, fractionBps: f, deltas: whole };
+  let penalty = 0n;
+  const deltas = legs.map((p, k) => {
+    const delta = ladderStep(p.position.size, p.config, k === 0 ? maxBase : MAX_UINT, f);
+    penalty += mulDivDown(indexQuote(delta, p.index), BigInt(p.config.liquidationPenaltyBps), BPS);
+    return delta;
+  });
+  if (value >= 2n * BigInt(legs.length) + penalty) return { everything: false, fractionBps: f, deltas };
+  return { everything: true, fractionBps: f, deltas: whole };
+}
+
+/** |quote| of moving `delta` base at `index`, rounded in the pool's favour (a buy rounds up, a sale down). */
+function indexQuote(delta: bigint, index: bigint): bigint {
+  return delta > 0n ? wMulUp(delta, index) : wMulDown(-delta, index);
 }
 
 /**
@@ -135,20 +187,20 @@ export function accountAfterLiquidation(
 
 /**
  * Liquidation calls (ladder steps) until the account is healthy again, at most `max`: `liquidationOutcome` applied
- * to the account `accountAfterLiquidation` leaves, over and over. An insolvent account is closed in one call.
+ * to the account `accountAfterLiquidation` leaves, over and over. A step that moves everything is the last.
  */
 export function liquidationCallsToHealthy(
   account: Account,
   positions: readonly LiquidationPositionInput[],
   timestamp: bigint,
   max: number,
-  engine?: RiskGrid | null,
+  maintenanceOf?: MaintenanceRequirementOf,
 ): number {
   let state = { account, positions: [...positions] };
   for (let calls = 0; calls < max; calls++) {
-    const out = liquidationOutcome(state.account, state.positions, timestamp, undefined, engine);
+    const out = liquidationOutcome(state.account, state.positions, timestamp, MAX_UINT, maintenanceOf);
     if (out.kind !== "liquidated") return calls;
-    if (out.insolvent) return calls + 1;
+    if (out.everything) return calls + 1;
     state = accountAfterLiquidation(state.account, state.positions, out, timestamp);
   }
   return max;
@@ -168,10 +220,10 @@ function largestRisk(positions: readonly LiquidationPositionInput[], timestamp: 
   return best;
 }
 
-/** One transfer at the index: ladder size, the index quote rounded in the pool's favour, realized PnL. */
-function transferStep(p: LiquidationPositionInput, timestamp: bigint, maxBase: bigint, all: boolean) {
+/** One transfer of `delta` base (signed against the position) at the index: the quote rounded in the pool's favour,
+ * the realized PnL. */
+function transferStep(p: LiquidationPositionInput, timestamp: bigint, delta: bigint) {
   const size = p.position.size;
-  const delta = ladderStep(size, p.config, maxBase, all);
   const moved = abs(delta);
   const quoteDelta = delta > 0n ? wMulUp(moved, p.index) : -wMulDown(moved, p.index);
   const { cumLong, cumShort } = cumNow(p.state, p.config, timestamp);
@@ -181,12 +233,13 @@ function transferStep(p: LiquidationPositionInput, timestamp: bigint, maxBase: b
 }
 
 /**
- * Size one ladder step transfers, signed against the position (LiquidationLogic._ladderStep): a bounded fraction,
- * all of it when insolvent, at most `maxBase`, never leaving less than the minimum size (the no-dust rule wins).
+ * Size one ladder step transfers of a position, signed against it (LiquidationLogic._ladderStep):
+ * ceil(|size| · fractionBps / BPS), at most `maxBase`, never leaving less than the minimum size (the no-dust rule
+ * wins: a position at or below the minimum size moves whole).
  */
-export function ladderStep(size: bigint, config: MarketConfig, maxBase: bigint, all: boolean): bigint {
+export function ladderStep(size: bigint, config: MarketConfig, maxBase: bigint, fractionBps: bigint): bigint {
   const held = abs(size);
-  let step = all ? held : mulDivUp(held, BigInt(config.liquidationFractionBps), BPS);
+  let step = mulDivUp(held, fractionBps, BPS);
   if (step > maxBase) step = maxBase;
   const remaining = held - step;
   const minSize = BigInt(config.minPositionBase);
