@@ -56,9 +56,9 @@ library PortfolioMargin {
             b.outsideInitial += im;
             return mmT;
         }
-        (uint256 im0, uint256 mm0) = MarginMath.marginalRatios(tiers, 0);
-        uint256 bm = n.mulDivUp(mm0, FixedPoint.BPS);
-        uint256 bi = scaleUp(n.mulDivUp(im0, FixedPoint.BPS), initialMultiplierBps);
+        // Tier 0's ratios (MarginMath's packing: the lowest 80 bits, initial at bit 48, maintenance at bit 64).
+        uint256 bm = n.mulDivUp((tiers >> 64) & type(uint16).max, FixedPoint.BPS);
+        uint256 bi = scaleUp(n.mulDivUp((tiers >> 48) & type(uint16).max, FixedPoint.BPS), initialMultiplierBps);
         // Tier ratios never fall with notional, so the tiers charge at least tier 0's ratio on all of n: bm <= mmT,
         // bi <= im (ceilings of ordered integers stay ordered).
         b.outsideMaint += mmT - bm;
