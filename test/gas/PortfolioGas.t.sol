@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {RiskEngine} from "../../contracts/RiskEngine.sol";
 import {PoolFixture} from "../utils/PoolFixture.sol";
-import {RiskGrids} from "../utils/RiskGrids.sol";
 
-/// @notice Gas of a new position in accounts that already hold 1, 2 and 7 other markets, with the portfolio engine set
-/// (snapshots/PortfolioGas.json). As in PoolGas, every oracle was refreshed earlier in the block (a keeper poke or an
+/// @notice Gas of a new position in accounts that already hold 0, 1 and 7 other markets, with the default grid's engine
+/// (the fixture's, as `npm start` deploys it; snapshots/PortfolioGas.json). As in PoolGas, every oracle was refreshed earlier in the block (a keeper poke or an
 /// earlier trade): the cost measured is the trade and the netted margin check.
 contract PortfolioGas is PoolFixture {
     uint256 internal constant MARKETS = 8;
@@ -16,9 +14,6 @@ contract PortfolioGas is PoolFixture {
         for (uint256 i = 2; i < MARKETS; ++i) {
             _listMarket(i, 10_000e18, 100e18);
         }
-        RiskEngine engine = new RiskEngine(RiskGrids.ethBtc(), 2500);
-        vm.prank(admin);
-        pool.setRiskEngine(engine);
         _deposit(alice, 0, 1_000_000e6);
         _deposit(bob, 0, 1_000_000e6);
         // Every market has open interest (warm, non-zero slots), as on a live pool.

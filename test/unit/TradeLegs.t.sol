@@ -117,9 +117,10 @@ contract TradeLegsTest is TradingFixture {
         assertEq(quotes[1], q, "the exact quote is accepted");
     }
 
+    /// @dev Two longs do not net (the broad rows move both against the book): 1,000 + 1,200 of IM against 2,000.
     function test_tradeLegs_revertsWholly_whenTheFinalMarginCheckFails() public {
         _deposit(carol, 0, 2000e6);
-        _assertRevertsWholly(carol, _two(ETH, 5e18, BTC, -0.2e18), IPerpPool.InsufficientMargin.selector);
+        _assertRevertsWholly(carol, _two(ETH, 5e18, BTC, 0.2e18), IPerpPool.InsufficientMargin.selector);
     }
 
     /* THE LEG LIST */
