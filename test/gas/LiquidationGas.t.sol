@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {RiskEngine} from "../../contracts/RiskEngine.sol";
+import {LadderRiskGrid} from "../utils/LadderRiskGrid.sol";
 import {PoolFixture} from "../utils/PoolFixture.sol";
 
 /// @notice Gas of liquidation (a transfer at the index to the backstop account), the keeper batch, the inventory
@@ -15,7 +17,9 @@ contract LiquidationGas is PoolFixture {
         _trade(bob, ETH, -5e18);
         _deposit(alice, 0, 1000e6);
         _trade(alice, ETH, 4e18);
-        // Netting on with the default grid (the fixture's engine; a one-market account never calls it).
+        RiskEngine engine = LadderRiskGrid.deploy(); // netting on (a one-market account never calls it)
+        vm.prank(admin);
+        pool.setRiskEngine(engine);
         vm.warp(block.timestamp + 1);
     }
 
