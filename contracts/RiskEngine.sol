@@ -28,6 +28,8 @@ contract RiskEngine is IRiskEngine {
     uint256 internal immutable _moves5;
     uint256 internal immutable _moves6;
     uint256 internal immutable _moves7;
+    /// @dev Bits 32c..32c+31: the rows that move column c (a row moving none of an account's columns loses nothing).
+    uint256 internal immutable _rowsOfColumn;
 
     /// @param grid the rows (1..32), validated as `IRiskEngine` states
     /// @param floorBps_ the floor, in [1_000, 10_000] bps of the standalone sum
@@ -37,6 +39,7 @@ contract RiskEngine is IRiskEngine {
         if (floorBps_ < MIN_FLOOR_BPS || floorBps_ > BPS) revert FloorOutOfBounds(floorBps_);
         uint256[8] memory moves;
         uint256 weights;
+        uint256 rowsOfColumn;
         int256[8] memory up;
         int256[8] memory down;
         for (uint256 k; k < n; ++k) {
@@ -49,6 +52,7 @@ contract RiskEngine is IRiskEngine {
                 if (e > up[c]) up[c] = e;
                 if (e < down[c]) down[c] = e;
                 moves[k / 4] |= uint256(uint8(grid[k].moves[c])) << (64 * (k % 4) + 8 * c);
+                if (e != 0) rowsOfColumn |= 1 << (32 * c + k);
             }
         }
         for (uint256 c; c < COLUMNS; ++c) {
@@ -57,6 +61,7 @@ contract RiskEngine is IRiskEngine {
         _count = n;
         _floorBps = floorBps_;
         _weights = weights;
+        _rowsOfColumn = rowsOfColumn;
         (_moves0, _moves1, _moves2, _moves3) = (moves[0], moves[1], moves[2], moves[3]);
         (_moves4, _moves5, _moves6, _moves7) = (moves[4], moves[5], moves[6], moves[7]);
     }
@@ -115,9 +120,9 @@ contract RiskEngine is IRiskEngine {
     /// (column shift, x_c, y_c) while summing |x_c| and |y_c|, then each row's packed moves are read once and only
     /// listed columns are visited. The hot loop of every margin check, in assembly.
     function _worstLosses(int256[8] calldata x, int256[8] calldata y) internal view returns (Losses memory l) {
-        uint256[8] memory words = _words();
-        uint256 count = _count;
-        uint256 weights = _weights;
+        // The grid as one memory block: moves words 0..7, then the weights, the rows per column and the row count.
+        uint256[11] memory g =
+            [_moves0, _moves1, _moves2, _moves3, _moves4, _moves5, _moves6, _moves7, _weights, _rowsOfColumn, _count];
         int256 worstX; // the largest positive -sum_c e_{k,c} * x_c, before dividing by FULL
         int256 worstY;
         uint256 rowX;
@@ -129,10 +134,13 @@ contract RiskEngine is IRiskEngine {
             // Scratch beyond the free memory pointer (not allocated: nothing else runs until we return).
             let list := mload(0x40)
             let end := list
+            let rowsOfColumn := mload(add(g, 0x120))
+            let rows := 0 // the rows that move any listed column: the others lose nothing and are skipped
             for { let c := 0 } lt(c, 8) { c := add(c, 1) } {
                 let xv := calldataload(add(x, shl(5, c)))
                 let yv := calldataload(add(y, shl(5, c)))
                 if or(xv, yv) {
+                    rows := or(rows, and(shr(shl(5, c), rowsOfColumn), 0xffffffff))
                     mstore(end, shl(3, c))
                     mstore(add(end, 0x20), xv)
                     mstore(add(end, 0x40), yv)
@@ -145,8 +153,11 @@ contract RiskEngine is IRiskEngine {
                     default { sumY := add(sumY, yv) }
                 }
             }
+            let weights := mload(add(g, 0x100))
+            let count := mload(add(g, 0x140))
             for { let k := 0 } lt(k, count) { k := add(k, 1) } {
-                let row := shr(shl(6, and(k, 3)), mload(add(words, shl(5, shr(2, k)))))
+                if iszero(and(shr(k, rows), 1)) { continue }
+                let row := shr(shl(6, and(k, 3)), mload(add(g, shl(5, shr(2, k)))))
                 let w := and(shr(shl(3, k), weights), 0xff)
                 let rx := 0
                 let ry := 0
