@@ -20,7 +20,7 @@ import { accountHealthAt } from "../../ts/pool/math/accountMath";
 import { liquidationPrice } from "../../ts/pool/math/liquidationPrice";
 import { stressTest, stressTestJoint } from "../../ts/pool/math/stressMath";
 import { getStress } from "../../ts/tranches/actions/getStress";
-import { base, price, sharesText, usd } from "../../ts/web/app/fmt";
+import { base, pct, price, sharesText, usd } from "../../ts/web/app/fmt";
 import { buildWeb } from "../../ts/web/build";
 import { serveWeb, type WebServer } from "../../ts/web/server";
 import { CHROMIUM_LABEL, launchChromium } from "./browser";
@@ -206,12 +206,13 @@ describe(`the web page, in ${CHROMIUM_LABEL}, against a seeded devnet`, () => {
       owner: me(),
       blockNumber: block,
     });
-    const liq = liquidationPrice(state.account, state.positions, ETH, state.timestamp);
+    const engine = await getRiskEngine(chain.publicClient, { pool: deployment.contracts.pool, blockNumber: block });
+    const liq = liquidationPrice(state.account, state.positions, ETH, state.timestamp, engine);
     expect(liq).not.toBeNull();
     expect(liq as bigint).toBeLessThan(state.positions[0]?.index ?? 0n);
     expect(await text("liq-ETH")).toBe(price(usdc(), liq as bigint));
     expect(await text("position-ETH")).toContain("long 40.0000");
-    const health = accountHealthAt(state.account, state.positions, state.timestamp);
+    const health = accountHealthAt(state.account, state.positions, state.timestamp, engine);
     expect(initialQuoted).toBe(`0.00 → ${usd(usdc(), health.initialRequirement)}`);
     await page.getByTestId("trade-input").fill("-10");
     await expect.poll(() => text("quote-amount")).toMatch(/^\d{1,3}(,\d{3})*\.\d\d$/);
@@ -241,6 +242,23 @@ describe(`the web page, in ${CHROMIUM_LABEL}, against a seeded devnet`, () => {
       usd(usdc(), health.additiveMaintenance - health.maintenanceRequirement),
     );
     expect(await text("netting-binding")).toBe("ETH \u22125 %, BTC +1 %");
+    // The Trade tab's own SDK numbers net too: health and the liquidation price are accountHealthAt /
+    // liquidationPrice with the pool's engine (the netted requirement puts the ETH long's liquidation lower).
+    const state = await getAccountState(chain.publicClient, {
+      pool: deployment.contracts.pool,
+      oracle: deployment.contracts.oracle,
+      owner: me(),
+      blockNumber: await pageBlock(),
+    });
+    const engine = await getRiskEngine(chain.publicClient, { pool: deployment.contracts.pool });
+    const sdk = accountHealthAt(state.account, state.positions, state.timestamp, engine);
+    expect(sdk.maintenanceRequirement).toBe(health.maintenanceRequirement);
+    expect(await text("health")).toBe(pct(sdk.value, sdk.maintenanceRequirement, 0));
+    const liq = liquidationPrice(state.account, state.positions, ETH, state.timestamp, engine);
+    const additiveLiq = liquidationPrice(state.account, state.positions, ETH, state.timestamp);
+    expect(liq).not.toBeNull();
+    expect(liq as bigint).toBeLessThan(additiveLiq as bigint);
+    expect(await text("liq-ETH")).toBe(price(usdc(), liq as bigint));
     await page.screenshot({ path: `${SHOTS}/netting.png`, fullPage: true });
     // The hedge closes again: a lone position nets nothing, its requirement is today's.
     await page.getByTestId("close-BTC").click();
@@ -376,7 +394,8 @@ describe(`the web page, in ${CHROMIUM_LABEL}, against a seeded devnet`, () => {
       oracle: deployment.contracts.oracle,
       owner: me(),
     });
-    const liq = liquidationPrice(state.account, state.positions, ETH, state.timestamp);
+    const engine = await getRiskEngine(chain.publicClient, { pool: deployment.contracts.pool });
+    const liq = liquidationPrice(state.account, state.positions, ETH, state.timestamp, engine);
     expect(liq).not.toBeNull();
     // ETH 1 % below my liquidation price: liquidatable, still solvent, so the backstop collects a penalty.
     const eth = deployment.markets[0];
