@@ -2,8 +2,9 @@
 // seeded: a person's journeys, each checked against the chain or against a direct SDK call at the same block.
 import { mkdir } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
+import { type Address, zeroAddress } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { perpLensAbi, perpPoolAbi, settableFeedAbi, trancheVaultAbi } from "../../ts/abi/generated";
+import { perpLensAbi, perpPoolAbi, settableFeedAbi, testUsdcAbi, trancheVaultAbi } from "../../ts/abi/generated";
 import { parseDeploymentConfig } from "../../ts/deploy/config";
 import type { Deployment } from "../../ts/deploy/deployment";
 import { deployProtocol } from "../../ts/deploy/deployProtocol";
@@ -13,12 +14,13 @@ import { createDevClients, type DevClients } from "../../ts/devnet/clients";
 import { getAccountState } from "../../ts/pool/actions/getAccountState";
 import { getAccounts } from "../../ts/pool/actions/getAccounts";
 import { getInventorySales } from "../../ts/pool/actions/getInventorySales";
+import { getRiskEngine } from "../../ts/pool/actions/getRiskEngine";
 import { usdcToken } from "../../ts/pool/format";
 import { accountHealthAt } from "../../ts/pool/math/accountMath";
 import { liquidationPrice } from "../../ts/pool/math/liquidationPrice";
-import { stressTest } from "../../ts/pool/math/stressMath";
+import { stressTest, stressTestJoint } from "../../ts/pool/math/stressMath";
 import { getStress } from "../../ts/tranches/actions/getStress";
-import { base, price, sharesText, usd } from "../../ts/web/app/fmt";
+import { base, pct, price, sharesText, usd } from "../../ts/web/app/fmt";
 import { buildWeb } from "../../ts/web/build";
 import { serveWeb, type WebServer } from "../../ts/web/server";
 import { CHROMIUM_LABEL, launchChromium } from "./browser";
@@ -56,6 +58,38 @@ async function settled(tab: string) {
     { timeout: 30_000 },
   );
 }
+/**
+ * What the SDK's stress math takes at `blockNumber`: every listed account's raw state, the backstop inventory, the
+ * pool's risk engine and what each vault can pay (its USDC balance).
+ */
+async function stressInputs(accounts: readonly { owner: Address; subId: bigint }[], blockNumber: bigint) {
+  const { pool, oracle, usdc: token, junior, senior } = deployment.contracts;
+  const read = (owner: Address, subId: bigint) =>
+    getAccountState(chain.publicClient, { pool, oracle, owner, subId, blockNumber });
+  const balance = (who: Address) =>
+    chain.publicClient.readContract({
+      address: token,
+      abi: testUsdcAbi,
+      functionName: "balanceOf",
+      args: [who],
+      blockNumber,
+    });
+  const [states, inventory, engine, juniorTokens, seniorTokens] = await Promise.all([
+    Promise.all(accounts.map((a) => read(a.owner, a.subId))),
+    read(zeroAddress, 0n),
+    getRiskEngine(chain.publicClient, { pool, blockNumber }),
+    balance(junior),
+    balance(senior),
+  ]);
+  return {
+    states,
+    inventory: inventory.positions,
+    engine,
+    capacity: { juniorTokens, seniorTokens },
+    timestamp: inventory.timestamp,
+  };
+}
+
 async function goto(tab: string) {
   await page.getByTestId(`tab-${tab}`).click();
   await settled(tab);
@@ -172,12 +206,13 @@ describe(`the web page, in ${CHROMIUM_LABEL}, against a seeded devnet`, () => {
       owner: me(),
       blockNumber: block,
     });
-    const liq = liquidationPrice(state.account, state.positions, ETH, state.timestamp);
+    const engine = await getRiskEngine(chain.publicClient, { pool: deployment.contracts.pool, blockNumber: block });
+    const liq = liquidationPrice(state.account, state.positions, ETH, state.timestamp, engine);
     expect(liq).not.toBeNull();
     expect(liq as bigint).toBeLessThan(state.positions[0]?.index ?? 0n);
     expect(await text("liq-ETH")).toBe(price(usdc(), liq as bigint));
     expect(await text("position-ETH")).toContain("long 40.0000");
-    const health = accountHealthAt(state.account, state.positions, state.timestamp);
+    const health = accountHealthAt(state.account, state.positions, state.timestamp, engine);
     expect(initialQuoted).toBe(`0.00 → ${usd(usdc(), health.initialRequirement)}`);
     await page.getByTestId("trade-input").fill("-10");
     await expect.poll(() => text("quote-amount")).toMatch(/^\d{1,3}(,\d{3})*\.\d\d$/);
@@ -207,6 +242,23 @@ describe(`the web page, in ${CHROMIUM_LABEL}, against a seeded devnet`, () => {
       usd(usdc(), health.additiveMaintenance - health.maintenanceRequirement),
     );
     expect(await text("netting-binding")).toBe("ETH \u22125 %, BTC +1 %");
+    // The Trade tab's own SDK numbers net too: health and the liquidation price are accountHealthAt /
+    // liquidationPrice with the pool's engine (the netted requirement puts the ETH long's liquidation lower).
+    const state = await getAccountState(chain.publicClient, {
+      pool: deployment.contracts.pool,
+      oracle: deployment.contracts.oracle,
+      owner: me(),
+      blockNumber: await pageBlock(),
+    });
+    const engine = await getRiskEngine(chain.publicClient, { pool: deployment.contracts.pool });
+    const sdk = accountHealthAt(state.account, state.positions, state.timestamp, engine);
+    expect(sdk.maintenanceRequirement).toBe(health.maintenanceRequirement);
+    expect(await text("health")).toBe(pct(sdk.value, sdk.maintenanceRequirement, 0));
+    const liq = liquidationPrice(state.account, state.positions, ETH, state.timestamp, engine);
+    const additiveLiq = liquidationPrice(state.account, state.positions, ETH, state.timestamp);
+    expect(liq).not.toBeNull();
+    expect(liq as bigint).toBeLessThan(additiveLiq as bigint);
+    expect(await text("liq-ETH")).toBe(price(usdc(), liq as bigint));
     await page.screenshot({ path: `${SHOTS}/netting.png`, fullPage: true });
     // The hedge closes again: a lone position nets nothing, its requirement is today's.
     await page.getByTestId("close-BTC").click();
@@ -270,30 +322,18 @@ describe(`the web page, in ${CHROMIUM_LABEL}, against a seeded devnet`, () => {
       expect(await text("stress-senior")).toBe(usd(usdc(), lens.seniorLoss));
       expect(await text("stress-socialized")).toBe(usd(usdc(), lens.socialized));
       expect(await text("stress-index")).toBe(price(usdc(), lens.shockedIndex));
-      // The lens and the SDK's own mirror agree at that block, to the wei.
-      const states = await Promise.all(
-        accounts.map((a) =>
-          getAccountState(chain.publicClient, {
-            pool: deployment.contracts.pool,
-            oracle: deployment.contracts.oracle,
-            owner: a.owner,
-            subId: a.subId,
-            blockNumber,
-          }),
-        ),
-      );
+      // The SDK's own mirror, netted over the pool's risk engine, is the lens's result at that block in every field.
+      const sdk = await stressInputs(accounts, blockNumber);
+      expect(sdk.engine).not.toBeNull();
       const mirror = stressTest(
-        states,
+        sdk.states,
         { marketId: ETH, shockBps: BigInt(pct * 100) },
-        { juniorTokens: lens.juniorCapital / 10n ** 12n, seniorTokens: lens.seniorCapital / 10n ** 12n },
-        states[0]?.timestamp ?? 0n,
+        sdk.capacity,
+        sdk.timestamp,
+        sdk.engine,
+        sdk.inventory,
       );
-      expect([mirror.liquidatableCount, mirror.totalBadDebt, mirror.juniorLoss, mirror.seniorLoss]).toEqual([
-        lens.liquidatableCount,
-        lens.totalBadDebt,
-        lens.juniorLoss,
-        lens.seniorLoss,
-      ]);
+      expect(mirror).toEqual(lens);
       if (pct === -45) {
         expect(lens.totalBadDebt).toBeGreaterThan(0n);
         expect(await text("stress-accounts")).toContain("me");
@@ -323,10 +363,29 @@ describe(`the web page, in ${CHROMIUM_LABEL}, against a seeded devnet`, () => {
       args: [[-2500n, -1000n], accounts.map((a) => a.owner), accounts.map((a) => a.subId)],
       blockNumber,
     });
-    expect(await text("stress-count")).toBe(`${lens.liquidatableCount} of ${accounts.length}`);
-    expect(await text("stress-bad-debt")).toBe(usd(usdc(), lens.totalBadDebt));
-    expect(await text("stress-junior")).toBe(usd(usdc(), lens.juniorLoss));
-    expect(await text("stress-senior")).toBe(usd(usdc(), lens.seniorLoss));
+    // The SDK's joint stress from raw state, netted over the pool's risk engine, is the lens's to the wei, and the
+    // page shows it.
+    const sdk = await stressInputs(accounts, blockNumber);
+    const mirror = stressTestJoint(
+      sdk.states,
+      [-2500n, -1000n],
+      sdk.capacity,
+      sdk.timestamp,
+      sdk.engine,
+      sdk.inventory,
+    );
+    expect(mirror).toEqual(lens);
+    expect(await text("stress-count")).toBe(`${mirror.liquidatableCount} of ${accounts.length}`);
+    expect(await text("stress-bad-debt")).toBe(usd(usdc(), mirror.totalBadDebt));
+    expect(await text("stress-junior")).toBe(usd(usdc(), mirror.juniorLoss));
+    expect(await text("stress-senior")).toBe(usd(usdc(), mirror.seniorLoss));
+    expect(await text("stress-socialized")).toBe(usd(usdc(), mirror.socialized));
+    expect(await text("stress-inventory")).toBe(usd(usdc(), mirror.inventoryLoss));
+    const falling = mirror.accounts.filter((a) => a.liquidatable);
+    if (falling.length > 0) {
+      const shown = await page.getByTestId("stress-accounts").textContent();
+      for (const a of falling) expect(shown).toContain(usd(usdc(), a.maintenanceRequirement));
+    }
   });
 
   it("after a liquidation the Backstop inventory panel shows the sale as the lens prices it at the page's block", async () => {
@@ -335,7 +394,8 @@ describe(`the web page, in ${CHROMIUM_LABEL}, against a seeded devnet`, () => {
       oracle: deployment.contracts.oracle,
       owner: me(),
     });
-    const liq = liquidationPrice(state.account, state.positions, ETH, state.timestamp);
+    const engine = await getRiskEngine(chain.publicClient, { pool: deployment.contracts.pool });
+    const liq = liquidationPrice(state.account, state.positions, ETH, state.timestamp, engine);
     expect(liq).not.toBeNull();
     // ETH 1 % below my liquidation price: liquidatable, still solvent, so the backstop collects a penalty.
     const eth = deployment.markets[0];

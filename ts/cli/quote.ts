@@ -1,11 +1,12 @@
 // `perp quote <market> <size>`: the exact trade (notional, fee, price impact) and, for an owner, what it does to
 // the account, read at one block and computed with the SDK's math (ts/cli/quotePreview.ts). Nothing is sent.
 import { getBlock, getBlockNumber } from "viem/actions";
-import { oracleRouterAbi, perpPoolAbi } from "../abi/generated";
+import { oracleRouterAbi, perpLensAbi, perpPoolAbi } from "../abi/generated";
 import { shortAddress } from "../display/address";
 import { formatBps, formatPercent, formatWad } from "../display/amounts";
 import { getAccountState } from "../pool/actions/getAccountState";
-import type { LiquidationPositionInput } from "../pool/math/liquidationMath";
+import { getRiskEngine } from "../pool/actions/getRiskEngine";
+import { tradedMarketInput } from "../pool/math/tradePreview";
 import { quoteTrade } from "../pool/quoteTrade";
 import { UsageError } from "./errors";
 import type { CommandContext } from "./io";
@@ -48,10 +49,10 @@ export async function quoteCommand(
   const owner = ownerOf(flags, ctx.env, s.chain.id);
   const market = parseMarket(s.deployment, p.market);
   const marketId = BigInt(market.marketId);
-  const { pool, oracle } = s.deployment.contracts;
+  const { pool, oracle, lens } = s.deployment.contracts;
   const blockNumber = await getBlockNumber(s.publicClient, { cacheTime: 0 });
   const at = { address: pool, abi: perpPoolAbi, blockNumber } as const;
-  const [block, state, config, [index, status], profitAsMarginBps, held] = await Promise.all([
+  const [block, state, config, [index, status], profitAsMarginBps, held, view, engine] = await Promise.all([
     getBlock(s.publicClient, { blockNumber }),
     s.publicClient.readContract({ ...at, functionName: "marketState", args: [marketId] }),
     s.publicClient.readContract({ ...at, functionName: "marketConfig", args: [marketId] }),
@@ -64,25 +65,39 @@ export async function quoteCommand(
     }),
     s.publicClient.readContract({ ...at, functionName: "PROFIT_AS_MARGIN_BPS" }),
     owner ? getAccountState(s.publicClient, { pool, oracle, owner, subId: p.subId, blockNumber }) : undefined,
+    s.publicClient.readContract({
+      address: lens,
+      abi: perpLensAbi,
+      functionName: "marketView",
+      args: [marketId],
+      blockNumber,
+    }),
+    getRiskEngine(s.publicClient, { pool, blockNumber }),
   ]);
-  const position = held?.positions.find((x) => x.marketId === marketId)?.position ?? {
-    size: 0n,
-    openNotional: 0n,
-    fundingEntry: 0n,
-  };
+  // The traded market as the account's margin check will see it: the lens's index, status and IM multiplier.
+  const traded = tradedMarketInput(held?.positions, {
+    marketId,
+    state,
+    config,
+    index: view.indexPrice,
+    halted: view.oracleStatus === HALTED,
+    oracleStatus: view.oracleStatus,
+    imMultiplierBps: view.initialMultiplierBps,
+  });
+  const position = traded.position;
   let q: ReturnType<typeof quoteTrade>;
   try {
     q = quoteTrade({ state, config, sizeDelta: p.size, position, marketId });
   } catch (err) {
     throw new UsageError(`quote ${market.symbol} ${formatWad(p.size, 4)}: ${(err as Error).message}`);
   }
-  const traded: LiquidationPositionInput = { marketId, position, state, config, index, halted: status === HALTED };
   const input: QuoteAccountInput | undefined = held && {
     account: held.account,
     positions: held.positions,
     market: traded,
     timestamp: block.timestamp,
     profitAsMarginBps,
+    engine,
   };
   const preview = previewQuote(q, input);
   // The oracle gates of PerpPool._trade, as the oracle reads now: halted stops every trade, reduce-only the

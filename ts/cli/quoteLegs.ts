@@ -2,11 +2,13 @@
 // own market's curve (ts/pool/quoteTradeLegs), the totals, and for an owner what the whole trade does to the
 // account under the pool's one margin check after the last leg, all read at one block. Nothing is sent.
 import { getBlock, getBlockNumber } from "viem/actions";
-import { oracleRouterAbi, perpPoolAbi } from "../abi/generated";
+import { oracleRouterAbi, perpLensAbi, perpPoolAbi } from "../abi/generated";
 import { shortAddress } from "../display/address";
 import { formatBps, formatPercent, formatWad } from "../display/amounts";
 import { getAccountState } from "../pool/actions/getAccountState";
+import { getRiskEngine } from "../pool/actions/getRiskEngine";
 import type { LiquidationPositionInput } from "../pool/math/liquidationMath";
+import { tradedMarketInput } from "../pool/math/tradePreview";
 import { quoteTradeLegs, type TradeLegsQuote } from "../pool/quoteTradeLegs";
 import { UsageError } from "./errors";
 import type { CommandContext } from "./io";
@@ -30,17 +32,18 @@ export async function quoteLegsCommand(
   const s = await openSession(flags, ctx.env);
   const owner = ownerOf(flags, ctx.env, s.chain.id);
   const legs = resolveLegs("quote", s.deployment, p.legs);
-  const { pool, oracle } = s.deployment.contracts;
+  const { pool, oracle, lens } = s.deployment.contracts;
   const blockNumber = await getBlockNumber(s.publicClient, { cacheTime: 0 });
   const at = { address: pool, abi: perpPoolAbi, blockNumber } as const;
-  const [block, profitAsMarginBps, held, markets] = await Promise.all([
+  const [block, profitAsMarginBps, held, engine, markets] = await Promise.all([
     getBlock(s.publicClient, { blockNumber }),
     s.publicClient.readContract({ ...at, functionName: "PROFIT_AS_MARGIN_BPS" }),
     owner ? getAccountState(s.publicClient, { pool, oracle, owner, subId: p.subId, blockNumber }) : undefined,
+    getRiskEngine(s.publicClient, { pool, blockNumber }),
     Promise.all(
       legs.map(async (leg) => {
         const marketId = BigInt(leg.market.marketId);
-        const [state, config, [index, status]] = await Promise.all([
+        const [state, config, [index, status], view] = await Promise.all([
           s.publicClient.readContract({ ...at, functionName: "marketState", args: [marketId] }),
           s.publicClient.readContract({ ...at, functionName: "marketConfig", args: [marketId] }),
           s.publicClient.readContract({
@@ -50,23 +53,31 @@ export async function quoteLegsCommand(
             args: [marketId],
             blockNumber,
           }),
+          s.publicClient.readContract({
+            address: lens,
+            abi: perpLensAbi,
+            functionName: "marketView",
+            args: [marketId],
+            blockNumber,
+          }),
         ]);
-        return { marketId, state, config, index, status };
+        return { marketId, state, config, index, status, view };
       }),
     ),
   ]);
-  const inputs: LiquidationPositionInput[] = markets.map((m) => ({
-    marketId: m.marketId,
-    position: held?.positions.find((x) => x.marketId === m.marketId)?.position ?? {
-      size: 0n,
-      openNotional: 0n,
-      fundingEntry: 0n,
-    },
-    state: m.state,
-    config: m.config,
-    index: m.index,
-    halted: m.status === HALTED,
-  }));
+  // Each leg's market as the one margin check after the last leg will see it: the lens's index, status and IM
+  // multiplier (the account's own entry where it holds the market).
+  const inputs: LiquidationPositionInput[] = markets.map((m) =>
+    tradedMarketInput(held?.positions, {
+      marketId: m.marketId,
+      state: m.state,
+      config: m.config,
+      index: m.view.indexPrice,
+      halted: m.view.oracleStatus === HALTED,
+      oracleStatus: m.view.oracleStatus,
+      imMultiplierBps: m.view.initialMultiplierBps,
+    }),
+  );
   let q: TradeLegsQuote;
   try {
     q = quoteTradeLegs(inputs.map((m, i) => ({ ...m, sizeDelta: legs[i]?.size ?? 0n })));
@@ -96,7 +107,7 @@ export async function quoteLegsCommand(
     held &&
     previewLegsAccount(
       q.legs.map((quote, i) => ({ quote, market: inputs[i] as LiquidationPositionInput })),
-      { account: held.account, positions: held.positions, timestamp: block.timestamp, profitAsMarginBps },
+      { account: held.account, positions: held.positions, timestamp: block.timestamp, profitAsMarginBps, engine },
     );
   const notional = rows.reduce((sum, r) => sum + r.notional, 0n);
   const json = {

@@ -1,10 +1,12 @@
 // What `perp quote` shows, from the SDK's exact math only (ts/pool/quoteTrade, ts/pool/math): the trade
 // (notional, fee, price impact) and what it does to the account (initial requirement before and after, margin
-// left, liquidation price before and after), all at one block.
+// left, liquidation price before and after), all at one block, every requirement netted over the pool's risk engine
+// (`getRiskEngine`) as the pool's margin check nets it.
 
 import { accountHealthAt, positionContribution } from "../pool/math/accountMath";
 import type { LiquidationPositionInput } from "../pool/math/liquidationMath";
 import { liquidationPrice } from "../pool/math/liquidationPrice";
+import type { RiskGrid } from "../pool/math/portfolioMath";
 import { mulDivUp } from "../pool/math/solidity";
 import { accountAfterTrade } from "../pool/math/tradePreview";
 import type { TradeQuote } from "../pool/quoteTrade";
@@ -23,6 +25,8 @@ export type QuoteAccountInput = {
   timestamp: bigint;
   /** PerpPool.PROFIT_AS_MARGIN_BPS: the share of paper gains that counts as margin for opening risk. */
   profitAsMarginBps: bigint;
+  /** The pool's risk engine grid (`getRiskEngine`; null: none, every market additive). */
+  engine: RiskGrid | null;
 };
 
 export type AccountImpact = {
@@ -61,8 +65,9 @@ function openValue(
   positions: readonly LiquidationPositionInput[],
   timestamp: bigint,
   profitAsMarginBps: bigint,
+  engine: RiskGrid | null,
 ): { value: bigint; openValue: bigint; initial: bigint; maintenance: bigint } {
-  const health = accountHealthAt(account, positions, timestamp);
+  const health = accountHealthAt(account, positions, timestamp, engine);
   let positivePnl = 0n;
   for (const p of positions) {
     const { pnl } = positionContribution(p, timestamp);
@@ -82,7 +87,7 @@ function openValue(
  * `input` is given.
  * @example
  * const q = quoteTrade({ state, config, sizeDelta, position });
- * const p = previewQuote(q, { account, positions, market, timestamp, profitAsMarginBps: 5000n });
+ * const p = previewQuote(q, { account, positions, market, timestamp, profitAsMarginBps: 5000n, engine });
  */
 export function previewQuote(q: TradeQuote, input?: QuoteAccountInput): QuotePreview {
   const size = q.sizeDelta < 0n ? -q.sizeDelta : q.sizeDelta;
@@ -93,14 +98,14 @@ export function previewQuote(q: TradeQuote, input?: QuoteAccountInput): QuotePre
 }
 
 function accountImpact(q: TradeQuote, input: QuoteAccountInput): AccountImpact {
-  const { account, positions, market, timestamp } = input;
+  const { account, positions, market, timestamp, engine } = input;
   const after = accountAfterTrade(account, positions, market, q, timestamp);
   return {
     sizeBefore: market.position.size,
     sizeAfter: q.sizeAfter,
     ...combinedImpact([{ quote: q, market }], input),
-    liquidationPriceBefore: liquidationPrice(account, positions, market.marketId, timestamp),
-    liquidationPriceAfter: liquidationPrice(after.account, after.positions, market.marketId, timestamp),
+    liquidationPriceBefore: liquidationPrice(account, positions, market.marketId, timestamp, engine),
+    liquidationPriceAfter: liquidationPrice(after.account, after.positions, market.marketId, timestamp, engine),
   };
 }
 
@@ -115,7 +120,7 @@ export type LegsAccountImpact = Omit<
  * once as the pool checks it after the last leg: the initial requirement if any leg adds risk, else value >= 0.
  * @example
  * const q = quoteTradeLegs(inputs);
- * previewLegsAccount(q.legs.map((quote, i) => ({ quote, market: markets[i] })), { account, positions, timestamp, profitAsMarginBps });
+ * previewLegsAccount(q.legs.map((quote, i) => ({ quote, market: markets[i] })), { account, positions, timestamp, profitAsMarginBps, engine });
  */
 export function previewLegsAccount(
   legs: readonly { quote: TradeQuote; market: LiquidationPositionInput }[],
@@ -128,8 +133,8 @@ function combinedImpact(
   legs: readonly { quote: TradeQuote; market: LiquidationPositionInput }[],
   input: Omit<QuoteAccountInput, "market">,
 ): LegsAccountImpact {
-  const { timestamp, profitAsMarginBps } = input;
-  const before = openValue(input.account, input.positions, timestamp, profitAsMarginBps);
+  const { timestamp, profitAsMarginBps, engine } = input;
+  const before = openValue(input.account, input.positions, timestamp, profitAsMarginBps, engine);
   let account = input.account;
   let positions: LiquidationPositionInput[] = [...input.positions];
   for (const { quote, market } of legs) {
@@ -137,7 +142,7 @@ function combinedImpact(
     account = after.account;
     positions = after.positions as LiquidationPositionInput[];
   }
-  const afterValues = openValue(account, positions, timestamp, profitAsMarginBps);
+  const afterValues = openValue(account, positions, timestamp, profitAsMarginBps, engine);
   const marginLeft = afterValues.openValue - afterValues.initial;
   const addsRisk = legs.some((l) => l.quote.addsRisk);
   const refusedWith = addsRisk

@@ -6,6 +6,7 @@ import { formatMoveBps } from "../display/scenario";
 import { table } from "../display/table";
 import { MAX_UINT256 } from "../money";
 import { ALL_MARKETS } from "../tranches";
+import { getStressJoint } from "../tranches/actions/getStressJoint";
 import { discoverAccounts } from "./accounts";
 import type { CommandContext } from "./io";
 import { answer } from "./output";
@@ -55,12 +56,7 @@ export async function jointStressCommand(ctx: CommandContext, flags: SessionFlag
   const s = await openSession(flags, ctx.env);
   const shocks = jointShockBps(s.deployment, p.legs);
   const accounts = await discoverAccounts(s.publicClient, s.deployment);
-  const r = await s.publicClient.readContract({
-    address: s.deployment.contracts.lens,
-    abi: perpLensAbi,
-    functionName: "stressTestJoint",
-    args: [shocks, accounts.map((a) => a.owner), accounts.map((a) => a.subId)],
-  });
+  const r = await getStressJoint(s.publicClient, { lens: s.deployment.contracts.lens, shockBps: shocks, accounts });
   const moves = s.deployment.markets
     .filter((m) => shocks[m.marketId] !== 0n)
     .map((m) => ({ symbol: m.symbol, shockBps: shocks[m.marketId] ?? 0n }));

@@ -9,6 +9,7 @@ export * from "./actions/getLpPosition";
 export * from "./actions/getPremiumApr";
 export * from "./actions/getStress";
 export * from "./actions/getStressAllMarkets";
+export * from "./actions/getStressJoint";
 export * from "./actions/getTranche";
 export * from "./actions/getTrancheRisk";
 export * from "./actions/requestWithdraw";

@@ -11,6 +11,7 @@ import { parseDeployment } from "../../../ts/deploy/deployment";
 import { findFreePort } from "../../../ts/devnet/anvil";
 import { createDevClients, devAccount } from "../../../ts/devnet/clients";
 import { getAccountState } from "../../../ts/pool/actions/getAccountState";
+import { getRiskEngine } from "../../../ts/pool/actions/getRiskEngine";
 import { liquidationPrice } from "../../../ts/pool/math/liquidationPrice";
 import { type Devnet, perp, perpJson, type Run, startDevnet } from "./perpProcess";
 
@@ -112,7 +113,8 @@ describe("perp quote against a running `perp devnet`", { timeout: 120_000 }, () 
       owner: me,
     });
     expect(s.timestamp).toBe(timestamp);
-    expect(liquidationPrice(s.account, s.positions, 0n, s.timestamp)?.toString()).toBe(a.liquidationPriceAfter);
+    const engine = await getRiskEngine(clients.publicClient, { pool: d.contracts.pool });
+    expect(liquidationPrice(s.account, s.positions, 0n, s.timestamp, engine)?.toString()).toBe(a.liquidationPriceAfter);
     // A short: liquidatable above the index.
     expect(BigInt(a.liquidationPriceAfter) > BigInt(quote.indexPrice)).toBe(true);
 
@@ -167,7 +169,10 @@ describe("perp quote against a running `perp devnet`", { timeout: 120_000 }, () 
       args: [devAccount(LEGS).address, 0n],
     });
     expect(health.value.toString()).toBe(quote.account.valueAfter);
+    // A long beside a short nets over the pool's risk engine: the preview's requirement is the netted one.
+    expect(health.initialRequirement).toBeLessThan(health.additiveInitial);
     expect(health.initialRequirement.toString()).toBe(quote.account.initialRequirementAfter);
+    expect(health.maintenanceRequirement.toString()).toBe(quote.account.maintenanceRequirementAfter);
 
     const malformed: [string[], RegExp][] = [
       [

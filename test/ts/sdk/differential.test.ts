@@ -13,6 +13,7 @@ import {
 import { deployContract } from "../../../ts/devnet/deploy";
 import { ContractRevertError } from "../../../ts/errors";
 import { WAD } from "../../../ts/money";
+import { getRiskEngine } from "../../../ts/pool/actions/getRiskEngine";
 import { accountHealthAt, type PositionInput } from "../../../ts/pool/math/accountMath";
 import { owed } from "../../../ts/pool/math/fundingMath";
 import { marginalRatios, packTiers, requirements, type Tier, validateTiers } from "../../../ts/pool/math/marginMath";
@@ -210,7 +211,7 @@ describe("accountHealth recomputed from raw state (RISK 10)", () => {
     const inputs: PositionInput[] = [];
     for (let i = 0n; i < 32n; i++) {
       if (((account.marketMask >> Number(i)) & 1) === 0) continue;
-      const [position, state, config, [index]] = await Promise.all([
+      const [position, state, config, [index, status]] = await Promise.all([
         chain.publicClient.readContract({ ...pool, functionName: "position", args: [owner, 0n, i], ...at }),
         chain.publicClient.readContract({ ...pool, functionName: "marketState", args: [i], ...at }),
         chain.publicClient.readContract({ ...pool, functionName: "marketConfig", args: [i], ...at }),
@@ -222,9 +223,11 @@ describe("accountHealth recomputed from raw state (RISK 10)", () => {
           ...at,
         }),
       ]);
-      inputs.push({ position, state, config, index });
+      inputs.push({ marketId: i, position, state, config, index, halted: status === 2, oracleStatus: status });
     }
-    return { ts: accountHealthAt(account, inputs, block.timestamp), inputs, timestamp: block.timestamp };
+    // The requirement nets over the pool's risk engine (the deployment sets one), as the lens's does.
+    const engine = await getRiskEngine(chain.publicClient, { pool: p.pool, blockNumber });
+    return { ts: accountHealthAt(account, inputs, block.timestamp, engine), inputs, timestamp: block.timestamp };
   }
 
   it("equals lens.accountHealth and lens.positions to the wei after funding accrues", async () => {

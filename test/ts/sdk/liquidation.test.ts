@@ -6,7 +6,7 @@ import { type Address, decodeEventLog } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { oracleRouterAbi, perpLensAbi, perpPoolAbi, testUsdcAbi } from "../../../ts/abi/generated";
 import { WAD } from "../../../ts/money";
-import type { PositionInput } from "../../../ts/pool/math/accountMath";
+import { getAccountState } from "../../../ts/pool/actions/getAccountState";
 import { accountAfterLiquidation, liquidationOutcome } from "../../../ts/pool/math/liquidationMath";
 import { ALL_MARKETS, type StressAccountInput, shockIndex, stressTest } from "../../../ts/pool/math/stressMath";
 import { useChain } from "../harness";
@@ -44,28 +44,15 @@ beforeAll(async () => {
   }
 });
 
+/** The account as the SDK reads it (getAccountState: the lens's price, status, volatility and breaker threshold). */
 async function readAccount(owner: Address, blockNumber: bigint): Promise<StressAccountInput> {
-  const at = { blockNumber } as const;
-  const pool = { address: p.pool, abi: perpPoolAbi } as const;
-  const account = await chain.publicClient.readContract({ ...pool, functionName: "account", args: [owner, 0n], ...at });
-  const positions: (PositionInput & { marketId: bigint })[] = [];
-  for (let i = 0n; i < 32n; i++) {
-    if (((account.marketMask >> Number(i)) & 1) === 0) continue;
-    const [position, state, config, [index, status]] = await Promise.all([
-      chain.publicClient.readContract({ ...pool, functionName: "position", args: [owner, 0n, i], ...at }),
-      chain.publicClient.readContract({ ...pool, functionName: "marketState", args: [i], ...at }),
-      chain.publicClient.readContract({ ...pool, functionName: "marketConfig", args: [i], ...at }),
-      chain.publicClient.readContract({
-        address: p.oracle,
-        abi: oracleRouterAbi,
-        functionName: "peek",
-        args: [i],
-        ...at,
-      }),
-    ]);
-    positions.push({ marketId: i, position, state, config, index, halted: status === 2 });
-  }
-  return { owner, subId: 0n, account, positions };
+  const { subId, account, positions } = await getAccountState(chain.publicClient, {
+    pool: p.pool,
+    oracle: p.oracle,
+    owner,
+    blockNumber,
+  });
+  return { owner, subId, account, positions };
 }
 
 async function capacity(blockNumber: bigint) {

@@ -4,8 +4,7 @@ import { z } from "zod";
 import { oracleRouterAbi, perpPoolAbi } from "../../abi/generated";
 import type { PerpClient } from "../client";
 import { actionError } from "../errors";
-import type { LiquidationPositionInput } from "../math/liquidationMath";
-import type { StressAccountInput } from "../math/stressMath";
+import type { StressAccountInput, StressPositionInput } from "../math/stressMath";
 import { initialMultiplierBps, nextVariance } from "../math/volatilityMath";
 import { addressSchema, parseParameters, subIdSchema } from "../schemas";
 
@@ -25,10 +24,12 @@ export type GetAccountStateParameters = {
  * The raw state the SDK math takes (`accountHealthAt`, `liquidationOutcome`, `stressTest`, `liquidationPrice`):
  * the account, and for every open position (ascending market id) the position, its market's state and config,
  * the oracle index the lens would use (this block's stored observation, else `peek`), its status (halted: gains
- * ignored; not Normal: no netting credit) and the IM volatility multiplier of the variance the lens would use; plus the block it was read at and that block's timestamp.
+ * ignored; not Normal: no netting credit), the IM volatility multiplier of the variance the lens would use and the
+ * oracle's breaker threshold (`oracle.config(marketId).jumpThresholdBps`, for the stress test's predicted trips);
+ * plus the block it was read at and that block's timestamp.
  */
 export type GetAccountStateReturnType = StressAccountInput & {
-  positions: LiquidationPositionInput[];
+  positions: StressPositionInput[];
   blockNumber: bigint;
   timestamp: bigint;
 };
@@ -47,7 +48,8 @@ const HALTED = 2;
  * Reads an account's raw state at one block, for the exact off-chain math.
  * @example
  * const s = await getAccountState(publicClient, { pool, oracle, owner: alice });
- * const h = math.accountHealthAt(s.account, s.positions, s.timestamp); // = lens.accountHealth at s.blockNumber
+ * const engine = await getRiskEngine(publicClient, { pool });
+ * const h = math.accountHealthAt(s.account, s.positions, s.timestamp, engine); // = lens.accountHealth at s.blockNumber
  */
 export async function getAccountState(
   client: PerpClient,
@@ -65,16 +67,18 @@ export async function getAccountState(
     const ids: bigint[] = [];
     for (let i = 0; i < 32; i++) if (((account.marketMask >> i) & 1) === 1) ids.push(BigInt(i));
     const positions = await Promise.all(
-      ids.map(async (marketId): Promise<LiquidationPositionInput> => {
+      ids.map(async (marketId): Promise<StressPositionInput> => {
         const oracle = { address: p.oracle, abi: oracleRouterAbi, args: [marketId], ...at } as const;
-        const [position, state, config, peeked, [lastPrice, lastStatus, lastAt], stored] = await Promise.all([
-          readContract(client, { ...pool, functionName: "position", args: [p.owner, p.subId, marketId] }),
-          readContract(client, { ...pool, functionName: "marketState", args: [marketId] }),
-          readContract(client, { ...pool, functionName: "marketConfig", args: [marketId] }),
-          readContract(client, { ...oracle, functionName: "peek" }),
-          readContract(client, { ...oracle, functionName: "lastObservation" }),
-          readContract(client, { ...oracle, functionName: "realizedVariance" }),
-        ]);
+        const [position, state, config, peeked, [lastPrice, lastStatus, lastAt], stored, oracleConfig] =
+          await Promise.all([
+            readContract(client, { ...pool, functionName: "position", args: [p.owner, p.subId, marketId] }),
+            readContract(client, { ...pool, functionName: "marketState", args: [marketId] }),
+            readContract(client, { ...pool, functionName: "marketConfig", args: [marketId] }),
+            readContract(client, { ...oracle, functionName: "peek" }),
+            readContract(client, { ...oracle, functionName: "lastObservation" }),
+            readContract(client, { ...oracle, functionName: "realizedVariance" }),
+            readContract(client, { ...oracle, functionName: "config" }),
+          ]);
         // As PerpLens._price: the observation stored in this block (same timestamp), else what a refresh would store;
         // and as PerpLens._variance: the stored variance, advanced by that refresh unless it is this block's or halted.
         const thisBlock = BigInt(lastAt) === block.timestamp;
@@ -97,6 +101,7 @@ export async function getAccountState(
           halted: status === HALTED,
           oracleStatus: status,
           imMultiplierBps,
+          jumpThresholdBps: BigInt(oracleConfig.jumpThresholdBps),
         };
       }),
     );

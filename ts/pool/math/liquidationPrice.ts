@@ -5,6 +5,7 @@ import type { Account } from "../types";
 import { accountHealthAt, type PositionInput } from "./accountMath";
 import { owed } from "./fundingMath";
 import { cumNow } from "./marketMath";
+import type { RiskGrid } from "./portfolioMath";
 
 type MarketPosition = PositionInput & { marketId: bigint };
 
@@ -17,16 +18,19 @@ export const MAX_LIQUIDATION_HORIZON = 10n * 365n * 86_400n;
  * The index of `marketId` at which the account becomes liquidatable, every other market at its own index and
  * funding accrued to `timestamp`: for a long the highest index at which it is liquidatable, for a short the lowest.
  * Returns the current index when it already is, and null when no index can make it liquidatable (a long backed
- * by more than its notional) or the account holds no position on the market.
+ * by more than its notional) or the account holds no position on the market. `engine`: the pool's risk engine grid
+ * (`getRiskEngine`; null/omitted: none), the requirement netted over it as the lens nets it.
  * @example
  * const s = await getAccountState(publicClient, { pool, oracle, owner });
- * const liq = liquidationPrice(s.account, s.positions, 0n, s.timestamp); // WAD quote per base, or null
+ * const engine = await getRiskEngine(publicClient, { pool });
+ * const liq = liquidationPrice(s.account, s.positions, 0n, s.timestamp, engine); // WAD quote per base, or null
  */
 export function liquidationPrice(
   account: Account,
   positions: readonly MarketPosition[],
   marketId: bigint,
   timestamp: bigint,
+  engine?: RiskGrid | null,
 ): bigint | null {
   const target = positions.find((p) => p.marketId === marketId);
   if (!target || target.position.size === 0n) return null;
@@ -35,6 +39,7 @@ export function liquidationPrice(
       account,
       positions.map((p) => (p.marketId === marketId ? { ...p, index, halted: false } : p)),
       timestamp,
+      engine,
     ).liquidatable;
   const now = target.index;
   if (liquidatableAt(now)) return now;
@@ -66,13 +71,15 @@ export function liquidationPrice(
  * Seconds from `timestamp` until the account becomes liquidatable if every index stays where it is and funding
  * keeps accruing at today's rates (each market's `fundingRate`, open interest and budget unchanged): 0 when it
  * already is, null when it does not within MAX_LIQUIDATION_HORIZON (funding in its favour, or too slow to matter).
+ * `engine`: the pool's risk engine grid (null/omitted: none).
  */
 export function timeToLiquidation(
   account: Account,
   positions: readonly PositionInput[],
   timestamp: bigint,
+  engine?: RiskGrid | null,
 ): bigint | null {
-  const liquidatableAfter = (dt: bigint) => accountHealthAt(account, positions, timestamp + dt).liquidatable;
+  const liquidatableAfter = (dt: bigint) => accountHealthAt(account, positions, timestamp + dt, engine).liquidatable;
   if (liquidatableAfter(0n)) return 0n;
   if (!liquidatableAfter(MAX_LIQUIDATION_HORIZON)) return null;
   let lo = 0n; // not

@@ -55,3 +55,20 @@ export function accountAfterTrade(
     positions: next,
   };
 }
+
+/**
+ * The traded market's input: the account's own position there as getAccountState read it (the lens's index, oracle
+ * status and IM volatility multiplier), else a zero position at the market's index, status and multiplier (a new
+ * market nets from the first trade, and its IM is scaled, as the pool's check after the trade does).
+ */
+export function tradedMarketInput(
+  held: readonly MarketPosition[] | undefined,
+  market: Omit<MarketPosition, "position">,
+): MarketPosition {
+  return (
+    held?.find((x) => x.marketId === market.marketId) ?? {
+      ...market,
+      position: { size: 0n, openNotional: 0n, fundingEntry: 0n },
+    }
+  );
+}

@@ -1,13 +1,13 @@
 // Risk — the liquidation stack: a shock slider per market (and all together), or a joint shock (one move per market,
 // every account margined with netting at those prices) → the accounts that fall, the bad debt, and the waterfall
-// drawn; the numbers are the SDK's stressTest and the lens's stressTestJoint at the head block.
-import { readContract } from "viem/actions";
-import { perpLensAbi } from "../../abi/generated";
+// drawn; the numbers are the SDK's getStress / getStressAllMarkets / getStressJoint (the lens, at the head block:
+// every requirement netted over the pool's risk engine, which math.stressTest / stressTestJoint mirror to the wei).
 import { formatMoveBps } from "../../display/scenario";
 import { getAccounts } from "../../pool/actions/getAccounts";
 import type { StressResult } from "../../pool/types";
 import { getStress } from "../../tranches/actions/getStress";
 import { ALL_MARKETS, getStressAllMarkets } from "../../tranches/actions/getStressAllMarkets";
+import { getStressJoint } from "../../tranches/actions/getStressJoint";
 import type { Ctx, Section } from "./context";
 import { fill, h, s, stat } from "./dom";
 import { readableError } from "./errors";
@@ -58,11 +58,10 @@ export function riskSection(ctx: Ctx): Section {
         fromBlock: ctx.deployment.startBlock,
         toBlock: blockNumber,
       });
-      const r = await readContract(ctx.publicClient, {
-        address: lens,
-        abi: perpLensAbi,
-        functionName: "stressTestJoint",
-        args: [shocks.map((x) => x ?? 0n), accounts.map((a) => a.owner), accounts.map((a) => a.subId)],
+      const r = await getStressJoint(ctx.publicClient, {
+        lens,
+        shockBps: Array.from(shocks, (x) => x ?? 0n),
+        accounts,
         blockNumber,
       });
       if (mine !== seq) return;

@@ -8,12 +8,13 @@ import { closePosition } from "../../pool/actions/closePosition";
 import { depositMargin } from "../../pool/actions/depositMargin";
 import { type GetAccountStateReturnType, getAccountState } from "../../pool/actions/getAccountState";
 import { getMarket } from "../../pool/actions/getMarket";
+import { type GetRiskEngineReturnType, getRiskEngine } from "../../pool/actions/getRiskEngine";
 import { trade } from "../../pool/actions/trade";
 import { tradeLegs } from "../../pool/actions/tradeLegs";
 import { withdrawMargin } from "../../pool/actions/withdrawMargin";
 import { accountHealthAt, type PositionInput, positionContribution } from "../../pool/math/accountMath";
 import { fundingOver, liquidationPrice, timeToLiquidation } from "../../pool/math/liquidationPrice";
-import { accountAfterTrade } from "../../pool/math/tradePreview";
+import { accountAfterTrade, tradedMarketInput } from "../../pool/math/tradePreview";
 import { quoteTrade } from "../../pool/quoteTrade";
 import { quoteTradeLegs } from "../../pool/quoteTradeLegs";
 import type { MarketConfig, MarketState, MarketView } from "../../pool/types";
@@ -30,7 +31,17 @@ import { nettingPanel } from "./netting";
 const DAY = 86_400n;
 const HOUR = 3_600n;
 
-type MarketData = { view: MarketView; state: MarketState; config: MarketConfig; index: bigint; halted: boolean };
+/** A market at the page's block; `oracleStatus` and `imMultiplierBps` as the lens reads them (what the margin check
+ * after a trade sees: a market that is not Normal nets nothing, a volatile one's IM is scaled). */
+type MarketData = {
+  view: MarketView;
+  state: MarketState;
+  config: MarketConfig;
+  index: bigint;
+  halted: boolean;
+  oracleStatus: number;
+  imMultiplierBps: bigint;
+};
 
 export function tradeSection(ctx: Ctx): Section {
   const marketsTable = h("div", {});
@@ -41,6 +52,8 @@ export function tradeSection(ctx: Ctx): Section {
   const select = h("select", { "data-testid": "trade-market" });
   let markets: MarketData[] = [];
   let me: GetAccountStateReturnType | null = null;
+  /** The pool's risk engine grid, read once per refresh (null: none, every market additive). */
+  let engine: GetRiskEngineReturnType = null;
 
   const open = actionRow({
     testid: "trade",
@@ -163,6 +176,17 @@ export function tradeSection(ctx: Ctx): Section {
 
   const marketId = () => BigInt(select.value || "0");
 
+  /** A market's input for a position the account does not hold yet (index, status, IM multiplier). */
+  const marketInput = (m: MarketData) => ({
+    marketId: m.view.marketId,
+    state: m.state,
+    config: m.config,
+    index: m.index,
+    halted: m.halted,
+    oracleStatus: m.oracleStatus,
+    imMultiplierBps: m.imMultiplierBps,
+  });
+
   /** Several legs: each quoted on its own market, then the account after all of them (one check after the last). */
   function drawLegsQuote(text: string) {
     const all = allLegs(text);
@@ -175,24 +199,19 @@ export function tradeSection(ctx: Ctx): Section {
       const inputs = parsed.value.map((l) => {
         const m = markets.find((x) => x.view.marketId === l.marketId);
         if (!m) throw new Error(`unknown market ${l.symbol}`);
-        const position = me?.positions.find((p) => p.marketId === l.marketId)?.position ?? {
-          size: 0n,
-          openNotional: 0n,
-          fundingEntry: 0n,
-        };
-        return { marketId: l.marketId, position, state: m.state, config: m.config, index: m.index, halted: m.halted };
+        return tradedMarketInput(me?.positions, marketInput(m));
       });
       const q = quoteTradeLegs(inputs.map((m, i) => ({ ...m, sizeDelta: parsed.value[i]?.size ?? 0n })));
       let initial = "—";
       let valueAfter = "—";
       if (me) {
-        let after = { account: me.account, positions: [...me.positions] };
+        let after: ReturnType<typeof accountAfterTrade> = { account: me.account, positions: [...me.positions] };
         q.legs.forEach((leg, i) => {
           const market = inputs[i];
           if (market) after = accountAfterTrade(after.account, after.positions, market, leg, ctx.head.timestamp);
         });
-        const now = accountHealthAt(me.account, me.positions, ctx.head.timestamp);
-        const then = accountHealthAt(after.account, after.positions, ctx.head.timestamp);
+        const now = accountHealthAt(me.account, me.positions, ctx.head.timestamp, engine);
+        const then = accountHealthAt(after.account, after.positions, ctx.head.timestamp, engine);
         initial = `${usd(ctx.usdc, now.initialRequirement)} → ${usd(ctx.usdc, then.initialRequirement)}`;
         valueAfter = usd(ctx.usdc, then.value);
       }
@@ -238,19 +257,12 @@ export function tradeSection(ctx: Ctx): Section {
       let initial = "—";
       let valueAfter = "—";
       if (me) {
-        const input = {
-          marketId: m.view.marketId,
-          position,
-          state: m.state,
-          config: m.config,
-          index: m.index,
-          halted: m.halted,
-        };
+        const input = tradedMarketInput(me.positions, marketInput(m));
         const after = accountAfterTrade(me.account, me.positions, input, q, ctx.head.timestamp);
-        const lp = liquidationPrice(after.account, after.positions, m.view.marketId, ctx.head.timestamp);
+        const lp = liquidationPrice(after.account, after.positions, m.view.marketId, ctx.head.timestamp, engine);
         liq = q.sizeAfter === 0n ? "closed" : lp === null ? "none" : price(ctx.usdc, lp);
-        const now = accountHealthAt(me.account, me.positions, ctx.head.timestamp);
-        const then = accountHealthAt(after.account, after.positions, ctx.head.timestamp);
+        const now = accountHealthAt(me.account, me.positions, ctx.head.timestamp, engine);
+        const then = accountHealthAt(after.account, after.positions, ctx.head.timestamp, engine);
         initial = `${usd(ctx.usdc, now.initialRequirement)} → ${usd(ctx.usdc, then.initialRequirement)}`;
         valueAfter = usd(ctx.usdc, then.value);
       }
@@ -293,7 +305,7 @@ export function tradeSection(ctx: Ctx): Section {
           const args = [BigInt(m.marketId)] as const;
           const at = { blockNumber } as const;
           const [view, state, config, [index, status]] = await Promise.all([
-            getMarket(ctx.publicClient, { lens, marketId: m.marketId }),
+            getMarket(ctx.publicClient, { lens, marketId: m.marketId, blockNumber }),
             readContract(ctx.publicClient, {
               address: pool,
               abi: perpPoolAbi,
@@ -316,9 +328,18 @@ export function tradeSection(ctx: Ctx): Section {
               ...at,
             }),
           ]);
-          return { view, state, config, index, halted: status === 2 };
+          return {
+            view,
+            state,
+            config,
+            index,
+            halted: status === 2,
+            oracleStatus: view.oracleStatus,
+            imMultiplierBps: view.initialMultiplierBps,
+          };
         }),
       );
+      engine = await getRiskEngine(ctx.publicClient, { pool, blockNumber });
       const owner = ctx.wallet?.account.address;
       me = owner ? await getAccountState(ctx.publicClient, { pool, oracle, owner, blockNumber }) : null;
       const balance = owner ? await usdcBalance(ctx, owner) : null;
@@ -374,7 +395,7 @@ export function tradeSection(ctx: Ctx): Section {
 
   function drawAccount(balance: bigint | null) {
     if (!me) return fill(account, h("p", { class: "muted" }, "Connect a wallet to trade."));
-    const hlt = accountHealthAt(me.account, me.positions, me.timestamp);
+    const hlt = accountHealthAt(me.account, me.positions, me.timestamp, engine);
     fill(
       account,
       stat("Wallet USDC", balance === null ? "—" : usd6(ctx.usdc, balance), "trade-wallet-usdc"),
@@ -394,7 +415,7 @@ export function tradeSection(ctx: Ctx): Section {
 
   function ttl(): string {
     if (!me || me.positions.length === 0) return "—";
-    const t = timeToLiquidation(me.account, me.positions, me.timestamp);
+    const t = timeToLiquidation(me.account, me.positions, me.timestamp, engine);
     return t === null ? "not within 10 years" : t === 0n ? "liquidatable now" : duration(t);
   }
 
@@ -424,7 +445,7 @@ export function tradeSection(ctx: Ctx): Section {
         ...s.positions.map((p) => {
           const sym = ctx.deployment.markets.find((m) => BigInt(m.marketId) === p.marketId)?.symbol ?? "";
           const c = positionContribution(p as PositionInput, s.timestamp);
-          const liq = liquidationPrice(s.account, s.positions, p.marketId, s.timestamp);
+          const liq = liquidationPrice(s.account, s.positions, p.marketId, s.timestamp, engine);
           const perDay = fundingOver(p, s.timestamp, DAY);
           const abs = p.position.size < 0n ? -p.position.size : p.position.size;
           const on = p.position.openNotional < 0n ? -p.position.openNotional : p.position.openNotional;
