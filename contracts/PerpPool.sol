@@ -99,7 +99,7 @@ contract PerpPool is PoolAdmin, PoolViews, InventoryLogic, ReentrancyGuardTransi
         if (col < int256(wad)) revert InsufficientCollateral(wad, col > 0 ? uint256(col) : 0);
         a.collateral = int128(col - int256(wad));
         if (a.marketMask != 0) {
-            Totals memory t = _totals(id, a.marketMask, _noKnownPrice());
+            Totals memory t = _totals(id, a.marketMask, _noKnownPrice(), true);
             // Initial margin afterwards, paper gains excluded (Hyperliquid Mar 2025, Mango Oct 2022): every
             // position's loss counts, no position's gain does (a gain in one market must not offset a loss in another).
             int256 v = int256(a.collateral) + t.pnl - t.positivePnl;

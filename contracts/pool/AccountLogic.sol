@@ -34,13 +34,20 @@ abstract contract AccountLogic is MarketLogic {
         uint256 largestIndex; // its index, as priced by this call
         uint256 haltedMask; // markets held whose oracle is halted
         PortfolioMargin.Book book; // the engine's inputs: standalone sums, exposures, what is never netted
+        bool scaleInitial; // the initial requirement is checked: scale it by each market's volatility
     }
 
     /// @dev Totals over every open position of `id`, refreshing each market's oracle (state-changing path; the
     /// router stores at most one observation per block, so a breaker trip seen here is recorded with the call).
     /// `known` carries the market the caller already priced (index, status, variance) and skips its oracle call. A
     /// halted market never reverts here: its position is valued at its last price, loss counted and gain ignored.
-    function _totals(bytes32 id, uint256 mask, KnownPrice memory known) internal returns (Totals memory t) {
+    /// `initial`: the caller checks the initial requirement (a trade adding risk, a withdrawal); otherwise (a
+    /// liquidation, a trade that only reduces) the initial requirement is left unscaled by volatility and unused.
+    function _totals(bytes32 id, uint256 mask, KnownPrice memory known, bool initial)
+        internal
+        returns (Totals memory t)
+    {
+        t.scaleInitial = initial;
         while (mask != 0) {
             uint256 i = MarketMask.lowest(mask);
             mask &= mask - 1;
@@ -75,7 +82,7 @@ abstract contract AccountLogic is MarketLogic {
             size,
             q.index,
             tiers,
-            _initialMultiplierBps(c, q.varianceBps2),
+            t.scaleInitial ? _initialMultiplierBps(c, q.varianceBps2) : FixedPoint.BPS,
             q.status == OracleStatus.Normal
         );
         if (halted) {

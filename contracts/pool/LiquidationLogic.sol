@@ -44,7 +44,7 @@ abstract contract LiquidationLogic is InventoryLogic {
     function _liquidate(bytes32 id, uint256 maxBase, bool strict) internal returns (int256) {
         if (id == BACKSTOP_ACCOUNT) revert IPerpPool.BackstopAccountNotLiquidatable();
         Account memory a = _accounts[id];
-        Totals memory t = _totals(id, a.marketMask, _noKnownPrice());
+        Totals memory t = _totals(id, a.marketMask, _noKnownPrice(), false);
         int256 value = _value(a, t);
         if (value >= int256(t.maintReq) || (a.marketMask == 0 && a.collateral >= 0)) {
             if (strict) revert IPerpPool.AccountHealthy(value, t.maintReq);

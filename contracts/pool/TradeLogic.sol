@@ -145,7 +145,7 @@ abstract contract TradeLogic is AccountLogic {
 
     /// @dev After a trade: value >= initial requirement (paper gains haircut) when it added risk, else value >= 0.
     function _checkMargin(bytes32 id, Account memory a, KnownPrice memory known, bool addsRisk) internal {
-        Totals memory t = _totals(id, a.marketMask, known);
+        Totals memory t = _totals(id, a.marketMask, known, addsRisk);
         if (addsRisk) {
             int256 v = _openValue(a, t);
             if (v < int256(t.initialReq)) revert IPerpPool.InsufficientMargin(v, t.initialReq);
