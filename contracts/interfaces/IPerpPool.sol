@@ -262,9 +262,9 @@ interface IPerpPool {
 
     /// @notice One ladder step on an account below maintenance, settled at the index: transfers the same fraction f of
     /// every position whose oracle is not halted to the backstop account at the index (a hedge stays a hedge, and the
-    /// netted requirement falls at least by f). f is the least `liquidationFractionBps` of those markets, lowered to
-    /// floor(maxBase * 10_000 / size) when the largest position (biggest maintenance requirement) would move more than
-    /// `maxBase`; each position moves ceil(|size| * f / 10_000), a remainder below the minimum size moving whole. The
+    /// netted requirement falls at least by f). f is the least `liquidationFractionBps` of those markets (over 10_000), or
+    /// exactly maxBase / size when the largest position (biggest maintenance requirement) would move more than
+    /// `maxBase`; each position moves ceil(|size| * f), a remainder below the minimum size moving whole. The
     /// penalty is each leg's notional times its market's `liquidationPenaltyBps`. An account whose value, less 2 wei of
     /// rounding per leg, cannot pay the whole step's penalty (an insolvent one never can) transfers every position with
     /// a usable price in this one call, the penalty capped at what is left (a liquidation never creates bad debt). No
@@ -274,8 +274,9 @@ interface IPerpPool {
     /// usable price, its bad debt runs down the waterfall in the same call. The no-dust rule wins over `maxBase`.
     /// @return transferred base transferred in the largest-requirement market (signed as the account's position)
     /// @dev Reverts AccountHealthy when the account is at or above maintenance, OracleHalted when every position
-    /// of the account sits in a halted market, NothingToLiquidate when `maxBase` is below one basis point of the
-    /// largest position.
+    /// of the account sits in a halted market, NothingToLiquidate when `maxBase` is 0. A `maxBase` below the step moves
+    /// exactly `maxBase` of the largest position and the same fraction (maxBase / its size, rounded up per leg) of the
+    /// others.
     function liquidate(address owner, uint96 subId, uint256 maxBase) external returns (int256 transferred);
 
     /// @notice Same as `liquidate` but returns 0 instead of reverting when the account is healthy or waits on a

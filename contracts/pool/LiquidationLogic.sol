@@ -73,9 +73,10 @@ abstract contract LiquidationLogic is InventoryLogic {
         return s.transferred;
     }
 
-    /// @dev Plans one step over the `usable` markets. The fraction f (bps) is the least `liquidationFractionBps` among
-    /// them, lowered to floor(maxBase * BPS / held) when the largest-requirement market would move more than
-    /// `maxBase`; each position moves ceil(|size| * f / BPS) (`_ladderStep`: the no-dust rule per position). The step's
+    /// @dev Plans one step over the `usable` markets. The fraction f = num / den is the least `liquidationFractionBps`
+    /// among them (over BPS), or maxBase / held exactly when the largest-requirement market would move more than
+    /// `maxBase`; each position moves ceil(|size| * num / den) (`_ladderStep`: the no-dust rule per position), so any
+    /// maxBase > 0 moves something and the largest position moves exactly maxBase. The step's
     /// penalty is Σ legs |quote| * penaltyBps / BPS at the index, the quote rounded as the transfer rounds it. If the
     /// account's value, less a rounding margin of 2 wei per leg, cannot pay all of it (an insolvent account never
     /// can), every usable position moves whole instead: one call ends the ladder, never a tail of unpaid dust steps.
@@ -100,22 +101,25 @@ abstract contract LiquidationLogic is InventoryLogic {
         }
         l.count = n;
         uint256 held = FixedPoint.abs(_positions[id][first].size);
-        if (held.mulDivUp(f, FixedPoint.BPS) > maxBase) f = maxBase * FixedPoint.BPS / held;
-        if (value >= 2 && value >= int256(2 * n + _plannedPenalty(id, l, f, maxBase))) return l;
+        uint256 den = FixedPoint.BPS;
+        // maxBase < held here, so maxBase * |size| of any leg stays far below 2^256.
+        if (held.mulDivUp(f, FixedPoint.BPS) > maxBase) (f, den) = (maxBase, held);
+        if (value >= 2 && value >= int256(2 * n + _plannedPenalty(id, l, f, den, maxBase))) return l;
         for (uint256 k; k < n; ++k) {
             l.deltas[k] = -int256(_positions[id][l.markets[k]].size);
         }
     }
 
-    /// @dev Fills the legs' transfers of a partial step at fraction `f` (bps) and returns the step's penalty.
-    function _plannedPenalty(bytes32 id, Ladder memory l, uint256 f, uint256 maxBase)
+    /// @dev Fills the legs' transfers of a partial step at fraction `num / den` and returns the step's penalty.
+    function _plannedPenalty(bytes32 id, Ladder memory l, uint256 num, uint256 den, uint256 maxBase)
         internal
         view
         returns (uint256 penalty)
     {
         for (uint256 k; k < l.count; ++k) {
             MarketConfig storage c = _configs[l.markets[k]];
-            int256 delta = _ladderStep(_positions[id][l.markets[k]].size, c, k == 0 ? maxBase : type(uint256).max, f);
+            int256 delta =
+                _ladderStep(_positions[id][l.markets[k]].size, c, k == 0 ? maxBase : type(uint256).max, num, den);
             l.deltas[k] = delta;
             penalty += _quote(delta, l.indices[k]).mulDivDown(c.liquidationPenaltyBps, FixedPoint.BPS);
         }
@@ -179,16 +183,16 @@ abstract contract LiquidationLogic is InventoryLogic {
         );
     }
 
-    /// @dev Size one ladder step transfers of a position (signed against it): ceil(|size| * fractionBps / BPS), at
-    /// most `maxBase`, never leaving a remainder below the minimum size. The no-dust rule wins over `maxBase`: a
-    /// position already at or below the minimum size is transferred whole.
-    function _ladderStep(int256 size, MarketConfig storage c, uint256 maxBase, uint256 fractionBps)
+    /// @dev Size one ladder step transfers of a position (signed against it): ceil(|size| * num / den), at most
+    /// `maxBase`, never leaving a remainder below the minimum size. The no-dust rule wins over `maxBase`: a position
+    /// already at or below the minimum size is transferred whole.
+    function _ladderStep(int256 size, MarketConfig storage c, uint256 maxBase, uint256 num, uint256 den)
         internal
         view
         returns (int256)
     {
         uint256 held = FixedPoint.abs(size);
-        uint256 step = held.mulDivUp(fractionBps, FixedPoint.BPS);
+        uint256 step = held.mulDivUp(num, den);
         if (step > maxBase) step = maxBase;
         uint256 remaining = held - step;
         if (remaining != 0 && remaining < c.minPositionBase) {

@@ -225,8 +225,8 @@ contract LiquidationTest is LiquidationBase {
         _crashTo(ETH, 1850e18);
         AccountHealth memory h = lens.accountHealth(alice, 0);
         assertTrue(h.liquidatable && h.value > 0, "setup: liquidatable, solvent");
-        // At least one basis point of the position: the step's fraction is whole basis points.
-        maxBase = bound(maxBase, 12e18 / 10_000, 20e18);
+        // Any cap: the step's fraction is maxBase / held exactly when the cap binds.
+        maxBase = bound(maxBase, 1, 20e18);
 
         vm.prank(liquidator);
         int256 closed = pool.liquidate(alice, 0, maxBase);
@@ -239,13 +239,18 @@ contract LiquidationTest is LiquidationBase {
         else assertEq(remaining, 0, "a 25% step would leave dust: closes fully");
     }
 
-    function test_liquidate_revertsWhen_maxBaseBelowOneBasisPointOfTheLargestPosition() public {
+    /// @dev A cap below one basis point of the position still moves exactly the cap (the fraction is maxBase / held,
+    /// not whole basis points); only a zero cap moves nothing.
+    function test_liquidate_movesExactlyATinyCap_andNothingOnlyForZero() public {
         _aliceLiquidatable();
         vm.expectRevert(IPerpPool.NothingToLiquidate.selector);
         vm.prank(liquidator);
-        pool.liquidate(alice, 0, uint256(ALICE_SIZE) / 10_000 - 1);
+        pool.liquidate(alice, 0, 0);
         vm.prank(liquidator);
-        assertEq(pool.liquidate(alice, 0, uint256(ALICE_SIZE) / 10_000), ALICE_SIZE / 10_000, "one basis point");
+        assertEq(pool.liquidate(alice, 0, 1), 1, "one wei");
+        vm.prank(liquidator);
+        uint256 cap = uint256(ALICE_SIZE) / 10_000 - 1;
+        assertEq(pool.liquidate(alice, 0, cap), int256(cap), "below one basis point");
     }
 
     /* FRONT-RUN BY A TOP-UP (RISK 22) */

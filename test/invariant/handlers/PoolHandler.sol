@@ -346,10 +346,7 @@ contract PoolHandler is CommonBase, StdUtils {
         }
         _actor = pool.accountId(a.owner, a.subId);
         uint256 held = _abs(_largestPositionSize(a));
-        // A partial step's cap is at least 1 bp of the largest position (the ladder's fraction is in bps: a smaller cap
-        // is `NothingToLiquidate`, tested in Liquidation.t.sol).
-        uint256 maxBase =
-            (maxBaseSeed % 4 == 0 && held > 1) ? bound(maxBaseSeed, held / 10_000 + 1, held) : type(uint256).max;
+        uint256 maxBase = (maxBaseSeed % 4 == 0 && held > 1) ? bound(maxBaseSeed, 1, held) : type(uint256).max;
 
         if (!found) {
             if (lenient) {

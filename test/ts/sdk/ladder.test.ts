@@ -77,10 +77,18 @@ describe("the proportional ladder (LiquidationLogic._ladder)", () => {
     expect(out.steps.map((s) => s.transferred)).toEqual([WAD, -3n * 10n ** 16n]); // f = 500 bps
   });
 
-  it("maxBase below one basis point of the largest position: NothingToLiquidate", () => {
+  it("maxBase below one basis point of the largest position moves exactly maxBase, the others in proportion", () => {
+    const cap = (20n * WAD) / 10_000n - 1n;
+    const out = liquidationOutcome(account(1000n * WAD), hedge(), 1n, cap, netted);
+    if (out.kind !== "liquidated") throw new Error(out.kind);
+    // 0.6 BTC * cap / 20 ETH, rounded up: 6e13.
+    expect(out.steps.map((s) => s.transferred)).toEqual([cap, -6n * 10n ** 13n]);
+  });
+
+  it("maxBase 0 moves nothing: NothingToLiquidate", () => {
     let name = "(no revert)";
     try {
-      liquidationOutcome(account(1000n * WAD), hedge(), 1n, (20n * WAD) / 10_000n - 1n, netted);
+      liquidationOutcome(account(1000n * WAD), hedge(), 1n, 0n, netted);
     } catch (err) {
       if (err instanceof ContractRevertError) name = err.errorName;
     }

@@ -62,8 +62,8 @@ export function nettedMaintenance(engine: RiskGrid | null | undefined): Maintena
  * What `liquidate(owner, subId, maxBase)` does at `timestamp` (the pool's `_liquidate`): healthy → nothing; every
  * position halted → waits. Otherwise one step over every position with a usable price (oracle not halted), the
  * largest maintenance requirement first then ascending market ids: each moves ceil(|size| · f / BPS), f the least
- * `liquidationFractionBps` of those markets, lowered to floor(maxBase · BPS / held) when the largest-requirement
- * position would move more than `maxBase` (`ladderStep`: the no-dust rule per position). If the value cannot pay that
+ * `liquidationFractionBps` of those markets, or maxBase / held exactly when the largest-requirement position would
+ * move more than `maxBase` (`ladderStep`: the no-dust rule per position). If the value cannot pay that
  * step's penalty plus 2 wei of rounding per leg (or is below 2 wei), every usable position moves whole instead; a
  * negative remainder with nothing left is bad debt. Positions must be listed in ascending market id (the order of
  * the account's market mask). `maintenanceOf`: the chain's (netted) requirement, see `MaintenanceRequirementOf`.
@@ -126,15 +126,19 @@ export function planStep(
 ): { everything: boolean; fractionBps: bigint; deltas: bigint[] } {
   const first = legs[0];
   if (first === undefined) return { everything: true, fractionBps: BPS, deltas: [] };
-  let f = BPS;
-  for (const p of legs) f = min(f, BigInt(p.config.liquidationFractionBps));
+  let num = BPS;
+  for (const p of legs) num = min(num, BigInt(p.config.liquidationFractionBps));
   const held = abs(first.position.size);
-  if (mulDivUp(held, f, BPS) > maxBase) f = (maxBase * BPS) / held;
+  let den = BPS;
+  // maxBase binds: the fraction is maxBase / held exactly (the largest position moves exactly maxBase).
+  if (mulDivUp(held, num, BPS) > maxBase) [num, den] = [maxBase, held];
+  /** The fraction in bps, rounded down (for display; the transfers use num / den). */
+  const f = (num * BPS) / den;
   const whole = legs.map((p) => -p.position.size);
   if (value < 2n) return { everything: true, fractionBps: f, deltas: whole };
   let penalty = 0n;
   const deltas = legs.map((p, k) => {
-    const delta = ladderStep(p.position.size, p.config, k === 0 ? maxBase : MAX_UINT, f);
+    const delta = ladderStep(p.position.size, p.config, k === 0 ? maxBase : MAX_UINT, num, den);
     penalty += mulDivDown(indexQuote(delta, p.index), BigInt(p.config.liquidationPenaltyBps), BPS);
     return delta;
   });
@@ -234,12 +238,12 @@ function transferStep(p: LiquidationPositionInput, timestamp: bigint, delta: big
 
 /**
  * Size one ladder step transfers of a position, signed against it (LiquidationLogic._ladderStep):
- * ceil(|size| · fractionBps / BPS), at most `maxBase`, never leaving less than the minimum size (the no-dust rule
- * wins: a position at or below the minimum size moves whole).
+ * ceil(|size| · num / den) (a fraction in bps by default), at most `maxBase`, never leaving less than the minimum size
+ * (the no-dust rule wins: a position at or below the minimum size moves whole).
  */
-export function ladderStep(size: bigint, config: MarketConfig, maxBase: bigint, fractionBps: bigint): bigint {
+export function ladderStep(size: bigint, config: MarketConfig, maxBase: bigint, num: bigint, den = BPS): bigint {
   const held = abs(size);
-  let step = mulDivUp(held, fractionBps, BPS);
+  let step = mulDivUp(held, num, den);
   if (step > maxBase) step = maxBase;
   const remaining = held - step;
   const minSize = BigInt(config.minPositionBase);
