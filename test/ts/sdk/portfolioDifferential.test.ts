@@ -5,74 +5,28 @@
 // credit for a market whose oracle is not Normal), and the moves' realized volatility scaling the IM.
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { perpLensAbi, perpPoolAbi, riskEngineAbi, riskEngineBytecode } from "../../../ts/abi/generated";
+import { perpLensAbi, perpPoolAbi } from "../../../ts/abi/generated";
 import type { DevWalletClient } from "../../../ts/devnet/clients";
-import { deployContract } from "../../../ts/devnet/deploy";
-import { syntheticGrid } from "../../../ts/keeper/bench/syntheticBook";
 import { WAD } from "../../../ts/money";
 import { getAccountState } from "../../../ts/pool/actions/getAccountState";
 import { getRiskEngine } from "../../../ts/pool/actions/getRiskEngine";
 import { accountHealthAt } from "../../../ts/pool/math/accountMath";
-import { NO_BINDING_SCENARIO } from "../../../ts/pool/math/portfolioMath";
+import { NO_BINDING_SCENARIO, type RiskGrid } from "../../../ts/pool/math/portfolioMath";
 import { useChain } from "../harness";
 import { FAR_DEADLINE, MAX_UINT256 } from "./chainHelpers";
-import {
-  BTC_PRICE,
-  defaultConfig,
-  deployProtocolFixture,
-  ETH_PRICE,
-  fundTrader,
-  listMarket,
-  type Protocol,
-  send,
-  setPrice,
-} from "./fixture";
+import { bookTraders, DEPOSITS, deployEightMarketBook, PRICES, randomTrade } from "./eightMarketBook";
+import { type Protocol, setPrice } from "./fixture";
 
 const chain = useChain();
 let p: Protocol;
-const PRICES = [
-  ETH_PRICE,
-  BTC_PRICE,
-  150n * WAD,
-  (6n * WAD) / 10n,
-  25n * WAD,
-  7n * WAD,
-  3_000n * WAD,
-  (12n * WAD) / 10n,
-];
-const DEPOSITS = [3_000n, 20_000n, 200_000n, 2_000_000n].map((usdc) => usdc * 10n ** 6n);
-const traders = (): DevWalletClient[] => [chain.wallet(1), chain.wallet(2), chain.wallet(3), chain.wallet(4)];
-const grid = syntheticGrid();
+let grid: RiskGrid;
+const traders = (): DevWalletClient[] => bookTraders(chain);
 
 beforeAll(async () => {
-  p = await deployProtocolFixture(chain);
-  for (let m = 2; m < PRICES.length; m++) {
-    const price = PRICES[m] as bigint;
-    await listMarket(chain, p, (20_000_000n * WAD * WAD) / price, price, defaultConfig());
-  }
-  const engine = await deployContract(chain.deployer, chain.publicClient, {
-    abi: riskEngineAbi,
-    bytecode: riskEngineBytecode,
-    args: [
-      grid.scenarios.map((s) => ({
-        weightPct: s.weightPct,
-        moves: s.moves as unknown as readonly [0, 0, 0, 0, 0, 0, 0, 0],
-      })),
-      grid.floorBps,
-    ],
-    name: "RiskEngine",
-  });
-  await send(chain, p.admin, { address: p.pool, abi: perpPoolAbi, functionName: "setRiskEngine", args: [engine] });
-  for (const [i, t] of traders().entries()) await fundTrader(chain, p, t, DEPOSITS[i] as bigint);
+  ({ p, grid } = await deployEightMarketBook(chain));
 });
 
-const trade = fc.record({
-  who: fc.integer({ min: 0, max: 3 }),
-  market: fc.integer({ min: 0, max: 7 }),
-  /** Notional as a multiple of the trader's deposit (the tiers' 10 % IM allows about 9x in all). */
-  leverage: fc.integer({ min: 5, max: 60 }).map((tenths) => tenths / 10),
-  long: fc.boolean(),
-});
+const trade = randomTrade;
 // Most moves stay below the oracle's 15 % jump threshold; some trip it (the market turns ReduceOnly: no credit).
 const move = fc.record({
   market: fc.integer({ min: 0, max: 7 }),

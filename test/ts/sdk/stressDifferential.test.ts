@@ -8,17 +8,8 @@
 import fc from "fast-check";
 import { type Address, zeroAddress } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  oracleRouterAbi,
-  perpLensAbi,
-  perpPoolAbi,
-  riskEngineAbi,
-  riskEngineBytecode,
-  testUsdcAbi,
-} from "../../../ts/abi/generated";
+import { perpLensAbi, perpPoolAbi, testUsdcAbi } from "../../../ts/abi/generated";
 import type { DevWalletClient } from "../../../ts/devnet/clients";
-import { deployContract } from "../../../ts/devnet/deploy";
-import { syntheticGrid } from "../../../ts/keeper/bench/syntheticBook";
 import { WAD } from "../../../ts/money";
 import { getAccountState } from "../../../ts/pool/actions/getAccountState";
 import { getRiskEngine } from "../../../ts/pool/actions/getRiskEngine";
@@ -26,75 +17,21 @@ import { accountHealthAt } from "../../../ts/pool/math/accountMath";
 import { ALL_MARKETS, shockedPosition, stressTest, stressTestJoint } from "../../../ts/pool/math/stressMath";
 import { useChain } from "../harness";
 import { FAR_DEADLINE, MAX_UINT256 } from "./chainHelpers";
-import {
-  BTC_PRICE,
-  defaultConfig,
-  defaultOracleConfig,
-  deployProtocolFixture,
-  ETH_PRICE,
-  fundTrader,
-  listMarket,
-  type Protocol,
-  send,
-  setPrice,
-} from "./fixture";
+import { bookTraders, DEPOSITS, deployEightMarketBook, PRICES, randomTrade } from "./eightMarketBook";
+import { type Protocol, setPrice } from "./fixture";
 
 const chain = useChain();
 let p: Protocol;
-const PRICES = [
-  ETH_PRICE,
-  BTC_PRICE,
-  150n * WAD,
-  (6n * WAD) / 10n,
-  25n * WAD,
-  7n * WAD,
-  3_000n * WAD,
-  (12n * WAD) / 10n,
-];
 /** Each market's breaker threshold (bps): ETH and BTC keep the fixture's 15 %, the others spread across the range. */
 const THRESHOLDS = [1_500, 1_500, 500, 800, 1_000, 2_500, 4_000, 9_000];
-const DEPOSITS = [3_000n, 20_000n, 200_000n, 2_000_000n].map((usdc) => usdc * 10n ** 6n);
-const traders = (): DevWalletClient[] => [chain.wallet(1), chain.wallet(2), chain.wallet(3), chain.wallet(4)];
+const traders = (): DevWalletClient[] => bookTraders(chain);
 const owners = (): Address[] => traders().map((t) => t.account.address);
-const grid = syntheticGrid();
 
 beforeAll(async () => {
-  p = await deployProtocolFixture(chain);
-  for (let m = 2; m < PRICES.length; m++) {
-    const price = PRICES[m] as bigint;
-    await listMarket(chain, p, (20_000_000n * WAD * WAD) / price, price, defaultConfig());
-  }
-  for (const [m, jumpThresholdBps] of THRESHOLDS.entries()) {
-    await send(chain, p.admin, {
-      address: p.oracle,
-      abi: oracleRouterAbi,
-      functionName: "setFeeds",
-      args: [BigInt(m), p.feeds.get(BigInt(m)) ?? [], { ...defaultOracleConfig, jumpThresholdBps }],
-    });
-  }
-  const engine = await deployContract(chain.deployer, chain.publicClient, {
-    abi: riskEngineAbi,
-    bytecode: riskEngineBytecode,
-    args: [
-      grid.scenarios.map((s) => ({
-        weightPct: s.weightPct,
-        moves: s.moves as unknown as readonly [0, 0, 0, 0, 0, 0, 0, 0],
-      })),
-      grid.floorBps,
-    ],
-    name: "RiskEngine",
-  });
-  await send(chain, p.admin, { address: p.pool, abi: perpPoolAbi, functionName: "setRiskEngine", args: [engine] });
-  for (const [i, t] of traders().entries()) await fundTrader(chain, p, t, DEPOSITS[i] as bigint);
+  ({ p } = await deployEightMarketBook(chain, { jumpThresholdsBps: THRESHOLDS }));
 });
 
-const trade = fc.record({
-  who: fc.integer({ min: 0, max: 3 }),
-  market: fc.integer({ min: 0, max: 7 }),
-  /** Notional as a multiple of the trader's deposit (the tiers' 10 % IM allows about 9x in all). */
-  leverage: fc.integer({ min: 5, max: 60 }).map((tenths) => tenths / 10),
-  long: fc.boolean(),
-});
+const trade = randomTrade;
 /** One market's shock: mostly within every threshold's reach either way, some far beyond, some none. */
 const shockBps = fc.oneof(
   fc.integer({ min: -1_200, max: 1_200 }),
