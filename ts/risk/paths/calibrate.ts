@@ -30,6 +30,7 @@ export type MarketParams = {
   markets: (MarketEstimate & { marketId: number })[];
   correlation: number[][];
   correlationSource: string;
+  /** Blocks searched and the window's times: refreshes at fromTimestamp (B's time − lookback) .. toTimestamp. */
   window: { fromBlock: bigint; toBlock: bigint; fromTimestamp: bigint; toTimestamp: bigint };
 };
 
@@ -62,8 +63,10 @@ export async function estimateMarketParams(
 ): Promise<MarketParams> {
   const lookback = BigInt(opts.lookbackSeconds ?? DEFAULT_LOOKBACK_SECONDS);
   const head = await getBlock(client, { blockNumber });
+  const windowStart = head.timestamp - lookback;
   const startBlock = deployment.startBlock < blockNumber ? deployment.startBlock : blockNumber;
-  const from = await getBlockAtTimestamp(client, head.timestamp - lookback, {
+  // The last block at or before the window's start: its refreshes are older than the window, filtered out below.
+  const from = await getBlockAtTimestamp(client, windowStart, {
     fromBlock: startBlock,
     toBlock: blockNumber,
   });
@@ -81,7 +84,7 @@ export async function estimateMarketParams(
     if (log.args.status === HALTED) continue;
     const id = Number(log.args.marketId);
     const timestamp = log.blockTimestamp != null ? Number(log.blockTimestamp) : headerTimes.get(log.blockNumber);
-    if (timestamp === undefined) continue;
+    if (timestamp === undefined || timestamp < Number(windowStart)) continue;
     const list = points.get(id) ?? [];
     list.push({ timestamp, price: Number(log.args.priceWad) / 1e18 });
     points.set(id, list);
@@ -112,7 +115,7 @@ export async function estimateMarketParams(
     window: {
       fromBlock: from.number,
       toBlock: blockNumber,
-      fromTimestamp: from.timestamp,
+      fromTimestamp: windowStart,
       toTimestamp: head.timestamp,
     },
   };
