@@ -12,7 +12,7 @@ import { YEAR_SECONDS } from "./gbm";
 
 /** Fewest returns (per market, or per pair for a correlation) an estimate is made from. */
 export const MIN_RETURNS = 30;
-/** Correlation of a pair with too few common returns: crypto majors move together (ETH/BTC ≈ 0.8 over 2021–2024). */
+/** Correlation of a pair with too few common returns (an assumption: crypto majors tend to move together). */
 export const DEFAULT_CORRELATION = 0.8;
 /** σ when there are too few returns and the market has no volReferenceBps (0 = off): 80 %, the ETH default. */
 export const DEFAULT_SIGMA_ANNUAL = 0.8;
