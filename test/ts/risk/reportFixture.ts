@@ -73,7 +73,8 @@ export function riskReportFixture(options: ReportFixtureOptions = {}): RiskRepor
     cols.social.push(social);
     volume.push(vol);
     liquidated.push(accounts);
-    const scenario = model === "replay" ? ["2020-03-12", "2021-05-19", "2022-11-08"][k % 3] : null;
+    const scenario =
+      model === "replay" ? ["2020-03-12", "2021-05-19", "2022-11-08"][Math.floor(k / models.length) % 3] : null;
     rows.push([k, model, scenario ?? null, `${debt}`, `${junior}`, `${senior}`, `${social}`, `${vol}`, accounts]);
     rows[k]?.push(...end, ...worst);
   }

@@ -4,23 +4,15 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { TopLevelSpec } from "vega-lite";
 import { exceedancePoints, movePoints, type TrancheName, trancheLossesWad, trancheMarkers } from "./data";
+import { FIGURE_CAPTIONS, FIGURE_NAMES, type FigureName } from "./figureNames";
 import { wadToUsdc } from "./format";
 import { specToSvg, svgToPng } from "./render";
 import type { RiskReport } from "./reportSchema";
 import { badDebtVsMoveSpec, exceedanceSpec, lossHistogramSpec } from "./specs";
 
-export const FIGURE_NAMES = [
-  "junior-loss",
-  "senior-loss",
-  "junior-exceedance",
-  "senior-exceedance",
-  "bad-debt-vs-move",
-] as const;
-export type FigureName = (typeof FIGURE_NAMES)[number];
-
 export type ReportFigure = {
   name: FigureName;
-  /** A line for people: what the figure shows (the HTML's caption, the page's alt text). */
+  /** What the figure shows (FIGURE_CAPTIONS). */
   caption: string;
   spec: TopLevelSpec;
   svg: string;
@@ -45,17 +37,14 @@ export function reportSpecs(report: RiskReport): { name: FigureName; caption: st
   const senior = tranche("senior");
   const moves = movePoints(report);
   const markets = report.inputs.markets.map((m) => m.symbol);
-  return [
-    { name: "junior-loss", caption: "Junior tranche: loss per path (histogram)", spec: junior.histogram },
-    { name: "senior-loss", caption: "Senior tranche: loss per path (histogram)", spec: senior.histogram },
-    { name: "junior-exceedance", caption: "Junior tranche: P(loss > x)", spec: junior.exceedance },
-    { name: "senior-exceedance", caption: "Senior tranche: P(loss > x)", spec: senior.exceedance },
-    {
-      name: "bad-debt-vs-move",
-      caption: "Bad debt against the move of each market",
-      spec: badDebtVsMoveSpec(moves.points, markets, report.inputs.models, moves.stride),
-    },
-  ];
+  const specs: Record<FigureName, TopLevelSpec> = {
+    "junior-loss": junior.histogram,
+    "senior-loss": senior.histogram,
+    "junior-exceedance": junior.exceedance,
+    "senior-exceedance": senior.exceedance,
+    "bad-debt-vs-move": badDebtVsMoveSpec(moves.points, markets, report.inputs.models, moves.stride),
+  };
+  return FIGURE_NAMES.map((name) => ({ name, caption: FIGURE_CAPTIONS[name], spec: specs[name] }));
 }
 
 /**

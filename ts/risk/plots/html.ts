@@ -23,8 +23,9 @@ p.muted { color: #4b5563; margin-top: 0; }
 table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .9rem; }
 th, td { border-bottom: 1px solid #e5e7eb; padding: .3rem .8rem; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
-.figures { display: flex; flex-wrap: wrap; gap: 1rem; }
-figure { margin: 0; } figure svg { max-width: 100%; height: auto; }
+.figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 1rem; }
+figure { margin: 0; } figure svg { width: 100%; height: auto; }
+#figure-bad-debt-vs-move { grid-column: 1 / -1; } #figure-bad-debt-vs-move svg { width: auto; max-width: 100%; }
 figcaption { color: #4b5563; font-size: .85rem; }
 `;
 

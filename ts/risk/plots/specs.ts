@@ -68,7 +68,12 @@ export function lossHistogramSpec(
                 title: `${name} loss on a path (USDC)`,
                 axis: USDC_AXIS,
               },
-              y: { aggregate: "count", type: "quantitative", title: "Paths" },
+              y: {
+                aggregate: "count",
+                type: "quantitative",
+                title: "Paths",
+                axis: { tickMinStep: 1, format: "d" },
+              },
             },
           },
           markerLayer(markers),

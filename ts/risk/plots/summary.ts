@@ -55,7 +55,11 @@ export function inputRows(report: RiskReport): SummaryRow[] {
     { label: "Pool", cells: [`${b.pool}, ${b.accounts} accounts`] },
     { label: "Paths", cells: [i.paths.toLocaleString("en-US")], testid: "report-paths" },
     { label: "Seed", cells: [i.seed], testid: "report-seed" },
-    { label: "Horizon / step", cells: [`${formatSeconds(i.horizonSeconds)} / ${formatSeconds(i.stepSeconds)}`] },
+    {
+      label: "Horizon / step",
+      cells: [`${formatSeconds(i.horizonSeconds)} / ${formatSeconds(i.stepSeconds)}`],
+      testid: "report-horizon",
+    },
     { label: "Models", cells: [i.models.join(", ")] },
     {
       label: "Jumps",
@@ -75,7 +79,10 @@ export function marketRows(report: RiskReport): SummaryRow[] {
 
 /** The worst paths by bad debt: index, model (and replayed day), what each tranche paid, each market's worst move. */
 export function worstPathRows(report: RiskReport): SummaryRow[] {
-  const moves = (m: number | number[]) => (Array.isArray(m) ? m : [m]).map(formatMoveBps).join(", ");
+  const symbols = report.inputs.markets.map((m) => m.symbol);
+  // One move per market in market order; a single number is the path's worst over all markets.
+  const moves = (m: number | number[]) =>
+    Array.isArray(m) ? m.map((bps, i) => `${symbols[i] ?? i} ${formatMoveBps(bps)}`).join(", ") : formatMoveBps(m);
   return report.worstPaths.map((p) => ({
     label: `#${p.path}`,
     cells: [
