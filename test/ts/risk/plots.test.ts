@@ -4,10 +4,10 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exceedancePoints, movePoints } from "../../../ts/risk/plots/data";
+import { column, exceedancePoints, MAX_POINTS_PER_MARKET, movePoints } from "../../../ts/risk/plots/data";
 import { FIGURE_NAMES } from "../../../ts/risk/plots/figureNames";
 import { type ReportFigure, renderReportFigures } from "../../../ts/risk/plots/figures";
-import { formatMoveBps, formatProbability, formatUsdc } from "../../../ts/risk/plots/format";
+import { formatMoveBps, formatProbability, formatUsdc, wadToUsdc } from "../../../ts/risk/plots/format";
 import { renderReportHtml } from "../../../ts/risk/plots/html";
 import { renumberSvgIds } from "../../../ts/risk/plots/render";
 import { type RiskReport, riskReportSchema } from "../../../ts/risk/plots/reportSchema";
@@ -85,6 +85,18 @@ describe("movePoints", () => {
     expect(points).toHaveLength(report.pathTable.rows.length * report.inputs.markets.length);
     expect(new Set(points.map((p) => p.market))).toEqual(new Set(["ETH", "BTC"]));
   });
+
+  it("beyond the cap draws every stride-th path and the whole bad-debt tail (≥ VaR99)", () => {
+    const big = riskReportSchema.parse(riskReportFixture({ paths: 3_000 }));
+    const { points, stride } = movePoints(big);
+    const eth = points.filter((p) => p.market === "ETH");
+    expect(stride).toBeGreaterThan(1);
+    expect(eth.length).toBeLessThanOrEqual(MAX_POINTS_PER_MARKET + 1);
+    const var99 = wadToUsdc(big.badDebt.var99);
+    const tail = column(big, "badDebt").filter((d) => wadToUsdc(String(d)) >= var99).length;
+    expect(eth.filter((p) => p.badDebt >= var99)).toHaveLength(tail);
+    expect(eth.every((p) => p.badDebt >= var99 || p.path % stride === 0)).toBe(true);
+  });
 });
 
 describe("renderReportFigures", () => {
@@ -155,5 +167,21 @@ describe("renderReportHtml", () => {
     expect(html).toContain(`<td>#${worst?.path}</td>`);
     for (const text of [report.inputs.seed, report.book.block, report.code.commit]) expect(html).toContain(text);
     expect(renderReportHtml(report, figures)).toBe(html);
+  });
+
+  it("says where the realized crash sits when the report has it", () => {
+    const realized = {
+      badDebt: `${1_500n * WAD}`,
+      junior: `${1_500n * WAD}`,
+      senior: "0",
+      socialized: "0",
+      percentile: 0.9125,
+    };
+    const html = renderReportHtml({ ...report, realized }, figures);
+    expect(html).toContain(
+      "<td>Realized crash: bad debt</td><td>1,500.00 USDC (junior 1,500.00 USDC, senior 0.00 USDC",
+    );
+    expect(html).toContain("<td>Realized crash: percentile of bad debt</td><td>91.25 %</td>");
+    expect(renderReportHtml(report, figures)).not.toContain("Realized crash");
   });
 });

@@ -8,8 +8,8 @@ export type Marker = { label: string; value: number };
 export type ExceedancePoint = { loss: number; p: number };
 export type MovePoint = { market: string; model: string; path: number; move: number; badDebt: number };
 
-/** The largest number of points one market's scatter draws: beyond it, paths without bad debt are thinned. */
-export const MAX_POINTS_PER_MARKET = 2_000;
+/** About the most points one market's scatter draws (each is ~300 bytes of SVG): beyond it, paths are thinned. */
+export const MAX_POINTS_PER_MARKET = 800;
 
 /** The cells of a path-table column, by name; throws when the report has no such column. */
 export function column(report: RiskReport, name: string): (string | number | null)[] {
@@ -55,30 +55,37 @@ export function exceedancePoints(losses: readonly bigint[]): ExceedancePoint[] {
 }
 
 /**
- * Per market, every path's worst move (percent) against its bad debt (USDC). Paths with bad debt are all kept; when
- * a market would draw more than MAX_POINTS_PER_MARKET points, only every k-th path without bad debt is (`stride`).
+ * Per market, paths' worst moves (percent) against their bad debt (USDC). Every path while a market has at most
+ * MAX_POINTS_PER_MARKET; beyond, the tail (bad debt ≥ the report's VaR99 of bad debt, when positive) and every
+ * `stride`-th other path, so a large report still draws the worst paths and the shape in an SVG of bounded size.
  */
 export function movePoints(report: RiskReport): { points: MovePoint[]; stride: number } {
   const paths = column(report, "path");
   const models = column(report, "model");
   const badDebt = column(report, "badDebt").map((c) => BigInt(c ?? 0));
-  const withDebt = badDebt.filter((d) => d > 0n).length;
-  const room = Math.max(1, MAX_POINTS_PER_MARKET - withDebt);
-  const stride = Math.max(1, Math.ceil((badDebt.length - withDebt) / room));
+  const tailFrom = BigInt(report.badDebt.var99);
+  const inTail = (d: bigint) => tailFrom > 0n && d >= tailFrom;
+  const tail = badDebt.filter(inTail).length;
+  const stride =
+    badDebt.length <= MAX_POINTS_PER_MARKET
+      ? 1
+      : Math.ceil((badDebt.length - tail) / Math.max(1, MAX_POINTS_PER_MARKET - tail));
+  const rows = badDebt.flatMap((d, r) => {
+    if (inTail(d)) return [r];
+    return r % stride === 0 ? [r] : [];
+  });
   const points: MovePoint[] = [];
   for (const { symbol } of report.inputs.markets) {
     const moves = column(report, `worstMoveBps:${symbol}`);
-    let zeros = 0;
-    badDebt.forEach((debt, r) => {
-      if (debt === 0n && zeros++ % stride !== 0) return;
+    for (const r of rows) {
       points.push({
         market: symbol,
         model: String(models[r]),
         path: Number(paths[r]),
         move: Number(moves[r]) / 100,
-        badDebt: wadToUsdc(debt),
+        badDebt: wadToUsdc(badDebt[r] ?? 0n),
       });
-    });
+    }
   }
   return { points, stride };
 }

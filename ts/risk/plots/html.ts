@@ -1,7 +1,6 @@
 // report.html: one self-contained page (inline CSS, the figures as inline SVG, no script, no external file) with
 // the summary tables and the figures. Deterministic: the same report and figures give the same bytes.
 import type { ReportFigure } from "./figures";
-import { formatProbability, formatUsdc } from "./format";
 import type { RiskReport } from "./reportSchema";
 import {
   inputRows,
@@ -42,13 +41,6 @@ function table(head: readonly string[], rows: SummaryRow[], id: string): string 
   return `<table id="${id}">\n<thead><tr>${th}</tr></thead>\n<tbody>\n${tr}\n</tbody>\n</table>`;
 }
 
-function realized(report: RiskReport): string {
-  const r = report.realized;
-  if (!r) return "";
-  return `<h2>Where the realized crash sits</h2>
-<p>The crash that happened left ${escapeHtml(formatUsdc(r.badDebt))} of bad debt (junior ${escapeHtml(formatUsdc(r.junior))}, senior ${escapeHtml(formatUsdc(r.senior))}, socialized ${escapeHtml(formatUsdc(r.socialized))}): percentile ${escapeHtml(formatProbability(r.percentile))} of the simulated bad debt.</p>`;
-}
-
 /**
  * The whole report page as one HTML string (the caller writes it as report.html next to the figures).
  * @example
@@ -83,7 +75,6 @@ export function renderReportHtml(
 ${table(["", ...TRANCHE_COLUMNS], trancheRows(report), "tranches")}
 <h2>Pool</h2>
 ${table(["", "Value"], poolRows(report), "pool")}
-${realized(report)}
 <h2>Figures</h2>
 <div class="figures">
 ${figureHtml}

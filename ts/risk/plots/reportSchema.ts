@@ -82,7 +82,8 @@ export const riskReportSchema = z.object({
   pathTable: z
     .object({ columns: z.array(z.string()), rows: z.array(z.array(cell)) })
     .refine((t) => t.rows.every((r) => r.length === t.columns.length), "every row has one cell per column"),
-  realized: z.object({ badDebt: wad, junior: wad, senior: wad, socialized: wad, percentile: z.number() }).optional(),
+  /** percentile: the share of paths whose bad debt is at most the realized one, in [0, 1] like every probability. */
+  realized: z.object({ badDebt: wad, junior: wad, senior: wad, socialized: wad, percentile: probability }).optional(),
 });
 
 export type RiskReport = z.infer<typeof riskReportSchema>;

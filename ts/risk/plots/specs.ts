@@ -136,7 +136,7 @@ export function badDebtVsMoveSpec(
   models: string[],
   stride: number,
 ): TopLevelSpec {
-  const thinned = stride > 1 ? `; paths without bad debt: every ${stride}th drawn` : "";
+  const thinned = stride > 1 ? ` (one path in ${stride}, and every path at or beyond VaR99 of bad debt)` : "";
   return {
     $schema: SCHEMA,
     config: CONFIG,

@@ -43,6 +43,22 @@ export function poolRows(report: RiskReport): SummaryRow[] {
     { label: "Liquidation volume at 99 %", cells: [formatUsdc(v.p99)], testid: "liq-volume-p99" },
     { label: "Liquidation volume: mean / max", cells: [`${formatUsdc(v.mean)} / ${formatUsdc(v.max)}`] },
     { label: "Accounts liquidated: mean / 99 % / max", cells: [`${a.mean} / ${a.p99} / ${a.max}`] },
+    ...realizedRows(report),
+  ];
+}
+
+/** Where the crash that really happened sits among the paths (`npm start` adds it), when the report has it. */
+function realizedRows(report: RiskReport): SummaryRow[] {
+  const r = report.realized;
+  if (!r) return [];
+  const split = [r.junior, r.senior, r.socialized].map((x) => formatUsdc(x));
+  return [
+    {
+      label: "Realized crash: bad debt",
+      cells: [`${formatUsdc(r.badDebt)} (junior ${split[0]}, senior ${split[1]}, socialized ${split[2]})`],
+      testid: "realized-bad-debt",
+    },
+    { label: "Realized crash: percentile of bad debt", cells: [formatProbability(r.percentile)] },
   ];
 }
 
