@@ -41,7 +41,7 @@ export function riskReportSection(): Section {
         { "data-testid": "risk-report-missing" },
         "No risk report yet. Run ",
         h("code", {}, "perp risk report"),
-        " (it simulates the book at the head block and writes report.json and the figures into .perp/risk/); this card shows the latest one.",
+        " (it simulates the book at the head block and writes report.json and the figures into its out dir, .perp/risk/ unless told otherwise, which this server reads); this card then shows the latest one.",
       ),
     );
   }
