@@ -5,9 +5,9 @@ import { SingleBar } from "cli-progress";
 import { z } from "zod";
 import { parseDuration } from "../risk/paths";
 import { runRiskReport } from "../risk/runReport";
-import { writeRiskFiles } from "../risk/writeReport";
 import { reportLines } from "../risk/summary";
 import type { ModelName } from "../risk/types";
+import { writeRiskFiles } from "../risk/writeReport";
 import type { RiskReportFlags } from "./commands/riskReport";
 import { UsageError } from "./errors";
 import type { CommandContext } from "./io";
@@ -15,7 +15,11 @@ import { answer } from "./output";
 import { openSession } from "./session";
 
 const flagsSchema = z.object({
-  paths: z.string().regex(/^\d+$/, "--paths: a whole number of paths").transform(Number).pipe(z.number().min(1, "--paths: at least 1").max(1_000_000, "--paths: at most 1,000,000")),
+  paths: z
+    .string()
+    .regex(/^\d+$/, "--paths: a whole number of paths")
+    .transform(Number)
+    .pipe(z.number().min(1, "--paths: at least 1").max(1_000_000, "--paths: at most 1,000,000")),
   horizon: z.string(),
   step: z.string(),
   models: z
@@ -24,7 +28,12 @@ const flagsSchema = z.object({
     .pipe(z.array(z.enum(["gbm", "jump", "replay"], { error: "--models: each of gbm, jump, replay" })).min(1)),
   seed: z.string().min(1, "--seed: must not be empty"),
   block: z.string().regex(/^\d+$/, "--block: a block number").transform(BigInt).optional(),
-  workers: z.string().regex(/^\d{1,3}$/, "--workers: a number of threads (0: none)").transform(Number).optional(),
+  calibration: z.enum(["oracle", "reference"], { error: "--calibration: oracle or reference" }).default("oracle"),
+  workers: z
+    .string()
+    .regex(/^\d{1,3}$/, "--workers: a number of threads (0: none)")
+    .transform(Number)
+    .optional(),
 });
 
 export async function riskReportCommand(ctx: CommandContext, flags: RiskReportFlags) {
@@ -51,6 +60,7 @@ export async function riskReportCommand(ctx: CommandContext, flags: RiskReportFl
     seed: f.seed,
     overrides: { vol: flags.vol, corr: flags.corr },
     workers: f.workers,
+    calibration: f.calibration,
     onStage: (line) => ctx.io.progress(line),
     onProgress: (done, total) => {
       if (!started) {

@@ -3,7 +3,7 @@
 // and what each tranche vault can pay. One batched read pinned to B (the keeper's `readSnapshot`), plus the oracle
 // configs and the vault balances.
 import { type Address, type Chain, erc20Abi, type PublicClient, type Transport } from "viem";
-import { oracleRouterAbi, perpPoolAbi } from "../abi/generated";
+import { oracleRouterAbi } from "../abi/generated";
 import { discoverAccounts } from "../cli/accounts";
 import type { Deployment } from "../deploy/deployment";
 import { PerpError } from "../errors";

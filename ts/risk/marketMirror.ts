@@ -91,5 +91,9 @@ export function socialize(m: PathMarket, loss: bigint): void {
   const oi = s.longOpenInterest + s.shortOpenInterest - abs(m.inventory);
   if (oi === 0n) return;
   const perBase = mulDivUp(loss, WAD, oi);
-  m.state = { ...s, cumFundingLong: i256(s.cumFundingLong + perBase), cumFundingShort: i256(s.cumFundingShort - perBase) };
+  m.state = {
+    ...s,
+    cumFundingLong: i256(s.cumFundingLong + perBase),
+    cumFundingShort: i256(s.cumFundingShort - perBase),
+  };
 }

@@ -79,9 +79,18 @@ export function buildReport(inputs: ReportInputs, book: RiskBook, outcomes: read
     },
     code,
     tranches: {
-      junior: lossFigures(col((o) => o.junior), juniorCapital),
-      senior: lossFigures(col((o) => o.senior), seniorCapital),
-      socialized: lossFigures(col((o) => o.socialized), 0n),
+      junior: lossFigures(
+        col((o) => o.junior),
+        juniorCapital,
+      ),
+      senior: lossFigures(
+        col((o) => o.senior),
+        seniorCapital,
+      ),
+      socialized: lossFigures(
+        col((o) => o.socialized),
+        0n,
+      ),
     },
     badDebt: {
       pPositive: bad.pLoss,
@@ -103,7 +112,13 @@ export function buildReport(inputs: ReportInputs, book: RiskBook, outcomes: read
             pBadDebt: probability(of.filter((o) => o.badDebt > 0n).length, of.length),
             pJuniorLoss: probability(of.filter((o) => o.junior > 0n).length, of.length),
             pSeniorLoss: probability(of.filter((o) => o.senior > 0n).length, of.length),
-            es99BadDebt: of.length > 0 ? lossFigures(of.map((o) => o.badDebt), 0n).es99 : 0n,
+            es99BadDebt:
+              of.length > 0
+                ? lossFigures(
+                    of.map((o) => o.badDebt),
+                    0n,
+                  ).es99
+                : 0n,
           },
         ];
       }),

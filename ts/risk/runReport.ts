@@ -3,7 +3,7 @@
 import type { Chain, PublicClient, Transport } from "viem";
 import type { Deployment } from "../deploy/deployment";
 import { readRiskBook } from "./book";
-import { DEFAULT_JUMP_PARAMS, pathInputsSchema } from "./paths";
+import { DEFAULT_CORRELATION, DEFAULT_JUMP_PARAMS, DEFAULT_SIGMA_ANNUAL, pathInputsSchema } from "./paths";
 import { estimateMarketParams } from "./paths/calibrate";
 import { applyOverrides, type ParamOverrides } from "./paths/overrides";
 import { buildReport, codeVersion, type RiskReport } from "./report";
@@ -20,6 +20,9 @@ export type RiskReportOptions = {
   seed: string;
   jump?: JumpParams | undefined;
   overrides?: ParamOverrides | undefined;
+  /** Where σ and ρ come from before overrides: the oracle's history (default), or each market's reference
+   * volatility (`volReferenceBps`, the one its initial margin scales from) with ρ = DEFAULT_CORRELATION. */
+  calibration?: "oracle" | "reference" | undefined;
   /** Worker threads (0: this thread); default the machine's parallelism. */
   workers?: number | undefined;
   onStage?: (line: string) => void;
@@ -50,7 +53,8 @@ export async function runRiskReport(
   const stage = o.onStage ?? (() => {});
   const book = await readRiskBook(client, deployment, o.block);
   stage(`[book] block ${book.block}: ${book.accounts.length} accounts, ${book.markets.length} markets`);
-  const estimated = await estimateMarketParams(client, deployment, book.block);
+  const estimated =
+    o.calibration === "reference" ? referenceParams(book) : await estimateMarketParams(client, deployment, book.block);
   const params = o.overrides ? applyOverrides(estimated, o.overrides) : estimated;
   const sigmas = params.markets.map((m) => m.sigmaAnnual);
   const median = [...sigmas].sort((a, b) => a - b)[Math.floor((sigmas.length - 1) / 2)] ?? 1;
@@ -90,4 +94,17 @@ export async function runRiskReport(
     codeVersion(),
   );
   return { report, book, outcomes, elapsedMs, accountSteps: o.paths * steps * book.accounts.length };
+}
+
+/** Each market's reference volatility and the default correlation, in the shape the calibration returns. */
+function referenceParams(book: RiskBook) {
+  return {
+    markets: book.markets.map((m) => ({
+      symbol: m.symbol,
+      sigmaAnnual: Number(m.config.volReferenceBps) / 10_000 || DEFAULT_SIGMA_ANNUAL,
+      source: `reference (volReferenceBps ${m.config.volReferenceBps})`,
+    })),
+    correlation: book.markets.map((_, i) => book.markets.map((__, j) => (i === j ? 1 : DEFAULT_CORRELATION))),
+    correlationSource: `reference ρ ${DEFAULT_CORRELATION}`,
+  };
 }

@@ -6,9 +6,10 @@
 // tokens rounded up, then senior's, the rest socialized on the last leg's market). It looks again at the block its
 // liquidations landed in, and so on until nothing is liquidatable. Accounts the bound (bound.ts) clears are
 // skipped; every other one is classified by the keeper's float prefilter and, near or past the line, exactly.
-import { accountFeatures, classify, HEALTHY, prepareFloatMarkets } from "../keeper/book/prefilter";
-import { marketPricing } from "../keeper/book/localHealth";
+
 import { stepsToHealthy } from "../keeper/book/ladder";
+import { marketPricing } from "../keeper/book/localHealth";
+import { accountFeatures, classify, HEALTHY, prepareFloatMarkets } from "../keeper/book/prefilter";
 import { accountHealthAt } from "../pool/math/accountMath";
 import {
   accountAfterLiquidation,
@@ -16,11 +17,18 @@ import {
   liquidationOutcome,
   nettedMaintenance,
 } from "../pool/math/liquidationMath";
-import { abs, min, mulDivUp } from "../pool/math/solidity";
 import { cumNow } from "../pool/math/marketMath";
+import { abs, min, mulDivUp } from "../pool/math/solidity";
 import type { Account, MarketState, Position } from "../pool/types";
 import { type AccountBound, accountBound, type BoundMarkets, boundMarkets, firstDangerStep } from "./bound";
-import { oracleStatusAt, type PathMarket, pathMarket, refreshOracle, socialize, transferToBackstop } from "./marketMirror";
+import {
+  oracleStatusAt,
+  type PathMarket,
+  pathMarket,
+  refreshOracle,
+  socialize,
+  transferToBackstop,
+} from "./marketMirror";
 import type { PathOutcome, PathPrices, RiskBook } from "./types";
 
 const TOKEN_TO_WAD = 10n ** 12n;
@@ -117,7 +125,11 @@ export function simulatePath(
   for (let s = 1; s <= steps; s++) {
     const time = t0 + BigInt(s * stepSeconds);
     for (let m = 0; m < n; m++) {
-      refreshOracle(markets[m] as PathMarket, BigInt(prices.answers[(s - 1) * n + m] as number) * (prep.scales[m] as bigint), time);
+      refreshOracle(
+        markets[m] as PathMarket,
+        BigInt(prices.answers[(s - 1) * n + m] as number) * (prep.scales[m] as bigint),
+        time,
+      );
     }
     if (everyone) for (let i = 0; i < book.accounts.length; i++) active.add(i);
     while (next < order.length && (order[next] as { d: number }).d <= s) active.add((order[next++] as { i: number }).i);

@@ -16,9 +16,33 @@ export function reportLines(report: RiskReport, timing?: { elapsedMs: number; ac
     table(
       ["", "capital", "P(loss > 0)", "VaR95", "VaR99", "ES99", "P(wiped)"],
       [
-        ["junior", formatWad(t.junior.capital), pct(t.junior.pLoss), formatWad(t.junior.var95), formatWad(t.junior.var99), formatWad(t.junior.es99), pct(t.junior.pWiped)],
-        ["senior", formatWad(t.senior.capital), pct(t.senior.pLoss), formatWad(t.senior.var95), formatWad(t.senior.var99), formatWad(t.senior.es99), pct(t.senior.pWiped)],
-        ["socialized", "", pct(t.socialized.pLoss), formatWad(t.socialized.var95), formatWad(t.socialized.var99), formatWad(t.socialized.es99), ""],
+        [
+          "junior",
+          formatWad(t.junior.capital),
+          pct(t.junior.pLoss),
+          formatWad(t.junior.var95),
+          formatWad(t.junior.var99),
+          formatWad(t.junior.es99),
+          pct(t.junior.pWiped),
+        ],
+        [
+          "senior",
+          formatWad(t.senior.capital),
+          pct(t.senior.pLoss),
+          formatWad(t.senior.var95),
+          formatWad(t.senior.var99),
+          formatWad(t.senior.es99),
+          pct(t.senior.pWiped),
+        ],
+        [
+          "socialized",
+          "",
+          pct(t.socialized.pLoss),
+          formatWad(t.socialized.var95),
+          formatWad(t.socialized.var99),
+          formatWad(t.socialized.es99),
+          "",
+        ],
       ],
     ),
     `  bad debt: P(> 0) ${pct(report.badDebt.pPositive)}, ES99 ${formatWad(report.badDebt.es99)}, max ${formatWad(report.badDebt.max)}; liquidation volume at 99 % ${formatWad(report.liquidationVolume.p99)} (USDC)`,
@@ -28,7 +52,15 @@ export function reportLines(report: RiskReport, timing?: { elapsedMs: number; ac
     lines.push(
       "",
       table(
-        ["worst path", "model", "bad debt", "junior", "senior", "socialized", ...i.markets.map((m) => `${m.symbol} worst move`)],
+        [
+          "worst path",
+          "model",
+          "bad debt",
+          "junior",
+          "senior",
+          "socialized",
+          ...i.markets.map((m) => `${m.symbol} worst move`),
+        ],
         worst.map((w) => [
           `#${w.path}`,
           w.scenario ? `${w.model} ${w.scenario}` : w.model,

@@ -1,10 +1,11 @@
 // The human summary on stdout: trades, funding, premium per tranche (over the run, and annualized), the stack predicted before the crash
 // beside what the waterfall realized, tranche NAV before and after, the LP's claim, the backstop inventory.
-import type { ScenarioRisk } from "./riskReport";
+
 import { formatBps, formatPercent, formatUsdc, formatWad } from "../display/amounts";
 import { table } from "../display/table";
 import { WAD } from "../money";
 import { crashLabel } from "./crash";
+import type { ScenarioRisk } from "./riskReport";
 import type { NettingAccount, ScenarioResult, Waterfall } from "./types";
 
 const apr = (x: bigint | null) => (x === null ? "n/a" : formatPercent(x, WAD));

@@ -20,6 +20,7 @@ export type RiskReportFlags = {
   vol?: string;
   corr?: string;
   workers?: string;
+  calibration?: string;
 };
 
 export function registerRiskReport(program: Command, ctx: CommandContext): void {
@@ -30,10 +31,23 @@ export function registerRiskReport(program: Command, ctx: CommandContext): void 
       .option("--paths <n>", "price paths to run", "10000")
       .option("--horizon <duration>", "length of each path: 90s, 30m, 24h, 2d", "24h")
       .option("--step <duration>", "time between index updates (the keeper acts one block after each)", "5m")
-      .option("--models <list>", "comma-separated models; path k uses the (k mod count)-th: gbm, jump, replay", "gbm,jump,replay")
-      .option("--seed <seed>", "seed of every path's random stream (same block + seed + paths + code = same report)", "1")
+      .option(
+        "--models <list>",
+        "comma-separated models; path k uses the (k mod count)-th: gbm, jump, replay",
+        "gbm,jump,replay",
+      )
+      .option(
+        "--seed <seed>",
+        "seed of every path's random stream (same block + seed + paths + code = same report)",
+        "1",
+      )
       .option("--block <n>", "read the book at this block (default the head)")
       .option("--out <dir>", "where report.json, report.html and the plots go", ".perp/risk")
+      .option(
+        "--calibration <source>",
+        "σ and ρ from the oracle's history (oracle) or each market's reference volatility and ρ 0.8 (reference)",
+        "oracle",
+      )
       .option("--vol <list>", "override σ per market, annualized: ETH=0.9,BTC=70%")
       .option("--corr <value>", "override correlation: 0.75 for every pair, or ETH/BTC=0.7")
       .option("--workers <n>", "worker threads (0: run in this thread; default the machine's cores)"),
