@@ -1,0 +1,214 @@
+// The replay: a path replayed on a fork at block B with the real keeper realizes, to the wei, the bad debt and its
+// split (junior, senior, socialized) that the lens's joint stress predicts for each step's move, valued on the
+// replayed chain before the step at the second of the keeper's liquidation block.
+import {
+  type Address,
+  createPublicClient,
+  decodeFunctionResult,
+  encodeFunctionData,
+  http,
+  type PublicClient,
+} from "viem";
+import { call } from "viem/actions";
+import { beforeAll, describe, expect, it } from "vitest";
+import { oracleRouterAbi, perpLensAbi } from "../../../ts/abi/generated";
+import type { Deployment } from "../../../ts/deploy/deployment";
+import { startAnvil } from "../../../ts/devnet/anvil";
+import type { BookAccount } from "../../../ts/keeper/testing/bookBuilder";
+import { shockIndex } from "../../../ts/pool/math/stressMath";
+import type { StressResult } from "../../../ts/pool/types";
+import { type ReplayProgress, replayPath } from "../../../ts/risk/replay/driver";
+import type { ReplayOutcome } from "../../../ts/risk/replay/outcome";
+import type { PathPrices } from "../../../ts/risk/types";
+import { feedAnswerOf } from "../../../ts/scenario/indexPath";
+import { useChain } from "../harness";
+import { buildTestBook, deployForKeeper } from "../keeper/fixture";
+
+const STEP = 300;
+const USDC = 10n ** 6n;
+type Moves = readonly (readonly bigint[])[];
+type Waterfall = { badDebt: bigint; junior: bigint; senior: bigint; socialized: bigint };
+
+/** A devnet with the keeper tests' book of 48 accounts on ETH and BTC, and block B after it. */
+function bookAtB(tranches?: { junior: bigint; senior: bigint }) {
+  const chain = useChain();
+  const w = {
+    chain,
+    d: undefined as unknown as Deployment,
+    book: [] as BookAccount[],
+    b: 0n,
+    t0: 0n,
+    index0: [] as bigint[],
+  };
+  beforeAll(async () => {
+    w.d = await deployForKeeper(chain, tranches);
+    w.book = await buildTestBook(chain, chain.anvil.rpcUrl, w.d, 48);
+    const head = await chain.publicClient.getBlock({ blockTag: "latest" });
+    w.b = head.number;
+    w.t0 = head.timestamp;
+    w.index0 = await Promise.all(
+      w.d.markets.map(async (m) => {
+        const [price] = await chain.publicClient.readContract({
+          address: w.d.contracts.oracle,
+          abi: oracleRouterAbi,
+          functionName: "lastObservation",
+          args: [BigInt(m.marketId)],
+        });
+        return price;
+      }),
+    );
+  }, 120_000);
+  return w;
+}
+type World = ReturnType<typeof bookAtB>;
+
+/** A path of whole-bps moves per step (one move per market, each of the index after the previous step). */
+function pathOf(w: World, moves: Moves): PathPrices {
+  let index = [...w.index0];
+  const answers: number[] = [];
+  for (const step of moves) {
+    index = index.map((p, m) => shockIndex(p, step[m] ?? 0n));
+    w.d.markets.forEach((m, i) => {
+      const answer = feedAnswerOf(index[i] as bigint, m.feedDecimals);
+      // The moves are chosen so that every index is a whole feed answer.
+      expect(answer * 10n ** BigInt(18 - m.feedDecimals)).toBe(index[i]);
+      answers.push(Number(answer));
+    });
+  }
+  return { path: 0, model: "replay", scenario: null, answers: Float64Array.from(answers) };
+}
+
+/**
+ * PerpLens.stressTestJoint at `blockNumber` as if mined at `time`, the accounts listed in the keeper's order (the
+ * largest maintenance shortfall first): once junior runs out, which account draws the last whole token decides
+ * the split.
+ */
+async function jointStress(
+  w: World,
+  client: PublicClient,
+  moves: readonly bigint[],
+  blockNumber: bigint,
+  time: bigint,
+): Promise<StressResult> {
+  const stress = async (accounts: readonly { owner: Address; subId: bigint }[]) => {
+    const data = encodeFunctionData({
+      abi: perpLensAbi,
+      functionName: "stressTestJoint",
+      args: [w.d.markets.map((_, i) => moves[i] ?? 0n), accounts.map((a) => a.owner), accounts.map((a) => a.subId)],
+    });
+    const r = await call(client, { to: w.d.contracts.lens, data, blockNumber, blockOverrides: { time } });
+    return decodeFunctionResult({ abi: perpLensAbi, functionName: "stressTestJoint", data: r.data ?? "0x" });
+  };
+  const first = await stress(w.book);
+  const shortfall = (a: StressResult["accounts"][number]) =>
+    a.liquidatable ? a.maintenanceRequirement - BigInt(a.value) : -(1n << 255n);
+  const order = [...first.accounts].sort((x, y) => {
+    const [sx, sy] = [shortfall(x), shortfall(y)];
+    return sx > sy ? -1 : sx < sy ? 1 : 0;
+  });
+  return stress(order);
+}
+
+/**
+ * Replays `moves` on a fork of B (a node of the test's own, so its blocks can be read afterwards) and predicts each
+ * step with the joint stress on the replayed chain just before the step block, at the keeper block's second.
+ */
+async function replayAndPredict(w: World, moves: Moves) {
+  const fork = await startAnvil({ forkUrl: w.chain.anvil.rpcUrl, forkBlockNumber: w.b, accounts: 1 });
+  try {
+    const steps: ReplayProgress[] = [];
+    const out = await replayPath({
+      rpcUrl: fork.rpcUrl,
+      blockNumber: w.b,
+      deployment: w.d,
+      prices: pathOf(w, moves),
+      stepSeconds: STEP,
+      onProgress: (p) => steps.push(p),
+    });
+    expect(steps.map((s) => s.step)).toEqual(moves.map((_, i) => i + 1));
+    const client = createPublicClient({ transport: http(fork.rpcUrl) });
+    const predicted: Waterfall = { badDebt: 0n, junior: 0n, senior: 0n, socialized: 0n };
+    let firstBadDebtStep = 0;
+    for (const [i, p] of steps.entries()) {
+      // Every liquidation of the step lands in the block right after it.
+      expect(p.keeperBlocks).toBeLessThanOrEqual(1);
+      const s = await jointStress(w, client, moves[i] as bigint[], p.block - 1n, p.timestamp + 1n);
+      predicted.badDebt += s.totalBadDebt;
+      predicted.junior += s.juniorLoss;
+      predicted.senior += s.seniorLoss;
+      predicted.socialized += s.socialized;
+      if (firstBadDebtStep === 0 && s.totalBadDebt > 0n) firstBadDebtStep = i + 1;
+    }
+    return { out, predicted, firstBadDebtStep };
+  } finally {
+    await fork.stop();
+  }
+}
+
+const waterfallOf = (o: ReplayOutcome): Waterfall => ({
+  badDebt: o.badDebt,
+  junior: o.junior,
+  senior: o.senior,
+  socialized: o.socialized,
+});
+
+describe("risk replay, deep tranches", () => {
+  const w = bookAtB();
+
+  it("realizes a one-step joint crash's stress to the wei (bad debt, junior, senior, socialized, accounts)", async () => {
+    for (const moves of [
+      [-2_500n, -1_800n],
+      [-1_000n, 0n],
+      [2_000n, 1_500n],
+    ]) {
+      // The crash at step 1, then two flat steps (nothing more falls). Forked by the driver itself.
+      const prices = pathOf(w, [moves, [0n, 0n], [0n, 0n]]);
+      const predicted = await jointStress(w, w.chain.publicClient, moves, w.b, w.t0 + BigInt(STEP) + 1n);
+      const out = await replayPath({
+        forkUrl: w.chain.anvil.rpcUrl,
+        blockNumber: w.b,
+        deployment: w.d,
+        prices,
+        stepSeconds: STEP,
+      });
+      expect(predicted.liquidatableCount).toBeGreaterThan(0n);
+      expect(waterfallOf(out)).toEqual({
+        badDebt: predicted.totalBadDebt,
+        junior: predicted.juniorLoss,
+        senior: predicted.seniorLoss,
+        socialized: predicted.socialized,
+      });
+      expect(out.accountsLiquidated).toBe(Number(predicted.liquidatableCount));
+      expect(out.liquidationCalls).toBeGreaterThanOrEqual(out.accountsLiquidated);
+      expect(out.liquidationVolume).toBeGreaterThan(0n);
+      expect(out.firstBadDebtStep).toBe(predicted.totalBadDebt > 0n ? 1 : 0);
+      if (moves[0] === -2_500n) expect(out.junior).toBeGreaterThan(0n);
+    }
+  }, 120_000);
+
+  it("realizes a four-step crash (ETH -25 %, BTC -18.5 %) step by step as the joint stress predicts each step", async () => {
+    const step = [-700n, -500n];
+    const { out, predicted, firstBadDebtStep } = await replayAndPredict(w, [step, step, step, step]);
+    expect(waterfallOf(out)).toEqual(predicted);
+    expect(out.junior).toBeGreaterThan(0n);
+    expect(out.firstBadDebtStep).toBe(firstBadDebtStep);
+  }, 120_000);
+});
+
+describe("risk replay, thin tranches", () => {
+  // 5,000 USDC of junior and 10,000 of senior (the book's open interest needs about that much backstop capital): a
+  // deep crash wipes junior, senior pays, the rest is socialized.
+  const w = bookAtB({ junior: 5_000n * USDC, senior: 10_000n * USDC });
+
+  it("realizes the whole waterfall to the wei: junior wiped, senior paying, the rest socialized", async () => {
+    const { out, predicted } = await replayAndPredict(w, [
+      [-1_500n, -1_000n],
+      [-5_000n, -5_000n],
+      [0n, 0n],
+    ]);
+    console.log(out, predicted);
+    expect(waterfallOf(out)).toEqual(predicted);
+    expect(out.senior).toBeGreaterThan(0n);
+    expect(out.socialized).toBeGreaterThan(0n);
+  }, 120_000);
+});
