@@ -11,9 +11,15 @@ export type PoolAccount = { owner: Address; subId: bigint };
 const marginDeposited = getAbiItem({ abi: perpPoolAbi, name: "MarginDeposited" });
 const positionChanged = getAbiItem({ abi: perpPoolAbi, name: "PositionChanged" });
 
-/** Every (owner, subId) that deposited margin or traded, in order of first appearance. */
-export async function discoverAccounts(client: PerpClient, deployment: Deployment): Promise<PoolAccount[]> {
-  const toBlock = await client.request({ method: "eth_blockNumber" }).then(BigInt);
+/** Every (owner, subId) that deposited margin or traded up to `toBlock` (default the head), in order of first
+ * appearance. */
+export async function discoverAccounts(
+  client: PerpClient,
+  deployment: Deployment,
+  upTo?: bigint,
+): Promise<PoolAccount[]> {
+  const toBlock: bigint =
+    upTo === undefined ? await client.request({ method: "eth_blockNumber" }).then(BigInt) : upTo;
   const range = { address: deployment.contracts.pool, fromBlock: deployment.startBlock, toBlock };
   const [deposits, trades] = await Promise.all([
     getLogsInChunks(client, { ...range, event: marginDeposited }),

@@ -99,12 +99,7 @@ export function prepareFloatMarkets(
     markets[b + 3] = Number(m.cumShort);
     markets[b + 4] = m.halted ? 1 : 0;
     markets[b + 5] = engine && m.oracleStatus === ORACLE_NORMAL && i < COLUMNS ? i : -1;
-    const t = m.config.tiers;
-    for (let k = 0; k < 3; k++) {
-      const word = t >> (80n * BigInt(k));
-      if (k < 2) markets[b + 6 + k] = Number(word & U48) * 1e18;
-      markets[b + 8 + k] = Number((word >> 64n) & U16) / 10_000;
-    }
+    markets.set(floatTiers(m.config.tiers), b + 6);
   });
   const rows = engine ? engine.scenarios.length : 0;
   const grid = new Float64Array(rows * COLUMNS);
@@ -114,6 +109,27 @@ export function prepareFloatMarkets(
     for (let c = 0; c < COLUMNS; c++) grid[k * COLUMNS + c] = (s.weightPct * (s.moves[c] ?? 0)) / 5000;
   }
   return { markets, count: pricing.length, grid, rows, floor: engine ? Number(engine.floorBps) / 10_000 : 0 };
+}
+
+/** Packed maintenance tiers as floats: [cap0, cap1 (wei of notional), mm0, mm1, mm2 (rates)]. */
+export function floatTiers(tiers: bigint): [number, number, number, number, number] {
+  const out: [number, number, number, number, number] = [0, 0, 0, 0, 0];
+  for (let k = 0; k < 3; k++) {
+    const word = tiers >> (80n * BigInt(k));
+    if (k < 2) out[k] = Number(word & U48) * 1e18;
+    out[2 + k] = Number((word >> 64n) & U16) / 10_000;
+  }
+  return out;
+}
+
+/** The standalone maintenance requirement of `notional` (wei) under float tiers (`floatTiers`), real arithmetic. */
+export function floatMaintenance(notional: number, t: Float64Array | readonly number[], at = 0): number {
+  const cap0 = t[at] as number;
+  const cap1 = t[at + 1] as number;
+  const mm0 = t[at + 2] as number;
+  if (notional <= cap0) return notional * mm0;
+  if (notional <= cap1) return cap0 * mm0 + (notional - cap0) * (t[at + 3] as number);
+  return cap0 * mm0 + (cap1 - cap0) * (t[at + 3] as number) + (notional - cap1) * (t[at + 4] as number);
 }
 
 const x = new Float64Array(COLUMNS);
@@ -154,13 +170,8 @@ export function floatMargin(
     if (m[b + 4] === 1 && pnl > 0) pnl = 0;
     value += pnl;
     const notional = signedNotional < 0 ? -signedNotional : signedNotional;
-    const cap0 = m[b + 6] as number;
-    const cap1 = m[b + 7] as number;
     const mm0 = m[b + 8] as number;
-    let maint: number;
-    if (notional <= cap0) maint = notional * mm0;
-    else if (notional <= cap1) maint = cap0 * mm0 + (notional - cap0) * (m[b + 9] as number);
-    else maint = cap0 * mm0 + (cap1 - cap0) * (m[b + 9] as number) + (notional - cap1) * (m[b + 10] as number);
+    const maint = floatMaintenance(notional, m, b + 6);
     const col = m[b + 5] as number;
     if (col >= 0) {
       const bm = notional * mm0;

@@ -1,0 +1,248 @@
+// One Monte-Carlo path through the SDK's liquidation math, as the chain and the keeper would live it (SPEC-20's
+// time model): at step s (T_s = T0 + s·step) every market's oracle refreshes at the path's price (the breaker may
+// trip); the keeper, seeing that block, lists every liquidatable account worst first (largest maintenance
+// shortfall), each as many ladder steps as it needs (`stepsToHealthy`), and its liquidations land one second later,
+// each step at the index (`liquidationOutcome`), each bad debt down the waterfall at once (junior's balance in whole
+// tokens rounded up, then senior's, the rest socialized on the last leg's market). It looks again at the block its
+// liquidations landed in, and so on until nothing is liquidatable. Accounts the bound (bound.ts) clears are
+// skipped; every other one is classified by the keeper's float prefilter and, near or past the line, exactly.
+import { accountFeatures, classify, HEALTHY, prepareFloatMarkets } from "../keeper/book/prefilter";
+import { marketPricing } from "../keeper/book/localHealth";
+import { stepsToHealthy } from "../keeper/book/ladder";
+import { accountHealthAt } from "../pool/math/accountMath";
+import {
+  accountAfterLiquidation,
+  type LiquidationPositionInput,
+  liquidationOutcome,
+  nettedMaintenance,
+} from "../pool/math/liquidationMath";
+import { abs, min, mulDivUp } from "../pool/math/solidity";
+import type { Account, Position } from "../pool/types";
+import { type AccountBound, accountBound, type BoundMarkets, boundMarkets, firstDangerStep } from "./bound";
+import { oracleStatusAt, type PathMarket, pathMarket, refreshOracle, socialize, transferToBackstop } from "./marketMirror";
+import type { PathOutcome, PathPrices, RiskBook } from "./types";
+
+const TOKEN_TO_WAD = 10n ** 12n;
+const MAX_UINT = (1n << 256n) - 1n;
+/** The keeper lists at most this many ladder steps for one account in one transaction (liquidationTask.ts). */
+const MAX_STEPS = 64;
+/** Liquidation blocks after a step's refresh before the replay gives up (SPEC-20); the bound's time slack. */
+export const MAX_ROUNDS = 16;
+
+/** The book with what every path reuses: per-account bound inputs, per-market floats, index scales. */
+export type PreparedBook = {
+  book: RiskBook;
+  bounds: AccountBound[];
+  markets: BoundMarkets;
+  /** 10^(18 − feedDecimals) per market: a feed answer's index is answer × scale. */
+  scales: bigint[];
+  maintenance: ReturnType<typeof nettedMaintenance>;
+};
+
+export function prepareBook(book: RiskBook): PreparedBook {
+  return {
+    book,
+    bounds: book.accounts.map((a) => accountBound(book, a)),
+    markets: boundMarkets(book),
+    scales: book.markets.map((m) => 10n ** BigInt(18 - m.feedDecimals)),
+    maintenance: nettedMaintenance(book.engine),
+  };
+}
+
+/** An account as the path has changed it (created when first touched). */
+type Live = { account: Account; positions: Map<number, Position>; features: Float64Array | undefined };
+
+/**
+ * What path `prices` does to the pool. `stepSeconds` is the inputs' step (the path's answers hold steps 1..N).
+ * @example
+ * const prepared = prepareBook(await readRiskBook(client, deployment, block));
+ * const outcome = simulatePath(prepared, pathPrices(inputs, 7), inputs.stepSeconds);
+ */
+export function simulatePath(prep: PreparedBook, prices: PathPrices, stepSeconds: number): PathOutcome {
+  const { book } = prep;
+  const n = book.markets.length;
+  const steps = prices.answers.length / n;
+  const markets = book.markets.map(pathMarket);
+  const { lo, hi } = runningRange(prep, prices.answers, n, steps);
+  const out: PathOutcome = {
+    path: prices.path,
+    model: prices.model,
+    scenario: prices.scenario,
+    badDebt: 0n,
+    junior: 0n,
+    senior: 0n,
+    socialized: 0n,
+    liquidationVolume: 0n,
+    accountsLiquidated: 0,
+    liquidationCalls: 0,
+    ...moves(prices.answers, book, n, steps),
+    firstBadDebtStep: 0,
+  };
+  let junior = book.capacity.juniorTokens;
+  let senior = book.capacity.seniorTokens;
+
+  // Accounts in the order they may first be in danger; the rest never are on this path.
+  const danger = prep.bounds.map((b) => firstDangerStep(b, prep.markets, lo, hi, n, steps, stepSeconds, MAX_ROUNDS));
+  const order = danger
+    .map((d, i) => ({ d, i }))
+    .filter((x) => x.d <= steps)
+    .sort((a, b) => a.d - b.d || a.i - b.i);
+  let next = 0;
+  let everyone = false;
+  const active = new Set<number>();
+  const live = new Map<number, Live>();
+  const liquidated = new Set<number>();
+  const liveOf = (i: number): Live => {
+    let l = live.get(i);
+    if (!l) {
+      const a = book.accounts[i] as RiskBook["accounts"][number];
+      const positions = new Map(a.positions.map((p) => [p.marketId, p.position]));
+      l = { account: a.account, positions, features: accountFeatures(a.account, positions) };
+      live.set(i, l);
+    }
+    return l;
+  };
+
+  const t0 = book.timestamp;
+  for (let s = 1; s <= steps; s++) {
+    const time = t0 + BigInt(s * stepSeconds);
+    for (let m = 0; m < n; m++) {
+      refreshOracle(markets[m] as PathMarket, BigInt(prices.answers[(s - 1) * n + m] as number) * (prep.scales[m] as bigint), time);
+    }
+    if (everyone) for (let i = 0; i < book.accounts.length; i++) active.add(i);
+    while (next < order.length && (order[next] as { d: number }).d <= s) active.add((order[next++] as { i: number }).i);
+    if (active.size === 0) continue;
+
+    let head = time;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      // The keeper's view of the head block: every market priced at the head's time.
+      const pricing = markets.map((m, id) =>
+        marketPricing(BigInt(id), m.state, m.book.config, m.lastPrice, false, head, { oracleStatus: oracleStatusAt(m, head) }),
+      );
+      const floats = prepareFloatMarkets(pricing, book.engine);
+      const ladder = pricing.map((p, id) => ({
+        marketId: BigInt(id),
+        state: (markets[id] as PathMarket).state,
+        config: p.config,
+        index: p.index,
+        halted: false,
+        oracleStatus: p.oracleStatus,
+      }));
+      const candidates: { i: number; shortfall: bigint; steps: number }[] = [];
+      for (const i of active) {
+        const l = liveOf(i);
+        if (classify(l.features, floats) === HEALTHY) continue;
+        const h = accountHealthAt(l.account, inputs(l, markets, head), head, book.engine);
+        if (!h.liquidatable) continue;
+        const planned = stepsToHealthy(l.account, l.positions, ladder, head, MAX_STEPS, book.engine);
+        candidates.push({ i, shortfall: h.maintenanceRequirement - h.value, steps: Math.max(1, planned) });
+      }
+      if (candidates.length === 0) break;
+      candidates.sort((a, b) => (a.shortfall > b.shortfall ? -1 : a.shortfall < b.shortfall ? 1 : a.i - b.i));
+      const t = head + 1n;
+      for (const c of candidates) {
+        const l = liveOf(c.i);
+        for (let k = 0; k < c.steps; k++) {
+          const positions = inputs(l, markets, t);
+          const o = liquidationOutcome(l.account, positions, t, MAX_UINT, prep.maintenance);
+          if (o.kind !== "liquidated") break;
+          out.liquidationCalls++;
+          liquidated.add(c.i);
+          for (const step of o.steps) {
+            const held = l.positions.get(Number(step.marketId))?.size ?? 0n;
+            transferToBackstop(markets[Number(step.marketId)] as PathMarket, held, step.transferred, t);
+            out.liquidationVolume += abs(step.quoteDelta);
+          }
+          const after = accountAfterLiquidation(l.account, positions, o, t);
+          l.account = after.account;
+          l.positions = new Map(after.positions.map((p) => [Number(p.marketId), p.position]));
+          if (o.badDebt > 0n) {
+            // BackstopLogic._drawBackstop, then MarketLogic._socialize on the last leg's market.
+            const tokens = mulDivUp(o.badDebt, 1n, TOKEN_TO_WAD);
+            const j = min(tokens, junior);
+            junior -= j;
+            const sen = j < tokens ? min(tokens - j, senior) : 0n;
+            senior -= sen;
+            const juniorPaid = min(j * TOKEN_TO_WAD, o.badDebt);
+            const seniorPaid = min(sen * TOKEN_TO_WAD, o.badDebt - juniorPaid);
+            const social = o.badDebt - juniorPaid - seniorPaid;
+            out.badDebt += o.badDebt;
+            out.junior += juniorPaid;
+            out.senior += seniorPaid;
+            out.socialized += social;
+            if (out.firstBadDebtStep === 0) out.firstBadDebtStep = s;
+            l.account = { ...l.account, collateral: 0n };
+            const last = o.steps[o.steps.length - 1];
+            if (social > 0n && last) {
+              socialize(markets[Number(last.marketId)] as PathMarket, social);
+              // The funding indices moved for everyone: no account's bound holds any more.
+              everyone = true;
+              for (let i = 0; i < book.accounts.length; i++) active.add(i);
+            }
+          }
+          l.features = accountFeatures(l.account, l.positions);
+          if (o.everything) break;
+        }
+        if (l.positions.size === 0 && l.account.collateral >= 0n) active.delete(c.i);
+      }
+      head = t;
+    }
+  }
+  out.accountsLiquidated = liquidated.size;
+  return out;
+}
+
+/** The account's positions as the liquidation math takes them, priced by the path's markets at `time`. */
+function inputs(l: Live, markets: readonly PathMarket[], time: bigint): LiquidationPositionInput[] {
+  const list: LiquidationPositionInput[] = [];
+  for (const [id, position] of [...l.positions.entries()].sort(([a], [b]) => a - b)) {
+    const m = markets[id] as PathMarket;
+    list.push({
+      position,
+      state: m.state,
+      config: m.book.config,
+      index: m.lastPrice,
+      halted: false,
+      oracleStatus: oracleStatusAt(m, time),
+      marketId: BigInt(id),
+    });
+  }
+  return list;
+}
+
+/** Each market's least and greatest index up to each step, as floats (wei per base), starting from B's index. */
+function runningRange(prep: PreparedBook, answers: Float64Array, n: number, steps: number) {
+  const lo = new Float64Array(steps * n);
+  const hi = new Float64Array(steps * n);
+  for (let m = 0; m < n; m++) {
+    const scale = Number(prep.scales[m]);
+    let a = Number(prep.book.markets[m]?.index ?? 0n);
+    let b = a;
+    for (let s = 0; s < steps; s++) {
+      const p = (answers[s * n + m] as number) * scale;
+      if (p < a) a = p;
+      if (p > b) b = p;
+      lo[s * n + m] = a;
+      hi[s * n + m] = b;
+    }
+  }
+  return { lo, hi };
+}
+
+/** Each market's move at the end and its largest move from the start (signed), in bps of B's index. */
+function moves(answers: Float64Array, book: RiskBook, n: number, steps: number) {
+  const endMoveBps: number[] = [];
+  const worstMoveBps: number[] = [];
+  for (let m = 0; m < n; m++) {
+    const market = book.markets[m];
+    const start = Number(market?.index ?? 0n) / 10 ** (18 - (market?.feedDecimals ?? 0));
+    let worst = 0;
+    for (let s = 0; s < steps; s++) {
+      const move = (answers[s * n + m] as number) / start - 1;
+      if (Math.abs(move) > Math.abs(worst)) worst = move;
+    }
+    endMoveBps.push(Math.round(((answers[(steps - 1) * n + m] as number) / start - 1) * 10_000));
+    worstMoveBps.push(Math.round(worst * 10_000));
+  }
+  return { endMoveBps, worstMoveBps };
+}
