@@ -82,7 +82,9 @@ export async function replayPath(opts: ReplayOptions): Promise<ReplayOutcome> {
     const { publicClient, testClient } = clients;
     const head = await publicClient.getBlock({ blockTag: "latest" });
     if (head.number !== opts.blockNumber) {
-      throw new PerpError(`replay: the node's head is block ${head.number}, not the report's block ${opts.blockNumber}`);
+      throw new PerpError(
+        `replay: the node's head is block ${head.number}, not the report's block ${opts.blockNumber}`,
+      );
     }
     const t0 = head.timestamp;
     if (anvil === undefined) {
@@ -108,7 +110,9 @@ export async function replayPath(opts: ReplayOptions): Promise<ReplayOutcome> {
       const receipts = await clock.receipts(sent.map((x) => x.hash));
       receipts.forEach((r, i) => {
         if (r.status !== "success" || r.blockNumber !== block) {
-          throw new PerpError(`replay step ${s}: ${sent[i]?.label} ${r.status === "success" ? "missed" : "reverted in"} block ${block}`);
+          throw new PerpError(
+            `replay step ${s}: ${sent[i]?.label} ${r.status === "success" ? "missed" : "reverted in"} block ${block}`,
+          );
         }
       });
       await keeper.tick();
@@ -145,7 +149,8 @@ export async function replayPath(opts: ReplayOptions): Promise<ReplayOutcome> {
     return { ...measured, firstBadDebtStep, ...range, blocksMined: clock.blocksMined, keeperTransactions };
   } finally {
     await disposeKeeper?.().catch(() => undefined);
-    if (clients && restoreAutomine !== undefined) await clients.testClient.setAutomine(restoreAutomine).catch(() => undefined);
+    if (clients && restoreAutomine !== undefined)
+      await clients.testClient.setAutomine(restoreAutomine).catch(() => undefined);
     await anvil?.stop();
   }
 }
@@ -156,7 +161,9 @@ export function stepAnswers(deployment: Deployment, prices: PathPrices): bigint[
   const ids = deployment.markets.map((m) => m.marketId).sort((a, b) => a - b);
   if (ids.some((id, i) => id !== i)) throw new PerpError("replay: the deployment's market ids are not 0..n-1");
   if (n === 0 || prices.answers.length === 0 || prices.answers.length % n !== 0) {
-    throw new PerpError(`replay: path ${prices.path} has ${prices.answers.length} answers, not a multiple of ${n} markets`);
+    throw new PerpError(
+      `replay: path ${prices.path} has ${prices.answers.length} answers, not a multiple of ${n} markets`,
+    );
   }
   const out: bigint[][] = [];
   for (let s = 0; s < prices.answers.length / n; s++) {
@@ -164,7 +171,9 @@ export function stepAnswers(deployment: Deployment, prices: PathPrices): bigint[
     for (let m = 0; m < n; m++) {
       const a = prices.answers[s * n + m] as number;
       if (!Number.isSafeInteger(a) || a < 1) {
-        throw new PerpError(`replay: path ${prices.path} step ${s + 1} market ${m}: answer ${a} is not a whole number >= 1`);
+        throw new PerpError(
+          `replay: path ${prices.path} step ${s + 1} market ${m}: answer ${a} is not a whole number >= 1`,
+        );
       }
       row.push(BigInt(a));
     }

@@ -3,7 +3,6 @@
 import type { Address } from "viem";
 import type { Deployment } from "../../deploy/deployment";
 import type { DevClients } from "../../devnet/clients";
-import { WAD } from "../../money";
 import { liquidationSteps, realizedBadDebt } from "../../scenario/measure";
 import type { LiquidationRecord } from "../../scenario/types";
 import type { PathOutcome } from "../types";
@@ -48,10 +47,13 @@ export function countLiquidationCalls(steps: readonly LiquidationRecord[]): numb
   return calls;
 }
 
-/** Σ |base moved| × index over every liquidation event, each rounded down (quote WAD). */
+/**
+ * Σ |base moved| × index over every liquidation event: the quote each transfer moved, rounded as the pool rounds it
+ * (`quoteDelta`), as simulatePath sums it (quote WAD).
+ */
 export function liquidationVolumeOf(steps: readonly LiquidationRecord[]): bigint {
   let volume = 0n;
-  for (const s of steps) volume += ((s.transferred < 0n ? -s.transferred : s.transferred) * s.indexPrice) / WAD;
+  for (const s of steps) volume += s.quoteDelta < 0n ? -s.quoteDelta : s.quoteDelta;
   return volume;
 }
 

@@ -44,7 +44,9 @@ export async function preparePriceSenders(clients: DevClients, deployment: Deplo
   const feedOwner = await Promise.all(
     deployment.markets.map((m) =>
       Promise.all(
-        m.feeds.map((feed) => publicClient.readContract({ address: feed, abi: settableFeedAbi, functionName: "owner" })),
+        m.feeds.map((feed) =>
+          publicClient.readContract({ address: feed, abi: settableFeedAbi, functionName: "owner" }),
+        ),
       ),
     ),
   );
