@@ -6,6 +6,7 @@ import { registerDevnet } from "./commands/devnet";
 import { registerInventory } from "./commands/inventory";
 import { registerLp } from "./commands/lp";
 import { registerRisk } from "./commands/risk";
+import { registerRiskReplay } from "./commands/riskReplay";
 import { registerScenario } from "./commands/scenario";
 import { registerStart } from "./commands/start";
 import { registerTrader } from "./commands/trader";
@@ -46,6 +47,7 @@ export function createProgram(ctx: CommandContext): Command {
   registerStart(program, ctx);
   registerDevnet(program, ctx);
   registerRisk(program, ctx);
+  registerRiskReplay(program, ctx);
   registerTrader(program, ctx);
   registerInventory(program, ctx);
   registerLp(program, ctx);

@@ -3,6 +3,10 @@
 // first bad debt's step); and, as an independent check while nothing is socialized, what the lens's joint stress
 // predicts for each step's move, valued on the replayed chain before the step at the second of the keeper's
 // liquidation block.
+
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import {
   type Address,
   createPublicClient,
@@ -14,16 +18,19 @@ import {
 import { call } from "viem/actions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { oracleRouterAbi, perpLensAbi } from "../../../ts/abi/generated";
-import type { Deployment } from "../../../ts/deploy/deployment";
+import { runCli } from "../../../ts/cli/run";
+import { type Deployment, stringifyDeployment } from "../../../ts/deploy/deployment";
 import { startAnvil } from "../../../ts/devnet/anvil";
 import type { BookAccount } from "../../../ts/keeper/testing/bookBuilder";
 import { shockIndex } from "../../../ts/pool/math/stressMath";
 import type { StressResult } from "../../../ts/pool/types";
 import { readRiskBook } from "../../../ts/risk/book";
+import { pathPrices } from "../../../ts/risk/paths";
 import { type ReplayProgress, replayPath } from "../../../ts/risk/replay/driver";
 import type { ReplayOutcome } from "../../../ts/risk/replay/outcome";
+import { buildReport, stringifyReport } from "../../../ts/risk/report";
 import { type PreparedBook, prepareBook, simulatePath } from "../../../ts/risk/simulate";
-import type { PathPrices } from "../../../ts/risk/types";
+import type { PathInputs, PathPrices } from "../../../ts/risk/types";
 import { feedAnswerOf } from "../../../ts/scenario/indexPath";
 import { useChain } from "../harness";
 import { buildTestBook, deployForKeeper } from "../keeper/fixture";
@@ -176,7 +183,7 @@ const waterfallOf = (o: ReplayOutcome): Waterfall => ({
   socialized: o.socialized,
 });
 
-describe("risk replay, deep tranches", () => {
+describe("risk replay, deep tranches (and `perp risk replay`)", () => {
   const w = bookAtB();
 
   it("realizes a one-step joint crash's stress to the wei (bad debt, junior, senior, socialized, accounts)", async () => {
@@ -218,6 +225,89 @@ describe("risk replay, deep tranches", () => {
     expect(waterfallOf(out)).toEqual(predicted);
     expect(out.junior).toBeGreaterThan(0n);
     expect(out.firstBadDebtStep).toBe(firstBadDebtStep);
+  }, 120_000);
+  const PATHS = 4;
+
+  /** A report of four crash-day paths over 2 h in 5-minute steps, written as `perp risk report` writes it. */
+  async function writeReport(dir: string): Promise<{ inputs: PathInputs; worst: number }> {
+    const book = w.prepared.book;
+    const inputs: PathInputs = {
+      markets: book.markets.map((m) => ({
+        symbol: m.symbol,
+        index0: m.index,
+        feedDecimals: m.feedDecimals,
+        sigmaAnnual: 0.8,
+        jumpBeta: 1,
+      })),
+      correlation: [
+        [1, 0.8],
+        [0.8, 1],
+      ],
+      horizonSeconds: 7_200,
+      stepSeconds: STEP,
+      models: ["replay"],
+      seed: "replay-test",
+      jump: { intensityPerYear: 8, meanLog: -0.08, stdLog: 0.06 },
+    };
+    const outcomes = Array.from({ length: PATHS }, (_, k) => simulatePath(w.prepared, pathPrices(inputs, k), STEP));
+    const report = buildReport({ ...inputs, paths: PATHS, sources: ["flag", "flag"] }, book, outcomes, {
+      commit: "test",
+      dirty: false,
+    });
+    await writeFile(path.join(dir, "report.json"), stringifyReport(report));
+    const worst = outcomes.reduce(
+      (a, o) => (o.liquidationVolume > (outcomes[a]?.liquidationVolume ?? 0n) ? o.path : a),
+      0,
+    );
+    expect(outcomes[worst]?.accountsLiquidated).toBeGreaterThan(0);
+    return { inputs, worst };
+  }
+
+  async function cli(args: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { print: (l: string) => out.push(l), progress: (l: string) => err.push(l) };
+    const code = await runCli(args, io, () => Promise.resolve("SIGINT"), { PATH: process.env.PATH });
+    return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+  }
+
+  it("replays the report's path K on a fork and prints report | replay | difference, matching to the wei; a tampered row differs (exit 1)", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "risk-replay-"));
+    try {
+      const file = path.join(dir, "deployment.json");
+      await writeFile(file, stringifyDeployment(w.d));
+      const { worst } = await writeReport(dir);
+      const at = ["--report", dir, "--deployment", file, "--rpc-url", w.chain.anvil.rpcUrl];
+
+      const run = await cli(["risk", "replay", "--path", String(worst), ...at]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/report\s+replay\s+difference/);
+      expect(run.stdout).toMatch(
+        new RegExp(`Verdict: MATCH: the replay realized the report's numbers for path ${worst} to the wei`),
+      );
+
+      // One wei more of liquidation volume in the report's row: the replay tells.
+      const reportFile = path.join(dir, "report.json");
+      const json = JSON.parse(await readFile(reportFile, "utf8"));
+      const column = json.pathTable.columns.indexOf("liquidationVolume");
+      const row = json.pathTable.rows.find((r: unknown[]) => r[0] === worst);
+      row[column] = (BigInt(row[column]) + 1n).toString();
+      await writeFile(reportFile, JSON.stringify(json));
+      const tampered = await cli(["risk", "replay", "--path", String(worst), ...at, "--json"]);
+      expect(tampered.code).toBe(1);
+      const answer = JSON.parse(tampered.stdout);
+      expect(answer.comparison.matches).toBe(false);
+      expect(answer.comparison.fields.filter((f: { difference: string }) => f.difference !== "0")).toEqual([
+        expect.objectContaining({ field: "liquidationVolume", difference: "-1" }),
+      ]);
+
+      // A path the report does not hold is bad input (exit 2), before any fork is started.
+      const missing = await cli(["risk", "replay", "--path", String(PATHS), ...at]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(new RegExp(`has no path ${PATHS}`));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 });
 
