@@ -186,7 +186,7 @@ const waterfallOf = (o: ReplayOutcome): Waterfall => ({
 describe("risk replay, deep tranches (and `perp risk replay`)", () => {
   const w = bookAtB();
 
-  it("realizes a one-step joint crash's stress to the wei (bad debt, junior, senior, socialized, accounts)", async () => {
+  it("realizes a one-step crash as simulatePath and the lens's joint stress compute it, to the wei", async () => {
     for (const moves of [
       [-2_500n, -1_800n],
       [-1_000n, 0n],
@@ -218,7 +218,7 @@ describe("risk replay, deep tranches (and `perp risk replay`)", () => {
     }
   }, 120_000);
 
-  it("realizes a four-step crash (ETH -25 %, BTC -18.5 %) step by step as the joint stress predicts each step", async () => {
+  it("realizes a four-step crash (ETH -25 %, BTC -18.5 %) as simulatePath computes it and each step as the joint stress predicts it, to the wei", async () => {
     const step = [-700n, -500n];
     const { out, predicted, firstBadDebtStep, prices } = await replayAndPredict(w, [step, step, step, step]);
     expectSimulated(w, prices, out);
@@ -316,7 +316,7 @@ describe("risk replay, thin tranches", () => {
   // deep crash wipes junior, senior pays, the rest is socialized.
   const w = bookAtB({ junior: 5_000n * USDC, senior: 10_000n * USDC });
 
-  it("realizes the whole waterfall to the wei: junior wiped, senior paying, the rest socialized", async () => {
+  it("realizes the whole waterfall as simulatePath computes it, to the wei: junior wiped, senior paying, the rest socialized", async () => {
     const { out, predicted, prices } = await replayAndPredict(w, [
       [-1_500n, -1_000n],
       [-5_000n, -5_000n],

@@ -11,17 +11,17 @@ import { createDevClients, type DevClients } from "../../devnet/clients";
 import { PerpError } from "../../errors";
 import { installMulticall3 } from "../../keeper/chain/multicall3";
 import { ChainClock } from "../../scenario/chainClock";
+import { MIN_STEP_SECONDS } from "../paths";
+import { MAX_ROUNDS } from "../simulate";
 import type { PathPrices } from "../types";
 import { startReplayKeeper } from "./keeperHost";
 import { measureRange, type ReplayOutcome } from "./outcome";
 import { preparePriceSenders, sendPriceBlock } from "./priceBlock";
 
-/** Blocks the keeper may need after a step block before it has nothing pending. */
-export const MAX_KEEPER_BLOCKS = 16;
+/** Blocks the keeper may need after a step block before it has nothing pending (simulatePath's bound too). */
+export const MAX_KEEPER_BLOCKS = MAX_ROUNDS;
 /** Block gas limit of the replay's chain: every liquidation of the book fits one block. */
 export const REPLAY_BLOCK_GAS_LIMIT = 10_000_000_000n;
-/** Shortest step: the keeper's blocks of a step (1 s apart) must end before the next step. */
-export const MIN_STEP_SECONDS = 60;
 
 export type ReplayProgress = {
   step: number;
