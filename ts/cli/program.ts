@@ -7,6 +7,7 @@ import { registerInventory } from "./commands/inventory";
 import { registerLp } from "./commands/lp";
 import { registerRisk } from "./commands/risk";
 import { registerRiskReplay } from "./commands/riskReplay";
+import { registerRiskReport } from "./commands/riskReport";
 import { registerScenario } from "./commands/scenario";
 import { registerStart } from "./commands/start";
 import { registerTrader } from "./commands/trader";
@@ -47,6 +48,7 @@ export function createProgram(ctx: CommandContext): Command {
   registerStart(program, ctx);
   registerDevnet(program, ctx);
   registerRisk(program, ctx);
+  registerRiskReport(program, ctx);
   registerRiskReplay(program, ctx);
   registerTrader(program, ctx);
   registerInventory(program, ctx);

@@ -90,6 +90,12 @@ export const keeperConfigSchema = z.object({
   /** Ids per liquidateMany transaction (the old entry point sends one transaction per account). */
   liquidationBatch: positiveInt.default(40),
   /**
+   * Seconds after the head the keeper's liquidations are expected to land (the chain's block time): each account's
+   * ladder steps are planned for that second, so funding accrued meanwhile is counted. Too short lists a step too few
+   * for an account paying funding (the rest waits a block); too long may list one too many (skipped on chain).
+   */
+  liquidationLeadSeconds: nonNegativeInt.max(3_600).default(1),
+  /**
    * Liquidation gas the keeper plans into one block (bps of the block gas limit), counting what its unmined
    * transactions will use. The node includes what fits; anything left waits and counts against the next block.
    */

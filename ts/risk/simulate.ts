@@ -17,7 +17,8 @@ import {
   nettedMaintenance,
 } from "../pool/math/liquidationMath";
 import { abs, min, mulDivUp } from "../pool/math/solidity";
-import type { Account, Position } from "../pool/types";
+import { cumNow } from "../pool/math/marketMath";
+import type { Account, MarketState, Position } from "../pool/types";
 import { type AccountBound, accountBound, type BoundMarkets, boundMarkets, firstDangerStep } from "./bound";
 import { oracleStatusAt, type PathMarket, pathMarket, refreshOracle, socialize, transferToBackstop } from "./marketMirror";
 import type { PathOutcome, PathPrices, RiskBook } from "./types";
@@ -115,36 +116,41 @@ export function simulatePath(prep: PreparedBook, prices: PathPrices, stepSeconds
 
     let head = time;
     for (let round = 0; round < MAX_ROUNDS; round++) {
+      const t = head + 1n;
+      // Each market's funding indices accrued to the head and to the liquidation block, once: a state accrued to a
+      // time reads back the same indices there (cumNow with dt = 0), so every position priced against it is exact.
+      const atHead = markets.map((m) => accruedView(m, head));
+      const atT = markets.map((m) => accruedView(m, t));
+      const planViews = [...atT];
       // The keeper's view of the head block: every market priced at the head's time.
       const pricing = markets.map((m, id) =>
-        marketPricing(BigInt(id), m.state, m.book.config, m.lastPrice, false, head, { oracleStatus: oracleStatusAt(m, head) }),
+        marketPricing(BigInt(id), m.state, m.book.config, m.lastPrice, false, head, {
+          oracleStatus: oracleStatusAt(m, head),
+        }),
       );
       const floats = prepareFloatMarkets(pricing, book.engine);
-      const ladder = pricing.map((p, id) => ({
-        marketId: BigInt(id),
-        state: (markets[id] as PathMarket).state,
-        config: p.config,
-        index: p.index,
-        halted: false,
-        oracleStatus: p.oracleStatus,
-      }));
-      const candidates: { i: number; shortfall: bigint; steps: number }[] = [];
+      const candidates: { i: number; shortfall: bigint }[] = [];
       for (const i of active) {
         const l = liveOf(i);
         if (classify(l.features, floats) === HEALTHY) continue;
-        const h = accountHealthAt(l.account, inputs(l, markets, head), head, book.engine);
-        if (!h.liquidatable) continue;
-        const planned = stepsToHealthy(l.account, l.positions, ladder, head, MAX_STEPS, book.engine);
-        candidates.push({ i, shortfall: h.maintenanceRequirement - h.value, steps: Math.max(1, planned) });
+        const h = accountHealthAt(l.account, inputs(l, markets, atHead, head), head, book.engine);
+        if (h.liquidatable) candidates.push({ i, shortfall: h.maintenanceRequirement - h.value });
       }
       if (candidates.length === 0) break;
       candidates.sort((a, b) => (a.shortfall > b.shortfall ? -1 : a.shortfall < b.shortfall ? 1 : a.i - b.i));
-      const t = head + 1n;
+      // The keeper plans each account's steps for the block they land in (liquidationLeadSeconds = 1): with the
+      // head's market states, which give the same indices at t as the block's own until a loss is socialized in it,
+      // and with the head's oracle statuses.
+      let socializedHere = false;
       for (const c of candidates) {
         const l = liveOf(c.i);
-        for (let k = 0; k < c.steps; k++) {
-          const positions = inputs(l, markets, t);
-          const o = liquidationOutcome(l.account, positions, t, MAX_UINT, prep.maintenance);
+        const plainPlan = !socializedHere && l.positions.size > 0 && statusesAgree(l, markets, head, t);
+        const planned = plainPlan ? MAX_STEPS : plannedSteps(l, markets, planViews, head, t, book);
+        for (let k = 0; k < planned; k++) {
+          const positions = inputs(l, markets, atT, t);
+          // Below two positions nothing nets: the netted requirement is the standalone one (PortfolioMargin).
+          const netted = positions.length >= 2 ? prep.maintenance : undefined;
+          const o = liquidationOutcome(l.account, positions, t, MAX_UINT, netted);
           if (o.kind !== "liquidated") break;
           out.liquidationCalls++;
           liquidated.add(c.i);
@@ -174,7 +180,10 @@ export function simulatePath(prep: PreparedBook, prices: PathPrices, stepSeconds
             l.account = { ...l.account, collateral: 0n };
             const last = o.steps[o.steps.length - 1];
             if (social > 0n && last) {
-              socialize(markets[Number(last.marketId)] as PathMarket, social);
+              const m = markets[Number(last.marketId)] as PathMarket;
+              socialize(m, social);
+              atT[Number(last.marketId)] = accruedView(m, t);
+              socializedHere = true;
               // The funding indices moved for everyone: no account's bound holds any more.
               everyone = true;
               for (let i = 0; i < book.accounts.length; i++) active.add(i);
@@ -192,14 +201,19 @@ export function simulatePath(prep: PreparedBook, prices: PathPrices, stepSeconds
   return out;
 }
 
-/** The account's positions as the liquidation math takes them, priced by the path's markets at `time`. */
-function inputs(l: Live, markets: readonly PathMarket[], time: bigint): LiquidationPositionInput[] {
+/** The account's positions as the liquidation math takes them: each market's state accrued to `time` (`views`). */
+function inputs(
+  l: Live,
+  markets: readonly PathMarket[],
+  views: readonly MarketState[],
+  time: bigint,
+): LiquidationPositionInput[] {
   const list: LiquidationPositionInput[] = [];
   for (const [id, position] of [...l.positions.entries()].sort(([a], [b]) => a - b)) {
     const m = markets[id] as PathMarket;
     list.push({
       position,
-      state: m.state,
+      state: views[id] as MarketState,
       config: m.book.config,
       index: m.lastPrice,
       halted: false,
@@ -208,6 +222,42 @@ function inputs(l: Live, markets: readonly PathMarket[], time: bigint): Liquidat
     });
   }
   return list;
+}
+
+/** The market's state with its funding indices accrued to `time` (MarketLogic._cumNow), for pricing only. */
+function accruedView(m: PathMarket, time: bigint): MarketState {
+  const { cumLong, cumShort } = cumNow(m.state, m.book.config, time);
+  return { ...m.state, cumFundingLong: cumLong, cumFundingShort: cumShort, lastAccrual: time };
+}
+
+/** Every market the account holds has the same oracle status at the head and at t. */
+function statusesAgree(l: Live, markets: readonly PathMarket[], head: bigint, t: bigint): boolean {
+  for (const id of l.positions.keys()) {
+    const m = markets[id] as PathMarket;
+    if (oracleStatusAt(m, head) !== oracleStatusAt(m, t)) return false;
+  }
+  return true;
+}
+
+/** The keeper's plan when it cannot be read off the block itself: its ladder at t with the head's statuses (and the
+ * market states before this block's socialized loss). */
+function plannedSteps(
+  l: Live,
+  markets: readonly PathMarket[],
+  views: readonly MarketState[],
+  head: bigint,
+  t: bigint,
+  book: RiskBook,
+): number {
+  const ladder = markets.map((m, id) => ({
+    marketId: BigInt(id),
+    state: views[id] as MarketState,
+    config: m.book.config,
+    index: m.lastPrice,
+    halted: false,
+    oracleStatus: oracleStatusAt(m, head),
+  }));
+  return Math.max(1, stepsToHealthy(l.account, l.positions, ladder, t, MAX_STEPS, book.engine));
 }
 
 /** Each market's least and greatest index up to each step, as floats (wei per base), starting from B's index. */

@@ -57,6 +57,20 @@ export function reportOf(r: ScenarioResult) {
       senior: wad(r.predicted.senior),
       socialized: wad(r.predicted.socialized),
     },
+    risk: r.risk
+      ? {
+          file: r.risk.file,
+          block: r.risk.block.toString(),
+          paths: r.risk.paths,
+          horizonSeconds: r.risk.horizonSeconds,
+          junior: { pLoss: r.risk.juniorPLoss, var99: wad(r.risk.juniorVar99), es99: wad(r.risk.juniorEs99) },
+          senior: { pLoss: r.risk.seniorPLoss, es99: wad(r.risk.seniorEs99) },
+          badDebt: { pPositive: r.risk.badDebtPPositive, es99: wad(r.risk.badDebtEs99) },
+          /** Share of the report's paths with at most the crash's bad debt (junior loss). */
+          realizedPercentile: r.risk.realizedPercentile ?? null,
+          juniorPercentile: r.risk.juniorPercentile ?? null,
+        }
+      : null,
     shock: r.shock ? Object.fromEntries(r.shock.map((m) => [m.market, Number(m.bps)])) : null,
     netting: {
       desk: nettingAccount(r.netting.desk),

@@ -22,11 +22,14 @@ import { startKeeper } from "./keeperHost";
 import { fundingPaid, inventoryOf, keeperTxs, liquidationSteps, realizedBadDebt, withdrawalOf } from "./measure";
 import { nettingOutcome } from "./netting";
 import { stringifyReport } from "./report";
+import { placeRealized, type ScenarioRiskRun, scenarioRiskReport } from "./riskReport";
 import { fundEveryone, readVault } from "./setup";
 import { Simulation } from "./simulation";
 import type { RunScenarioOptions, ScenarioResult, StackEntry, TrancheOutcome, Waterfall } from "./types";
 
 const MINUTE = 60n;
+/** Where the main job's risk report goes (the web page's Risk tab reads it there). */
+const RISK_OUT = ".perp/risk";
 /** Trading before the crash, in 10-minute steps. */
 const TRADING_STEPS = 36;
 /** The LP's request, this many steps before the crash (cooldown 1 h: it unlocks 20 minutes after). */
@@ -171,10 +174,16 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
     let beforeCrash = await clients.publicClient.getBlockNumber({ cacheTime: 0 });
     let stack: StackEntry[] = [];
     let predicted: Waterfall = { badDebt: 0n, junior: 0n, senior: 0n, socialized: 0n };
+    let riskRun: ScenarioRiskRun | undefined;
     if (crash) {
       await sim.settleKeeper();
       const before = await clients.publicClient.getBlockNumber({ cacheTime: 0 });
       beforeCrash = before;
+      // The Monte-Carlo report on this book, before anything happens to it.
+      riskRun = await scenarioRiskReport(clients, deployment, before, options.riskOut ?? RISK_OUT, progress);
+      progress(
+        `[risk] ${riskRun.risk.paths} paths over 24 h: P(junior loses) ${pct(riskRun.risk.juniorPLoss)}, junior ES99 ${formatUnits(riskRun.risk.juniorEs99, 18)} USDC, P(senior loses) ${pct(riskRun.risk.seniorPLoss)} (${(riskRun.risk.elapsedMs / 1000).toFixed(1)} s)`,
+      );
       const gapTime = sim.now + 1n;
       const liquidationTime = gapTime + 1n;
       // The waterfall runs account by account with whole-token rounding, so the prediction lists the accounts in
@@ -248,6 +257,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
     const lastBlock = await clients.publicClient.getBlockNumber({ cacheTime: 0 });
     const range = { fromBlock: firstBlock + 1n, toBlock: lastBlock };
     const realized = await realizedBadDebt(clients, deployment, range);
+    const risk = riskRun ? await placeRealized(riskRun, realized, options.riskOut ?? RISK_OUT) : undefined;
     const endBlock = await clients.publicClient.getBlock({ blockNumber: lastBlock });
     const elapsed = endBlock.timestamp - startBlock.timestamp;
     const tranche = async (vault: Address, start: Awaited<ReturnType<typeof readVault>>): Promise<TrancheOutcome> => {
@@ -278,6 +288,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       netting: await nettingOutcome(clients, deployment, pair, { before: beforeCrash, after: lastBlock }, liquidations),
       predicted,
       realized,
+      risk,
       liquidations,
       funding: await fundingPaid(clients, deployment, range),
       tranches: {
@@ -303,6 +314,10 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       progress(`[anvil] pid ${anvil.pid} stopped`);
     }
   }
+}
+
+function pct(p: number): string {
+  return `${(p * 100).toFixed(1)} %`;
 }
 
 function abs(x: bigint): bigint {

@@ -1,5 +1,6 @@
 // The human summary on stdout: trades, funding, premium per tranche (over the run, and annualized), the stack predicted before the crash
 // beside what the waterfall realized, tranche NAV before and after, the LP's claim, the backstop inventory.
+import type { ScenarioRisk } from "./riskReport";
 import { formatBps, formatPercent, formatUsdc, formatWad } from "../display/amounts";
 import { table } from "../display/table";
 import { WAD } from "../money";
@@ -77,6 +78,7 @@ export function formatScenarioSummary(r: ScenarioResult): string[] {
       ),
     );
   }
+  if (r.risk) out.push("", ...riskLines(r.risk, r.realized));
   out.push("", `Liquidations: ${r.liquidations.length} steps`);
   for (const l of r.liquidations) {
     out.push(
@@ -150,4 +152,27 @@ function nettingLines(r: ScenarioResult): string[] {
       ? [`  after the crash (${crashLabel(r.shock)}): desk ${fate(desk)}; naked ${fate(naked)}`]
       : [`  at the end: desk ${fate(desk)}; naked ${fate(naked)}`]),
   ];
+}
+
+const pct = (p: number) => `${(p * 100).toFixed(1)} %`;
+
+/** The Monte-Carlo report run before the crash, and where the crash's realized loss sits in it. */
+function riskLines(k: ScenarioRisk, realized: Waterfall): string[] {
+  const lines = [
+    `Risk report before the crash (${k.paths} paths over ${k.horizonSeconds / 3600} h, ${k.file}; perp risk report for more)`,
+    table(
+      ["", "P(loss > 0)", "VaR99", "ES99"],
+      [
+        ["junior", pct(k.juniorPLoss), formatWad(k.juniorVar99), formatWad(k.juniorEs99)],
+        ["senior", pct(k.seniorPLoss), "", formatWad(k.seniorEs99)],
+        ["bad debt", pct(k.badDebtPPositive), "", formatWad(k.badDebtEs99)],
+      ],
+    ),
+  ];
+  if (k.realizedPercentile !== undefined) {
+    lines.push(
+      `  the crash's bad debt (${formatWad(realized.badDebt)}) is at or above ${pct(k.realizedPercentile)} of the report's paths; junior's loss (${formatWad(realized.junior)}) at or above ${pct(k.juniorPercentile ?? 0)}`,
+    );
+  }
+  return lines;
 }

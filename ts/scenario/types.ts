@@ -1,5 +1,6 @@
 // The public shape of a scenario run: its options, what it measured (bigint, on-chain units) and the JSON report.
 import type { Address } from "viem";
+import type { ScenarioRisk } from "./riskReport";
 
 export const SCENARIOS = ["crash", "black-swan", "calm"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -14,6 +15,8 @@ export type RunScenarioOptions = {
   onProgress?: (line: string) => void;
   /** Use this anvil instead of starting one (it must accept anvil_/evm_ methods; it is left running). */
   rpcUrl?: string;
+  /** Where the risk report before the crash is written (default .perp/risk). */
+  riskOut?: string;
 };
 
 /** The waterfall split of bad debt, WAD. */
@@ -125,6 +128,8 @@ export type ScenarioResult = {
   netting: NettingOutcome;
   predicted: Waterfall;
   realized: Waterfall;
+  /** The Monte-Carlo report on the book before the crash, and where the realized loss sits in it. */
+  risk: ScenarioRisk | undefined;
   liquidations: LiquidationRecord[];
   funding: { updates: number; paid: bigint };
   tranches: { junior: TrancheOutcome; senior: TrancheOutcome };

@@ -64,7 +64,7 @@ export class LiquidationTask extends BaseTask {
                   c.entry.account,
                   c.entry.positions,
                   ladder,
-                  ctx.head.timestamp,
+                  ctx.head.timestamp + BigInt(ctx.config.liquidationLeadSeconds),
                   MAX_STEPS,
                   ctx.snapshot.riskEngine,
                 ),

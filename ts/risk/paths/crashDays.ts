@@ -160,11 +160,25 @@ export function shapeOnSteps(waypoints: readonly Waypoint[], steps: number): Flo
   return x;
 }
 
+/** Shapes already put on a number of steps, by day id, market shape and steps (a few per report). */
+const shapes = new Map<string, Float64Array>();
+
+/** `shapeOnSteps`, computed once per (day, shape, steps); the array is shared: read it, never write it. */
+function cachedShape(day: CrashDay, which: "eth" | "btc", steps: number): Float64Array {
+  const key = `${day.id}:${which}:${steps}`;
+  let shape = shapes.get(key);
+  if (!shape) {
+    shape = shapeOnSteps(day[which], steps);
+    shapes.set(key, shape);
+  }
+  return shape;
+}
+
 /** Which shape a market follows: ETH's, BTC's, or BTC's times its jumpBeta. */
-function shapeOf(symbol: string, day: CrashDay): { waypoints: readonly Waypoint[]; scaled: boolean } {
+function shapeOf(symbol: string): { which: "eth" | "btc"; scaled: boolean } {
   const s = symbol.toUpperCase();
-  if (s === "ETH") return { waypoints: day.eth, scaled: false };
-  return { waypoints: day.btc, scaled: s !== "BTC" };
+  if (s === "ETH") return { which: "eth", scaled: false };
+  return { which: "btc", scaled: s !== "BTC" };
 }
 
 /**
@@ -181,8 +195,8 @@ export function replayLogMoves(
   gbmLogMoves(d, rng, out, REPLAY_NOISE_SCALE);
   const { n, steps } = d;
   markets.forEach((market, m) => {
-    const { waypoints, scaled } = shapeOf(market.symbol, day);
-    const shape = shapeOnSteps(waypoints, steps);
+    const { which, scaled } = shapeOf(market.symbol);
+    const shape = cachedShape(day, which, steps);
     const beta = scaled ? market.jumpBeta : 1;
     for (let s = 1; s <= steps; s++) {
       const i = (s - 1) * n + m;

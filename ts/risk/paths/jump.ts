@@ -23,9 +23,10 @@ export const DEFAULT_JUMP_PARAMS: Readonly<JumpParams> = Object.freeze({
 /** Most jumps counted in one step (the Poisson inversion stops there; at λ·dt ≪ 1 it is never reached). */
 const MAX_JUMPS_PER_STEP = 64;
 
-/** Jumps in one step: Poisson(λ·dt) by inversion of one uniform (so every step draws exactly one uniform). */
-function poissonCount(lambdaDt: number, u: number): number {
-  let p = Math.exp(-lambdaDt);
+/** Jumps in one step: Poisson(λ·dt) by inversion of one uniform (so every step draws exactly one uniform);
+ * `none` = e^{−λ·dt}, the probability of no jump. */
+function poissonCount(lambdaDt: number, none: number, u: number): number {
+  let p = none;
   let cumulative = p;
   let count = 0;
   while (u > cumulative && count < MAX_JUMPS_PER_STEP) {
@@ -53,6 +54,7 @@ export function jumpLogMoves(
   const { n, steps, dtYears } = d;
   const { intensityPerYear: lambda, meanLog: mu, stdLog: s } = jump;
   const lambdaDt = lambda * dtYears;
+  const none = Math.exp(-lambdaDt);
   const compensator = new Float64Array(n);
   for (let m = 0; m < n; m++) {
     const b = jumpBeta[m] as number;
@@ -61,7 +63,7 @@ export function jumpLogMoves(
   let total = 0;
   let jumps = 0;
   for (let step = 0; step < steps; step++) {
-    const count = poissonCount(lambdaDt, rng.uniform());
+    const count = poissonCount(lambdaDt, none, rng.uniform());
     for (let j = 0; j < count; j++) total += mu + s * rng.normal();
     jumps += count;
     const base = step * n;

@@ -35,10 +35,12 @@ export function pathPrices(inputs: PathInputs, k: number): PathPrices {
       rng,
       x,
     );
-  } else {
+  } else if (model === "replay") {
     const day = crashDayOfPath(k, inputs.models.length);
     replayLogMoves(d, inputs.markets, day, rng, x);
     scenario = day.id;
+  } else {
+    throw new RangeError(`unknown model "${String(model)}" (gbm, jump or replay)`);
   }
   const answers = new Float64Array(x.length);
   const p0 = inputs.markets.map((m) => feedUnitsOf(m.index0, m.feedDecimals));

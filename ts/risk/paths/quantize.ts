@@ -4,12 +4,6 @@ const POW10 = [
   1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21,
   1e22,
 ] as const;
-/** 5^c for c = 0..22, by exact integer multiplication (every one is below 2^53). */
-const POW5 = POW10.map((_, c) => {
-  let p = 1;
-  for (let i = 0; i < c; i++) p *= 5;
-  return p;
-});
 const MAX_EXACT = 2 ** 53;
 
 /** Round half to even (banker's rounding) of a non-negative double. */
@@ -22,9 +16,11 @@ export function roundHalfEven(x: number): number {
 }
 
 /**
- * The feed answer nearest `units` (a price in feed units): round half to even; at least 1. Above 2^53 it is rounded
- * to the smallest power of ten 10^c whose multiple q·10^c is still exact: q·5^c ≤ 2^53 (the answer is then
- * (q·5^c)·2^c, a product by a power of two, exact). Throws a RangeError for a non-finite or negative input.
+ * The feed answer nearest `units` (a price in feed units): round half to even, at least 1. Above 2^53 (where not every
+ * integer is a double) it is rounded to q·10^c with c the smallest power of ten that brings q to at most 2^53; the
+ * result is the double nearest q·10^c, an integer (every double above 2^53 is one), so `BigInt(answer)` reads it
+ * exactly and the replay and the simulation see the same integer. Throws a RangeError for a non-finite or negative
+ * input.
  * @example
  * quantizeAnswer(301_234.5); // 301_234
  * quantizeAnswer(0.2); // 1
@@ -36,8 +32,7 @@ export function quantizeAnswer(units: number): number {
   if (unit <= MAX_EXACT) return Math.max(1, unit);
   for (let c = 1; c < POW10.length; c++) {
     const q = roundHalfEven(units / (POW10[c] as number));
-    const odd = q * (POW5[c] as number);
-    if (odd <= MAX_EXACT) return odd * 2 ** c;
+    if (q <= MAX_EXACT) return q * (POW10[c] as number);
   }
   throw new RangeError(`price ${units} in feed units is too large to quantize`);
 }

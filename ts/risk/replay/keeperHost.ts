@@ -37,6 +37,8 @@ export async function startReplayKeeper(
     staleHeadSeconds: 0,
     stuckBlocks: 1_000,
     rpcRetries: 0,
+    // Its liquidations land one second after the block it saw: it plans their ladder steps for that second.
+    liquidationLeadSeconds: 1,
     tasks: { oracle: true, liquidation: true, funding: false, premium: false, repeg: false, inventory: false },
   });
   const keeper = new Keeper(config, { deployment, logger: createLogger({ level: "silent" }) });
