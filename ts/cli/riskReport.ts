@@ -65,7 +65,7 @@ export async function riskReportCommand(ctx: CommandContext, flags: RiskReportFl
   const { pathTable: _rows, ...figures } = run.report;
   answer(ctx.io, flags.json, { ...figures, files }, () => [
     ...reportLines(run.report, run),
-    `  written: ${files.map((p) => path.relative(process.cwd(), p) || p).join(", ")}`,
+    `  written to ${shown(path.dirname(files[0] ?? out))}: ${files.map((p) => path.basename(p)).join(", ")}`,
   ]);
 }
 
@@ -75,4 +75,10 @@ function durationFlag(flag: string, text: string): number {
   } catch (e) {
     throw new UsageError(`${flag}: ${(e as Error).message}`);
   }
+}
+
+/** A path as people read it: relative to here when inside it, else absolute. */
+function shown(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel === "" ? "." : rel.startsWith("..") ? path.resolve(p) : rel;
 }

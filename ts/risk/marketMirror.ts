@@ -61,14 +61,12 @@ function accrueTo(m: PathMarket, time: bigint): void {
   m.state = { ...s, cumFundingLong, cumFundingShort, lastAccrual: time };
 }
 
-function openInterest(s: MarketState, oldSize: bigint, newSize: bigint): MarketState {
-  let long = s.longOpenInterest;
-  let short = s.shortOpenInterest;
-  if (oldSize > 0n) long -= oldSize;
-  else short -= -oldSize;
-  if (newSize > 0n) long += newSize;
-  else short += -newSize;
-  return { ...s, longOpenInterest: long, shortOpenInterest: short };
+/** Open interest after one position moves from `oldSize` to `newSize` (MarketLogic._updateOpenInterest). */
+function moveOpenInterest(oi: { long: bigint; short: bigint }, oldSize: bigint, newSize: bigint): void {
+  if (oldSize > 0n) oi.long -= oldSize;
+  else oi.short += oldSize;
+  if (newSize > 0n) oi.long += newSize;
+  else oi.short -= newSize;
 }
 
 /**
@@ -78,8 +76,12 @@ function openInterest(s: MarketState, oldSize: bigint, newSize: bigint): MarketS
 export function transferToBackstop(m: PathMarket, traderSize: bigint, transferred: bigint, time: bigint): void {
   const held = m.inventory;
   if (m.state.lastAccrual !== time && held !== 0n && held > 0n !== traderSize > 0n) accrueTo(m, time);
-  m.state = openInterest(m.state, traderSize, traderSize - transferred);
-  m.state = openInterest(m.state, held, held + transferred);
+  const oi = { long: m.state.longOpenInterest, short: m.state.shortOpenInterest };
+  moveOpenInterest(oi, traderSize, traderSize - transferred);
+  moveOpenInterest(oi, held, held + transferred);
+  if (oi.long !== m.state.longOpenInterest || oi.short !== m.state.shortOpenInterest) {
+    m.state = { ...m.state, longOpenInterest: oi.long, shortOpenInterest: oi.short };
+  }
   m.inventory = held + transferred;
 }
 

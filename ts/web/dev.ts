@@ -8,6 +8,8 @@ import { buildWeb } from "./build";
 import { serveWeb } from "./server";
 
 const port = Number(process.env.PORT ?? 5173);
+/** The out dir of `perp risk report` the Risk tab shows (default .perp/risk). */
+const riskReportDir = process.env.PERP_RISK_DIR || undefined;
 const anvil = await startAnvil();
 try {
   const clients = createDevClients(anvil.rpcUrl);
@@ -19,7 +21,7 @@ try {
   labels[seeded.seniorLp] = "senior LP";
   for (const t of seeded.traders) labels[t.address] = t.name;
   await buildWeb();
-  const web = await serveWeb({ rpcUrl: anvil.rpcUrl, deployment, port, labels });
+  const web = await serveWeb({ rpcUrl: anvil.rpcUrl, deployment, port, labels, riskReportDir });
   console.log(`anvil ${anvil.rpcUrl} (pid ${anvil.pid}); protocol deployed and seeded`);
   console.log(`open ${web.url}  (Ctrl-C to stop)`);
   await new Promise<void>((resolve) => {

@@ -1,12 +1,14 @@
 // Serves the page: the static build (ts/web/build.ts), the deployment at WEB_CONFIG_PATH, and a JSON-RPC proxy at
-// RPC_PATH to the chain (so the browser needs neither the node's URL nor CORS from it). Node's http module only.
+// RPC_PATH to the chain (so the browser needs neither the node's URL nor CORS from it), and the last risk report's out
+// dir at RISK_REPORT_PATH. Node's http module only.
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { extname, join, normalize } from "node:path";
 import { type Deployment, stringifyDeployment } from "../deploy/deployment";
 import { PerpError } from "../errors";
 import { ensureWebBuild } from "./build";
-import { RPC_PATH, WEB_CONFIG_PATH, type WebConfig } from "./config";
+import { DEFAULT_RISK_REPORT_DIR, RISK_REPORT_PATH, RPC_PATH, WEB_CONFIG_PATH, type WebConfig } from "./config";
+import { serveRiskReportFile } from "./riskReportFiles";
 
 export type ServeWebOptions = {
   /** The chain the page talks to (proxied at /rpc). */
@@ -22,6 +24,8 @@ export type ServeWebOptions = {
   labels?: Record<string, string>;
   /** The directory of the static build (default: ts/web/build's, built first when missing). */
   distDir?: string;
+  /** The out dir of the last `perp risk report`, served at /risk-report/ (default `.perp/risk`, from the cwd). */
+  riskReportDir?: string;
 };
 
 export type WebServer = {
@@ -36,6 +40,7 @@ const TYPES: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
   ".css": "text/css; charset=utf-8",
   ".svg": "image/svg+xml",
+  ".png": "image/png",
   ".json": "application/json",
 };
 const MAX_RPC_BODY = 1 << 20;
@@ -71,6 +76,10 @@ export async function serveWeb(options: ServeWebOptions): Promise<WebServer> {
       return void res.end(configJson);
     }
     if (req.method !== "GET" && req.method !== "HEAD") return void res.writeHead(405).end();
+    if (path.startsWith(RISK_REPORT_PATH)) {
+      const name = decodeURIComponent(path.slice(RISK_REPORT_PATH.length));
+      return serveRiskReportFile(options.riskReportDir ?? DEFAULT_RISK_REPORT_DIR, name, req, res);
+    }
     const file = normalize(join(dist, path === "/" ? "index.html" : decodeURIComponent(path)));
     if (!file.startsWith(normalize(dist))) return void res.writeHead(403).end();
     try {

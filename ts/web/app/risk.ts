@@ -2,6 +2,7 @@
 // every account margined with netting at those prices) → the accounts that fall, the bad debt, and the waterfall
 // drawn; the numbers are the SDK's getStress / getStressAllMarkets / getStressJoint (the lens, at the head block:
 // every requirement netted over the pool's risk engine, which math.stressTest / stressTestJoint mirror to the wei).
+// Below it, the last `perp risk report` (riskReport.ts), then the backstop's inventory.
 import { formatMoveBps } from "../../display/scenario";
 import { getAccounts } from "../../pool/actions/getAccounts";
 import type { StressResult } from "../../pool/types";
@@ -14,9 +15,11 @@ import { readableError } from "./errors";
 import { pct, price, usd } from "./fmt";
 import { shockSchema } from "./inputs";
 import { inventorySection } from "./inventory";
+import { riskReportSection } from "./riskReport";
 
 export function riskSection(ctx: Ctx): Section {
   const inventory = inventorySection(ctx);
+  const report = riskReportSection();
   const market = h("select", { "data-testid": "shock-market" }, h("option", { value: "all" }, "All markets together"));
   const slider = h("input", { type: "range", min: -90, max: 50, step: 1, value: -30, "data-testid": "shock-slider" });
   const label = h("output", { "data-testid": "shock-label" }, "-30 %");
@@ -243,10 +246,11 @@ export function riskSection(ctx: Ctx): Section {
           fallen,
         ),
       );
+      report.mount(root);
       inventory.mount(root);
     },
     async refresh() {
-      await Promise.all([run(), inventory.refresh()]);
+      await Promise.all([run(), inventory.refresh(), report.refresh()]);
     },
   };
 }
