@@ -18,7 +18,8 @@ export async function discoverAccounts(
   deployment: Deployment,
   upTo?: bigint,
 ): Promise<PoolAccount[]> {
-  const toBlock: bigint = upTo === undefined ? await client.request({ method: "eth_blockNumber" }).then(BigInt) : upTo;
+  const toBlock: bigint =
+    upTo === undefined ? await client.request({ method: "eth_blockNumber" }).then(BigInt) : upTo;
   const range = { address: deployment.contracts.pool, fromBlock: deployment.startBlock, toBlock };
   const [deposits, trades] = await Promise.all([
     getLogsInChunks(client, { ...range, event: marginDeposited }),
