@@ -226,6 +226,7 @@ describe("risk replay, deep tranches (and `perp risk replay`)", () => {
     expect(out.junior).toBeGreaterThan(0n);
     expect(out.firstBadDebtStep).toBe(firstBadDebtStep);
   }, 120_000);
+
   const PATHS = 4;
 
   /** A report of four crash-day paths over 2 h in 5-minute steps, written as `perp risk report` writes it. */
