@@ -6,6 +6,7 @@ import { registerDevnet } from "./commands/devnet";
 import { registerInventory } from "./commands/inventory";
 import { registerLp } from "./commands/lp";
 import { registerRisk } from "./commands/risk";
+import { registerRiskReplay } from "./commands/riskReplay";
 import { registerRiskReport } from "./commands/riskReport";
 import { registerScenario } from "./commands/scenario";
 import { registerStart } from "./commands/start";
@@ -48,6 +49,7 @@ export function createProgram(ctx: CommandContext): Command {
   registerDevnet(program, ctx);
   registerRisk(program, ctx);
   registerRiskReport(program, ctx);
+  registerRiskReplay(program, ctx);
   registerTrader(program, ctx);
   registerInventory(program, ctx);
   registerLp(program, ctx);

@@ -45,6 +45,7 @@ export async function liquidationSteps(
     transferred: l.args.transferred ?? 0n,
     indexPrice: l.args.indexPrice ?? 0n,
     penalty: l.args.penalty ?? 0n,
+    quoteDelta: l.args.quoteDelta ?? 0n,
   }));
 }
 

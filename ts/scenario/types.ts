@@ -54,6 +54,8 @@ export type LiquidationRecord = {
   transferred: bigint;
   indexPrice: bigint;
   penalty: bigint;
+  /** What the account paid (> 0) or received (< 0) for the transferred base at the index (WAD, pool-favoured). */
+  quoteDelta: bigint;
 };
 
 export type InventoryEntry = {

@@ -37,12 +37,16 @@ export function privateKeyOf(index: number): Hex {
   return toHex(key);
 }
 
-export async function deployForKeeper(chain: DevClients): Promise<Deployment> {
+/** Deploys and funds junior (wallet 8) and senior (wallet 9): by default 2M and 6M USDC (token units). */
+export async function deployForKeeper(
+  chain: DevClients,
+  tranches: { junior: bigint; senior: bigint } = { junior: 2_000_000n * 10n ** 6n, senior: 6_000_000n * 10n ** 6n },
+): Promise<Deployment> {
   const d = await deployProtocol(chain, parseDeploymentConfig());
   const { usdc, junior, senior, pool } = d.contracts;
   for (const [w, vault, amount] of [
-    [8, junior, 2_000_000n * 10n ** 6n],
-    [9, senior, 6_000_000n * 10n ** 6n],
+    [8, junior, tranches.junior],
+    [9, senior, tranches.senior],
   ] as const) {
     const lp = chain.wallet(w);
     await send(chain, lp, {
