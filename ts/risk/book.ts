@@ -9,7 +9,8 @@ import type { Deployment } from "../deploy/deployment";
 import { PerpError } from "../errors";
 import { accountId } from "../keeper/book/accountId";
 import { getBlockInfo } from "../keeper/chain/blockTracker";
-import { readSnapshot } from "../keeper/chain/snapshot";
+import { hasCode, MULTICALL3_ADDRESS } from "../keeper/chain/multicall3";
+import { readSnapshot, type Snapshot } from "../keeper/chain/snapshot";
 import type { RiskAccount, RiskBook, RiskMarket } from "./types";
 
 const BACKSTOP = { owner: "0x0000000000000000000000000000000000000000" as Address, subId: 0n };
@@ -32,7 +33,7 @@ export async function readRiskBook(
   const listed = [BACKSTOP, ...found].map((a) => ({ ...a, id: accountId(a.owner, a.subId) }));
   const { pool, oracle, lens, junior, senior, usdc } = deployment.contracts;
   const count = BigInt(deployment.markets.length);
-  const snapshot = await readSnapshot(client, { pool, lens, oracle }, head, count, listed);
+  const snapshot = await readBookSnapshot(client, { pool, lens, oracle }, head, count, listed);
   const oracleReads = await Promise.all(
     deployment.markets.map(async (m) => {
       const id = BigInt(m.marketId);
@@ -98,4 +99,30 @@ export async function readRiskBook(
     engine: snapshot.riskEngine,
     capacity: { juniorTokens, seniorTokens },
   };
+}
+
+/** Accounts per read when the chain has no Multicall3 (a deployless multicall returns its result as contract code,
+ * which a node caps at 24 KB). */
+const DEPLOYLESS_ACCOUNTS = 12;
+
+/** `readSnapshot` through Multicall3 when the chain has it, else in slices of accounts, merged. */
+async function readBookSnapshot(
+  client: PublicClient<Transport, Chain>,
+  addresses: Parameters<typeof readSnapshot>[1],
+  head: Parameters<typeof readSnapshot>[2],
+  count: bigint,
+  listed: Parameters<typeof readSnapshot>[4],
+): Promise<Snapshot> {
+  if (await hasCode(client, MULTICALL3_ADDRESS)) {
+    return readSnapshot(client, addresses, head, count, listed, MULTICALL3_ADDRESS);
+  }
+  let first: Snapshot | undefined;
+  const accounts: Snapshot["accounts"] = [];
+  for (let i = 0; i < listed.length; i += DEPLOYLESS_ACCOUNTS) {
+    const part = await readSnapshot(client, addresses, head, count, listed.slice(i, i + DEPLOYLESS_ACCOUNTS));
+    first ??= part;
+    accounts.push(...part.accounts);
+  }
+  if (!first) return readSnapshot(client, addresses, head, count, []);
+  return { ...first, accounts };
 }

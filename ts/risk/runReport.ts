@@ -2,6 +2,7 @@
 // flags), the paths over worker threads, the figures. The CLI, `npm start` and the bench all come through here.
 import type { Chain, PublicClient, Transport } from "viem";
 import type { Deployment } from "../deploy/deployment";
+import { PerpError } from "../errors";
 import { readRiskBook } from "./book";
 import { DEFAULT_CORRELATION, DEFAULT_JUMP_PARAMS, DEFAULT_SIGMA_ANNUAL, pathInputsSchema } from "./paths";
 import { estimateMarketParams } from "./paths/calibrate";
@@ -55,10 +56,11 @@ export async function runRiskReport(
   stage(`[book] block ${book.block}: ${book.accounts.length} accounts, ${book.markets.length} markets`);
   const estimated =
     o.calibration === "reference" ? referenceParams(book) : await estimateMarketParams(client, deployment, book.block);
-  const params = o.overrides ? applyOverrides(estimated, o.overrides) : estimated;
+  const sane = withinRange(estimated, book);
+  const params = o.overrides ? applyOverrides(sane, o.overrides) : sane;
   const sigmas = params.markets.map((m) => m.sigmaAnnual);
   const median = [...sigmas].sort((a, b) => a - b)[Math.floor((sigmas.length - 1) / 2)] ?? 1;
-  const inputs = pathInputsSchema.parse({
+  const parsed = pathInputsSchema.safeParse({
     markets: book.markets.map((m, i) => ({
       symbol: m.symbol,
       index0: m.index,
@@ -74,6 +76,12 @@ export async function runRiskReport(
     seed: o.seed,
     jump: o.jump ?? DEFAULT_JUMP_PARAMS,
   });
+  if (!parsed.success) {
+    throw new PerpError("the report's inputs are not valid", {
+      details: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+    });
+  }
+  const inputs = parsed.data;
   stage(
     `[inputs] ${book.markets.map((m, i) => `${m.symbol} σ ${((sigmas[i] ?? 0) * 100).toFixed(1)} % (${params.markets[i]?.source})`).join(", ")}; ${params.correlationSource}`,
   );
@@ -106,5 +114,28 @@ function referenceParams(book: RiskBook) {
     })),
     correlation: book.markets.map((_, i) => book.markets.map((__, j) => (i === j ? 1 : DEFAULT_CORRELATION))),
     correlationSource: `reference ρ ${DEFAULT_CORRELATION}`,
+  };
+}
+
+/** Most σ the paths take (the schema's bound): an estimate beyond it (a devnet whose clock runs in jumps) falls back to
+ * the market's reference volatility, and says so. */
+const MAX_SIGMA = 20;
+
+function withinRange<P extends Awaited<ReturnType<typeof estimateMarketParams>> | ReturnType<typeof referenceParams>>(
+  params: P,
+  book: RiskBook,
+): P {
+  const reference = referenceParams(book);
+  return {
+    ...params,
+    markets: params.markets.map((m, i) =>
+      Number.isFinite(m.sigmaAnnual) && m.sigmaAnnual > 0 && m.sigmaAnnual <= MAX_SIGMA
+        ? m
+        : {
+            ...m,
+            sigmaAnnual: reference.markets[i]?.sigmaAnnual ?? DEFAULT_SIGMA_ANNUAL,
+            source: `${reference.markets[i]?.source} (the oracle's estimate, ${(m.sigmaAnnual * 100).toFixed(0)} %, is out of range)`,
+          },
+    ),
   };
 }
