@@ -93,18 +93,19 @@ export function fromWadUp(wad: bigint): bigint {
 
 /** x * y after the checks a uint256 `x * y / d` would revert on. */
 function checkedProduct(fn: string, x: bigint, y: bigint, d: bigint): bigint {
-  for (const [name, v] of [
-    ["x", x],
-    ["y", y],
-    ["d", d],
-  ] as const) {
-    if (v < 0n) throw new RangeError(`${fn}: ${name} is negative (${v}); unsigned math, use mulDivFloor/mulDivCeil`);
-    if (v > MAX_UINT256) throw new RangeError(`${fn}: ${name} exceeds uint256 (${v})`);
-  }
+  // Checked in the order x, y, d (no allocation: this runs in every mulDiv of the SDK's math).
+  if (x < 0n || x > MAX_UINT256) outOfRange(fn, "x", x);
+  if (y < 0n || y > MAX_UINT256) outOfRange(fn, "y", y);
+  if (d < 0n || d > MAX_UINT256) outOfRange(fn, "d", d);
   if (d === 0n) throw new RangeError(`${fn}: division by zero`);
   const p = x * y;
   if (p > MAX_UINT256) throw new RangeError(`${fn}: x * y overflows uint256 (x=${x}, y=${y})`);
   return p;
+}
+
+function outOfRange(fn: string, name: string, v: bigint): never {
+  if (v < 0n) throw new RangeError(`${fn}: ${name} is negative (${v}); unsigned math, use mulDivFloor/mulDivCeil`);
+  throw new RangeError(`${fn}: ${name} exceeds uint256 (${v})`);
 }
 
 function checkInt256(fn: string, x: bigint): void {

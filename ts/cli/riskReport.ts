@@ -3,7 +3,7 @@
 import path from "node:path";
 import { SingleBar } from "cli-progress";
 import { z } from "zod";
-import { parseDuration } from "../risk/paths";
+import { MIN_STEP_SECONDS, parseDuration } from "../risk/paths";
 import { runRiskReport } from "../risk/runReport";
 import { reportLines } from "../risk/summary";
 import type { ModelName } from "../risk/types";
@@ -42,15 +42,16 @@ export async function riskReportCommand(ctx: CommandContext, flags: RiskReportFl
   const f = parsed.data;
   const horizonSeconds = durationFlag("--horizon", f.horizon);
   const stepSeconds = durationFlag("--step", f.step);
+  if (stepSeconds < MIN_STEP_SECONDS) {
+    throw new UsageError(
+      `--step: at least ${MIN_STEP_SECONDS} s (the keeper's blocks follow each step), got ${f.step}`,
+    );
+  }
+  if (horizonSeconds % stepSeconds !== 0) {
+    throw new UsageError(`--horizon ${f.horizon} is not a whole number of --step ${f.step} steps`);
+  }
   const s = await openSession(flags, ctx.env);
-  const bar = new SingleBar({
-    format: "  paths [{bar}] {percentage}% {value}/{total} · {eta_formatted} left",
-    stream: process.stderr,
-    noTTYOutput: true,
-    notTTYSchedule: 5_000,
-    hideCursor: true,
-  });
-  let started = false;
+  const bar = progressBar(ctx);
   const run = await runRiskReport(s.publicClient, s.deployment, {
     block: f.block,
     paths: f.paths,
@@ -62,14 +63,8 @@ export async function riskReportCommand(ctx: CommandContext, flags: RiskReportFl
     workers: f.workers,
     calibration: f.calibration,
     onStage: (line) => ctx.io.progress(line),
-    onProgress: (done, total) => {
-      if (!started) {
-        bar.start(total, 0);
-        started = true;
-      }
-      bar.update(done);
-    },
-  }).finally(() => started && bar.stop());
+    onProgress: bar.update,
+  }).finally(bar.stop);
   const out = flags.out ?? ".perp/risk";
   const files = await writeRiskFiles(run.report, out);
   const { pathTable: _rows, ...figures } = run.report;
@@ -91,4 +86,39 @@ function durationFlag(flag: string, text: string): number {
 function shown(p: string): string {
   const rel = path.relative(process.cwd(), p);
   return rel === "" ? "." : rel.startsWith("..") ? path.resolve(p) : rel;
+}
+
+/** Progress of the paths: a bar on a terminal (cli-progress), else a line every 10 % through the CLI's progress
+ * output (a log or a test reads lines, not redraws). */
+function progressBar(ctx: CommandContext): { update: (done: number, total: number) => void; stop: () => void } {
+  if (!process.stderr.isTTY) {
+    let shown = -1;
+    return {
+      update: (done, total) => {
+        const tenth = Math.floor((done * 10) / total);
+        if (tenth === shown) return;
+        shown = tenth;
+        ctx.io.progress(
+          `[paths] ${tenth * 10} % (${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")})`,
+        );
+      },
+      stop: () => {},
+    };
+  }
+  const bar = new SingleBar({
+    format: "  paths [{bar}] {percentage}% {value}/{total} · {eta_formatted} left",
+    stream: process.stderr,
+    hideCursor: true,
+  });
+  let started = false;
+  return {
+    update: (done, total) => {
+      if (!started) bar.start(total, 0);
+      started = true;
+      bar.update(done);
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
 }
