@@ -6,12 +6,14 @@ import { owed } from "./fundingMath";
 import { notionalUp, unrealizedPnl } from "./marginMath";
 import { cumNow } from "./marketMath";
 import {
-  accountRequirement,
+  combineRequirements,
   NO_BINDING_SCENARIO,
+  nettingColumn,
   ORACLE_HALTED,
   ORACLE_NORMAL,
   type PortfolioPosition,
   positionRequirement,
+  type RequirementPart,
   type RiskGrid,
 } from "./portfolioMath";
 import { i256 } from "./solidity";
@@ -141,13 +143,23 @@ export function accountHealthAt(
   engine?: RiskGrid | null,
 ): NettedHealth {
   let pnl = 0n;
-  const parts: PortfolioPosition[] = [];
+  const parts: RequirementPart[] = [];
   for (const p of positions) {
     const c = positionContribution(p, timestamp);
     pnl = i256(pnl + c.pnl);
-    parts.push(portfolioPosition(p, p.marketId));
+    // The contribution's requirements are `accountRequirement`'s for this position (the same notional, tiers and
+    // multiplier): reused rather than computed twice.
+    const q = portfolioPosition(p, p.marketId);
+    parts.push({
+      column: nettingColumn(q.marketId, q.oracleNormal, engine),
+      long: q.size > 0n,
+      initial: c.initial,
+      maintenance: c.maintenance,
+      baseInitial: c.baseInitial,
+      baseMaint: c.baseMaint,
+    });
   }
-  return healthFromTotals(account, { pnl, ...accountRequirement(parts, engine) });
+  return healthFromTotals(account, { pnl, ...combineRequirements(parts, engine) });
 }
 
 /** The requirement's view of a position (no market id: never nets). */

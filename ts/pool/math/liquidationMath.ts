@@ -2,8 +2,9 @@
 // does to an account, computed from raw state. A liquidation settles at the index (a transfer to the backstop
 // account), so the outcome depends on nothing the curve or another trader does.
 import type { Account, MarketConfig } from "../types";
-import { accountHealthAt, type PositionInput, positionContribution } from "./accountMath";
+import { accountHealthAt, type PositionInput } from "./accountMath";
 import { owed } from "./fundingMath";
+import { notionalUp, requirements } from "./marginMath";
 import { cumNow } from "./marketMath";
 import type { RiskGrid } from "./portfolioMath";
 import { applyLeg } from "./positionMath";
@@ -55,8 +56,14 @@ const MAX_UINT = (1n << 256n) - 1n;
 /** The pool's netted maintenance requirement with `engine` (null: none, the standalone sum), as `AccountLogic`. */
 export function nettedMaintenance(engine: RiskGrid | null | undefined): MaintenanceRequirementOf {
   const empty = { collateral: 0n, unsettledProfit: 0n, marketMask: 0 } as Account;
-  return (positions, timestamp) => accountHealthAt(empty, positions, timestamp, engine).maintenanceRequirement;
+  const of: NettedMaintenanceOf = (positions, timestamp) =>
+    accountHealthAt(empty, positions, timestamp, engine).maintenanceRequirement;
+  of.grid = engine ?? null;
+  return of;
 }
+
+/** `nettedMaintenance`'s function carries its grid, so `liquidationOutcome` values the account once with it. */
+type NettedMaintenanceOf = MaintenanceRequirementOf & { grid?: RiskGrid | null };
 
 /**
  * What `liquidate(owner, subId, maxBase)` does at `timestamp` (the pool's `_liquidate`): healthy → nothing; every
@@ -75,9 +82,19 @@ export function liquidationOutcome(
   maxBase: bigint = MAX_UINT,
   maintenanceOf?: MaintenanceRequirementOf,
 ): LiquidationOutcome {
-  const additive = accountHealthAt(account, positions, timestamp);
-  const maintenanceRequirement = maintenanceOf ? maintenanceOf(positions, timestamp) : additive.maintenanceRequirement;
-  const value = additive.value;
+  const grid = (maintenanceOf as NettedMaintenanceOf | undefined)?.grid;
+  let value: bigint;
+  let maintenanceRequirement: bigint;
+  if (grid !== undefined) {
+    // The value does not depend on the grid: one valuation gives both.
+    const h = accountHealthAt(account, positions, timestamp, grid);
+    value = h.value;
+    maintenanceRequirement = h.maintenanceRequirement;
+  } else {
+    const additive = accountHealthAt(account, positions, timestamp);
+    value = additive.value;
+    maintenanceRequirement = maintenanceOf ? maintenanceOf(positions, timestamp) : additive.maintenanceRequirement;
+  }
   const hasPositions = positions.length > 0;
   if (value >= maintenanceRequirement || (!hasPositions && account.collateral >= 0n)) {
     return { kind: "healthy", value, maintenanceRequirement };
@@ -86,7 +103,7 @@ export function liquidationOutcome(
     return { kind: "liquidated", insolvent: true, everything: true, steps: [], badDebt: -account.collateral };
   }
   const usable = positions.filter((p) => !p.halted);
-  const first = largestRisk(usable, timestamp);
+  const first = largestRisk(usable);
   if (first === undefined) return { kind: "halted", marketId: positions[0]?.marketId ?? 0n };
   const legs = [first, ...usable.filter((p) => p !== first)];
   const plan = planStep(legs, maxBase, value);
@@ -211,11 +228,12 @@ export function liquidationCallsToHealthy(
 }
 
 /** The usable position with the largest maintenance requirement (ties: the lowest market id, as the pool). */
-function largestRisk(positions: readonly LiquidationPositionInput[], timestamp: bigint) {
+function largestRisk(positions: readonly LiquidationPositionInput[]) {
   let best: LiquidationPositionInput | undefined;
   let bestMaint = 0n;
   for (const p of positions) {
-    const { maintenance } = positionContribution(p, timestamp);
+    // The standalone maintenance requirement (`Valuation.contribution`'s: the tiers at the notional, never scaled).
+    const { maintenance } = requirements(p.config.tiers, notionalUp(p.position.size, p.index));
     if (best === undefined || maintenance > bestMaint || bestMaint === 0n) {
       best = p;
       bestMaint = maintenance;
