@@ -135,19 +135,7 @@ export function buildReport(inputs: ReportInputs, book: RiskBook, outcomes: read
       worstMoveBps: o.worstMoveBps,
     })),
     pathTable: {
-      columns: [
-        "path",
-        "model",
-        "scenario",
-        "badDebt",
-        "junior",
-        "senior",
-        "socialized",
-        "liquidationVolume",
-        "accountsLiquidated",
-        ...symbols.map((s) => `endMoveBps:${s}`),
-        ...symbols.map((s) => `worstMoveBps:${s}`),
-      ],
+      columns: pathTableColumns(symbols),
       rows: outcomes.map((o) => [
         o.path,
         o.model,
@@ -163,6 +151,23 @@ export function buildReport(inputs: ReportInputs, book: RiskBook, outcomes: read
       ]),
     },
   };
+}
+
+/** The path table's columns: the money fields, then each market's end move and worst move (bps). */
+export function pathTableColumns(symbols: readonly string[]): string[] {
+  return [
+    "path",
+    "model",
+    "scenario",
+    "badDebt",
+    "junior",
+    "senior",
+    "socialized",
+    "liquidationVolume",
+    "accountsLiquidated",
+    ...symbols.map((s) => `endMoveBps:${s}`),
+    ...symbols.map((s) => `worstMoveBps:${s}`),
+  ];
 }
 
 export type RiskReport = ReturnType<typeof buildReport> & { realized?: RealizedLoss };

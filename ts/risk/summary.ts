@@ -2,8 +2,15 @@
 import { formatWad } from "../display/amounts";
 import { table } from "../display/table";
 import type { RiskReport } from "./report";
+import type { LossFigures } from "./stats";
 
 const pct = (p: number) => `${(p * 100).toFixed(2)} %`;
+
+function trancheRow(name: string, f: LossFigures, hasCapital = true): string[] {
+  const capital = hasCapital ? [formatWad(f.capital)] : [""];
+  const wiped = hasCapital ? pct(f.pWiped) : "";
+  return [name, ...capital, pct(f.pLoss), formatWad(f.var95), formatWad(f.var99), formatWad(f.es99), wiped];
+}
 
 export function reportLines(report: RiskReport, timing?: { elapsedMs: number; accountSteps: number }): string[] {
   const t = report.tranches;
@@ -15,35 +22,7 @@ export function reportLines(report: RiskReport, timing?: { elapsedMs: number; ac
     "",
     table(
       ["", "capital", "P(loss > 0)", "VaR95", "VaR99", "ES99", "P(wiped)"],
-      [
-        [
-          "junior",
-          formatWad(t.junior.capital),
-          pct(t.junior.pLoss),
-          formatWad(t.junior.var95),
-          formatWad(t.junior.var99),
-          formatWad(t.junior.es99),
-          pct(t.junior.pWiped),
-        ],
-        [
-          "senior",
-          formatWad(t.senior.capital),
-          pct(t.senior.pLoss),
-          formatWad(t.senior.var95),
-          formatWad(t.senior.var99),
-          formatWad(t.senior.es99),
-          pct(t.senior.pWiped),
-        ],
-        [
-          "socialized",
-          "",
-          pct(t.socialized.pLoss),
-          formatWad(t.socialized.var95),
-          formatWad(t.socialized.var99),
-          formatWad(t.socialized.es99),
-          "",
-        ],
-      ],
+      [trancheRow("junior", t.junior), trancheRow("senior", t.senior), trancheRow("socialized", t.socialized, false)],
     ),
     `  bad debt: P(> 0) ${pct(report.badDebt.pPositive)}, ES99 ${formatWad(report.badDebt.es99)}, max ${formatWad(report.badDebt.max)}; liquidation volume at 99 % ${formatWad(report.liquidationVolume.p99)} (USDC)`,
   ];

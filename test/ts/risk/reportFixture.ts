@@ -2,6 +2,7 @@
 // bad debt growing with the worst ETH/BTC drawdown, paid junior → senior → socialized, and every statistic
 // computed from the paths by the spec's definitions, so the object is valid and self-consistent.
 import { RISK_REPORT_SCHEMA, type RiskReport } from "../../../ts/risk/plots/reportSchema";
+import { pathTableColumns } from "../../../ts/risk/report";
 
 export type ReportFixtureOptions = {
   paths?: number;
@@ -174,19 +175,7 @@ export function riskReportFixture(options: ReportFixtureOptions = {}): RiskRepor
     byModel,
     worstPaths,
     pathTable: {
-      columns: [
-        "path",
-        "model",
-        "scenario",
-        "badDebt",
-        "junior",
-        "senior",
-        "socialized",
-        "liquidationVolume",
-        "accountsLiquidated",
-        ...markets.map((s) => `endMoveBps:${s}`),
-        ...markets.map((s) => `worstMoveBps:${s}`),
-      ],
+      columns: pathTableColumns(markets),
       rows,
     },
   };
