@@ -210,9 +210,9 @@ export function simulatePath(
               for (let i = 0; i < book.accounts.length; i++) active.add(i);
             }
           }
-          l.features = accountFeatures(l.account, l.positions);
           if (o.everything) break;
         }
+        l.features = accountFeatures(l.account, l.positions);
         if (l.positions.size === 0 && l.account.collateral >= 0n) active.delete(c.i);
       }
       head = t;
