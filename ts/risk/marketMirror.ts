@@ -97,3 +97,18 @@ export function socialize(m: PathMarket, loss: bigint): void {
     cumFundingShort: i256(s.cumFundingShort - perBase),
   };
 }
+
+/** MarketLogic._largestTraderOpenInterestMarket: where traders (not the backstop) hold the most base; ties, and a
+ * pool with no open interest at all, go to the lowest id. */
+export function largestTraderOpenInterest(markets: readonly PathMarket[]): number {
+  let best = 0;
+  let bestOi = 0n;
+  markets.forEach((m, i) => {
+    const oi = m.state.longOpenInterest + m.state.shortOpenInterest - abs(m.inventory);
+    if (oi > bestOi) {
+      best = i;
+      bestOi = oi;
+    }
+  });
+  return best;
+}

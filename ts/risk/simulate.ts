@@ -22,6 +22,7 @@ import { abs, min, mulDivUp } from "../pool/math/solidity";
 import type { Account, MarketState, Position } from "../pool/types";
 import { type AccountBound, accountBound, type BoundMarkets, boundMarkets, firstDangerStep } from "./bound";
 import {
+  largestTraderOpenInterest,
   oracleStatusAt,
   type PathMarket,
   pathMarket,
@@ -199,11 +200,13 @@ export function simulatePath(
             out.socialized += social;
             if (out.firstBadDebtStep === 0) out.firstBadDebtStep = s;
             l.account = { ...l.account, collateral: 0n };
+            // The last leg's market; a debt with no position left (NO_MARKET) goes where traders hold the most.
             const last = o.steps[o.steps.length - 1];
-            if (social > 0n && last) {
-              const m = markets[Number(last.marketId)] as PathMarket;
+            const on = last ? Number(last.marketId) : largestTraderOpenInterest(markets);
+            if (social > 0n) {
+              const m = markets[on] as PathMarket;
               socialize(m, social);
-              atT[Number(last.marketId)] = accruedView(m, t);
+              atT[on] = accruedView(m, t);
               socializedHere = true;
               // The funding indices moved for everyone: no account's bound holds any more.
               everyone = true;
