@@ -9,7 +9,7 @@
 
 import { stepsToHealthy } from "../keeper/book/ladder";
 import { marketPricing } from "../keeper/book/localHealth";
-import { accountFeatures, classify, HEALTHY, prepareFloatMarkets } from "../keeper/book/prefilter";
+import { accountFeatures, floatMargin, prepareFloatMarkets, setFloatMarket } from "../keeper/book/prefilter";
 import { accountHealthAt } from "../pool/math/accountMath";
 import {
   accountAfterLiquidation,
@@ -18,6 +18,7 @@ import {
   nettedMaintenance,
 } from "../pool/math/liquidationMath";
 import { cumNow } from "../pool/math/marketMath";
+import { singleLiquidation } from "../pool/math/singleLadder";
 import { abs, min, mulDivUp } from "../pool/math/solidity";
 import type { Account, MarketState, Position } from "../pool/types";
 import { type AccountBound, accountBound, type BoundMarkets, boundMarkets, firstDangerStep } from "./bound";
@@ -38,6 +39,8 @@ const MAX_UINT = (1n << 256n) - 1n;
 const MAX_STEPS = 64;
 /** Liquidation blocks after a step's refresh before the replay gives up (SPEC-20); the bound's time slack. */
 export const MAX_ROUNDS = 16;
+/** Slack (wei) on a second's funding drift: the float bound's own rounding. */
+const ABSOLUTE_SLACK_WEI = 1024;
 
 /** The book with what every path reuses: per-account bound inputs, per-market floats, index scales. */
 export type PreparedBook = {
@@ -78,6 +81,11 @@ export function simulatePath(
   const n = book.markets.length;
   const steps = prices.answers.length / n;
   const markets = book.markets.map(pathMarket);
+  // The keeper prefilter's floats: made once per path (the grid), each market's slots rewritten every block.
+  const floats = prepareFloatMarkets(
+    markets.map((m, id) => marketPricing(BigInt(id), m.state, m.book.config, m.lastPrice, false, book.timestamp)),
+    book.engine,
+  );
   const { lo, hi } = runningRange(prep, prices.answers, n, steps);
   const out: PathOutcome = {
     path: prices.path,
@@ -137,6 +145,9 @@ export function simulatePath(
     if (active.size === 0) continue;
 
     let head = time;
+    // The accounts a round scans: every active one first; afterwards only those the last round could not clear for
+    // one more second (`clearsNextSecond`) and those it looked at exactly, or everyone after a socialized loss.
+    let scan: Iterable<number> = active;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const t = head + 1n;
       // Each market's funding indices accrued to the head and to the liquidation block, once: a state accrued to a
@@ -145,28 +156,107 @@ export function simulatePath(
       const atT = markets.map((m) => accruedView(m, t));
       const planViews = [...atT];
       // The keeper's view of the head block: every market priced at the head's time.
-      const pricing = markets.map((m, id) =>
-        marketPricing(BigInt(id), m.state, m.book.config, m.lastPrice, false, head, {
+      markets.forEach((m, id) => {
+        const priced = marketPricing(BigInt(id), atHead[id] as MarketState, m.book.config, m.lastPrice, false, head, {
           oracleStatus: oracleStatusAt(m, head),
-        }),
-      );
-      const floats = prepareFloatMarkets(pricing, book.engine);
+        });
+        setFloatMarket(floats, id, priced, book.engine !== null);
+      });
       const candidates: { i: number; shortfall: bigint }[] = [];
-      for (const i of active) {
+      const again: number[] = [];
+      for (const i of scan) {
         const l = liveOf(i);
-        if (classify(l.features, floats) === HEALTHY) continue;
+        const f = l.features;
+        if (f !== undefined && f[2] === 0) continue; // no position, no debt: never liquidatable
+        const m = f === undefined ? undefined : floatMargin(f, floats);
+        if (m !== undefined && m.margin > m.tolerance) {
+          if (!skip || !clearsNextSecond(f as Float64Array, m, prep.markets.rate)) again.push(i);
+          continue;
+        }
+        again.push(i);
         const h = accountHealthAt(l.account, inputs(l, markets, atHead, head), head, book.engine);
         if (h.liquidatable) candidates.push({ i, shortfall: h.maintenanceRequirement - h.value });
       }
       if (candidates.length === 0) break;
+      scan = again;
       candidates.sort((a, b) => (a.shortfall > b.shortfall ? -1 : a.shortfall < b.shortfall ? 1 : a.i - b.i));
       // The keeper plans each account's steps for the block they land in (liquidationLeadSeconds = 1): with the
       // head's market states, which give the same indices at t as the block's own until a loss is socialized in it,
       // and with the head's oracle statuses.
       let socializedHere = false;
+      /** BackstopLogic._drawBackstop (junior's balance in whole tokens rounded up, then senior's), then
+       * MarketLogic._socialize of what neither paid on market `on`. */
+      const resolveBadDebt = (debt: bigint, on: number) => {
+        const tokens = mulDivUp(debt, 1n, TOKEN_TO_WAD);
+        const j = min(tokens, junior);
+        junior -= j;
+        const sen = j < tokens ? min(tokens - j, senior) : 0n;
+        senior -= sen;
+        const juniorPaid = min(j * TOKEN_TO_WAD, debt);
+        const seniorPaid = min(sen * TOKEN_TO_WAD, debt - juniorPaid);
+        const social = debt - juniorPaid - seniorPaid;
+        out.badDebt += debt;
+        out.junior += juniorPaid;
+        out.senior += seniorPaid;
+        out.socialized += social;
+        if (out.firstBadDebtStep === 0) out.firstBadDebtStep = s;
+        if (social === 0n) return;
+        const m = markets[on] as PathMarket;
+        socialize(m, social);
+        atT[on] = accruedView(m, t);
+        socializedHere = true;
+        // The funding indices moved for everyone: no account's bound holds any more.
+        everyone = true;
+        for (let i = 0; i < book.accounts.length; i++) active.add(i);
+        scan = active;
+      };
+      /** The keeper's steps for a one-position account (singleLadder.ts: the general ladder without allocation). */
+      const ladderOnePosition = (l: Live, i: number) => {
+        const [entry] = l.positions;
+        if (!entry) return;
+        const [id, p] = entry;
+        const m = markets[id] as PathMarket;
+        const view = atT[id] as MarketState;
+        const market = {
+          index: m.lastPrice,
+          cumLong: view.cumFundingLong,
+          cumShort: view.cumFundingShort,
+          config: m.book.config,
+        };
+        const a = { collateral: l.account.collateral, unsettledProfit: l.account.unsettledProfit, ...p };
+        for (let k = 0; k < MAX_STEPS; k++) {
+          const held = a.size;
+          const step = singleLiquidation(a, market);
+          if (!step) break;
+          out.liquidationCalls++;
+          liquidated.add(i);
+          transferToBackstop(m, held, step.transferred, t);
+          out.liquidationVolume += abs(step.quoteDelta);
+          if (step.badDebt > 0n) {
+            a.collateral = 0n;
+            resolveBadDebt(step.badDebt, id);
+          }
+          if (step.everything || a.size === 0n) break;
+        }
+        const closed = a.size === 0n;
+        l.account = {
+          ...l.account,
+          collateral: a.collateral,
+          marketMask: closed ? l.account.marketMask & ~(1 << id) : l.account.marketMask,
+        };
+        l.positions = closed
+          ? new Map()
+          : new Map([[id, { size: a.size, openNotional: a.openNotional, fundingEntry: a.fundingEntry }]]);
+        l.features = accountFeatures(l.account, l.positions);
+        if (closed && l.account.collateral >= 0n) active.delete(i);
+      };
       for (const c of candidates) {
         const l = liveOf(c.i);
         const plainPlan = !socializedHere && l.positions.size > 0 && statusesAgree(l, markets, head, t);
+        if (plainPlan && l.positions.size === 1) {
+          ladderOnePosition(l, c.i);
+          continue;
+        }
         const planned = plainPlan ? MAX_STEPS : plannedSteps(l, markets, planViews, head, t, book);
         for (let k = 0; k < planned; k++) {
           const positions = inputs(l, markets, atT, t);
@@ -185,33 +275,10 @@ export function simulatePath(
           l.account = after.account;
           l.positions = new Map(after.positions.map((p) => [Number(p.marketId), p.position]));
           if (o.badDebt > 0n) {
-            // BackstopLogic._drawBackstop, then MarketLogic._socialize on the last leg's market.
-            const tokens = mulDivUp(o.badDebt, 1n, TOKEN_TO_WAD);
-            const j = min(tokens, junior);
-            junior -= j;
-            const sen = j < tokens ? min(tokens - j, senior) : 0n;
-            senior -= sen;
-            const juniorPaid = min(j * TOKEN_TO_WAD, o.badDebt);
-            const seniorPaid = min(sen * TOKEN_TO_WAD, o.badDebt - juniorPaid);
-            const social = o.badDebt - juniorPaid - seniorPaid;
-            out.badDebt += o.badDebt;
-            out.junior += juniorPaid;
-            out.senior += seniorPaid;
-            out.socialized += social;
-            if (out.firstBadDebtStep === 0) out.firstBadDebtStep = s;
             l.account = { ...l.account, collateral: 0n };
             // The last leg's market; a debt with no position left (NO_MARKET) goes where traders hold the most.
             const last = o.steps[o.steps.length - 1];
-            const on = last ? Number(last.marketId) : largestTraderOpenInterest(markets);
-            if (social > 0n) {
-              const m = markets[on] as PathMarket;
-              socialize(m, social);
-              atT[on] = accruedView(m, t);
-              socializedHere = true;
-              // The funding indices moved for everyone: no account's bound holds any more.
-              everyone = true;
-              for (let i = 0; i < book.accounts.length; i++) active.add(i);
-            }
+            resolveBadDebt(o.badDebt, last ? Number(last.marketId) : largestTraderOpenInterest(markets));
           }
           if (o.everything) break;
         }
@@ -223,6 +290,21 @@ export function simulatePath(
   }
   out.accountsLiquidated = liquidated.size;
   return out;
+}
+
+/**
+ * An account the float prefilter cleared at a head stays healthy one second later unless funding can take its margin
+ * over the line meanwhile: prices and oracle statuses do not change between a step's blocks (a cooldown ending only
+ * adds netting credit), and funding moves the margin by at most Σ |size|·|rate| per second plus the funding owed's
+ * rounding (1 wei per position). Candidates and a socialized loss bring accounts back to the scan regardless.
+ */
+function clearsNextSecond(f: Float64Array, m: { margin: number; tolerance: number }, rates: Float64Array): boolean {
+  let drift = ABSOLUTE_SLACK_WEI;
+  for (let j = 4; j < f.length; j += 4) {
+    const size = f[j + 1] as number;
+    drift += (size < 0 ? -size : size) * (rates[f[j] as number] as number) * 1e-18 * 1.01 + 2;
+  }
+  return m.margin - m.tolerance > drift;
 }
 
 /** The account's positions as the liquidation math takes them: each market's state accrued to `time` (`views`). */

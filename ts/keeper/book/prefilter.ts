@@ -90,17 +90,6 @@ export function prepareFloatMarkets(
   engine: RiskGrid | null,
 ): FloatMarkets {
   const markets = new Float64Array(M_STRIDE * pricing.length);
-  pricing.forEach((m, i) => {
-    if (!m) return;
-    const b = i * M_STRIDE;
-    markets[b] = 1;
-    markets[b + 1] = Number(m.index);
-    markets[b + 2] = Number(m.cumLong);
-    markets[b + 3] = Number(m.cumShort);
-    markets[b + 4] = m.halted ? 1 : 0;
-    markets[b + 5] = engine && m.oracleStatus === ORACLE_NORMAL && i < COLUMNS ? i : -1;
-    markets.set(floatTiers(m.config.tiers), b + 6);
-  });
   const rows = engine ? engine.scenarios.length : 0;
   const grid = new Float64Array(rows * COLUMNS);
   for (let k = 0; k < rows; k++) {
@@ -108,7 +97,25 @@ export function prepareFloatMarkets(
     if (!s) continue;
     for (let c = 0; c < COLUMNS; c++) grid[k * COLUMNS + c] = (s.weightPct * (s.moves[c] ?? 0)) / 5000;
   }
-  return { markets, count: pricing.length, grid, rows, floor: engine ? Number(engine.floorBps) / 10_000 : 0 };
+  const fm = { markets, count: pricing.length, grid, rows, floor: engine ? Number(engine.floorBps) / 10_000 : 0 };
+  pricing.forEach((m, i) => {
+    if (m) setFloatMarket(fm, i, m, engine !== null);
+  });
+  return fm;
+}
+
+/** Writes market `i`'s slots of `fm` from its pricing (`netting`: the pool has a risk engine). A caller that prices
+ * the same markets block after block keeps one FloatMarkets and rewrites the slots. */
+export function setFloatMarket(fm: FloatMarkets, i: number, m: MarketPricing, netting: boolean): void {
+  const markets = fm.markets;
+  const b = i * M_STRIDE;
+  markets[b] = 1;
+  markets[b + 1] = Number(m.index);
+  markets[b + 2] = Number(m.cumLong);
+  markets[b + 3] = Number(m.cumShort);
+  markets[b + 4] = m.halted ? 1 : 0;
+  markets[b + 5] = netting && m.oracleStatus === ORACLE_NORMAL && i < COLUMNS ? i : -1;
+  markets.set(floatTiers(m.config.tiers), b + 6);
 }
 
 /** Packed maintenance tiers as floats: [cap0, cap1 (wei of notional), mm0, mm1, mm2 (rates)]. */
