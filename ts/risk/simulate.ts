@@ -18,7 +18,7 @@ import {
   nettedMaintenance,
 } from "../pool/math/liquidationMath";
 import { cumNow } from "../pool/math/marketMath";
-import { singleLiquidation } from "../pool/math/singleLadder";
+import { singleHealth, singleLiquidation } from "../pool/math/singleLadder";
 import { abs, min, mulDivUp } from "../pool/math/solidity";
 import type { Account, MarketState, Position } from "../pool/types";
 import { type AccountBound, accountBound, type BoundMarkets, boundMarkets, firstDangerStep } from "./bound";
@@ -174,8 +174,8 @@ export function simulatePath(
           continue;
         }
         again.push(i);
-        const h = accountHealthAt(l.account, inputs(l, markets, atHead, head), head, book.engine);
-        if (h.liquidatable) candidates.push({ i, shortfall: h.maintenanceRequirement - h.value });
+        const shortfall = exactShortfall(l, markets, atHead, head, book);
+        if (shortfall !== undefined) candidates.push({ i, shortfall });
       }
       if (candidates.length === 0) break;
       scan = again;
@@ -305,6 +305,29 @@ function clearsNextSecond(f: Float64Array, m: { margin: number; tolerance: numbe
     drift += (size < 0 ? -size : size) * (rates[f[j] as number] as number) * 1e-18 * 1.01 + 2;
   }
   return m.margin - m.tolerance > drift;
+}
+
+/** Maintenance requirement less value at `time` when the account is liquidatable there (`accountHealthAt`; for one
+ * position `singleHealth`, the same figures without allocation), else undefined. */
+function exactShortfall(
+  l: Live,
+  markets: readonly PathMarket[],
+  views: readonly MarketState[],
+  time: bigint,
+  book: RiskBook,
+): bigint | undefined {
+  if (l.positions.size === 1) {
+    const [id, p] = l.positions.entries().next().value as [number, Position];
+    const m = markets[id] as PathMarket;
+    const v = views[id] as MarketState;
+    const { value, maintenance } = singleHealth(
+      { collateral: l.account.collateral, unsettledProfit: l.account.unsettledProfit, ...p },
+      { index: m.lastPrice, cumLong: v.cumFundingLong, cumShort: v.cumFundingShort, config: m.book.config },
+    );
+    return value < maintenance ? maintenance - value : undefined;
+  }
+  const h = accountHealthAt(l.account, inputs(l, markets, views, time), time, book.engine);
+  return h.liquidatable ? h.maintenanceRequirement - h.value : undefined;
 }
 
 /** The account's positions as the liquidation math takes them: each market's state accrued to `time` (`views`). */
