@@ -34,6 +34,8 @@ import {
 import type { PathOutcome, PathPrices, RiskBook } from "./types";
 
 const TOKEN_TO_WAD = 10n ** 12n;
+/** 10,000 bps: no IM volatility multiplier (the prefilter reads maintenance only). */
+const BPS = 10_000n;
 const MAX_UINT = (1n << 256n) - 1n;
 /** The keeper lists at most this many ladder steps for one account in one transaction (liquidationTask.ts). */
 const MAX_STEPS = 64;
@@ -152,14 +154,23 @@ export function simulatePath(
       const t = head + 1n;
       // Each market's funding indices accrued to the head and to the liquidation block, once: a state accrued to a
       // time reads back the same indices there (cumNow with dt = 0), so every position priced against it is exact.
-      const atHead = markets.map((m) => accruedView(m, head));
-      const atT = markets.map((m) => accruedView(m, t));
-      const planViews = [...atT];
+      const atHead = new AccruedViews(markets, head);
+      const atT = new AccruedViews(markets, t);
+      // The market states the keeper planned with: this block's until a loss is socialized in it (then a copy).
+      let planViews: AccruedViews | undefined;
       // The keeper's view of the head block: every market priced at the head's time.
       markets.forEach((m, id) => {
-        const priced = marketPricing(BigInt(id), atHead[id] as MarketState, m.book.config, m.lastPrice, false, head, {
+        const { cumLong, cumShort } = atHead.cum(id);
+        const priced = {
+          marketId: BigInt(id),
+          config: m.book.config,
+          index: m.lastPrice,
+          halted: false,
           oracleStatus: oracleStatusAt(m, head),
-        });
+          imMultiplierBps: BPS,
+          cumLong,
+          cumShort,
+        };
         setFloatMarket(floats, id, priced, book.engine !== null);
       });
       const candidates: { i: number; shortfall: bigint }[] = [];
@@ -201,9 +212,10 @@ export function simulatePath(
         out.socialized += social;
         if (out.firstBadDebtStep === 0) out.firstBadDebtStep = s;
         if (social === 0n) return;
+        planViews ??= atT.copy();
         const m = markets[on] as PathMarket;
         socialize(m, social);
-        atT[on] = accruedView(m, t);
+        atT.reset(on);
         socializedHere = true;
         // The funding indices moved for everyone: no account's bound holds any more.
         everyone = true;
@@ -216,11 +228,11 @@ export function simulatePath(
         if (!entry) return;
         const [id, p] = entry;
         const m = markets[id] as PathMarket;
-        const view = atT[id] as MarketState;
+        const view = atT.cum(id);
         const market = {
           index: m.lastPrice,
-          cumLong: view.cumFundingLong,
-          cumShort: view.cumFundingShort,
+          cumLong: view.cumLong,
+          cumShort: view.cumShort,
           config: m.book.config,
         };
         const a = { collateral: l.account.collateral, unsettledProfit: l.account.unsettledProfit, ...p };
@@ -257,7 +269,7 @@ export function simulatePath(
           ladderOnePosition(l, c.i);
           continue;
         }
-        const planned = plainPlan ? MAX_STEPS : plannedSteps(l, markets, planViews, head, t, book);
+        const planned = plainPlan ? MAX_STEPS : plannedSteps(l, markets, planViews ?? atT, head, t, book);
         for (let k = 0; k < planned; k++) {
           const positions = inputs(l, markets, atT, t);
           // Below two positions nothing nets: the netted requirement is the standalone one (PortfolioMargin).
@@ -312,17 +324,17 @@ function clearsNextSecond(f: Float64Array, m: { margin: number; tolerance: numbe
 function exactShortfall(
   l: Live,
   markets: readonly PathMarket[],
-  views: readonly MarketState[],
+  views: AccruedViews,
   time: bigint,
   book: RiskBook,
 ): bigint | undefined {
   if (l.positions.size === 1) {
     const [id, p] = l.positions.entries().next().value as [number, Position];
     const m = markets[id] as PathMarket;
-    const v = views[id] as MarketState;
+    const { cumLong, cumShort } = views.cum(id);
     const { value, maintenance } = singleHealth(
       { collateral: l.account.collateral, unsettledProfit: l.account.unsettledProfit, ...p },
-      { index: m.lastPrice, cumLong: v.cumFundingLong, cumShort: v.cumFundingShort, config: m.book.config },
+      { index: m.lastPrice, cumLong, cumShort, config: m.book.config },
     );
     return value < maintenance ? maintenance - value : undefined;
   }
@@ -334,7 +346,7 @@ function exactShortfall(
 function inputs(
   l: Live,
   markets: readonly PathMarket[],
-  views: readonly MarketState[],
+  views: AccruedViews,
   time: bigint,
 ): LiquidationPositionInput[] {
   const list: LiquidationPositionInput[] = [];
@@ -343,7 +355,7 @@ function inputs(
     const m = markets[id] as PathMarket;
     list.push({
       position,
-      state: views[id] as MarketState,
+      state: views.state(id),
       config: m.book.config,
       index: m.lastPrice,
       halted: false,
@@ -354,10 +366,63 @@ function inputs(
   return list;
 }
 
-/** The market's state with its funding indices accrued to `time` (MarketLogic._cumNow), for pricing only. */
-function accruedView(m: PathMarket, time: bigint): MarketState {
-  const { cumLong, cumShort } = cumNow(m.state, m.book.config, time);
-  return { ...m.state, cumFundingLong: cumLong, cumFundingShort: cumShort, lastAccrual: time };
+/**
+ * Each market's funding indices accrued to one second (MarketLogic._cumNow), computed when first asked; and, for the
+ * general liquidation math, the market's state with them stored at that second (a state accrued to a time reads back
+ * the same indices there: cumNow with dt = 0).
+ */
+class AccruedViews {
+  private readonly cums: ({ cumLong: bigint; cumShort: bigint } | undefined)[];
+  private readonly states: (MarketState | undefined)[];
+
+  constructor(
+    private readonly markets: readonly PathMarket[],
+    readonly time: bigint,
+  ) {
+    this.cums = new Array(markets.length);
+    this.states = new Array(markets.length);
+  }
+
+  cum(id: number): { cumLong: bigint; cumShort: bigint } {
+    let c = this.cums[id];
+    if (!c) {
+      const m = this.markets[id] as PathMarket;
+      c = cumNow(m.state, m.book.config, this.time);
+      this.cums[id] = c;
+    }
+    return c;
+  }
+
+  state(id: number): MarketState {
+    let v = this.states[id];
+    if (!v) {
+      const { cumLong, cumShort } = this.cum(id);
+      v = {
+        ...(this.markets[id] as PathMarket).state,
+        cumFundingLong: cumLong,
+        cumFundingShort: cumShort,
+        lastAccrual: this.time,
+      };
+      this.states[id] = v;
+    }
+    return v;
+  }
+
+  /** Market `id`'s state changed (a socialized loss): its views are computed again when next asked. */
+  reset(id: number): void {
+    this.cums[id] = undefined;
+    this.states[id] = undefined;
+  }
+
+  /** Every market's views as they are now, kept whatever happens to the markets afterwards. */
+  copy(): AccruedViews {
+    const c = new AccruedViews(this.markets, this.time);
+    this.markets.forEach((_, id) => {
+      c.cums[id] = this.cum(id);
+      c.states[id] = this.state(id);
+    });
+    return c;
+  }
 }
 
 /** Every market the account holds has the same oracle status at the head and at t. */
@@ -374,14 +439,14 @@ function statusesAgree(l: Live, markets: readonly PathMarket[], head: bigint, t:
 function plannedSteps(
   l: Live,
   markets: readonly PathMarket[],
-  views: readonly MarketState[],
+  views: AccruedViews,
   head: bigint,
   t: bigint,
   book: RiskBook,
 ): number {
   const ladder = markets.map((m, id) => ({
     marketId: BigInt(id),
-    state: views[id] as MarketState,
+    state: views.state(id),
     config: m.book.config,
     index: m.lastPrice,
     halted: false,
