@@ -3,14 +3,18 @@ pragma solidity 0.8.28;
 
 import {IBackstop} from "./interfaces/IBackstop.sol";
 import {IInventoryLossSource} from "./interfaces/IInventoryLossSource.sol";
+import {ITailRiskOracle} from "./interfaces/ITailRiskOracle.sol";
+import {ITrancheBoost} from "./interfaces/ITrancheBoost.sol";
 import {ITrancheVault} from "./interfaces/ITrancheVault.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title Backstop
-/// @notice Premium split by risk weight x capital between the junior and senior tranches, and the loss
-/// waterfall: junior pays first, senior only what junior could not, the rest goes back to the pool to socialize.
+/// @notice Premium split between the junior and senior tranches by the junior share the tail-risk oracle posts
+/// (measured tail risk), or by risk weight x capital while no fresh figure applies; a fixed part of each tranche's
+/// premium goes to its boost pot. And the loss waterfall: junior pays first, senior only what junior could not, the
+/// rest goes back to the pool to socialize.
 /// @dev Deployed first (the vaults and the pool take its address), then wired once by its deployer.
 contract Backstop is IBackstop {
     using SafeERC20 for IERC20;
@@ -34,6 +38,14 @@ contract Backstop is IBackstop {
     ITrancheVault public junior;
     /// @inheritdoc IBackstop
     ITrancheVault public senior;
+    /// @inheritdoc IBackstop
+    ITailRiskOracle public tailRiskOracle;
+    /// @inheritdoc IBackstop
+    uint256 public boostShareBps;
+    /// @notice The most of a tranche's premium its boost pot may take.
+    uint256 public constant MAX_BOOST_SHARE_BPS = 5000;
+    uint256 private constant BPS = 10_000;
+    bool private _lpEconomicsSet;
 
     /// @dev What neither tranche could pay (tokens). Premium and losses per tranche are each vault's own record
     /// (`totalPremiumReceived`, `totalLossCovered`: only this contract moves them), not kept twice.
@@ -75,6 +87,17 @@ contract Backstop is IBackstop {
             if (reason.length != 0 || gasleft() <= gasBefore / 64) revert InventoryLossUnknown();
         }
         emit InventoryLossTracking(pool_, inventoryLossTracked);
+    }
+
+    /// @inheritdoc IBackstop
+    function setLpEconomics(ITailRiskOracle oracle, uint256 boostShareBps_) external {
+        if (msg.sender != _deployer) revert NotDeployer(msg.sender);
+        if (pool == address(0) || _lpEconomicsSet) revert AlreadyInitialized();
+        if (boostShareBps_ > MAX_BOOST_SHARE_BPS) revert InvalidBoostShare(boostShareBps_);
+        _lpEconomicsSet = true;
+        tailRiskOracle = oracle;
+        boostShareBps = boostShareBps_;
+        emit LpEconomicsSet(address(oracle), boostShareBps_);
     }
 
     function _checkVault(ITrancheVault v) private view {
@@ -173,23 +196,42 @@ contract Backstop is IBackstop {
         // Premium that arrived while both tranches were empty is paid out with this one.
         uint256 total = asset.balanceOf(address(this));
         (uint256 j, uint256 s) = _netAssets();
-        uint256 wJ = j * juniorWeight;
-        uint256 wS = s * seniorWeight;
-        if (wJ + wS == 0 || total == 0) {
+        if (j + s == 0 || total == 0) {
             emit PremiumDistributed(amount, 0, 0);
             return;
         }
-        uint256 toJunior = total * wJ / (wJ + wS);
+        (uint256 num, uint256 den, ITailRiskOracle.SplitSource source) = _juniorShare(j, s);
+        uint256 toJunior = total * num / den;
         uint256 toSenior = total - toJunior;
         _pay(junior, toJunior);
         _pay(senior, toSenior);
+        emit PremiumSplit(num * BPS / den, source);
         emit PremiumDistributed(total, toJunior, toSenior);
+    }
+
+    /// @dev The junior's share as num / den: the posted figure's bounded share while fresh (all of it to the other
+    /// tranche when one is empty), else weight x capital (`toJunior` rounds down either way).
+    function _juniorShare(uint256 j, uint256 s)
+        private
+        view
+        returns (uint256 num, uint256 den, ITailRiskOracle.SplitSource source)
+    {
+        ITailRiskOracle oracle = tailRiskOracle;
+        if (address(oracle) != address(0) && j != 0 && s != 0) {
+            uint256 shareBps;
+            (shareBps, source) = oracle.splitShare();
+            if (source == ITailRiskOracle.SplitSource.PostedFigure) return (shareBps, BPS, source);
+        }
+        uint256 wJ = j * juniorWeight;
+        return (wJ, wJ + s * seniorWeight, ITailRiskOracle.SplitSource.CapitalRule);
     }
 
     function _pay(ITrancheVault v, uint256 amount) private {
         if (amount == 0) return;
         asset.forceApprove(address(v), amount);
-        v.addPremium(amount);
+        uint256 boost = amount * boostShareBps / BPS;
+        if (boost == 0) v.addPremium(amount);
+        else ITrancheBoost(address(v)).addBoostedPremium(amount - boost, boost);
     }
 
     /// @inheritdoc IBackstop

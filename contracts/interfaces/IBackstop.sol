@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {ITailRiskOracle} from "./ITailRiskOracle.sol";
 import {ITrancheVault} from "./ITrancheVault.sol";
 
 /// @title IBackstop
@@ -54,7 +55,21 @@ interface IBackstop {
     /// @notice `initialize` found whether the pool reports its backstop inventory's loss.
     event InventoryLossTracking(address indexed pool, bool tracked);
 
+    /// @notice The premium split and boost were wired (`setLpEconomics`).
+    event LpEconomicsSet(address indexed tailRiskOracle, uint256 boostShareBps);
+    /// @notice The junior's share (bps) one `distributePremium` used, and whether it came from the posted figure
+    /// (`ITailRiskOracle.SplitSource.PostedFigure`) or the capital rule.
+    event PremiumSplit(uint256 juniorShareBps, ITailRiskOracle.SplitSource source);
+
+    error InvalidBoostShare(uint256 bps);
+
     function pool() external view returns (address);
+    /// @notice The tail-risk oracle the split reads (zero: the capital rule alone).
+    function tailRiskOracle() external view returns (ITailRiskOracle);
+    /// @notice The part of each tranche's premium paid into its boost pot (bps, at most 5,000).
+    function boostShareBps() external view returns (uint256);
+    /// @notice Deployer-only, once, after `initialize`: the tail-risk oracle that prices the split and the boost share.
+    function setLpEconomics(ITailRiskOracle oracle, uint256 boostShareBps_) external;
     function junior() external view returns (ITrancheVault);
     function senior() external view returns (ITrancheVault);
     /// @notice Premium weight per unit of capital: junior earns juniorWeight / seniorWeight times senior's rate.
