@@ -15,6 +15,7 @@ import { type GetTrancheRiskReturnType, getTrancheRisk } from "../../tranches/ac
 import { requestWithdraw } from "../../tranches/actions/requestWithdraw";
 import { type Ctx, chainNow, type Section } from "./context";
 import { fill, h, stat } from "./dom";
+import { earnCharts } from "./earnCharts";
 import { base, duration, pct, sharesText, usd, usd6, wadPct, when } from "./fmt";
 import { actionRow, submit } from "./form";
 import { parseShares, parseUsdc } from "./inputs";
@@ -38,6 +39,7 @@ export function earnSection(ctx: Ctx): Section {
   const summary = h("div", { class: "stats" });
   const inventory = h("div", {});
   let wallet: HTMLElement;
+  const charts = earnCharts(ctx);
 
   function sideCard(side: Side): HTMLElement {
     const vault = ctx.deployment.contracts[side];
@@ -146,12 +148,14 @@ export function earnSection(ctx: Ctx): Section {
       root.append(
         h("section", { class: "card wide" }, h("h2", {}, "Backstop"), summary, inventory),
         h("div", { class: "pair" }, ...SIDES.map(sideCard)),
+        charts.el,
         h("section", { class: "card wide" }, h("h3", {}, "Wallet"), wallet),
       );
       setInterval(() => drawCountdowns(), 1000);
     },
     async refresh() {
       const blockNumber = ctx.head.number;
+      charts.refresh();
       const owner = ctx.wallet?.account.address;
       const accounts = await getAccounts(ctx.publicClient, {
         pool: ctx.deployment.contracts.pool,
