@@ -80,6 +80,19 @@ interface ITailRiskOracle {
     /// @notice How long a stress-view loss keeps gating junior exits once the figure is stale (7 days).
     function GATE_FIGURE_MAX_AGE() external view returns (uint256);
 
+    /// @notice The most blocks a post's `blockNumber` may lie behind the block it is posted in (7,200: a day at 12 s).
+    function MAX_POST_LAG_BLOCKS() external view returns (uint256);
+
+    /// @notice The length of the window `maxDailyBps` bounds (24 hours). A window starts at the first post at least
+    /// `WINDOW` after the previous window's start; its anchor is the share just before that post.
+    function WINDOW() external view returns (uint256);
+
+    /// @notice The current window's start (0 before the first post) and the share then, bps.
+    function dayWindow() external view returns (uint256 start, uint256 anchorShareBps);
+
+    /// @notice Whether a figure exists and is at most `maxAge` old (it then sets the split).
+    function isFresh() external view returns (bool);
+
     function pool() external view returns (address);
     function steward() external view returns (address);
     function params() external view returns (Params memory);
