@@ -13,7 +13,9 @@ import { seedProtocol } from "../../ts/deploy/seedProtocol";
 import { type AnvilInstance, startAnvil } from "../../ts/devnet/anvil";
 import { createDevClients, type DevClients, type DevWalletClient } from "../../ts/devnet/clients";
 import { WAD } from "../../ts/money";
+import { getJuniorShare } from "../../ts/tranches/actions/getJuniorShare";
 import { getTrancheHistory } from "../../ts/tranches/actions/getTrancheHistory";
+import { pct } from "../../ts/web/app/fmt";
 import { sideSeries } from "../../ts/web/app/historySeries";
 import { buildWeb } from "../../ts/web/build";
 import { serveWeb, type WebServer } from "../../ts/web/server";
@@ -32,6 +34,7 @@ let web: WebServer;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
+const text = async (testid: string) => ((await page.getByTestId(testid).textContent()) ?? "").trim();
 
 /** A call with a fixed, generous gas limit (an estimate cannot see the feed reads a later block's refresh pays). */
 async function send(wallet: DevWalletClient, address: Address, abi: Abi, functionName: string, args: unknown[] = []) {
@@ -172,6 +175,24 @@ describe(`the Earn page's LP economics, in ${CHROMIUM_LABEL}`, () => {
     expect(history.distributions.map((d) => d.source)).toEqual(["capital", "capital"]);
     await page.getByTestId("history-card").screenshot({ path: `${SHOTS}/earn-history.png` });
     await page.screenshot({ path: `${SHOTS}/earn-economics.png`, fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("shows the junior share from the capital rule, and what the deployment lacks as not deployed", async () => {
+    const head = await chain.publicClient.getBlockNumber();
+    await expect
+      .poll(async () => (await page.locator("body").getAttribute("data-ready"))?.split(":")[1])
+      .toBe(head.toString());
+    const share = await getJuniorShare(chain.publicClient, deployment, { blockNumber: head });
+    expect(share.source).toBe("capital");
+    expect(await text("junior-share")).toBe(pct(share.shareBps, 10_000n));
+    expect(await text("junior-share-source")).toBe("capital rule");
+    expect(await text("junior-share-capital-rule")).toBe(pct(share.capitalRuleShareBps, 10_000n));
+    expect(await text("junior-share-oracle")).toBe("not deployed");
+    expect(await text("junior-boost-multiplier")).toBe("not deployed");
+    expect(await text("gate-floor")).toBe("not deployed");
+    expect(await text("queued-none")).toContain("not deployed");
+    await page.getByTestId("lp-economics").screenshot({ path: `${SHOTS}/earn-lp-economics-older.png` });
     expect(pageErrors).toEqual([]);
   });
 

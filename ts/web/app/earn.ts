@@ -19,6 +19,7 @@ import { earnCharts } from "./earnCharts";
 import { base, duration, pct, sharesText, usd, usd6, wadPct, when } from "./fmt";
 import { actionRow, submit } from "./form";
 import { parseShares, parseUsdc } from "./inputs";
+import { lpEconomics } from "./lpEconomics";
 
 type Side = "junior" | "senior";
 const SIDES: Side[] = ["junior", "senior"];
@@ -40,6 +41,7 @@ export function earnSection(ctx: Ctx): Section {
   const inventory = h("div", {});
   let wallet: HTMLElement;
   const charts = earnCharts(ctx);
+  const economics = lpEconomics(ctx);
 
   function sideCard(side: Side): HTMLElement {
     const vault = ctx.deployment.contracts[side];
@@ -147,6 +149,7 @@ export function earnSection(ctx: Ctx): Section {
       wallet = h("div", { class: "stats" });
       root.append(
         h("section", { class: "card wide" }, h("h2", {}, "Backstop"), summary, inventory),
+        economics.el,
         h("div", { class: "pair" }, ...SIDES.map(sideCard)),
         charts.el,
         h("section", { class: "card wide" }, h("h3", {}, "Wallet"), wallet),
@@ -167,6 +170,7 @@ export function earnSection(ctx: Ctx): Section {
         getBackstopInventory(ctx.publicClient, { lens: ctx.deployment.contracts.lens }),
         Promise.all(SIDES.map((side) => readSide(ctx, ctx.deployment.contracts[side], owner, blockNumber))),
         owner ? usdcBalance(ctx, owner) : Promise.resolve(null),
+        economics.refresh(),
       ]);
       drawSummary(risk, inv);
       SIDES.forEach((side, i) => {
