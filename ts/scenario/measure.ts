@@ -143,7 +143,7 @@ export async function withdrawalOf(clients: DevClients, vault: Address, owner: A
   ]);
   const r = requested.at(-1);
   // A claim the exit gate prorated settles in parts: the sum of every part.
-  const claimedTotal = claimed.reduce((sum, c) => sum + c.args.assets, 0n);
+  const claimedTotal = claimed.reduce((sum, c) => sum + (c.args.assets ?? 0n), 0n);
   const requestBlock = r ? await clients.publicClient.getBlock({ blockNumber: r.blockNumber }) : undefined;
   return {
     owner,
