@@ -217,8 +217,9 @@ abstract contract TrancheExits is TrancheExitQueue {
             shares += c.shares;
             cap += c.assetsCap;
         }
-        _claims[owner] =
-            ClaimSlot({shares: shares.toUint104(), settleAt: uint40(settleAt), assetsCap: cap.toUint80(), epoch: epoch_});
+        _claims[owner] = ClaimSlot({
+            shares: shares.toUint104(), settleAt: uint40(settleAt), assetsCap: cap.toUint80(), epoch: epoch_
+        });
     }
 
     /// @dev `owner`'s settling claim (shares 0 when none): in its request slot (`inPlace`) or in its claim slot.

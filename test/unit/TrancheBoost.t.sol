@@ -152,9 +152,7 @@ contract TrancheBoostTest is TrancheLpEconomicsBase {
         assertEq(vault.boostPoints(alice) + vault.boostPoints(bob), vault.totalBoostPoints());
     }
 
-    function test_fuzz_boostPoints_holdersSumToTotalExactly(uint256[6] memory amounts, uint256[6] memory gaps)
-        public
-    {
+    function test_fuzz_boostPoints_holdersSumToTotalExactly(uint256[6] memory amounts, uint256[6] memory gaps) public {
         address[3] memory lps = [alice, bob, carol];
         for (uint256 i; i < 6; ++i) {
             address lp = lps[i % 3];
