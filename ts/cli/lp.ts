@@ -15,6 +15,7 @@ import {
 import { discoverAccounts } from "./accounts";
 import { UsageError } from "./errors";
 import type { CommandContext } from "./io";
+import { boostRows, gateAndQueueLines, juniorShareLines, readLpEconomics } from "./lpEconomics";
 import { answer } from "./output";
 import { openSession, openSignedSession, ownerOf, type SessionFlags } from "./session";
 import type { TrancheSide } from "./values";
@@ -41,10 +42,11 @@ export async function tranchesCommand(ctx: CommandContext, flags: Flags) {
     ]);
     return { tranche, premium, lp };
   };
-  const [j, sn, risk] = await Promise.all([
+  const [j, sn, risk, lpEconomics] = await Promise.all([
     side(junior),
     side(senior),
     getTrancheRisk(s.publicClient, { lens, accounts }),
+    readLpEconomics(s.publicClient, s.deployment, block, owner),
   ]);
   const c = risk.coverage;
   const data = {
@@ -87,9 +89,13 @@ export async function tranchesCommand(ctx: CommandContext, flags: Flags) {
             loss: name === "junior" ? (sh.allMarkets?.juniorLoss ?? 0n) : (sh.allMarkets?.seniorLoss ?? 0n),
           })),
           lp: t.lp ? { shares: t.lp.shares, value: t.lp.value, request: t.lp.request } : null,
+          boost: lpEconomics.boost?.[name] ?? null,
         },
       ]),
     ),
+    juniorShare: lpEconomics.juniorShare,
+    exitGate: lpEconomics.exitGate,
+    queuedChanges: lpEconomics.queued,
   };
   answer(ctx.io, flags.json, data, () => {
     const rows: string[][] = [
@@ -109,6 +115,7 @@ export async function tranchesCommand(ctx: CommandContext, flags: Flags) {
       ["cooldown", duration(j.tranche.cooldown), duration(sn.tranche.cooldown)],
       ["claim window", duration(j.tranche.claimWindow), duration(sn.tranche.claimWindow)],
       ["wiped", j.tranche.isWiped ? "yes" : "no", sn.tranche.isWiped ? "yes" : "no"],
+      ...boostRows(lpEconomics, owner !== undefined),
     ];
     if (j.lp && sn.lp) {
       rows.push(["your value (USDC)", formatUsdc(j.lp.value), formatUsdc(sn.lp.value)]);
@@ -122,6 +129,8 @@ export async function tranchesCommand(ctx: CommandContext, flags: Flags) {
       `Tranches at block ${block}: coverage ${c.coverageBps === (1n << 256n) - 1n ? "∞ (no open interest)" : formatBps(c.coverageBps)} of open interest ${formatWad(c.openInterestNotional)} USDC`,
       table(["", "junior", "senior"], rows),
       `  (expected loss: every market shocked together, ${accounts.length} accounts liquidated at the shocked index; lens stress test)`,
+      ...juniorShareLines(lpEconomics),
+      ...gateAndQueueLines(lpEconomics),
     ];
   });
 }

@@ -8,6 +8,7 @@ import { registerLp } from "./commands/lp";
 import { registerRisk } from "./commands/risk";
 import { registerRiskReplay } from "./commands/riskReplay";
 import { registerRiskReport } from "./commands/riskReport";
+import { registerRiskVerify } from "./commands/riskVerify";
 import { registerScenario } from "./commands/scenario";
 import { registerStart } from "./commands/start";
 import { registerTrader } from "./commands/trader";
@@ -50,6 +51,7 @@ export function createProgram(ctx: CommandContext): Command {
   registerRisk(program, ctx);
   registerRiskReport(program, ctx);
   registerRiskReplay(program, ctx);
+  registerRiskVerify(program, ctx);
   registerTrader(program, ctx);
   registerInventory(program, ctx);
   registerLp(program, ctx);

@@ -33,8 +33,17 @@ const tasksSchema = z
     premium: bool.default(true),
     repeg: bool.default(true),
     inventory: bool.default(true),
+    riskFigure: bool.default(true),
   })
-  .default({ oracle: true, liquidation: true, funding: true, premium: true, repeg: true, inventory: true });
+  .default({
+    oracle: true,
+    liquidation: true,
+    funding: true,
+    premium: true,
+    repeg: true,
+    inventory: true,
+    riskFigure: true,
+  });
 
 export const keeperConfigSchema = z.object({
   /** Path of the deployment JSON written by `npm start -- --out FILE` (ts/deploy/deployment.ts). */
@@ -111,6 +120,15 @@ export const keeperConfigSchema = z.object({
   inventoryMinDiscountBps: nonNegativeInt.max(10_000).default(50),
   /** Base per take (WAD). */
   inventoryMaxBase: wei.default(10n ** 18n),
+  /**
+   * Seconds between junior tail-risk figures (the posted figure's age on chain is the schedule); 0 = never post. The
+   * keeper posts only when its signer is the TailRiskOracle's steward. Boost multiplier refreshes run regardless.
+   */
+  riskFigureIntervalSeconds: nonNegativeInt.default(21_600),
+  /** Price paths of the report behind each posted figure (recorded on chain; `perp risk verify` runs as many). */
+  riskFigurePaths: positiveInt.max(1_000_000).default(2_000),
+  /** Worker threads the report runs in (at least 1: the keeper's loop never waits for the paths). */
+  riskFigureWorkers: positiveInt.max(64).default(1),
   /** Seconds between repeg simulations when the pool has a repeg entry point. */
   repegCheckSeconds: positiveInt.default(60),
   /**

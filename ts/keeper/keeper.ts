@@ -30,6 +30,7 @@ import { LiquidationTask } from "./tasks/liquidationTask";
 import { OracleTask } from "./tasks/oracleTask";
 import { PremiumTask } from "./tasks/premiumTask";
 import { RepegTask } from "./tasks/repegTask";
+import { RiskFigureTask } from "./tasks/riskFigureTask";
 import type { KeeperTask, TickContext } from "./tasks/task";
 import { Backoff } from "./tx/backoff";
 import { type ChainIdentity, differs, Journal } from "./tx/journal";
@@ -168,6 +169,7 @@ export class Keeper {
       new PremiumTask(),
       new RepegTask(),
       new InventorySaleTask(this.clients.publicClient),
+      new RiskFigureTask(this.clients.publicClient, this.deployment, () => this.metrics, this.signer),
     ].filter((t) => this.config.tasks[t.name as keyof KeeperConfig["tasks"]]);
   }
 

@@ -29,6 +29,16 @@ export const METRIC_NAMES = {
   chainResets: "keeper_chain_resets_total",
   /** Native balance of the signer. */
   signerBalance: "keeper_signer_balance_wei",
+  /** Junior tail-risk figures this keeper posted that the chain shows (FigurePosted for the block it reported on). */
+  riskFigurePosts: "keeper_risk_figure_posts_total",
+  /** The junior share (bps) of the posted figure at the last tick. */
+  riskFigureShareBps: "keeper_risk_figure_share_bps",
+  /** Wall seconds of the last risk report run for a figure (book, paths, stress view). */
+  riskFigureRunSeconds: "keeper_risk_figure_run_seconds",
+  /** Figure runs or posts that failed (the report threw, the post failed, or it never showed on chain). */
+  riskFigureFailures: "keeper_risk_figure_failures_total",
+  /** refreshBoost transactions sent (a vault's stored boost multiplier differed from the oracle's). */
+  boostRefreshes: "keeper_boost_refreshes_total",
 } as const;
 
 export const TX_OUTCOMES = ["mined", "reverted", "replaced", "dropped", "skipped_done", "failed", "dry_run"] as const;
@@ -90,6 +100,31 @@ export class KeeperMetrics {
   });
   readonly chainResets = new Counter({ name: METRIC_NAMES.chainResets, help: "chain resets seen", registers: [] });
   readonly signerBalance = new Gauge({ name: METRIC_NAMES.signerBalance, help: "signer balance", registers: [] });
+  readonly riskFigurePosts = new Counter({
+    name: METRIC_NAMES.riskFigurePosts,
+    help: "junior tail-risk figures posted",
+    registers: [],
+  });
+  readonly riskFigureShareBps = new Gauge({
+    name: METRIC_NAMES.riskFigureShareBps,
+    help: "junior share of the posted figure, bps",
+    registers: [],
+  });
+  readonly riskFigureRunSeconds = new Gauge({
+    name: METRIC_NAMES.riskFigureRunSeconds,
+    help: "wall seconds of the last risk report run for a figure",
+    registers: [],
+  });
+  readonly riskFigureFailures = new Counter({
+    name: METRIC_NAMES.riskFigureFailures,
+    help: "figure runs or posts that failed",
+    registers: [],
+  });
+  readonly boostRefreshes = new Counter({
+    name: METRIC_NAMES.boostRefreshes,
+    help: "refreshBoost transactions sent",
+    registers: [],
+  });
 
   constructor(tasks: readonly string[] = []) {
     for (const m of [
@@ -105,6 +140,11 @@ export class KeeperMetrics {
       this.rpcRetries,
       this.chainResets,
       this.signerBalance,
+      this.riskFigurePosts,
+      this.riskFigureShareBps,
+      this.riskFigureRunSeconds,
+      this.riskFigureFailures,
+      this.boostRefreshes,
     ]) {
       this.registry.registerMetric(m as Gauge);
     }

@@ -1,4 +1,4 @@
-// LP commands: `tranches` (both tranches side by side) and `tranche deposit|request-withdraw|cancel|claim`.
+// LP commands: `tranches` (both tranches side by side) and `tranche deposit|request-withdraw|cancel|claim|boost`.
 import type { Command } from "commander";
 import { UsageError } from "../errors";
 import type { CommandContext } from "../io";
@@ -21,7 +21,18 @@ export function registerLp(program: Command, ctx: CommandContext): void {
 
   const tranche = program
     .command("tranche")
-    .summary("deposit into a tranche, request a withdrawal, cancel it or claim");
+    .summary("deposit into a tranche, request a withdrawal, cancel it or claim; your boost");
+  sessionOptions(
+    tranche
+      .command("boost")
+      .summary("your boost points, what a claim pays now and in a day, and --claim to take it")
+      .option("--tranche <side>", "junior or senior (default both)")
+      .option("--claim", "claim the boost (signs: --account N or PERP_PRIVATE_KEY)"),
+    { account: "owner" },
+  ).action(async (flags: Flags & { tranche?: string; claim?: boolean }) => {
+    const { trancheBoostCommand } = await import("../trancheBoost");
+    await trancheBoostCommand(ctx, flags);
+  });
   const actions = [
     ["deposit", "<side> <amount>", "deposit USDC into junior or senior"],
     ["request-withdraw", "<side> [amount]", "escrow shares worth `amount` USDC (default all) for the cooldown"],

@@ -1,0 +1,47 @@
+// TrancheVault's boost in TypeScript, to the unit (SPEC-21 "Boost"). The volatility index I grows by the stored
+// multiplier (bps) every second; a holder's points grow by their active shares × ΔI, all holders' by the active
+// supply × ΔI; a claim pays ⌊pot × points / all points⌋. Points are shares × bps-seconds (exact integers).
+
+/** The index at `t` from its value `index` at `lastTime` with `multiplierBps` accruing since (t ≥ lastTime). */
+export function volatilityIndexAt(index: bigint, lastTime: bigint, multiplierBps: bigint, t: bigint): bigint {
+  if (t < lastTime) throw new RangeError(`volatilityIndexAt: ${t} is before the last accrual ${lastTime}`);
+  return index + (t - lastTime) * multiplierBps;
+}
+
+/**
+ * Points at `t`, from `points` at `from` with `activeShares` held throughout and `multiplierBps` stored (no
+ * `refreshBoost` in between): points + activeShares × multiplier × (t − from). Works for one holder (their shares
+ * not in a request) and for the total (the current-epoch supply less the vault's own balance).
+ */
+export function boostPointsAt(
+  points: bigint,
+  activeShares: bigint,
+  multiplierBps: bigint,
+  from: bigint,
+  t: bigint,
+): bigint {
+  if (t < from) throw new RangeError(`boostPointsAt: ${t} is before ${from}`);
+  return points + activeShares * multiplierBps * (t - from);
+}
+
+/** What a claim pays: ⌊pot × points / totalPoints⌋ (0 with no points). Mirrors `TrancheVault.claimableBoost`. */
+export function claimableBoostDown(pot: bigint, points: bigint, totalPoints: bigint): bigint {
+  return totalPoints === 0n ? 0n : (pot * points) / totalPoints;
+}
+
+/**
+ * The claim at `t` if nothing else moves (no premium, no other claim, no share movement, no refresh): both point
+ * counts projected from `from`, the pot as it is.
+ */
+export function projectedClaimableBoost(
+  s: { pot: bigint; points: bigint; totalPoints: bigint; activeShares: bigint; totalActiveShares: bigint },
+  multiplierBps: bigint,
+  from: bigint,
+  t: bigint,
+): bigint {
+  return claimableBoostDown(
+    s.pot,
+    boostPointsAt(s.points, s.activeShares, multiplierBps, from, t),
+    boostPointsAt(s.totalPoints, s.totalActiveShares, multiplierBps, from, t),
+  );
+}
