@@ -1,21 +1,23 @@
-// The SDK's mirror of the tail-risk oracle's math (ts/pool/math/tailRiskMath.ts): the vectors the forge tests pin
+// The SDK's mirror of the tail-risk oracle's math (ts/tranches/math/tailRisk.ts): the vectors the forge tests pin
 // (test/unit/TailRiskOracle.t.sol), and against a TailRiskOracle on anvil the same target share over random figures
-// and the same bounded share, window and exit floor after random sequences of posts and time gaps.
+// and the same bounded share, window and exit floor after random sequences of posts and time gaps (fixed parameters).
 import fc from "fast-check";
 import type { Address } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { tailRiskOracleAbi, tailRiskOracleBytecode } from "../../../ts/abi/generated";
 import { deployContract } from "../../../ts/devnet/deploy";
 import {
-  exitFloorUp,
+  DEFAULT_TAIL_RISK_PARAMS,
+  juniorExitFloorUp,
   nextShareState,
   type ShareState,
   type TailRiskParams,
   targetShareBpsUp,
-} from "../../../ts/pool/math/tailRiskMath";
+} from "../../../ts/tranches/math/tailRisk";
 import { useChain } from "../harness";
 
-const PARAMS: TailRiskParams = {
+/** The deployment defaults as the contract takes them (viem: numbers for the 16- and 32-bit fields). */
+const PARAMS = {
   multiplierBps: 20_000,
   minShareBps: 5000,
   maxShareBps: 9000,
@@ -25,30 +27,32 @@ const PARAMS: TailRiskParams = {
   coverageMultipleBps: 15_000,
   referenceShockBps: -2000,
 };
+const P: TailRiskParams = DEFAULT_TAIL_RISK_PARAMS;
 const USDC = 10n ** 6n;
 const U128 = (1n << 128n) - 1n;
-const NONE: ShareState = { shareBps: 0n, windowStart: 0n, anchorShareBps: 0n, posted: false };
+const exitFloorUp = (c: bigint, loss: bigint) =>
+  juniorExitFloorUp({ juniorEs99: loss, stressLoss: 0n, postedAt: 1n }, 1n, { ...P, coverageMultipleBps: c }).floor;
 
 describe("tail-risk math (vectors)", () => {
   it("asks for clamp(ceil(m · ES99 / capital), lo, hi), hi without capital", () => {
-    expect(targetShareBpsUp(3_900_000n * USDC, 10_000_000n * USDC, PARAMS)).toBe(7800n);
-    expect(targetShareBpsUp(300_001n, 1_000_000n, PARAMS)).toBe(6001n); // 6,000.02 rounded up
-    expect(targetShareBpsUp(0n, 1n, PARAMS)).toBe(5000n);
-    expect(targetShareBpsUp(5n, 0n, PARAMS)).toBe(9000n);
+    expect(targetShareBpsUp(3_900_000n * USDC, 10_000_000n * USDC, P)).toBe(7800n);
+    expect(targetShareBpsUp(300_001n, 1_000_000n, P)).toBe(6001n); // 6,000.02 rounded up
+    expect(targetShareBpsUp(0n, 1n, P)).toBe(5000n);
+    expect(targetShareBpsUp(5n, 0n, P)).toBe(9000n);
     expect(exitFloorUp(15_000n, 1_000_001n)).toBe(1_500_002n);
     expect(exitFloorUp(15_000n, 333_333n)).toBe(500_000n);
   });
 
   it("moves a steady target 5 % a post and 15 % a window (the forge test's sequence)", () => {
     const day = 86_400n;
-    let s = nextShareState(NONE, 5000n, 0n, PARAMS);
-    for (let h = 1n; h <= 10n; h++) s = nextShareState(s, 8800n, h * 3600n, PARAMS);
+    let s = nextShareState(undefined, 5000n, 0n, P);
+    for (let h = 1n; h <= 10n; h++) s = nextShareState(s, 8800n, h * 3600n, P);
     expect(s.shareBps).toBe(6500n);
-    for (let h = 1n; h <= 3n; h++) s = nextShareState(s, 8800n, day + h * 3600n, PARAMS);
+    for (let h = 1n; h <= 3n; h++) s = nextShareState(s, 8800n, day + h * 3600n, P);
     expect(s.shareBps).toBe(8000n);
-    s = nextShareState(s, 8800n, 2n * day + 3n * 3600n, PARAMS);
+    s = nextShareState(s, 8800n, 2n * day + 3n * 3600n, P);
     expect(s.shareBps).toBe(8500n);
-    s = nextShareState(s, 8800n, 2n * day + 3n * 3600n, PARAMS);
+    s = nextShareState(s, 8800n, 2n * day + 3n * 3600n, P);
     expect(s.shareBps).toBe(8800n);
   });
 });
@@ -86,7 +90,13 @@ describe("tail-risk math vs TailRiskOracle on chain (to the wei)", () => {
             functionName: "targetShareBps",
             args: [es99, capital, p],
           });
-          expect(onChain).toBe(targetShareBpsUp(es99, capital, p));
+          const mirror = targetShareBpsUp(es99, capital, {
+            ...P,
+            multiplierBps: BigInt(p.multiplierBps),
+            minShareBps: BigInt(p.minShareBps),
+            maxShareBps: BigInt(p.maxShareBps),
+          });
+          expect(onChain).toBe(mirror);
         },
       ),
       { numRuns: 150 },
@@ -104,7 +114,7 @@ describe("tail-risk math vs TailRiskOracle on chain (to the wei)", () => {
       fc.asyncProperty(fc.array(post, { minLength: 1, maxLength: 10 }), async (posts) => {
         const id = await chain.snapshot();
         try {
-          let state = NONE;
+          let state: ShareState | undefined;
           for (const p of posts) {
             if (p.gap > 0) await chain.testClient.increaseTime({ seconds: p.gap });
             const blockNumber = await chain.publicClient.getBlockNumber();
@@ -127,12 +137,12 @@ describe("tail-risk math vs TailRiskOracle on chain (to the wei)", () => {
             const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
             expect(receipt.status).toBe("success");
             const now = (await chain.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp;
-            state = nextShareState(state, targetShareBpsUp(p.es99, p.capital, PARAMS), now, PARAMS);
+            state = nextShareState(state, targetShareBpsUp(p.es99, p.capital, P), now, P);
             const read = <F extends "figure" | "dayWindow" | "juniorExitFloor">(functionName: F) =>
               chain.publicClient.readContract({ address: oracle, abi: tailRiskOracleAbi, functionName });
             const figure = await read("figure");
             expect(BigInt(figure.shareBps)).toBe(state.shareBps);
-            expect(await read("dayWindow")).toEqual([state.windowStart, state.anchorShareBps]);
+            expect(await read("dayWindow")).toEqual([state.windowStart, state.anchorBps]);
             expect(await read("juniorExitFloor")).toEqual([exitFloorUp(15_000n, p.es99), true]);
           }
         } finally {

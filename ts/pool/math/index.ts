@@ -9,7 +9,6 @@ export * from "./portfolioMath";
 export * from "./positionMath";
 export { PANIC_ARITHMETIC, PANIC_DIVISION_BY_ZERO } from "./solidity";
 export * from "./stressMath";
-export * from "./tailRiskMath";
 export * from "./tradePreview";
 export * from "./vammMath";
 export * from "./volatilityMath";
