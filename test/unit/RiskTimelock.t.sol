@@ -164,16 +164,25 @@ contract RiskTimelockTest is PoolFixture {
     /// moves alone lower it.
     function test_fuzz_classification_anyFieldMovedTheUnsafeWay_isDelayed(uint256 seed, uint256 field, uint256 by)
         public
-        view
     {
+        // Scaling on first (0 -> 80 %: a safe move, applied at once), so the volatility reference can move both ways.
         MarketConfig memory prev = pool.marketConfig(ETH);
-        prev.volReferenceBps = 8000; // compared as the current config: scaling on
+        prev.volReferenceBps = 8000;
+        _propose(address(pool), _setConfig(prev));
+        assertEq(pool.marketConfig(ETH).volReferenceBps, 8000, "applied at once");
+
         MarketConfig memory next = _safeMoves(prev, seed);
-        assertFalse(RiskClassifierHarness.marketConfigRaisesRisk(prev, next), "safe moves lower risk");
+        assertFalse(timelock.raisesRisk(address(pool), _setConfig(next)), "safe moves lower risk");
         by = bound(by, 1, 1000);
         field = bound(field, 0, 17);
         _unsafeMove(next, prev, field, by);
-        assertTrue(RiskClassifierHarness.marketConfigRaisesRisk(prev, next), "one unsafe move raises risk");
+        assertTrue(timelock.raisesRisk(address(pool), _setConfig(next)), "one unsafe move raises risk");
+
+        uint256 id = _propose(address(pool), _setConfig(next));
+        assertTrue(timelock.change(id).raisesRisk, "queued");
+        assertEq(timelock.change(id).eta, block.timestamp + timelock.riskRaisingDelay());
+        assertEq(abi.encode(pool.marketConfig(ETH)), abi.encode(prev), "nothing applied");
+        _assertNotReady(id, timelock.change(id).eta);
     }
 
     /// @dev Every field left alone or moved the safe way by a seeded amount.
