@@ -3,9 +3,12 @@ pragma solidity 0.8.28;
 
 import {IBackstop} from "./interfaces/IBackstop.sol";
 import {IInventoryLossSource} from "./interfaces/IInventoryLossSource.sol";
+import {ITailRiskOracle} from "./interfaces/ITailRiskOracle.sol";
+import {ITrancheBoost} from "./interfaces/ITrancheBoost.sol";
 import {ITrancheVault} from "./interfaces/ITrancheVault.sol";
 import {PremiumStream, PremiumStreamMath} from "./libraries/PremiumStreamMath.sol";
 import {SharePriceMath} from "./libraries/SharePriceMath.sol";
+import {TrancheExitQueue} from "./tranche/TrancheExitQueue.sol";
 import {TrancheExits} from "./tranche/TrancheExits.sol";
 import {TrancheValue} from "./tranche/TrancheValue.sol";
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
@@ -19,14 +22,19 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 /// @title TrancheVault
 /// @notice ERC-4626 vault for one risk tranche: premium streams in, losses are drawn out by the backstop, shares are
 /// valued net of the loss the chain already shows and with the advances the tranche is owed, exits go request ->
-/// cooldown -> claim -> settlement, and a wiped tranche restarts at a fresh share price. See {ITrancheVault}.
-/// @dev The share token (epochs, write-offs) is `TrancheShares`, the withdrawal queue `TrancheExits`.
+/// cooldown -> claim -> settlement (junior claims gated by coverage, FIFO), a wiped tranche restarts at a fresh share
+/// price, and part of the premium is paid by boost points for staying through volatile windows. See {ITrancheVault},
+/// {ITrancheBoost}, {ITrancheExitGate}.
+/// @dev The share token (epochs, write-offs) is `TrancheShares`, the boost `TrancheBoost`, the exit records and the
+/// junior's gate `TrancheExitQueue`, the withdrawal entry points `TrancheExits`. The tail-risk oracle (exit floor,
+/// boost multiplier) is read through `IBackstop.tailRiskOracle()` (none: floor 0, multiplier 1×).
 /// Deployment: backstop -> pool -> junior (lossSource = pool, junior = 0) -> senior (lossSource = pool,
 /// junior = the junior vault) -> `backstop.initialize(pool, junior, senior)`. No initializer, no owner.
 ///
 /// Storage besides the shares and the queue: `_stream`, one slot, two linear ramps as vesting rates
 /// (`PremiumStreamMath`); `_totals`, one slot (uint128 premium received | uint128 loss covered) and `_restored`,
 /// one slot (uint128 capital restored | uint128 receivable written off by restarts), touched by the backstop only.
+/// The boost pot is held in the vault's token balance but is not tranche value: `grossAssets` leaves it out.
 contract TrancheVault is TrancheExits {
     using SafeCast for uint256;
     using PremiumStreamMath for PremiumStream;
@@ -64,7 +72,7 @@ contract TrancheVault is TrancheExits {
     constructor(IERC20 asset_, string memory name_, string memory symbol_, Config memory config)
         ERC20(name_, symbol_)
         ERC4626(asset_)
-        TrancheExits(config.cooldown, config.claimWindow, config.settlementDelay)
+        TrancheExitQueue(config.cooldown, config.claimWindow, config.settlementDelay)
     {
         if (config.backstop == address(0)) {
             revert ZeroBackstop();
@@ -97,8 +105,9 @@ contract TrancheVault is TrancheExits {
     }
 
     /// @inheritdoc ITrancheVault
+    /// @dev The boost pot is left out (it is paid by points, not by shares).
     function grossAssets() public view returns (uint256) {
-        uint256 balance = IERC20(asset()).balanceOf(address(this));
+        uint256 balance = _heldForShares();
         uint256 unvested = _unvested(_stream);
         return balance > unvested ? balance - unvested : 0;
     }
@@ -118,7 +127,7 @@ contract TrancheVault is TrancheExits {
     /// @dev Never more than the vault holds: the streams' per-ramp rounding (up) can exceed, by a wei, a balance that a
     /// loss drew down, and the vault values (and covers losses from) at most its balance, as `grossAssets` does.
     function unvestedPremium() external view returns (uint256) {
-        return Math.min(_unvested(_stream), IERC20(asset()).balanceOf(address(this)));
+        return Math.min(_unvested(_stream), _heldForShares());
     }
 
     /// @inheritdoc ITrancheVault
@@ -211,6 +220,26 @@ contract TrancheVault is TrancheExits {
         emit PremiumAdded(assets, end);
     }
 
+    /// @inheritdoc ITrancheBoost
+    /// @dev `assets` streams exactly as `addPremium(assets)` would (`PremiumAdded`); `boostAssets` joins the pot at
+    /// once (`BoostPremiumAdded`): it is paid by points, never by shares, so it does not touch the share price.
+    function addBoostedPremium(uint256 assets, uint256 boostAssets) external nonReentrant onlyBackstop {
+        uint256 pulled = assets + boostAssets;
+        if (pulled == 0) return;
+        SafeERC20.safeTransferFrom(IERC20(asset()), msg.sender, address(this), pulled);
+        if (assets != 0) {
+            uint64 end = _streamAdd(assets);
+            _totals.premiumReceived += assets.toUint128();
+            emit PremiumAdded(assets, end);
+        }
+        if (boostAssets != 0) {
+            _supply.boostPot = (uint256(_supply.boostPot) + boostAssets).toUint88();
+            _boostTotals.received += boostAssets.toUint128();
+            emit BoostPremiumAdded(boostAssets);
+        }
+        _syncReceivableFlag();
+    }
+
     /// @inheritdoc ITrancheVault
     /// @dev The backstop lowered `advances()` before this call, so the receivable fell by `assets` as the balance
     /// rises by it. A repayment of a receivable written off by a restart streams in instead (it was not counted).
@@ -233,13 +262,20 @@ contract TrancheVault is TrancheExits {
         if (assets == 0) return 0;
 
         uint256 balance = IERC20(asset()).balanceOf(address(this));
+        uint256 pot = Math.min(_supply.boostPot, balance);
+        uint256 held = balance - pot;
         PremiumStream memory st = _stream;
-        uint256 unvested = Math.min(_unvested(st), balance);
-        uint256 vested = balance - unvested;
+        uint256 unvested = Math.min(_unvested(st), held);
+        uint256 vested = held - unvested;
         paid = Math.min(assets, balance);
 
-        // Vested assets first; the rest comes out of the stream (latest-vesting ramp first), no end moves.
-        if (paid > vested) _stream = st.cover(paid - vested, premiumStreamDuration);
+        // Vested assets first; then the stream (latest-vesting ramp first, no end moves); the boost pot last.
+        if (paid > vested) _stream = st.cover(Math.min(paid - vested, unvested), premiumStreamDuration);
+        if (paid > held) {
+            uint256 fromPot = paid - held;
+            _supply.boostPot = uint88(pot - fromPot);
+            _boostTotals.lossCovered += uint128(fromPot);
+        }
         _totals.lossCovered += paid.toUint128();
         // The backstop may record what was paid as this tranche's advance right after this call returns.
         if (paid != 0 && !_supply.receivableMayBeOwed) _supply.receivableMayBeOwed = true;
@@ -266,10 +302,13 @@ contract TrancheVault is TrancheExits {
         return SharePriceMath.toAssets(shares, v.net, v.priced, rounding);
     }
 
-    /// @dev Gross = balance - unvested premium; net = gross - min(visible loss reaching this tranche, gross) +
-    /// receivable, or 0 while the loss is unknown; priced = every current-epoch share but the sentinel.
+    /// @dev Balance = tokens held less the boost pot; gross = balance - unvested premium; net = gross - min(visible
+    /// loss reaching this tranche, gross) + receivable, or 0 while the loss is unknown; priced = every current-epoch
+    /// share but the sentinel.
     function _value() internal view override returns (TrancheValue memory v) {
-        v.balance = IERC20(asset()).balanceOf(address(this));
+        SupplySlot memory s = _supply;
+        uint256 tokens = IERC20(asset()).balanceOf(address(this));
+        v.balance = tokens > s.boostPot ? tokens - s.boostPot : 0;
         v.unvested = _unvested(_stream);
         v.gross = v.balance > v.unvested ? v.balance - v.unvested : 0;
         (v.reaching, v.known) = _visibleLossReaching();
@@ -277,7 +316,6 @@ contract TrancheVault is TrancheExits {
             v.receivable = _supply.receivableMayBeOwed ? _receivable() : 0;
             v.net = (v.gross > v.reaching ? v.gross - v.reaching : 0) + v.receivable;
         }
-        SupplySlot memory s = _supply;
         v.priced = s.amount - ESCROW_SENTINEL_SHARES;
         v.epoch = s.epoch;
     }
@@ -363,9 +401,29 @@ contract TrancheVault is TrancheExits {
     /// epoch like premium, and writes the dust receivable off (its repayment will stream in too).
     function _restart(TrancheValue memory v) private {
         (uint32 next, uint256 writtenOff) = _writeOffEpoch();
+        _resetExitQueue();
         if (v.gross != 0) _streamAdd(v.gross);
         if (v.receivable != 0) _restored.writtenOffReceivable += v.receivable.toUint128();
         emit TrancheRestarted(next, writtenOff, v.balance, v.receivable);
+    }
+
+    /* INTERNAL: LP ECONOMICS */
+
+    /// @dev Junior (no junior below it): its exits are gated.
+    function _gated() internal view override returns (bool) {
+        return juniorTranche == address(0);
+    }
+
+    /// @dev The backstop's tail-risk oracle (`setLpEconomics`), address(0) before it is wired.
+    function _tailRiskOracle() internal view override returns (ITailRiskOracle) {
+        return IBackstop(backstop).tailRiskOracle();
+    }
+
+    /// @dev The vault's tokens less the boost pot (saturating; the pot never exceeds them).
+    function _heldForShares() private view returns (uint256) {
+        uint256 tokens = IERC20(asset()).balanceOf(address(this));
+        uint256 pot = _supply.boostPot;
+        return tokens > pot ? tokens - pot : 0;
     }
 
     /* INTERNAL: PREMIUM STREAM */

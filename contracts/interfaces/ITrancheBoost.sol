@@ -9,8 +9,14 @@ pragma solidity 0.8.28;
 /// the pot is paid by points: a claim takes pot × its points / all points not yet claimed, and spends its points.
 /// Curve-gauge style checkpoints on every share movement: a deposit earns from its block, a request stops the
 /// escrowed shares' points, shares moved carry no points (what the sender accrued stays the sender's).
-/// @dev Points are shares × bps-seconds (exact integers). The pot bears losses after vested assets and unvested
-/// premium (`coverLoss`), never the points.
+/// @dev Points are shares × bps-seconds (exact integers): Σ holders' `boostPoints` == `totalBoostPoints` exactly, at
+/// every moment. The multiplier is clamped to [1×, `MAX_BOOST_MULTIPLIER_BPS`] and changes only at `refreshBoost`
+/// (anyone may call it; it applies from then on, to every holder alike). Escrowed shares (a request or a settling
+/// claim) earn nothing; shares written off by a restart earn up to the restart and never after (their points stay
+/// claimable). The pot is held in the vault's token balance but is not tranche value (`grossAssets` leaves it out, so
+/// depositing before a boost payout buys none of it); it bears losses after vested assets and unvested premium
+/// (`coverLoss`), never the points. Conservation: `boostPot() + Σ paid == totalBoostReceived() −
+/// totalBoostLossCovered()`.
 interface ITrancheBoost {
     error NothingToClaim(address owner);
 
@@ -18,6 +24,8 @@ interface ITrancheBoost {
     event BoostPremiumAdded(uint256 assets);
     event BoostClaimed(address indexed owner, uint256 points, uint256 assets);
 
+    /// @notice The most the stored multiplier may be (bps): the oracle's answer is clamped to it.
+    function MAX_BOOST_MULTIPLIER_BPS() external view returns (uint256);
     /// @notice The volatility index: ∫ multiplier dt since deployment (bps-seconds), as of now.
     function volatilityIndex() external view returns (uint256);
     /// @notice The multiplier accruing now (bps), stored at the last `refreshBoost`.
@@ -32,9 +40,15 @@ interface ITrancheBoost {
     function boostPot() external view returns (uint256);
     /// @notice What `claimBoost` would pay `owner` now: pot × points / total points, rounded down.
     function claimableBoost(address owner) external view returns (uint256);
-    /// @notice Pays the caller its share of the pot and spends its points.
+    /// @notice Pays the caller its share of the pot and spends its points. Emits `BoostClaimed(owner, points, assets)`.
+    /// @dev Reverts `NothingToClaim` without points, and also when the share rounds down to 0 (the points are kept:
+    /// they are never spent for nothing).
     function claimBoost() external returns (uint256 assets);
-    /// @notice Backstop-only. Pulls `assets + boostAssets`: `assets` streams into the share price as premium,
-    /// `boostAssets` joins the boost pot.
+    /// @notice Cumulative boost premium received (`addBoostedPremium`'s `boostAssets`).
+    function totalBoostReceived() external view returns (uint256);
+    /// @notice Cumulative part of `coverLoss` payments taken from the boost pot.
+    function totalBoostLossCovered() external view returns (uint256);
+    /// @notice Backstop-only. Pulls `assets + boostAssets`: `assets` streams into the share price as premium
+    /// (exactly as `ITrancheVault.addPremium`), `boostAssets` joins the boost pot. Both 0: a no-op.
     function addBoostedPremium(uint256 assets, uint256 boostAssets) external;
 }

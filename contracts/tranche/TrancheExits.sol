@@ -3,69 +3,23 @@ pragma solidity 0.8.28;
 
 import {ITrancheVault} from "../interfaces/ITrancheVault.sol";
 import {SharePriceMath} from "../libraries/SharePriceMath.sol";
-import {TrancheShares} from "./TrancheShares.sol";
+import {TrancheExitQueue} from "./TrancheExitQueue.sol";
 import {TrancheValue} from "./TrancheValue.sol";
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title TrancheExits
-/// @notice The tranche's withdrawal queue: request -> cooldown -> claim (within the claim window) -> settlement
-/// delay -> `settleClaim`. Escrowed shares sit in the vault's own balance, keep bearing every loss and earn nothing;
-/// the payout is min(assetsAtRequest, value at the claim, value at the settlement). See `ITrancheVault.claim` for
-/// why the settlement delay makes a claim bear the deficit of an account nobody had liquidated yet (RISK 63).
-/// @dev One slot per owner: uint104 shares | uint40 time | uint80 assets | uint24 epoch | bool claimed, where
-/// (time, assets) are (unlockTime, assetsAtRequest) before the claim and (settleAt, assetsCap) after it. uint80
-/// holds 1.2e24 asset units (1.2e18 USDC); uint40 seconds last until the year 36812; a request made after 2^24
-/// restarts reverts (SafeCast) rather than alias an old epoch.
-abstract contract TrancheExits is TrancheShares, ReentrancyGuardTransient {
+/// @notice The tranche's withdrawal path: request -> cooldown -> claim (within the claim window; junior: as far as
+/// the exit gate allows, the rest keeps its place) -> settlement delay -> `settleClaim`. Escrowed shares sit in the
+/// vault's own balance, keep bearing every loss and earn nothing (no premium, no boost points); the payout is
+/// min(assetsAtRequest, value at the settlement). See `ITrancheVault.claim` for why the settlement delay makes a
+/// claim bear the deficit of an account nobody had liquidated yet (RISK 63), and `TrancheExitQueue` for the records.
+abstract contract TrancheExits is TrancheExitQueue {
     using SafeCast for uint256;
-
-    uint64 public constant MIN_COOLDOWN = 1 hours;
-    uint64 public constant MAX_COOLDOWN = 30 days;
-    uint64 public constant MIN_CLAIM_WINDOW = 1 hours;
-    uint64 public constant MAX_CLAIM_WINDOW = 7 days;
-    /// @notice A settlement delay must outlast the keeper's liquidation of an account the chain shows insolvent
-    /// (a few blocks); one minute is the least, one day the most (the LP's money is not held hostage).
-    uint64 public constant MIN_SETTLEMENT_DELAY = 1 minutes;
-    uint64 public constant MAX_SETTLEMENT_DELAY = 1 days;
-
-    /// @inheritdoc ITrancheVault
-    uint64 public immutable override cooldown;
-    /// @inheritdoc ITrancheVault
-    uint64 public immutable override claimWindow;
-    /// @inheritdoc ITrancheVault
-    uint64 public immutable override settlementDelay;
-
-    struct RequestSlot {
-        uint104 shares;
-        uint40 time;
-        uint80 assets;
-        uint24 epoch;
-        bool claimed;
-    }
-
-    mapping(address owner => RequestSlot) internal _requests;
-
-    constructor(uint64 cooldown_, uint64 claimWindow_, uint64 settlementDelay_) {
-        if (cooldown_ < MIN_COOLDOWN || cooldown_ > MAX_COOLDOWN) revert InvalidCooldown(cooldown_);
-        if (claimWindow_ < MIN_CLAIM_WINDOW || claimWindow_ > MAX_CLAIM_WINDOW) {
-            revert InvalidClaimWindow(claimWindow_);
-        }
-        if (settlementDelay_ < MIN_SETTLEMENT_DELAY || settlementDelay_ > MAX_SETTLEMENT_DELAY) {
-            revert InvalidSettlementDelay(settlementDelay_);
-        }
-        cooldown = cooldown_;
-        claimWindow = claimWindow_;
-        settlementDelay = settlementDelay_;
-    }
-
-    /// @dev The tranche's value now (implemented by the vault).
-    function _value() internal view virtual returns (TrancheValue memory);
 
     /* ERC-4626 EXITS: DISABLED */
 
@@ -99,20 +53,17 @@ abstract contract TrancheExits is TrancheShares, ReentrancyGuardTransient {
     function requestWithdraw(uint256 shares) external nonReentrant returns (uint256 unlockTime) {
         TrancheValue memory v = _value();
         RequestSlot memory open = _requests[msg.sender];
-        if (_live(open, v.epoch)) revert WithdrawRequestPending(msg.sender, open.shares, open.time);
+        if (_liveRequest(open)) revert WithdrawRequestPending(msg.sender, open.shares, open.time);
         if (shares == 0) revert ZeroShares();
         if (!v.known) revert VisibleLossUnknown();
 
         uint256 assetsAtRequest = SharePriceMath.toAssetsDown(shares, v.net, v.priced);
         unlockTime = block.timestamp + cooldown;
-        // Escrow first: reverts ERC20InsufficientBalance before any downcast can.
+        // Escrow first: reverts ERC20InsufficientBalance before any downcast can. Stops the shares' boost points.
         _transfer(msg.sender, address(this), shares);
+        uint32 seq = _enqueue(msg.sender, shares);
         _requests[msg.sender] = RequestSlot({
-            shares: shares.toUint104(),
-            time: unlockTime.toUint40(),
-            assets: assetsAtRequest.toUint80(),
-            epoch: uint256(v.epoch).toUint24(),
-            claimed: false
+            shares: shares.toUint104(), time: unlockTime.toUint40(), assets: assetsAtRequest.toUint80(), seq: seq
         });
 
         emit WithdrawRequested(msg.sender, shares, assetsAtRequest, uint64(unlockTime));
@@ -122,42 +73,72 @@ abstract contract TrancheExits is TrancheShares, ReentrancyGuardTransient {
     function claim() external nonReentrant returns (uint256 assetsCap, uint64 settleAt) {
         RequestSlot memory r = _requests[msg.sender];
         TrancheValue memory v = _value();
-        if (!_live(r, v.epoch)) revert NoWithdrawRequest(msg.sender);
-        if (r.claimed) revert ClaimSettling(msg.sender, r.time);
+        if (!_liveRequest(r)) _revertNoRequest(msg.sender, v.epoch);
         if (block.timestamp < r.time) revert CooldownActive(r.time);
         uint64 deadline = uint64(r.time) + claimWindow;
         if (block.timestamp > deadline) revert ClaimWindowExpired(deadline);
         if (!v.known) revert VisibleLossUnknown();
 
+        uint256 claimShares = r.shares;
+        if (_gated()) {
+            QueueSlot memory q = _queue;
+            uint256 ahead;
+            uint256 capacity;
+            (claimShares, ahead, capacity) = _gateShares(r, v, q);
+            assetsCap = _capOf(r, claimShares);
+            if (claimShares == 0 || (assetsCap == 0 && claimShares != r.shares)) {
+                // Held back: the request keeps its place and its claim window restarts now.
+                _queue = q; // the head's skips
+                r.time = uint40(block.timestamp);
+                _requests[msg.sender] = r;
+                emit ClaimGated(msg.sender, r.assets, _toAssetsDown(ahead, v), _toAssetsDown(capacity, v));
+                return (0, 0);
+            }
+            q.settlingShares += uint96(claimShares); // <= the priced supply
+            _queue = q;
+            if (claimShares != r.shares) _entries[r.seq].start += uint96(claimShares);
+        } else {
+            assetsCap = r.assets;
+        }
+
         // The cap stays the request's value: the payout is min(cap, value at settlement), so losses up to the
         // settlement apply (a deficit liquidated during the delay included) and no gain above the request does.
         // Capping at the value now instead would hand a claim made ahead of a liquidation the premium that vests
         // during the delay (up to its share of the deficit), which a claim made after it does not get (RISK 63).
-        assetsCap = r.assets;
+        if (claimShares == r.shares) {
+            delete _requests[msg.sender];
+        } else {
+            // Partial (junior): the rest keeps its place, its claim window restarts now.
+            r.shares -= uint104(claimShares);
+            r.assets -= uint80(assetsCap);
+            r.time = uint40(block.timestamp);
+            _requests[msg.sender] = r;
+        }
         settleAt = uint64(block.timestamp) + settlementDelay;
-        r.time = uint40(settleAt);
-        r.claimed = true;
-        _requests[msg.sender] = r;
-        emit ClaimStarted(msg.sender, r.shares, assetsCap, settleAt);
+        _addClaim(msg.sender, claimShares, assetsCap, settleAt, v.epoch);
+        emit ClaimStarted(msg.sender, claimShares, assetsCap, settleAt);
     }
 
     /// @inheritdoc ITrancheVault
     function settleClaim(address owner) external nonReentrant returns (uint256 assets) {
-        RequestSlot memory r = _requests[owner];
+        ClaimSlot memory c = _claims[owner];
         TrancheValue memory v = _value();
-        if (!_live(r, v.epoch)) revert NoWithdrawRequest(owner);
-        if (!r.claimed) revert ClaimNotStarted(owner);
-        if (block.timestamp < r.time) revert SettlementPending(owner, r.time);
+        if (!_liveClaim(c, v.epoch)) {
+            if (_liveRequest(_requests[owner])) revert ClaimNotStarted(owner);
+            revert NoWithdrawRequest(owner);
+        }
+        if (block.timestamp < c.settleAt) revert SettlementPending(owner, c.settleAt);
         if (!v.known) revert VisibleLossUnknown();
 
         // Losses during the settlement delay apply (a deficit liquidated meanwhile included), gains do not.
-        assets = Math.min(r.assets, SharePriceMath.toAssetsDown(r.shares, v.net, v.priced));
+        assets = Math.min(c.assetsCap, SharePriceMath.toAssetsDown(c.shares, v.net, v.priced));
         // The value may count a receivable: pay only out of vested cash (never the unvested premium of the stayers).
         if (assets > v.gross) revert ClaimExceedsLiquidity(assets, v.gross);
-        delete _requests[owner];
-        _burn(address(this), r.shares);
-        emit WithdrawClaimed(owner, r.shares, assets);
-        emit Withdraw(msg.sender, owner, owner, assets, r.shares);
+        delete _claims[owner];
+        if (_gated()) _queue.settlingShares -= uint96(c.shares);
+        _burn(address(this), c.shares);
+        emit WithdrawClaimed(owner, c.shares, assets);
+        emit Withdraw(msg.sender, owner, owner, assets, c.shares);
         if (assets != 0) SafeERC20.safeTransfer(IERC20(asset()), owner, assets);
     }
 
@@ -165,14 +146,13 @@ abstract contract TrancheExits is TrancheShares, ReentrancyGuardTransient {
     function cancelWithdraw() external nonReentrant returns (uint256 returned) {
         RequestSlot memory r = _requests[msg.sender];
         TrancheValue memory v = _value();
-        if (!_live(r, v.epoch)) revert NoWithdrawRequest(msg.sender);
-        if (r.claimed) revert ClaimSettling(msg.sender, r.time);
+        if (!_liveRequest(r)) _revertNoRequest(msg.sender, v.epoch);
         if (!v.known) revert VisibleLossUnknown();
 
         // Shares worth at most assetsAtRequest come back; the escrow's gain since the request is burned.
         returned = SharePriceMath.sharesToReturn(r.shares, r.assets, v.net, v.priced);
         uint256 burned = r.shares - returned;
-        delete _requests[msg.sender];
+        delete _requests[msg.sender]; // its queue entry is dead from now on
         if (burned != 0) _burn(address(this), burned);
         if (returned != 0) _transfer(address(this), msg.sender, returned);
         emit WithdrawCancelled(msg.sender, returned, burned);
@@ -184,17 +164,17 @@ abstract contract TrancheExits is TrancheShares, ReentrancyGuardTransient {
     function previewCancel(address owner) external view returns (uint256 returned, uint256 burned) {
         RequestSlot memory r = _requests[owner];
         TrancheValue memory v = _value();
-        if (!_live(r, v.epoch) || r.claimed || !v.known) return (0, 0);
+        if (!_liveRequest(r) || !v.known) return (0, 0);
         returned = SharePriceMath.sharesToReturn(r.shares, r.assets, v.net, v.priced);
         burned = r.shares - returned;
     }
 
     /// @inheritdoc ITrancheVault
     function previewSettle(address owner) external view returns (uint256 assets) {
-        RequestSlot memory r = _requests[owner];
+        ClaimSlot memory c = _claims[owner];
         TrancheValue memory v = _value();
-        if (!_live(r, v.epoch) || !r.claimed || !v.known) return 0;
-        return Math.min(r.assets, SharePriceMath.toAssetsDown(r.shares, v.net, v.priced));
+        if (!_liveClaim(c, v.epoch) || !v.known) return 0;
+        return Math.min(c.assetsCap, SharePriceMath.toAssetsDown(c.shares, v.net, v.priced));
     }
 
     /// @inheritdoc ITrancheVault
@@ -204,19 +184,36 @@ abstract contract TrancheExits is TrancheShares, ReentrancyGuardTransient {
         returns (uint256 shares, uint256 assetsAtRequest, uint64 unlockTime)
     {
         RequestSlot memory r = _requests[owner];
-        if (!_live(r, _supply.epoch) || r.claimed) return (0, 0, 0);
+        if (!_liveRequest(r)) return (0, 0, 0);
         return (r.shares, r.assets, r.time);
     }
 
     /// @inheritdoc ITrancheVault
     function pendingClaim(address owner) external view returns (uint256 shares, uint256 assetsCap, uint64 settleAt) {
-        RequestSlot memory r = _requests[owner];
-        if (!_live(r, _supply.epoch) || !r.claimed) return (0, 0, 0);
-        return (r.shares, r.assets, r.time);
+        ClaimSlot memory c = _claims[owner];
+        if (!_liveClaim(c, _supply.epoch)) return (0, 0, 0);
+        return (c.shares, c.assetsCap, c.settleAt);
     }
 
-    /// @dev A request or claim of the current epoch (an earlier epoch's was written off by a restart).
-    function _live(RequestSlot memory r, uint32 current) private pure returns (bool) {
-        return r.shares != 0 && r.epoch == current;
+    /* INTERNAL */
+
+    /// @dev Starts (or adds to) `owner`'s settling claim; an added part moves the whole claim's settlement to
+    /// `settleAt` (later, so every part still bears the full delay).
+    function _addClaim(address owner, uint256 shares, uint256 cap, uint64 settleAt, uint32 epoch_) private {
+        ClaimSlot memory c = _claims[owner];
+        if (_liveClaim(c, epoch_)) {
+            shares += c.shares;
+            cap += c.assetsCap;
+        }
+        _claims[owner] =
+            ClaimSlot({shares: shares.toUint104(), settleAt: uint40(settleAt), assetsCap: cap.toUint80(), epoch: epoch_});
+    }
+
+    /// @dev No request: `ClaimSettling` when a claim is settling (it can be neither claimed again nor cancelled),
+    /// `NoWithdrawRequest` otherwise.
+    function _revertNoRequest(address owner, uint32 current) private view {
+        ClaimSlot memory c = _claims[owner];
+        if (_liveClaim(c, current)) revert ClaimSettling(owner, c.settleAt);
+        revert NoWithdrawRequest(owner);
     }
 }

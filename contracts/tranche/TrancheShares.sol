@@ -10,8 +10,9 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title TrancheShares
 /// @notice The tranche's share token: OpenZeppelin's ERC-20 balances and supply re-implemented with a share epoch
-/// packed beside each amount (uint224 amount | uint32 epoch, one slot), so a restart of a wiped tranche writes every
-/// old share off in O(1), and every balance change still has its `Transfer` event.
+/// and the holder's boost checkpoint packed beside each amount (uint128 amount | uint32 epoch | uint96 boost index,
+/// one slot), so a restart of a wiped tranche writes every old share off in O(1), every balance change still has its
+/// `Transfer` event, and every balance change checkpoints the boost points (`TrancheBoost`) without an extra slot.
 /// @dev Written-off shares (a balance tagged with an earlier epoch):
 /// - keep reading in `balanceOf` and in `totalSupply()` (= current-epoch supply + `writtenOffSupply()`, always the
 ///   sum of the balances) until burned with `Transfer(holder, address(0), amount)`: on the holder's next share
@@ -30,15 +31,20 @@ abstract contract TrancheShares is ITrancheVault, ERC4626 {
     /// @notice Share wei minted to the vault itself at construction and never moved.
     uint256 public constant ESCROW_SENTINEL_SHARES = 1;
 
+    /// @dev `boostIndex`: the volatility index up to which `amount` has earned its points (`TrancheBoost`).
+    /// uint128 amounts: the supply is capped at 2^128 - 1 (a mint beyond reverts), so every balance fits.
     struct ShareSlot {
-        uint224 amount;
+        uint128 amount;
         uint32 epoch;
+        uint96 boostIndex;
     }
 
-    /// @dev The hot slot every price reads: current-epoch shares (sentinel included), the epoch, and the vault's
-    /// `receivableMayBeOwed` flag (see `TrancheVault._receivable`), packed here to cost no extra read.
+    /// @dev The hot slot every price reads: current-epoch shares (sentinel included), the boost pot (assets held for
+    /// points, not part of the value), the epoch, and the vault's `receivableMayBeOwed` flag (see
+    /// `TrancheVault._receivable`), packed here to cost no extra read.
     struct SupplySlot {
-        uint216 amount;
+        uint128 amount;
+        uint88 boostPot;
         uint32 epoch;
         bool receivableMayBeOwed;
     }
@@ -85,8 +91,9 @@ abstract contract TrancheShares is ITrancheVault, ERC4626 {
         uint32 current = _supply.epoch;
         ShareSlot memory b = _shareSlots[holder];
         if (b.epoch == current || b.amount == 0) return 0;
+        _accruePoints(holder, b, current, 0);
         burned = b.amount;
-        _shareSlots[holder] = ShareSlot({amount: 0, epoch: current});
+        _shareSlots[holder] = ShareSlot({amount: 0, epoch: current, boostIndex: 0});
         _dropWrittenOff(holder, burned);
     }
 
@@ -94,14 +101,18 @@ abstract contract TrancheShares is ITrancheVault, ERC4626 {
     /// burned now (with its event), the vault's slot keeps only the sentinel. Returns the priced shares written off.
     function _writeOffEpoch() internal returns (uint32 next, uint256 writtenOff) {
         SupplySlot memory s = _supply;
+        _endBoostEpoch(s.epoch, s.amount);
         uint256 escrow = _shareSlots[address(this)].amount - ESCROW_SENTINEL_SHARES;
         writtenOff = s.amount - ESCROW_SENTINEL_SHARES;
         next = s.epoch + 1;
         _writtenOffSupply += writtenOff - escrow;
         _supply = SupplySlot({
-            amount: uint216(ESCROW_SENTINEL_SHARES), epoch: next, receivableMayBeOwed: s.receivableMayBeOwed
+            amount: uint128(ESCROW_SENTINEL_SHARES),
+            boostPot: s.boostPot,
+            epoch: next,
+            receivableMayBeOwed: s.receivableMayBeOwed
         });
-        _shareSlots[address(this)] = ShareSlot({amount: uint224(ESCROW_SENTINEL_SHARES), epoch: next});
+        _shareSlots[address(this)] = ShareSlot({amount: uint128(ESCROW_SENTINEL_SHARES), epoch: next, boostIndex: 0});
         if (escrow != 0) emit Transfer(address(this), address(0), escrow);
     }
 
@@ -122,34 +133,54 @@ abstract contract TrancheShares is ITrancheVault, ERC4626 {
     }
 
     /// @dev OpenZeppelin's `_update` over the epoch-tagged slots: a written-off balance is burned (with its event)
-    /// before the movement, then counts as 0.
+    /// before the movement, then counts as 0. Every holder's side is checkpointed first (its points accrued to now,
+    /// its index snapshot moved to now); the total points accrue when the movement changes the shares that earn
+    /// (a mint, an escrow into the vault, a return from it). The vault's own balance never earns.
     function _update(address from, address to, uint256 value) internal override {
         SupplySlot memory s = _supply;
+        bool fromEarns = from != address(0) && from != address(this);
+        bool toEarns = to != address(0) && to != address(this);
+        uint96 index = _boostIndex(fromEarns != toEarns, s.amount);
         if (from == address(0)) {
-            s.amount = SafeCast.toUint216(uint256(s.amount) + value);
+            s.amount = SafeCast.toUint128(uint256(s.amount) + value);
         } else {
-            uint256 fromBalance = _currentBalance(from, s.epoch);
+            uint256 fromBalance = _currentBalance(from, s.epoch, index);
             if (fromBalance < value) revert ERC20InsufficientBalance(from, fromBalance, value);
-            _shareSlots[from] = ShareSlot({amount: uint224(fromBalance - value), epoch: s.epoch});
+            _shareSlots[from] = ShareSlot({amount: uint128(fromBalance - value), epoch: s.epoch, boostIndex: index});
         }
         if (to == address(0)) {
-            s.amount -= uint216(value); // value <= a balance <= supply
+            s.amount -= uint128(value); // value <= a balance <= supply
         } else {
-            // Cannot overflow: toBalance + value <= current supply, checked above for a mint.
-            uint256 toBalance = _currentBalance(to, s.epoch);
-            _shareSlots[to] = ShareSlot({amount: uint224(toBalance + value), epoch: s.epoch});
+            // Cannot overflow: toBalance + value <= current supply < 2^128, checked above for a mint.
+            uint256 toBalance = _currentBalance(to, s.epoch, index);
+            _shareSlots[to] = ShareSlot({amount: uint128(toBalance + value), epoch: s.epoch, boostIndex: index});
         }
         if (from == address(0) || to == address(0)) _supply = s;
         emit Transfer(from, to, value);
     }
 
-    /// @dev `account`'s current-epoch balance, burning a written-off one first.
-    function _currentBalance(address account, uint32 current) private returns (uint256) {
+    /// @dev `account`'s current-epoch balance, its points accrued to `index` (a written-off balance's up to the end of
+    /// its epoch) and a written-off balance burned first.
+    function _currentBalance(address account, uint32 current, uint96 index) private returns (uint256) {
         ShareSlot memory b = _shareSlots[account];
+        if (account != address(this)) _accruePoints(account, b, current, index);
         if (b.epoch == current) return b.amount;
         if (b.amount != 0) _dropWrittenOff(account, b.amount);
         return 0;
     }
+
+    /* BOOST HOOKS (TrancheBoost) */
+
+    /// @dev The volatility index now; accrues (and stores) the total points first when `earningChanges`, with
+    /// `supply` the current-epoch supply before the movement.
+    function _boostIndex(bool earningChanges, uint256 supply) internal virtual returns (uint96 index);
+
+    /// @dev Adds the points `b` (holder `account`'s slot) earned since its snapshot: up to `index` for a current-epoch
+    /// balance, up to the end of its epoch for a written-off one.
+    function _accruePoints(address account, ShareSlot memory b, uint32 current, uint96 index) internal virtual;
+
+    /// @dev Closes `epoch`'s points: accrues the total with its last supply and records where the index stood.
+    function _endBoostEpoch(uint32 epoch, uint256 supply) internal virtual;
 
     function _dropWrittenOff(address holder, uint256 amount) private {
         _writtenOffSupply -= amount;

@@ -6,6 +6,8 @@ import {
   perpLensAbi,
   perpPoolAbi,
   riskEngineAbi,
+  riskTimelockAbi,
+  tailRiskOracleAbi,
   testUsdcAbi,
   trancheVaultAbi,
 } from "../../ts/abi/generated";
@@ -55,7 +57,6 @@ describe("deployProtocol", () => {
     expect(await pc.readContract({ address: junior, abi: trancheVaultAbi, functionName: "symbol" })).toBe("jTRN");
     expect(await pc.readContract({ address: senior, abi: trancheVaultAbi, functionName: "symbol" })).toBe("sTRN");
     expect(await pc.readContract({ address: pool, abi: perpPoolAbi, functionName: "marketCount" })).toBe(2n);
-    expect(await pc.readContract({ address: pool, abi: perpPoolAbi, functionName: "owner" })).toBe(deployment.deployer);
     expect(await pc.readContract({ address: lens, abi: perpLensAbi, functionName: "pool" })).toBe(pool);
     expect(await pc.readContract({ address: oracle, abi: oracleRouterAbi, functionName: "peek", args: [0n] })).toEqual([
       2000n * WAD,
@@ -65,6 +66,81 @@ describe("deployProtocol", () => {
       60_000n * WAD,
       0,
     ]);
+  });
+
+  it("wires the LP economics: the tail-risk oracle's defaults, the backstop's 20 % boost share, the timelock", async () => {
+    const { pool, backstop, junior, senior, oracle, tailRiskOracle, timelock } = deployment.contracts;
+    const pc = chain.publicClient;
+    const read = (address: Address, abi: typeof tailRiskOracleAbi, functionName: "pool" | "steward" | "owner") =>
+      pc.readContract({ address, abi, functionName });
+    expect(await read(tailRiskOracle, tailRiskOracleAbi, "pool")).toBe(pool);
+    expect(await read(tailRiskOracle, tailRiskOracleAbi, "steward")).toBe(deployment.deployer);
+    expect(await pc.readContract({ address: tailRiskOracle, abi: tailRiskOracleAbi, functionName: "params" })).toEqual({
+      multiplierBps: 20_000,
+      minShareBps: 5000,
+      maxShareBps: 9000,
+      maxStepBps: 500,
+      maxDailyBps: 1500,
+      maxAge: 2 * 86_400,
+      coverageMultipleBps: 15_000,
+      referenceShockBps: -2000,
+    });
+    expect(await pc.readContract({ address: backstop, abi: backstopAbi, functionName: "tailRiskOracle" })).toBe(
+      tailRiskOracle,
+    );
+    expect(await pc.readContract({ address: backstop, abi: backstopAbi, functionName: "boostShareBps" })).toBe(2000n);
+    // No figure yet: the capital rule splits.
+    expect(
+      await pc.readContract({ address: tailRiskOracle, abi: tailRiskOracleAbi, functionName: "splitShare" }),
+    ).toEqual([0n, 0]);
+    const tl = (functionName: "admin" | "pool" | "oracleRouter" | "tailRiskOracle" | "junior" | "senior") =>
+      pc.readContract({ address: timelock, abi: riskTimelockAbi, functionName });
+    expect([await tl("admin"), await tl("pool"), await tl("oracleRouter"), await tl("tailRiskOracle")]).toEqual([
+      deployment.deployer,
+      pool,
+      oracle,
+      tailRiskOracle,
+    ]);
+    expect([await tl("junior"), await tl("senior")]).toEqual([junior, senior]);
+    // The tranches' exit time: 7-day cooldown + 2-day claim window + 10-minute settlement delay.
+    expect(await pc.readContract({ address: timelock, abi: riskTimelockAbi, functionName: "riskRaisingDelay" })).toBe(
+      BigInt(7 * 86_400 + 2 * 86_400 + 600),
+    );
+  });
+
+  it("hands the pool, the oracle router and the tail-risk oracle to the timelock (governance: timelock)", async () => {
+    const { pool, oracle, tailRiskOracle, timelock } = deployment.contracts;
+    const pc = chain.publicClient;
+    for (const [address, abi] of [
+      [pool, perpPoolAbi],
+      [oracle, oracleRouterAbi],
+      [tailRiskOracle, tailRiskOracleAbi],
+    ] as const) {
+      expect(await pc.readContract({ address, abi: abi as typeof oracleRouterAbi, functionName: "owner" })).toBe(
+        timelock,
+      );
+      expect(await pc.readContract({ address, abi: abi as typeof oracleRouterAbi, functionName: "pendingOwner" })).toBe(
+        "0x0000000000000000000000000000000000000000",
+      );
+    }
+    const labels = progress.map((p) => p.label);
+    expect(labels.slice(-3)).toEqual([
+      "timelock.acceptOwnership(pool)",
+      "timelock.acceptOwnership(oracle)",
+      "timelock.acceptOwnership(tailRiskOracle)",
+    ]);
+    // The deployer can no longer set a parameter directly.
+    await expect(
+      chain.deployer
+        .writeContract({
+          address: pool,
+          abi: perpPoolAbi,
+          functionName: "setProfitDrawCap",
+          args: [100n],
+          gas: 200_000n,
+        })
+        .then((hash) => pc.waitForTransactionReceipt({ hash })),
+    ).resolves.toMatchObject({ status: "reverted" });
   });
 
   it("points the pool at a RiskEngine holding the default grid, under which a hedged ETH/BTC book nets to 60 %", async () => {
@@ -232,13 +308,41 @@ describe("deployProtocol", () => {
   });
 });
 
+describe("deployProtocol with governance: owner", () => {
+  const chain = useChain();
+
+  it("deploys the timelock but leaves the deployer the owner, six steps fewer", async () => {
+    const ownerConfig = parseDeploymentConfig({ governance: "owner" });
+    const progress: DeployProgress[] = [];
+    const d = await deployProtocol(chain, ownerConfig, { onProgress: (p) => progress.push(p) });
+    expect(deployStepCount(ownerConfig)).toBe(deployStepCount(config) - 6);
+    expect(progress.length).toBe(deployStepCount(ownerConfig));
+    const pc = chain.publicClient;
+    for (const address of [d.contracts.pool, d.contracts.oracle, d.contracts.tailRiskOracle]) {
+      expect(await pc.readContract({ address, abi: oracleRouterAbi, functionName: "owner" })).toBe(d.deployer);
+    }
+    expect(await pc.getCode({ address: d.contracts.timelock })).toMatch(/^0x[0-9a-f]{100,}/);
+  });
+});
+
 describe("parseDeploymentConfig", () => {
   it("defaults to the forge fixture", () => {
     expect(config.markets.map((m) => [m.symbol, m.price, m.baseReserve])).toEqual([
       ["ETH", 2000n * WAD, 10_000n * WAD],
       ["BTC", 60_000n * WAD, 500n * WAD],
     ]);
-    expect(config.backstop).toEqual({ juniorWeight: 3, seniorWeight: 1 });
+    expect(config.backstop).toEqual({ juniorWeight: 3, seniorWeight: 1, boostShareBps: 2000 });
+    expect(config.governance).toBe("timelock");
+    expect(config.tailRisk).toEqual({
+      multiplierBps: 20_000,
+      minShareBps: 5000,
+      maxShareBps: 9000,
+      maxStepBps: 500,
+      maxDailyBps: 1500,
+      maxAge: 172_800,
+      coverageMultipleBps: 15_000,
+      referenceShockBps: -2000,
+    });
     expect(config.junior).toMatchObject({ name: "Junior tranche", symbol: "jTRN", cooldown: 7 * 86_400 });
     expect(config.seed.juniorDeposit).toBe(2_000_000n * 10n ** 6n);
     expect(config.markets.map((m) => [m.params.volReferenceBps, m.params.volCapBps])).toEqual([
@@ -282,5 +386,11 @@ describe("parseDeploymentConfig", () => {
     expect(() => parseDeploymentConfig(eth({ volReferenceBps: 50_001 }))).toThrow(/volReferenceBps/);
     expect(() => parseDeploymentConfig(eth({ volCapBps: 9_999 }))).toThrow(/volCapBps/);
     expect(() => parseDeploymentConfig(eth({ volCapBps: 50_001 }))).toThrow(/volCapBps/);
+    // TailRiskMath's bounds.
+    expect(() => parseDeploymentConfig({ tailRisk: { minShareBps: 9500 } })).toThrow(/must not exceed maxShareBps/);
+    expect(() => parseDeploymentConfig({ tailRisk: { maxDailyBps: 400 } })).toThrow(/must be at least maxStepBps/);
+    expect(() => parseDeploymentConfig({ tailRisk: { referenceShockBps: -50 } })).toThrow(/referenceShockBps/);
+    expect(() => parseDeploymentConfig({ backstop: { boostShareBps: 5001 } })).toThrow(/boostShareBps/);
+    expect(() => parseDeploymentConfig({ governance: "multisig" as never })).toThrow(/governance/);
   });
 });

@@ -12,6 +12,8 @@ contract MockTrancheBackstop {
     bool public unknown;
     uint256 public advanceJunior;
     uint256 public advanceSenior;
+    /// @dev `IBackstop.tailRiskOracle()`: none by default (no exit floor, 1× boost).
+    address public tailRiskOracle;
 
     /// @dev `tranche` is kept for readability at the call sites: a junior vault reads the whole loss.
     function setReaching(address, uint256 loss_) external {
@@ -29,6 +31,10 @@ contract MockTrancheBackstop {
     function setAdvances(uint256 junior, uint256 senior) external {
         advanceJunior = junior;
         advanceSenior = senior;
+    }
+
+    function setTailRiskOracle(address oracle) external {
+        tailRiskOracle = oracle;
     }
 
     function backstopInventoryLoss() external view returns (uint256) {

@@ -151,6 +151,27 @@ const trancheSchema = (name: string, symbol: string) =>
     premiumStreamDuration: int(HOUR, 30 * DAY).default(7 * DAY),
   });
 
+/** ITailRiskOracle.Params with TailRiskMath's bounds; defaults = SPEC-21 (test/utils/TailRiskParams.sol). */
+export const tailRiskSchema = z
+  .object({
+    /** m: the junior share is clamp(m × ES99 / junior capital, lo, hi); 10,000 = 1x. */
+    multiplierBps: int(1000, 100_000).default(20_000),
+    /** lo and hi of the junior share, bps of premium. */
+    minShareBps: int(0, 10_000).default(5000),
+    maxShareBps: int(0, 10_000).default(9000),
+    /** Most one post moves the share, and most it moves within a 24-hour window, bps. */
+    maxStepBps: int(1, 10_000).default(500),
+    maxDailyBps: int(1, 10_000).default(1500),
+    /** Seconds after which a figure no longer sets the split (the capital rule applies again). */
+    maxAge: int(HOUR, 7 * DAY).default(2 * DAY),
+    /** c: a junior exit may not leave junior below c × its stressed loss, bps. */
+    coverageMultipleBps: int(0, 50_000).default(15_000),
+    /** The stress view's reference shock the steward posts the stressed loss at, bps (-2,000 = -20 %). */
+    referenceShockBps: int(-9000, -100).default(-2000),
+  })
+  .refine((t) => t.minShareBps <= t.maxShareBps, { path: ["minShareBps"], message: "must not exceed maxShareBps" })
+  .refine((t) => t.maxDailyBps >= t.maxStepBps, { path: ["maxDailyBps"], message: "must be at least maxStepBps" });
+
 const tradeSchema = z.object({
   market: z.string(),
   /** Base, signed: > 0 long, < 0 short. */
@@ -205,7 +226,12 @@ export const deploymentConfigSchema = z
         { symbol: "BTC", price: "60000", baseReserve: "500", params: { volReferenceBps: 6000 } },
       ]),
     backstop: z
-      .object({ juniorWeight: int(2, 10_000).default(3), seniorWeight: int(1, 100).default(1) })
+      .object({
+        juniorWeight: int(2, 10_000).default(3),
+        seniorWeight: int(1, 100).default(1),
+        /** The part of each tranche's premium paid by boost points, bps (Backstop.MAX_BOOST_SHARE_BPS = 5,000). */
+        boostShareBps: int(0, 5000).default(2000),
+      })
       .refine((b) => b.juniorWeight > b.seniorWeight && b.juniorWeight <= 100 * b.seniorWeight, {
         message: "juniorWeight must exceed seniorWeight and be at most 100x it",
       })
@@ -219,6 +245,12 @@ export const deploymentConfigSchema = z
         floorBps: floorBpsSchema.default(DEFAULT_FLOOR_BPS),
       })
       .prefault({}),
+    /** The tail-risk oracle's parameters (the deployer is its first steward). */
+    tailRisk: tailRiskSchema.prefault({}),
+    /** Who owns the pool, the oracle router and the tail-risk oracle once deployed: the RiskTimelock (risk-raising
+     * changes wait the longest cooldown + claim window + settlement delay), or the deployer directly (tests that call
+     * owner setters). The timelock is deployed either way, its admin the deployer. */
+    governance: z.enum(["timelock", "owner"]).default("timelock"),
     seed: seedSchema.prefault({}),
   })
   .superRefine((c, ctx) => {

@@ -1,6 +1,6 @@
 // Deploys the whole protocol in the order of test/utils/PoolFixture.sol, in waves: every transaction of a
 // wave is sent before any receipt is awaited (nonces assigned locally), and a wave only starts once the
-// state it reads is mined. On a local anvil the 18 transactions of the default config take well under a second.
+// state it reads is mined. On a local anvil the 36 transactions of the default config take about a second.
 import { type Address, encodeFunctionData, zeroAddress } from "viem";
 import {
   backstopAbi,
@@ -15,8 +15,12 @@ import {
   perpPoolBytecode,
   riskEngineAbi,
   riskEngineBytecode,
+  riskTimelockAbi,
+  riskTimelockBytecode,
   settableFeedAbi,
   settableFeedBytecode,
+  tailRiskOracleAbi,
+  tailRiskOracleBytecode,
   testUsdcAbi,
   testUsdcBytecode,
   trancheVaultAbi,
@@ -38,7 +42,8 @@ import {
 
 export type ProtocolClients = {
   publicClient: ProtocolPublicClient;
-  /** Sends every deployment transaction and becomes the owner of the pool, the oracle and the feeds. */
+  /** Sends every deployment transaction; owns the feeds, is the timelock's admin and the tail-risk steward, and owns
+   * the pool, the oracle router and the tail-risk oracle itself only with `governance: "owner"`. */
   deployer: ProtocolWallet;
 };
 
@@ -62,13 +67,23 @@ export type DeployProtocolOptions = {
 export function deployStepCount(config: DeploymentConfig): number {
   const perMarket = config.markets.reduce((n, m) => n + 2 * m.feeds + 2, 0);
   // TestUSDC, OracleRouter, Backstop, RiskEngine, 2 vaults, LiquidationModule, PerpPool, initialize, PerpLens,
-  // setRiskEngine
-  return 11 + perMarket;
+  // setRiskEngine, TailRiskOracle, setLpEconomics, RiskTimelock
+  const base = 14 + perMarket;
+  // transferOwnership and the timelock's acceptOwnership for the pool, the oracle router and the tail-risk oracle
+  return config.governance === "timelock" ? base + 2 * GOVERNED.length : base;
 }
+
+/** The contracts the timelock governs (in the order their ownership is handed over). */
+const GOVERNED = ["pool", "oracle", "tailRiskOracle"] as const;
 
 /**
  * Deploys TestUSDC, the oracle router, the backstop, the risk engine (the config's grid), the junior and senior
- * vaults, the liquidation module, the pool and the lens, wires them (the pool nets with the engine), and lists every market of `config` with its feeds. The deployer owns everything.
+ * vaults, the liquidation module, the pool and the lens, wires them (the pool nets with the engine), and lists every
+ * market of `config` with its feeds. Then the LP economics: the tail-risk oracle (`config.tailRisk`, the deployer its
+ * steward), `backstop.setLpEconomics(oracle, config.backstop.boostShareBps)`, and the RiskTimelock (admin: the
+ * deployer). With `config.governance` "timelock" (the default) the pool, the oracle router and the tail-risk oracle
+ * are handed to the timelock (two-step: transferOwnership, then the timelock's acceptOwnership); with "owner" the
+ * deployer keeps them. The deployer owns the feeds either way.
  * Throws a PerpError (a ContractRevertError when a contract reverted) naming the failed step.
  * @example
  * const clients = createDevClients(anvil.rpcUrl);
@@ -185,6 +200,12 @@ export async function deployProtocol(
       to: pool,
       data: encodeFunctionData({ abi: perpPoolAbi, functionName: "setRiskEngine", args: [riskEngine] }),
     }),
+    tx.deploy({
+      name: "TailRiskOracle",
+      abi: tailRiskOracleAbi,
+      bytecode: tailRiskOracleBytecode,
+      args: [pool, owner, owner, config.tailRisk],
+    }),
   ];
   const feedTxs = config.markets.map((m) =>
     Array.from({ length: m.feeds }, (_, i) =>
@@ -196,8 +217,9 @@ export async function deployProtocol(
       }),
     ),
   );
-  const [, lensTx] = await wave([...wiring, ...feedTxs.flat()]);
+  const [, lensTx, , tailRiskTx] = await wave([...wiring, ...feedTxs.flat()]);
   const lens = addressOf(lensTx as MinedTx);
+  const tailRiskOracle = addressOf(tailRiskTx as MinedTx);
   const feeds = await Promise.all(feedTxs.map(async (list) => (await Promise.all(list)).map(addressOf)));
 
   // Wave 4: prices, oracle configs and listings (market ids follow nonce order: 0, 1, ...).
@@ -229,13 +251,53 @@ export async function deployProtocol(
       }),
     ];
   });
-  await wave(marketTxs);
+  // The LP economics (the backstop is initialized), then, under the timelock, ownership offered to it: the deployer
+  // stays the owner until the timelock accepts, so the listings above (earlier nonces) run as the owner.
+  const timelockTx = tx.deploy({
+    name: "RiskTimelock",
+    abi: riskTimelockAbi,
+    bytecode: riskTimelockBytecode,
+    args: [owner, pool, oracle, tailRiskOracle, junior, senior],
+  });
+  const lpEconomics = [
+    tx.send("backstop.setLpEconomics", {
+      to: backstop,
+      data: encodeFunctionData({
+        abi: backstopAbi,
+        functionName: "setLpEconomics",
+        args: [tailRiskOracle, BigInt(config.backstop.boostShareBps)],
+      }),
+    }),
+    timelockTx,
+  ];
+  const timelock = addressOf(await timelockTx);
+  const governed = { pool, oracle, tailRiskOracle } as const;
+  const handOver =
+    config.governance === "timelock"
+      ? GOVERNED.map((name) =>
+          tx.send(`${name}.transferOwnership(timelock)`, {
+            to: governed[name],
+            data: encodeFunctionData({ abi: ownableAbi, functionName: "transferOwnership", args: [timelock] }),
+          }),
+        )
+      : [];
+  await wave([...marketTxs, ...lpEconomics, ...handOver]);
+  if (config.governance === "timelock") {
+    await wave(
+      GOVERNED.map((name) =>
+        tx.send(`timelock.acceptOwnership(${name})`, {
+          to: timelock,
+          data: encodeFunctionData({ abi: riskTimelockAbi, functionName: "acceptOwnership", args: [governed[name]] }),
+        }),
+      ),
+    );
+  }
 
   return {
     chainId,
     deployer: owner,
     startBlock: (usdcMined as MinedTx).receipt.blockNumber,
-    contracts: { usdc, oracle, backstop, junior, senior, pool, lens, riskEngine },
+    contracts: { usdc, oracle, backstop, junior, senior, pool, lens, riskEngine, tailRiskOracle, timelock },
     markets: config.markets.map((m, marketId) => ({
       marketId,
       symbol: m.symbol,
@@ -245,6 +307,9 @@ export async function deployProtocol(
     })),
   };
 }
+
+/** Ownable2Step's transfer (the pool, the oracle router and the tail-risk oracle share it). */
+const ownableAbi = oracleRouterAbi;
 
 /** The feed answer for `market.price` (WAD) at the feed's decimals, as PoolFixture: price / 10^(18 - decimals). */
 export function feedAnswer(market: Pick<MarketDeployConfig, "price" | "feedDecimals">): bigint {

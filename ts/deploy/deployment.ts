@@ -30,6 +30,11 @@ export type Deployment = {
     lens: Address;
     /** The portfolio-margin grid the pool nets with (`pool.riskEngine()`). */
     riskEngine: Address;
+    /** The posted junior tail-risk figure: premium split, junior exit floor, boost multiplier (`backstop.tailRiskOracle()`). */
+    tailRiskOracle: Address;
+    /** The RiskTimelock: owner of the pool, the oracle router and the tail-risk oracle unless deployed with
+     * `governance: "owner"` (then it owns nothing; read `owner()` on each target). */
+    timelock: Address;
   };
   markets: MarketDeployment[];
 };
@@ -55,6 +60,8 @@ const deploymentSchema = z.object({
     pool: address,
     lens: address,
     riskEngine: address,
+    tailRiskOracle: address,
+    timelock: address,
   }),
   markets: z.array(
     z.object({

@@ -1,12 +1,20 @@
 // Everyone who sends transactions in a scenario, each with its own TxQueue (local nonces, so one block can hold
 // a transaction from every actor), and the calls they make, encoded once here.
 import { type Address, encodeFunctionData } from "viem";
-import { perpPoolAbi, settableFeedAbi, testUsdcAbi, trancheVaultAbi } from "../abi/generated";
+import {
+  iTailRiskOracleAbi,
+  iTrancheBoostAbi,
+  perpPoolAbi,
+  settableFeedAbi,
+  testUsdcAbi,
+  trancheVaultAbi,
+} from "../abi/generated";
 import { protocolErrorAbi } from "../chain/protocolErrors";
 import type { Deployment } from "../deploy/deployment";
 import { type ProtocolWallet, type SentTx, TxQueue } from "../deploy/txQueue";
 import type { DevClients } from "../devnet/clients";
 import { MAX_UINT256 } from "../money";
+import type { ITailRiskPost } from "../risk/verifyTypes";
 
 export class Actors {
   private readonly queues = new Map<Address, TxQueue>();
@@ -70,6 +78,21 @@ export class Actors {
     return this.queue(wallet).send("vault.claim", {
       to: vault,
       data: encodeFunctionData({ abi: trancheVaultAbi, functionName: "claim" }),
+    });
+  }
+
+  /** The steward (the deployer in a scenario) posts a risk report's figure to the tail-risk oracle. */
+  postFigure(oracle: Address, post: ITailRiskPost): Promise<SentTx> {
+    return this.queue(this.clients.deployer).send(`tailRisk.post(block ${post.blockNumber})`, {
+      to: oracle,
+      data: encodeFunctionData({ abi: iTailRiskOracleAbi, functionName: "post", args: [post] }),
+    });
+  }
+
+  claimBoost(wallet: ProtocolWallet, vault: Address): Promise<SentTx> {
+    return this.queue(wallet).send("vault.claimBoost", {
+      to: vault,
+      data: encodeFunctionData({ abi: iTrancheBoostAbi, functionName: "claimBoost" }),
     });
   }
 

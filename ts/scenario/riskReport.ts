@@ -1,20 +1,20 @@
 // The main job's own risk report: before the crash, a short Monte-Carlo report on the book as it stands (fewer paths
-// than the CLI's default, the same code), written to .perp/risk/ for the web page; after the crash, where the
-// realized loss sits in that distribution.
+// than the CLI's default, the same code and the options a posted tail-risk figure uses, so the steward posts it and
+// `perp risk verify` reproduces it), written to .perp/risk/ for the web page; after the crash, where the realized loss
+// sits in that distribution.
 import path from "node:path";
 import type { Deployment } from "../deploy/deployment";
 import type { DevClients } from "../devnet/clients";
 import { type RiskReport, stringifyReport } from "../risk/report";
-import { runRiskReport } from "../risk/runReport";
+import { type RiskReportRun, runRiskReport } from "../risk/runReport";
 import { percentileOf } from "../risk/stats";
 import type { PathOutcome } from "../risk/types";
+import { POSTED_REPORT_OPTIONS, seedForBlockHash } from "../risk/verifyCanonical";
 import type { Waterfall } from "./types";
 
 /** Paths of npm start's report (the CLI default is 10,000). */
 export const SCENARIO_REPORT_PATHS = 1_000;
-export const SCENARIO_REPORT_SEED = "npm-start";
-const DAY = 86_400;
-const STEP = 300;
+const DAY = POSTED_REPORT_OPTIONS.horizonSeconds;
 
 export type ScenarioRisk = {
   block: bigint;
@@ -34,7 +34,26 @@ export type ScenarioRisk = {
   file: string;
 };
 
-export type ScenarioRiskRun = { risk: ScenarioRisk; report: RiskReport; outcomes: PathOutcome[] };
+export type ScenarioRiskRun = { risk: ScenarioRisk; report: RiskReport; outcomes: PathOutcome[]; run: RiskReportRun };
+
+/** The report a posted figure is made of (`perp risk verify` reruns exactly this): the book at `block`, the posted
+ * options (24 h, 5-minute steps, every model, σ and ρ from the oracle's own history, falling back to each market's
+ * reference where that history is too short or out of range) and the seed taken from the block's hash. */
+export async function postedReport(
+  clients: DevClients,
+  deployment: Deployment,
+  block: bigint,
+  onStage?: (line: string) => void,
+): Promise<RiskReportRun> {
+  const { hash } = await clients.publicClient.getBlock({ blockNumber: block });
+  return runRiskReport(clients.publicClient, deployment, {
+    ...POSTED_REPORT_OPTIONS,
+    block,
+    paths: SCENARIO_REPORT_PATHS,
+    seed: seedForBlockHash(hash).toString(),
+    onStage,
+  });
+}
 
 /** Runs the short report on the book at `block` and writes it to `outDir`/report.json. */
 export async function scenarioRiskReport(
@@ -44,24 +63,16 @@ export async function scenarioRiskReport(
   outDir: string,
   progress: (line: string) => void,
 ): Promise<ScenarioRiskRun> {
-  const run = await runRiskReport(clients.publicClient, deployment, {
-    block,
-    paths: SCENARIO_REPORT_PATHS,
-    horizonSeconds: DAY,
-    stepSeconds: STEP,
-    models: ["gbm", "jump", "replay"],
-    seed: SCENARIO_REPORT_SEED,
-    // The main job's few hours of simulated history are far calmer than a real market: its report takes each
-    // market's reference volatility (the one the initial margin scales from) and a crypto-like correlation instead.
-    calibration: "reference",
-    onStage: (line) => progress(`[risk] ${line.replace(/^\[\w+\] /, "")}`),
-  });
+  const run = await postedReport(clients, deployment, block, (line) =>
+    progress(`[risk] ${line.replace(/^\[\w+\] /, "")}`),
+  );
   const { writeRiskFiles } = await import("../risk/writeReport");
   const files = await writeRiskFiles(run.report, outDir);
   const t = run.report.tranches;
   return {
     report: run.report,
     outcomes: run.outcomes,
+    run,
     risk: {
       block,
       paths: SCENARIO_REPORT_PATHS,

@@ -37,12 +37,14 @@ export function privateKeyOf(index: number): Hex {
   return toHex(key);
 }
 
-/** Deploys and funds junior (wallet 8) and senior (wallet 9): by default 2M and 6M USDC (token units). */
+/** Deploys and funds junior (wallet 8) and senior (wallet 9): by default 2M and 6M USDC (token units). With
+ * `governance` "owner" the deployer keeps the pool and the oracle router (tests that call owner setters). */
 export async function deployForKeeper(
   chain: DevClients,
   tranches: { junior: bigint; senior: bigint } = { junior: 2_000_000n * 10n ** 6n, senior: 6_000_000n * 10n ** 6n },
+  governance: "timelock" | "owner" = "timelock",
 ): Promise<Deployment> {
-  const d = await deployProtocol(chain, parseDeploymentConfig());
+  const d = await deployProtocol(chain, parseDeploymentConfig({ governance }));
   const { usdc, junior, senior, pool } = d.contracts;
   for (const [w, vault, amount] of [
     [8, junior, tranches.junior],

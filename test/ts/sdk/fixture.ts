@@ -1,7 +1,8 @@
 // The SDK's chain fixture: the protocol as `npm start` deploys it (ts/deploy, whose defaults mirror
 // test/utils/PoolFixture.sol: ETH market 0 at 2,000 with 10,000 base, BTC market 1 at 60,000 with 500 base,
 // 3 SettableFeeds of 8 decimals each), junior 2M and senior 6M USDC, and helpers to list extra markets.
-// The deployer (dev wallet 0) is the admin.
+// The deployer (dev wallet 0) is the admin: it keeps the owner role (`governance: "owner"`) instead of handing it to
+// the RiskTimelock.
 import type { Abi, Address, ContractFunctionArgs } from "viem";
 import {
   oracleRouterAbi,
@@ -92,7 +93,8 @@ export async function send(
 /** The protocol as `npm start` deploys it (ts/deploy, defaults = test/utils/PoolFixture.sol), plus the two LPs. */
 export async function deployProtocolFixture(chain: DevClients): Promise<Protocol> {
   const admin = chain.deployer;
-  const d = await deployProtocol(chain, parseDeploymentConfig());
+  // The deployer keeps the pool and the oracle router (listMarket, setFeeds, setRiskEngine below and in the tests).
+  const d = await deployProtocol(chain, parseDeploymentConfig({ governance: "owner" }));
   const feeds = new Map(d.markets.map((m) => [BigInt(m.marketId), m.feeds]));
   const p: Protocol = { ...d.contracts, feeds, admin, deployment: d };
   await lpDeposit(chain, p, chain.wallet(8), p.junior, 2_000_000n * 10n ** 6n);

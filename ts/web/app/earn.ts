@@ -15,9 +15,11 @@ import { type GetTrancheRiskReturnType, getTrancheRisk } from "../../tranches/ac
 import { requestWithdraw } from "../../tranches/actions/requestWithdraw";
 import { type Ctx, chainNow, type Section } from "./context";
 import { fill, h, stat } from "./dom";
+import { earnCharts } from "./earnCharts";
 import { base, duration, pct, sharesText, usd, usd6, wadPct, when } from "./fmt";
 import { actionRow, submit } from "./form";
 import { parseShares, parseUsdc } from "./inputs";
+import { lpEconomics } from "./lpEconomics";
 
 type Side = "junior" | "senior";
 const SIDES: Side[] = ["junior", "senior"];
@@ -38,6 +40,8 @@ export function earnSection(ctx: Ctx): Section {
   const summary = h("div", { class: "stats" });
   const inventory = h("div", {});
   let wallet: HTMLElement;
+  const charts = earnCharts(ctx);
+  const economics = lpEconomics(ctx);
 
   function sideCard(side: Side): HTMLElement {
     const vault = ctx.deployment.contracts[side];
@@ -145,13 +149,16 @@ export function earnSection(ctx: Ctx): Section {
       wallet = h("div", { class: "stats" });
       root.append(
         h("section", { class: "card wide" }, h("h2", {}, "Backstop"), summary, inventory),
+        economics.el,
         h("div", { class: "pair" }, ...SIDES.map(sideCard)),
+        charts.el,
         h("section", { class: "card wide" }, h("h3", {}, "Wallet"), wallet),
       );
       setInterval(() => drawCountdowns(), 1000);
     },
     async refresh() {
       const blockNumber = ctx.head.number;
+      charts.refresh();
       const owner = ctx.wallet?.account.address;
       const accounts = await getAccounts(ctx.publicClient, {
         pool: ctx.deployment.contracts.pool,
@@ -163,6 +170,7 @@ export function earnSection(ctx: Ctx): Section {
         getBackstopInventory(ctx.publicClient, { lens: ctx.deployment.contracts.lens }),
         Promise.all(SIDES.map((side) => readSide(ctx, ctx.deployment.contracts[side], owner, blockNumber))),
         owner ? usdcBalance(ctx, owner) : Promise.resolve(null),
+        economics.refresh(),
       ]);
       drawSummary(risk, inv);
       SIDES.forEach((side, i) => {
