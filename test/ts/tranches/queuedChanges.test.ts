@@ -1,7 +1,7 @@
 // getQueuedChanges against a real RiskTimelock owning the pool and the tail-risk oracle: a change that raises risk
 // is listed with its decoded call and effective time (now + the longest exit time), becomes ready at its eta and
 // leaves the queue once executed; a change that lowers risk applies at once and is never listed.
-import { type Address, encodeFunctionData, getAddress } from "viem";
+import { type Address, encodeFunctionData } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { perpPoolAbi, riskTimelockAbi, riskTimelockBytecode, tailRiskOracleAbi } from "../../../ts/abi/generated";
 import { deployContract } from "../../../ts/devnet/deploy";
@@ -16,20 +16,11 @@ let timelock: Address;
 
 beforeAll(async () => {
   p = await deployLpFixture(chain);
+  // The deployment's timelock (its admin is the deployer). The SDK fixture keeps the owner role with the deployer
+  // (governance "owner"): hand the pool and the tail-risk oracle over, two-step, as a "timelock" deployment does.
+  timelock = p.deployment.contracts.timelock;
   const owner = await chain.publicClient.readContract({ address: p.pool, abi: perpPoolAbi, functionName: "owner" });
-  const code = await chain.publicClient.getCode({ address: owner });
-  if (code && code !== "0x") {
-    timelock = owner; // the deployment already hands the pool to its timelock (admin: the deployer)
-    return;
-  }
-  timelock = getAddress(
-    await deployContract(chain.deployer, chain.publicClient, {
-      name: "RiskTimelock",
-      abi: riskTimelockAbi,
-      bytecode: riskTimelockBytecode,
-      args: [chain.deployer.account.address, p.pool, p.oracle, p.tailRiskOracle, p.junior, p.senior],
-    }),
-  );
+  if (owner === timelock) return;
   for (const [target, abi] of [
     [p.pool, perpPoolAbi],
     [p.tailRiskOracle, tailRiskOracleAbi],

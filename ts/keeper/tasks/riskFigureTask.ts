@@ -18,6 +18,7 @@ import { readJuniorStressLoss } from "../../risk/verifyStress";
 import type { ITailRiskPost } from "../../risk/verifyTypes";
 import { readTailRiskParams } from "../../tranches/actions/getJuniorShare";
 import { resolveTailRiskOracle } from "../../tranches/lpDeployment";
+import { clampBoostMultiplierBps } from "../../tranches/math/boost";
 import type { Logger } from "../logger";
 import type { KeeperMetrics } from "../metrics";
 import { BaseTask, type TickContext } from "./task";
@@ -193,12 +194,14 @@ export class RiskFigureTask extends BaseTask {
 
   private async refreshBoosts(ctx: TickContext, oracle: Address): Promise<void> {
     const at = { blockNumber: ctx.head.number } as const;
-    const target = await this.client.readContract({
-      address: oracle,
-      abi: iTailRiskOracleAbi,
-      functionName: "boostMultiplierBps",
-      ...at,
-    });
+    const target = clampBoostMultiplierBps(
+      await this.client.readContract({
+        address: oracle,
+        abi: iTailRiskOracleAbi,
+        functionName: "boostMultiplierBps",
+        ...at,
+      }),
+    );
     for (const vault of [this.deployment.contracts.junior, this.deployment.contracts.senior]) {
       const stored = await this.client.readContract({
         address: vault,
