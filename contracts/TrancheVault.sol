@@ -91,7 +91,7 @@ contract TrancheVault is TrancheExits {
     }
 
     modifier onlyBackstop() {
-        if (msg.sender != backstop) revert NotBackstop(msg.sender);
+        _checkBackstop();
         _;
     }
 
@@ -212,32 +212,14 @@ contract TrancheVault is TrancheExits {
     /// @dev Pulls before writing the stream (as OpenZeppelin's `_deposit` does): a token hook firing during the
     /// pull sees the old, consistent state; the reentrancy lock blocks any state change from it.
     function addPremium(uint256 assets) external nonReentrant onlyBackstop {
-        if (assets == 0) return;
-        SafeERC20.safeTransferFrom(IERC20(asset()), msg.sender, address(this), assets);
-        uint64 end = _streamAdd(assets);
-        _totals.premiumReceived += assets.toUint128();
-        _syncReceivableFlag();
-        emit PremiumAdded(assets, end);
+        _receivePremium(assets, 0);
     }
 
     /// @inheritdoc ITrancheBoost
     /// @dev `assets` streams exactly as `addPremium(assets)` would (`PremiumAdded`); `boostAssets` joins the pot at
     /// once (`BoostPremiumAdded`): it is paid by points, never by shares, so it does not touch the share price.
     function addBoostedPremium(uint256 assets, uint256 boostAssets) external nonReentrant onlyBackstop {
-        uint256 pulled = assets + boostAssets;
-        if (pulled == 0) return;
-        SafeERC20.safeTransferFrom(IERC20(asset()), msg.sender, address(this), pulled);
-        if (assets != 0) {
-            uint64 end = _streamAdd(assets);
-            _totals.premiumReceived += assets.toUint128();
-            emit PremiumAdded(assets, end);
-        }
-        if (boostAssets != 0) {
-            _supply.boostPot = (uint256(_supply.boostPot) + boostAssets).toUint88();
-            _boostTotals.received += boostAssets.toUint128();
-            emit BoostPremiumAdded(boostAssets);
-        }
-        _syncReceivableFlag();
+        _receivePremium(assets, boostAssets);
     }
 
     /// @inheritdoc ITrancheVault
@@ -274,7 +256,6 @@ contract TrancheVault is TrancheExits {
         if (paid > held) {
             uint256 fromPot = paid - held;
             _supply.boostPot = uint88(pot - fromPot);
-            _boostTotals.lossCovered += uint128(fromPot);
         }
         _totals.lossCovered += paid.toUint128();
         // The backstop may record what was paid as this tranche's advance right after this call returns.
@@ -407,6 +388,11 @@ contract TrancheVault is TrancheExits {
         emit TrancheRestarted(next, writtenOff, v.balance, v.receivable);
     }
 
+    /// @dev Out of the modifier so its revert is compiled once.
+    function _checkBackstop() private view {
+        if (msg.sender != backstop) revert NotBackstop(msg.sender);
+    }
+
     /* INTERNAL: LP ECONOMICS */
 
     /// @dev Junior (no junior below it): its exits are gated.
@@ -427,6 +413,23 @@ contract TrancheVault is TrancheExits {
     }
 
     /* INTERNAL: PREMIUM STREAM */
+
+    /// @dev Pulls `assets + boostAssets` from the backstop: `assets` streams in, `boostAssets` joins the boost pot.
+    function _receivePremium(uint256 assets, uint256 boostAssets) private {
+        uint256 pulled = assets + boostAssets;
+        if (pulled == 0) return;
+        SafeERC20.safeTransferFrom(IERC20(asset()), msg.sender, address(this), pulled);
+        if (assets != 0) {
+            uint64 end = _streamAdd(assets);
+            _totals.premiumReceived += assets.toUint128();
+            emit PremiumAdded(assets, end);
+        }
+        if (boostAssets != 0) {
+            _supply.boostPot = (uint256(_supply.boostPot) + boostAssets).toUint88();
+            emit BoostPremiumAdded(boostAssets);
+        }
+        _syncReceivableFlag();
+    }
 
     /// @dev Adds `assets` to the ramp ending at `(now / D + 2) * D`; returns that end.
     function _streamAdd(uint256 assets) private returns (uint64) {

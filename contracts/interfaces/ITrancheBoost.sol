@@ -10,13 +10,13 @@ pragma solidity 0.8.28;
 /// Curve-gauge style checkpoints on every share movement: a deposit earns from its block, a request stops the
 /// escrowed shares' points, shares moved carry no points (what the sender accrued stays the sender's).
 /// @dev Points are shares × bps-seconds (exact integers): Σ holders' `boostPoints` == `totalBoostPoints` exactly, at
-/// every moment. The multiplier is clamped to [1×, `MAX_BOOST_MULTIPLIER_BPS`] and changes only at `refreshBoost`
+/// every moment. The multiplier is clamped to [1×, 100×] (`BoostMath.MAX_MULTIPLIER_BPS`) and changes only at `refreshBoost`
 /// (anyone may call it; it applies from then on, to every holder alike). Escrowed shares (a request or a settling
 /// claim) earn nothing; shares written off by a restart earn up to the restart and never after (their points stay
 /// claimable). The pot is held in the vault's token balance but is not tranche value (`grossAssets` leaves it out, so
 /// depositing before a boost payout buys none of it); it bears losses after vested assets and unvested premium
-/// (`coverLoss`), never the points. Conservation: `boostPot() + Σ paid == totalBoostReceived() −
-/// totalBoostLossCovered()`.
+/// (`coverLoss`), never the points. Conservation: `boostPot()` + Σ `BoostClaimed` assets == Σ `BoostPremiumAdded`
+/// assets − what `coverLoss` took from the pot.
 interface ITrancheBoost {
     error NothingToClaim(address owner);
 
@@ -24,8 +24,6 @@ interface ITrancheBoost {
     event BoostPremiumAdded(uint256 assets);
     event BoostClaimed(address indexed owner, uint256 points, uint256 assets);
 
-    /// @notice The most the stored multiplier may be (bps): the oracle's answer is clamped to it.
-    function MAX_BOOST_MULTIPLIER_BPS() external view returns (uint256);
     /// @notice The volatility index: ∫ multiplier dt since deployment (bps-seconds), as of now.
     function volatilityIndex() external view returns (uint256);
     /// @notice The multiplier accruing now (bps), stored at the last `refreshBoost`.
@@ -44,10 +42,6 @@ interface ITrancheBoost {
     /// @dev Reverts `NothingToClaim` without points, and also when the share rounds down to 0 (the points are kept:
     /// they are never spent for nothing).
     function claimBoost() external returns (uint256 assets);
-    /// @notice Cumulative boost premium received (`addBoostedPremium`'s `boostAssets`).
-    function totalBoostReceived() external view returns (uint256);
-    /// @notice Cumulative part of `coverLoss` payments taken from the boost pot.
-    function totalBoostLossCovered() external view returns (uint256);
     /// @notice Backstop-only. Pulls `assets + boostAssets`: `assets` streams into the share price as premium
     /// (exactly as `ITrancheVault.addPremium`), `boostAssets` joins the boost pot. Both 0: a no-op.
     function addBoostedPremium(uint256 assets, uint256 boostAssets) external;

@@ -18,17 +18,12 @@ pragma solidity 0.8.28;
 /// keeps claiming at least once per `claimWindow`; a request left unclaimed past its window expires as before
 /// (cancel and request again) and stops counting in the queue.
 /// "Ahead" never undercounts: dead requests (cancelled, fully claimed, expired) are skipped at the head of the
-/// queue, at most `MAX_QUEUE_SKIPS` per claim or view, any number by `advanceExitQueue`; until skipped they count
+/// queue, at most 4 per claim or view, any number by `advanceExitQueue`; until skipped they count
 /// (a conservative overcount, cleared once every live request ahead of them has left).
 interface ITrancheExitGate {
     /// @notice A claim found nothing claimable: the request keeps its place.
     /// `claim` then returns (0, 0) and the request's claim window restarts (see above).
     event ClaimGated(address indexed owner, uint256 requestedAssets, uint256 aheadAssets, uint256 capacity);
-    /// @notice `advanceExitQueue` skipped `skipped` dead requests; `headSeq` is the new head's sequence number.
-    event ExitQueueAdvanced(uint256 headSeq, uint256 skipped);
-
-    /// @notice The most dead requests a claim (or a view) skips at the head of the queue.
-    function MAX_QUEUE_SKIPS() external view returns (uint256);
 
     /// @notice The gate now: the floor (`ITailRiskOracle.juniorExitFloor()`, 0 without an oracle), the capacity above
     /// it (assets that may still start leaving, before the queue) and the assets queued (from the head, an upper
@@ -45,6 +40,4 @@ interface ITrancheExitGate {
     /// @notice Permissionless: skips up to `maxSteps` dead requests at the head of the queue (never a live one).
     /// @return skipped The requests skipped.
     function advanceExitQueue(uint256 maxSteps) external returns (uint256 skipped);
-    /// @notice The queue's head and next sequence numbers and the shares of junior claims settling.
-    function exitQueue() external view returns (uint256 headSeq, uint256 tailSeq, uint256 settlingShares);
 }

@@ -22,7 +22,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 ///
 /// Storage: `_boost` one slot (uint96 index | uint40 last accrual | uint32 multiplier); `_totalPoints` (as of the
 /// last accrual); `_points` per holder; the pot itself lives in the supply slot (`SupplySlot.boostPot`), read by
-/// every price anyway; `_boostTotals` (uint128 received | uint128 taken by losses) for conservation checks.
+/// every price anyway.
 abstract contract TrancheBoost is TrancheShares, ITrancheBoost, ReentrancyGuardTransient {
     using SafeCast for uint256;
 
@@ -32,19 +32,10 @@ abstract contract TrancheBoost is TrancheShares, ITrancheBoost, ReentrancyGuardT
         uint32 multiplierBps;
     }
 
-    struct BoostTotals {
-        uint128 received;
-        uint128 lossCovered;
-    }
-
-    /// @inheritdoc ITrancheBoost
-    uint256 public constant MAX_BOOST_MULTIPLIER_BPS = BoostMath.MAX_MULTIPLIER_BPS;
-
     BoostSlot internal _boost;
     uint256 internal _totalPoints;
     mapping(address holder => uint256) internal _points;
     mapping(uint32 epoch => uint256) internal _epochEndIndex;
-    BoostTotals internal _boostTotals;
 
     constructor() {
         _boost = BoostSlot({index: 0, lastTime: uint40(block.timestamp), multiplierBps: uint32(BoostMath.BPS)});
@@ -89,20 +80,11 @@ abstract contract TrancheBoost is TrancheShares, ITrancheBoost, ReentrancyGuardT
         return BoostMath.payoutDown(_supply.boostPot, boostPoints(owner), totalBoostPoints());
     }
 
-    /// @inheritdoc ITrancheBoost
-    function totalBoostReceived() external view returns (uint256) {
-        return _boostTotals.received;
-    }
-
-    /// @inheritdoc ITrancheBoost
-    function totalBoostLossCovered() external view returns (uint256) {
-        return _boostTotals.lossCovered;
-    }
-
     /* ACTIONS */
 
     /// @inheritdoc ITrancheBoost
-    function refreshBoost() external nonReentrant returns (uint256 multiplierBps) {
+    /// @dev No reentrancy lock needed: the oracle is read by STATICCALL (a view) after nothing but the accrual.
+    function refreshBoost() external returns (uint256 multiplierBps) {
         BoostSlot memory g = _accrueTotal(_supply.amount);
         ITailRiskOracle oracle = _tailRiskOracle();
         multiplierBps =
@@ -126,8 +108,7 @@ abstract contract TrancheBoost is TrancheShares, ITrancheBoost, ReentrancyGuardT
         if (assets == 0) revert NothingToClaim(msg.sender);
         _totalPoints = total - points;
         _points[msg.sender] = 0;
-        b.boostIndex = b.epoch == s.epoch ? g.index : uint96(_epochEndIndex[b.epoch]);
-        _shareSlots[msg.sender] = b;
+        _shareSlots[msg.sender].boostIndex = b.epoch == s.epoch ? g.index : uint96(_epochEndIndex[b.epoch]);
         s.boostPot -= uint88(assets); // assets <= pot (points <= total)
         _supply = s;
         emit BoostClaimed(msg.sender, points, assets);

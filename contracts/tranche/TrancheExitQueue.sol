@@ -38,8 +38,8 @@ abstract contract TrancheExitQueue is TrancheBoost, ITrancheExitGate {
     /// (a few blocks); one minute is the least, one day the most (the LP's money is not held hostage).
     uint64 public constant MIN_SETTLEMENT_DELAY = 1 minutes;
     uint64 public constant MAX_SETTLEMENT_DELAY = 1 days;
-    /// @inheritdoc ITrancheExitGate
-    uint256 public constant MAX_QUEUE_SKIPS = 4;
+    /// @dev The most dead requests a claim (or a view) skips at the head of the queue.
+    uint256 internal constant MAX_QUEUE_SKIPS = 4;
 
     /// @inheritdoc ITrancheVault
     uint64 public immutable override cooldown;
@@ -120,7 +120,7 @@ abstract contract TrancheExitQueue is TrancheBoost, ITrancheExitGate {
         view
         returns (uint256 claimableAssets, uint256 requestedAssets, uint256 aheadAssets)
     {
-        RequestSlot memory r = _requests[owner];
+        RequestSlot memory r = _request(owner);
         if (!_liveRequest(r)) return (0, 0, 0);
         requestedAssets = r.assets;
         if (!_gated()) return (_expired(r) ? 0 : requestedAssets, requestedAssets, 0);
@@ -133,19 +133,10 @@ abstract contract TrancheExitQueue is TrancheBoost, ITrancheExitGate {
     }
 
     /// @inheritdoc ITrancheExitGate
-    function advanceExitQueue(uint256 maxSteps) external nonReentrant returns (uint256 skipped) {
+    function advanceExitQueue(uint256 maxSteps) external returns (uint256 skipped) {
         QueueSlot memory q = _queue;
         (skipped,) = _skipDead(q, maxSteps);
-        if (skipped != 0) {
-            _queue = q;
-            emit ExitQueueAdvanced(q.headSeq, skipped);
-        }
-    }
-
-    /// @inheritdoc ITrancheExitGate
-    function exitQueue() external view returns (uint256 headSeq, uint256 tailSeq, uint256 settlingShares) {
-        QueueSlot memory q = _queue;
-        return (q.headSeq, q.tailSeq, q.settlingShares);
+        if (skipped != 0) _queue = q;
     }
 
     /* INTERNAL: QUEUE */
@@ -190,7 +181,7 @@ abstract contract TrancheExitQueue is TrancheBoost, ITrancheExitGate {
 
     /// @dev Whether the entry at `seq` is `owner`'s live, unexpired request.
     function _liveEntry(address owner, uint32 seq) private view returns (bool) {
-        RequestSlot memory r = _requests[owner];
+        RequestSlot memory r = _request(owner);
         return r.seq == seq && r.shares != 0 && !_expired(r);
     }
 
@@ -202,6 +193,15 @@ abstract contract TrancheExitQueue is TrancheBoost, ITrancheExitGate {
     }
 
     /* INTERNAL: RECORDS */
+
+    /// @dev One copy of the slot's unpacking (the contract is close to the size limit).
+    function _request(address owner) internal view returns (RequestSlot memory) {
+        return _requests[owner];
+    }
+
+    function _claim(address owner) internal view returns (ClaimSlot memory) {
+        return _claims[owner];
+    }
 
     /// @dev A request of the current epoch (an earlier epoch's was written off by a restart).
     function _liveRequest(RequestSlot memory r) internal view returns (bool) {

@@ -52,7 +52,7 @@ abstract contract TrancheExits is TrancheExitQueue {
     /// @inheritdoc ITrancheVault
     function requestWithdraw(uint256 shares) external nonReentrant returns (uint256 unlockTime) {
         TrancheValue memory v = _value();
-        RequestSlot memory open = _requests[msg.sender];
+        RequestSlot memory open = _request(msg.sender);
         if (_liveRequest(open)) revert WithdrawRequestPending(msg.sender, open.shares, open.time);
         if (shares == 0) revert ZeroShares();
         if (!v.known) revert VisibleLossUnknown();
@@ -71,7 +71,7 @@ abstract contract TrancheExits is TrancheExitQueue {
 
     /// @inheritdoc ITrancheVault
     function claim() external nonReentrant returns (uint256 assetsCap, uint64 settleAt) {
-        RequestSlot memory r = _requests[msg.sender];
+        RequestSlot memory r = _request(msg.sender);
         TrancheValue memory v = _value();
         if (!_liveRequest(r)) _revertNoRequest(msg.sender, v.epoch);
         if (block.timestamp < r.time) revert CooldownActive(r.time);
@@ -80,26 +80,8 @@ abstract contract TrancheExits is TrancheExitQueue {
         if (!v.known) revert VisibleLossUnknown();
 
         uint256 claimShares = r.shares;
-        if (_gated()) {
-            QueueSlot memory q = _queue;
-            uint256 ahead;
-            uint256 capacity;
-            (claimShares, ahead, capacity) = _gateShares(r, v, q);
-            assetsCap = _capOf(r, claimShares);
-            if (claimShares == 0 || (assetsCap == 0 && claimShares != r.shares)) {
-                // Held back: the request keeps its place and its claim window restarts now.
-                _queue = q; // the head's skips
-                r.time = uint40(block.timestamp);
-                _requests[msg.sender] = r;
-                emit ClaimGated(msg.sender, r.assets, _toAssetsDown(ahead, v), _toAssetsDown(capacity, v));
-                return (0, 0);
-            }
-            q.settlingShares += uint96(claimShares); // <= the priced supply
-            _queue = q;
-            if (claimShares != r.shares) _entries[r.seq].start += uint96(claimShares);
-        } else {
-            assetsCap = r.assets;
-        }
+        assetsCap = r.assets;
+        if (_gated()) (claimShares, assetsCap) = _gate(r, v);
 
         // The cap stays the request's value: the payout is min(cap, value at settlement), so losses up to the
         // settlement apply (a deficit liquidated during the delay included) and no gain above the request does.
@@ -108,11 +90,12 @@ abstract contract TrancheExits is TrancheExitQueue {
         if (claimShares == r.shares) {
             delete _requests[msg.sender];
         } else {
-            // Partial (junior): the rest keeps its place, its claim window restarts now.
+            // Held back, wholly or in part (junior): the rest keeps its place, its claim window restarts now.
             r.shares -= uint104(claimShares);
             r.assets -= uint80(assetsCap);
             r.time = uint40(block.timestamp);
             _requests[msg.sender] = r;
+            if (claimShares == 0) return (0, 0);
         }
         settleAt = uint64(block.timestamp) + settlementDelay;
         _addClaim(msg.sender, claimShares, assetsCap, settleAt, v.epoch);
@@ -121,10 +104,10 @@ abstract contract TrancheExits is TrancheExitQueue {
 
     /// @inheritdoc ITrancheVault
     function settleClaim(address owner) external nonReentrant returns (uint256 assets) {
-        ClaimSlot memory c = _claims[owner];
+        ClaimSlot memory c = _claim(owner);
         TrancheValue memory v = _value();
         if (!_liveClaim(c, v.epoch)) {
-            if (_liveRequest(_requests[owner])) revert ClaimNotStarted(owner);
+            if (_liveRequest(_request(owner))) revert ClaimNotStarted(owner);
             revert NoWithdrawRequest(owner);
         }
         if (block.timestamp < c.settleAt) revert SettlementPending(owner, c.settleAt);
@@ -144,7 +127,7 @@ abstract contract TrancheExits is TrancheExitQueue {
 
     /// @inheritdoc ITrancheVault
     function cancelWithdraw() external nonReentrant returns (uint256 returned) {
-        RequestSlot memory r = _requests[msg.sender];
+        RequestSlot memory r = _request(msg.sender);
         TrancheValue memory v = _value();
         if (!_liveRequest(r)) _revertNoRequest(msg.sender, v.epoch);
         if (!v.known) revert VisibleLossUnknown();
@@ -162,7 +145,7 @@ abstract contract TrancheExits is TrancheExitQueue {
 
     /// @inheritdoc ITrancheVault
     function previewCancel(address owner) external view returns (uint256 returned, uint256 burned) {
-        RequestSlot memory r = _requests[owner];
+        RequestSlot memory r = _request(owner);
         TrancheValue memory v = _value();
         if (!_liveRequest(r) || !v.known) return (0, 0);
         returned = SharePriceMath.sharesToReturn(r.shares, r.assets, v.net, v.priced);
@@ -171,7 +154,7 @@ abstract contract TrancheExits is TrancheExitQueue {
 
     /// @inheritdoc ITrancheVault
     function previewSettle(address owner) external view returns (uint256 assets) {
-        ClaimSlot memory c = _claims[owner];
+        ClaimSlot memory c = _claim(owner);
         TrancheValue memory v = _value();
         if (!_liveClaim(c, v.epoch) || !v.known) return 0;
         return Math.min(c.assetsCap, SharePriceMath.toAssetsDown(c.shares, v.net, v.priced));
@@ -183,24 +166,43 @@ abstract contract TrancheExits is TrancheExitQueue {
         view
         returns (uint256 shares, uint256 assetsAtRequest, uint64 unlockTime)
     {
-        RequestSlot memory r = _requests[owner];
+        RequestSlot memory r = _request(owner);
         if (!_liveRequest(r)) return (0, 0, 0);
         return (r.shares, r.assets, r.time);
     }
 
     /// @inheritdoc ITrancheVault
     function pendingClaim(address owner) external view returns (uint256 shares, uint256 assetsCap, uint64 settleAt) {
-        ClaimSlot memory c = _claims[owner];
+        ClaimSlot memory c = _claim(owner);
         if (!_liveClaim(c, _supply.epoch)) return (0, 0, 0);
         return (c.shares, c.assetsCap, c.settleAt);
     }
 
     /* INTERNAL */
 
+    /// @dev The junior's gate on `r` (owner: the caller): the shares that start leaving and their cap, (0, 0) when
+    /// held back (`ClaimGated`). Stores the head's skips, the shares now settling and, for a partial claim, its
+    /// entry's new start (the claimed shares leave the queue, the rest keeps its place).
+    function _gate(RequestSlot memory r, TrancheValue memory v) private returns (uint256 claimShares, uint256 cap) {
+        QueueSlot memory q = _queue;
+        uint256 ahead;
+        uint256 capacity;
+        (claimShares, ahead, capacity) = _gateShares(r, v, q);
+        cap = _capOf(r, claimShares);
+        if (claimShares == 0 || (cap == 0 && claimShares != r.shares)) {
+            _queue = q;
+            emit ClaimGated(msg.sender, r.assets, _toAssetsDown(ahead, v), _toAssetsDown(capacity, v));
+            return (0, 0);
+        }
+        q.settlingShares += uint96(claimShares); // <= the priced supply
+        _queue = q;
+        if (claimShares != r.shares) _entries[r.seq].start += uint96(claimShares);
+    }
+
     /// @dev Starts (or adds to) `owner`'s settling claim; an added part moves the whole claim's settlement to
     /// `settleAt` (later, so every part still bears the full delay).
     function _addClaim(address owner, uint256 shares, uint256 cap, uint64 settleAt, uint32 epoch_) private {
-        ClaimSlot memory c = _claims[owner];
+        ClaimSlot memory c = _claim(owner);
         if (_liveClaim(c, epoch_)) {
             shares += c.shares;
             cap += c.assetsCap;
@@ -212,7 +214,7 @@ abstract contract TrancheExits is TrancheExitQueue {
     /// @dev No request: `ClaimSettling` when a claim is settling (it can be neither claimed again nor cancelled),
     /// `NoWithdrawRequest` otherwise.
     function _revertNoRequest(address owner, uint32 current) private view {
-        ClaimSlot memory c = _claims[owner];
+        ClaimSlot memory c = _claim(owner);
         if (_liveClaim(c, current)) revert ClaimSettling(owner, c.settleAt);
         revert NoWithdrawRequest(owner);
     }

@@ -77,15 +77,20 @@ export const CROWD: readonly TraderSpec[] = [
 /** The two accounts `npm start` compares after the crash. */
 export const NETTING_PAIR = { desk: "desk", naked: "naked" } as const;
 
-/** USDC. The first junior LP requests its whole withdrawal before the crash. */
+/** USDC. The first junior LP requests its whole withdrawal before the crash; the second stays through it; a third
+ * arrives after it (`LATE_JUNIOR`). */
 export const LPS = { juniorA: 15_000, juniorB: 25_000, senior: 400_000 } as const;
+/** USDC a new junior LP deposits after the crash, when the posted figure has raised the junior's share. */
+export const LATE_JUNIOR = 20_000;
 /** The arbitrageur's margin (USDC): enough to close a crash's gap on the curve with its initial margin scaled up
  * to 3x by the realized volatility the gap leaves in the oracle. */
 export const ARB_MARGIN = 1_000_000;
 
 /** Dev-account indices of every actor (wallet 0 deploys and moves the feeds). */
 export const WALLETS = { juniorA: 1, juniorB: 2, senior: 3, arbitrageur: 4, keeper: 5, firstTrader: 6 } as const;
-export const WALLET_COUNT = WALLETS.firstTrader + CROWD.length;
+/** The late junior LP's wallet, after the crowd's (adding it moves nobody else's address). */
+export const LATE_JUNIOR_WALLET = WALLETS.firstTrader + CROWD.length;
+export const WALLET_COUNT = LATE_JUNIOR_WALLET + 1;
 
 /** An index gap in one block: each listed market's move in bps (markets not listed stay put). */
 export type CrashMoves = { readonly market: "ETH" | "BTC"; readonly bps: bigint }[];

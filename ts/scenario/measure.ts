@@ -142,13 +142,14 @@ export async function withdrawalOf(clients: DevClients, vault: Address, owner: A
     }),
   ]);
   const r = requested.at(-1);
-  const c = claimed.at(-1);
+  // A claim the exit gate prorated settles in parts: the sum of every part.
+  const claimedTotal = claimed.reduce((sum, c) => sum + (c.args.assets ?? 0n), 0n);
   const requestBlock = r ? await clients.publicClient.getBlock({ blockNumber: r.blockNumber }) : undefined;
   return {
     owner,
     shares: r?.args.shares ?? 0n,
     assetsAtRequest: r?.args.assetsAtRequest ?? 0n,
-    claimed: c?.args.assets ?? 0n,
+    claimed: claimedTotal,
     requestedAt: requestBlock?.timestamp ?? 0n,
     unlockTime: BigInt(r?.args.unlockTime ?? 0),
   };

@@ -4,7 +4,7 @@
 // discount and no repeg is due -> measured, reported, the chain stopped (also on Ctrl-C).
 import { writeFile } from "node:fs/promises";
 import { type Address, formatUnits, parseEventLogs } from "viem";
-import { trancheVaultAbi } from "../abi/generated";
+import { iTrancheBoostAbi, trancheVaultAbi } from "../abi/generated";
 import { oracleGasHeadroom } from "../chain/oracleGas";
 import { deployProtocol } from "../deploy/deployProtocol";
 import type { ProtocolWallet } from "../deploy/txQueue";
@@ -13,16 +13,34 @@ import { createDevClients } from "../devnet/clients";
 import { PerpError } from "../errors";
 import { getPremiumApr } from "../tranches/actions/getPremiumApr";
 import { Actors } from "./actors";
-import { CRASHES, CROWD, NETTING_PAIR, scenarioDeploymentConfig, WALLET_COUNT, WALLETS } from "./book";
+import {
+  CRASHES,
+  CROWD,
+  LATE_JUNIOR,
+  LATE_JUNIOR_WALLET,
+  NETTING_PAIR,
+  scenarioDeploymentConfig,
+  WALLET_COUNT,
+  WALLETS,
+} from "./book";
 import { ChainClock } from "./chainClock";
 import { type Accounts, crashedPrices, crashLabel, predictStack } from "./crash";
 import { IndexPath, seededRandom } from "./indexPath";
 import { inventorySales, inventorySold, markIndexGaps, repegSteps } from "./inventorySale";
 import { startKeeper } from "./keeperHost";
+import {
+  boostRecord,
+  figurePost,
+  gateRecord,
+  type LpEconomicsOutcome,
+  multiplierHistory,
+  postedFigure,
+  premiumSplits,
+} from "./lpEconomics";
 import { fundingPaid, inventoryOf, keeperTxs, liquidationSteps, realizedBadDebt, withdrawalOf } from "./measure";
 import { nettingOutcome } from "./netting";
 import { stringifyReport } from "./report";
-import { placeRealized, type ScenarioRiskRun, scenarioRiskReport } from "./riskReport";
+import { placeRealized, postedReport, type ScenarioRiskRun, scenarioRiskReport } from "./riskReport";
 import { fundEveryone, readVault } from "./setup";
 import { Simulation } from "./simulation";
 import type { RunScenarioOptions, ScenarioResult, StackEntry, TrancheOutcome, Waterfall } from "./types";
@@ -96,6 +114,22 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
     const firstBlock = await clients.publicClient.getBlockNumber({ cacheTime: 0 });
     const startBlock = await clients.publicClient.getBlock({ blockNumber: firstBlock });
     const vaultsStart = { junior: await readVault(clients, junior), senior: await readVault(clients, senior) };
+    const lp: LpEconomicsOutcome = {
+      figures: [],
+      splits: [],
+      multiplier: { maxBps: 10_000n, refreshes: 0 },
+      boost: [],
+      gate: [],
+    };
+    const sharesOf = (w: ProtocolWallet) =>
+      clients.publicClient.readContract({
+        address: junior,
+        abi: trancheVaultAbi,
+        functionName: "balanceOf",
+        args: [w.account.address],
+      });
+    const lpShares = { juniorA: await sharesOf(who.juniorA), juniorB: await sharesOf(who.juniorB) };
+    const tailRiskOracle = deployment.contracts.tailRiskOracle;
 
     const host = await startKeeper(rpcUrl, deployment, WALLETS.keeper);
     disposeKeeper = host.dispose;
@@ -214,18 +248,68 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       // The gap: every feed of the market(s) in one block, then the keeper's liquidations in the next.
       const gapped = crashedPrices(deployment, crash, path.prices);
       path.gap(gapped);
-      await sim.block(1n, gapped);
+      // The steward posts the report's figure; it lands with the gap (a post moves no position).
+      const post = tailRiskOracle ? await figurePost(clients, deployment, riskRun.run) : undefined;
+      const gapBlock = await sim.block(1n, gapped, (b) => {
+        if (post && tailRiskOracle) b.add("lp", actors.postFigure(tailRiskOracle, post));
+      });
       progress(`[crash] index gapped ${crashLabel(crash)}`);
+      if (post) {
+        const f = await postedFigure(clients, deployment, "before the crash", post, gapBlock);
+        lp.figures.push(f);
+        progress(
+          `[lp] steward posts the report's figure: junior ES99 ${formatUnits(f.juniorEs99, 6)} on ${formatUnits(f.juniorCapital, 6)} USDC -> junior share ${bps(f.shareBps)} (target ${bps(f.targetShareBps)}); perp risk verify: ${f.verified ? "reproduced byte for byte" : "MISMATCH"} (${f.verifySeconds.toFixed(1)} s)`,
+        );
+      }
       await sim.block(1n, undefined);
       progress("[keeper] liquidation block mined");
       for (let i = 0; i < 5; i++) await sim.block(12n, undefined);
       // The breaker keeps the oracle reduce-only for 5 minutes; then the arbitrageur closes the gap.
       for (let i = 0; i < 5; i++) await sim.block(MINUTE, undefined);
+      // A report on the book after the crash: the oracle's history now holds the gap.
+      if (tailRiskOracle) {
+        const at = await clients.publicClient.getBlockNumber({ cacheTime: 0 });
+        const after = await postedReport(clients, deployment, at);
+        const post2 = await figurePost(clients, deployment, after);
+        const mined = await sim.tradingStep(MINUTE, 1, (b) => b.add("lp", actors.postFigure(tailRiskOracle, post2)));
+        const f = await postedFigure(clients, deployment, "after the crash", post2, mined);
+        lp.figures.push(f);
+        progress(
+          `[lp] after the crash the report's junior ES99 is ${formatUnits(f.juniorEs99, 6)} on ${formatUnits(f.juniorCapital, 6)} USDC: target ${bps(f.targetShareBps)}, the bounds let the share move to ${bps(f.shareBps)}; verify: ${f.verified ? "reproduced" : "MISMATCH"}`,
+        );
+      }
     }
     // After the crash (or calm): trading until the LP's cooldown has passed, then the claim.
     while (sim.now < unlock) await sim.tradingStep(5n * MINUTE, 1);
+    const gateA = () => gateRecord(clients, deployment, "junior LP A", who.juniorA.account.address);
+    const firstLook = await gateA();
     await sim.tradingStep(MINUTE, 1, (b) => b.add("lp", actors.claim(who.juniorA, junior)));
-    progress("[lp] junior LP A claims: its escrowed shares bear losses through the settlement delay");
+    let claimedPart = firstLook.claimable;
+    if (firstLook.claimable < firstLook.requested) {
+      lp.gate.push(firstLook);
+      progress(
+        `[gate] junior LP A's claim: ${share(firstLook.claimable, firstLook.requested)} claimable now (junior may not go below ${formatUnits(firstLook.floor, 6)} USDC = c x ${firstLook.fromEs99 ? "ES99" : "stress loss"}); the rest keeps its place in the queue`,
+      );
+      // New junior capital arrives (the posted figure raised the junior's share): the gate opens in queue order.
+      const late = wallet(LATE_JUNIOR_WALLET);
+      const amount = BigInt(LATE_JUNIOR) * 1_000_000n;
+      await sim.block(MINUTE, undefined, (b) => {
+        b.add("lp", actors.mint(late.account.address, amount));
+        b.add("lp", actors.approve(late, junior));
+      });
+      await sim.tradingStep(MINUTE, 1, (b) => b.add("lp", actors.vaultDeposit(late, junior, amount)));
+      const second = await gateA();
+      lp.gate.push(second);
+      progress(
+        `[gate] a new junior LP deposits ${LATE_JUNIOR.toLocaleString("en-US")} USDC: A's remaining claim is ${share(second.claimable, second.requested)} claimable now`,
+      );
+      if (second.claimable > 0n && claimedPart === 0n) {
+        await sim.tradingStep(MINUTE, 1, (b) => b.add("lp", actors.claim(who.juniorA, junior)));
+        claimedPart = second.claimable;
+      }
+    }
+    if (claimedPart > 0n)
+      progress("[lp] junior LP A claims: its escrowed shares bear losses through the settlement delay");
     // Step two once the settlement delay has passed: every deficit visible at the claim has been liquidated by then.
     const delay = await clients.publicClient.readContract({
       address: junior,
@@ -234,10 +318,12 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
     });
     const settleAt = sim.now + BigInt(delay);
     while (sim.now < settleAt) await sim.tradingStep(5n * MINUTE, 1);
-    await sim.tradingStep(MINUTE, 1, (b) =>
-      b.add("lp", actors.settleClaim(who.juniorA, junior, who.juniorA.account.address)),
-    );
-    progress("[lp] junior LP A's claim settles");
+    if (claimedPart > 0n) {
+      await sim.tradingStep(MINUTE, 1, (b) =>
+        b.add("lp", actors.settleClaim(who.juniorA, junior, who.juniorA.account.address)),
+      );
+      progress("[lp] junior LP A's claim settles");
+    }
     // The aftermath: the chain and the keeper run on until the backstop's inventory has left it (the arbitrageur
     // takes it at the descending discount), no market is due a repeg (the keeper repegs while one is) and every
     // mark is back within its funding cap of the index (the arbitrageur and the repeg close the crash's gap).
@@ -250,6 +336,11 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       if (sales.length === 0 && settled) break;
       await sim.tradingStep(MINUTE, 1);
     }
+    // The junior LP who stayed through the crash claims its boost.
+    const boostMined = await sim.tradingStep(MINUTE, 1, (b) => b.add("lp", actors.claimBoost(who.juniorB, junior)));
+    const [boostEvent] = boostMined.items.flatMap((i) =>
+      parseEventLogs({ abi: iTrancheBoostAbi, eventName: "BoostClaimed", logs: i.receipt.logs }),
+    );
     await host.dispose();
     disposeKeeper = undefined;
 
@@ -277,6 +368,35 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       };
     };
     const liquidations = await liquidationSteps(clients, deployment, range, nameOf);
+    if (tailRiskOracle) {
+      lp.splits = await premiumSplits(clients, deployment, range);
+      lp.multiplier = await multiplierHistory(clients, deployment, range);
+      const none = { points: 0n, assets: 0n };
+      const claimedB = boostEvent ? { points: boostEvent.args.points, assets: boostEvent.args.assets } : none;
+      lp.boost = [
+        await boostRecord(
+          clients,
+          deployment,
+          "junior LP A (asked to leave before the crash)",
+          who.juniorA,
+          false,
+          lpShares.juniorA,
+          none,
+        ),
+        await boostRecord(
+          clients,
+          deployment,
+          "junior LP B (stayed through it)",
+          who.juniorB,
+          true,
+          lpShares.juniorB,
+          claimedB,
+        ),
+      ];
+      progress(
+        `[boost] per share, LP B (stayed) earned ${lp.boost[1]?.secondsAt1x.toFixed(0)} s at 1x of points against LP A's ${lp.boost[0]?.secondsAt1x.toFixed(0)} (multiplier up to ${bps(lp.multiplier.maxBps)}); B claimed ${formatUnits(claimedB.assets, 6)} USDC of boost`,
+      );
+    }
     const result: ScenarioResult = {
       scenario: options.scenario,
       elapsedMs: 0,
@@ -301,6 +421,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       repegSteps: await repegSteps(clients, deployment, range),
       inventorySold: await inventorySold(clients, deployment, range),
       markIndexGap: await markIndexGaps(clients, deployment),
+      lp: tailRiskOracle ? lp : undefined,
     };
     result.elapsedMs = performance.now() - started;
     if (options.report) await writeFile(options.report, stringifyReport(result));
@@ -314,6 +435,16 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       progress(`[anvil] pid ${anvil.pid} stopped`);
     }
   }
+}
+
+/** bps as a percentage: 5000n -> "50.0 %". */
+function bps(x: bigint): string {
+  return `${(Number(x) / 100).toFixed(1)} %`;
+}
+
+/** part / whole as a percentage, rounded down to a whole percent. */
+function share(part: bigint, whole: bigint): string {
+  return whole === 0n ? "n/a" : `${(part * 100n) / whole} %`;
 }
 
 function pct(p: number): string {

@@ -5,6 +5,7 @@ import { formatBps, formatPercent, formatUsdc, formatWad } from "../display/amou
 import { table } from "../display/table";
 import { WAD } from "../money";
 import { crashLabel } from "./crash";
+import { lpEconomicsLines } from "./lpSummary";
 import type { ScenarioRisk } from "./riskReport";
 import type { NettingAccount, ScenarioResult, Waterfall } from "./types";
 
@@ -80,6 +81,7 @@ export function formatScenarioSummary(r: ScenarioResult): string[] {
     );
   }
   if (r.risk) out.push("", ...riskLines(r.risk, r.realized));
+  if (r.lp) out.push(...lpEconomicsLines(r.lp));
   out.push("", `Liquidations: ${r.liquidations.length} steps`);
   for (const l of r.liquidations) {
     out.push(

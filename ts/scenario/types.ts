@@ -1,5 +1,7 @@
 // The public shape of a scenario run: its options, what it measured (bigint, on-chain units) and the JSON report.
+
 import type { Address } from "viem";
+import type { LpEconomicsOutcome } from "./lpEconomics";
 import type { ScenarioRisk } from "./riskReport";
 
 export const SCENARIOS = ["crash", "black-swan", "calm"] as const;
@@ -114,6 +116,9 @@ export type NettingAccount = {
 export type NettingOutcome = { desk: NettingAccount; naked: NettingAccount };
 
 export type ScenarioResult = {
+  /** [5/6] LP economics: the posted figures, the premium splits, the boost of a stayer against a leaver, the exit
+   * gate (absent on a deployment without a tail-risk oracle). */
+  lp?: LpEconomicsOutcome | undefined;
   scenario: ScenarioName;
   elapsedMs: number;
   /** Simulated seconds from the first trade to the end. */
