@@ -35,20 +35,21 @@ beforeAll(async () => {
   await chain.testClient.mine({ blocks: 1 });
 }, 120_000);
 
-/** The vault's figures the mirror takes, at the head. */
+/** The vault's figures the mirror takes, at the head: claims settling are this test's two LPs' pending claims. */
 async function tranche() {
-  const [net, supply, writtenOff, [, , settlingShares], [floor]] = await Promise.all([
+  const [net, supply, writtenOff, [settling1], [settling2], [floor]] = await Promise.all([
     read<bigint>("totalAssets"),
     read<bigint>("totalSupply"),
     read<bigint>("writtenOffSupply"),
-    read<readonly [bigint, bigint, bigint]>("exitQueue"),
+    read<readonly [bigint, bigint, bigint]>("pendingClaim", [lp(FIRST)]),
+    read<readonly [bigint, bigint, bigint]>("pendingClaim", [lp(SECOND)]),
     chain.publicClient.readContract({
       address: p.tailRiskOracle,
       abi: tailRiskOracleAbi,
       functionName: "juniorExitFloor",
     }),
   ]);
-  return { net, priced: supply - writtenOff - 1n, settlingShares, floor };
+  return { net, priced: supply - writtenOff - 1n, settlingShares: settling1 + settling2, floor };
 }
 
 async function request(owner: Address, aheadShares: bigint) {
