@@ -231,7 +231,7 @@ describe("getTrancheHistory", () => {
     expect(h.distributions).toEqual([]); // no backstop given
   });
 
-  it("gives the same history from a cache as from the chain", async () => {
+  it("gives the same history from a cache as from the chain, also after new payouts and blocks", async () => {
     await tradeAndDistribute();
     for (let i = 0; i < 80; i++) await chain.testClient.mine({ blocks: 1 });
     const args = { junior: p.junior, senior: p.senior, backstop: p.backstop, fromBlock: p.deployment.startBlock };
@@ -239,8 +239,16 @@ describe("getTrancheHistory", () => {
     const cold = await getTrancheHistory(chain.publicClient, { ...args, cache });
     expect(cache.points.size).toBeGreaterThan(0);
     expect(cache.timestamps.size).toBeGreaterThan(0);
+    expect(cache.logs.size).toBe(6); // 2 events x 2 vaults, 2 of the backstop
     const warm = await getTrancheHistory(chain.publicClient, { ...args, cache });
     expect(warm).toEqual(cold);
+    // A payout after the cached logs: the cache's scan of the new blocks finds it, as a cold read does.
+    await tradeAndDistribute();
+    for (let i = 0; i < 70; i++) await chain.testClient.mine({ blocks: 1 });
+    const later = await getTrancheHistory(chain.publicClient, { ...args, cache });
+    expect(later).toEqual(await getTrancheHistory(chain.publicClient, args));
+    expect(later.distributions).toHaveLength(cold.distributions.length + 1);
+    expect(later.junior.premiums.length).toBeGreaterThan(cold.junior.premiums.length);
   });
 
   it("rejects a bad sample count or window", async () => {
