@@ -324,6 +324,11 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       );
       progress("[lp] junior LP A's claim settles");
     }
+    // The junior LP who stayed through the crash claims its boost.
+    const boostMined = await sim.tradingStep(MINUTE, 1, (b) => b.add("lp", actors.claimBoost(who.juniorB, junior)));
+    const [boostEvent] = boostMined.items.flatMap((i) =>
+      parseEventLogs({ abi: iTrancheBoostAbi, eventName: "BoostClaimed", logs: i.receipt.logs }),
+    );
     // The aftermath: the chain and the keeper run on until the backstop's inventory has left it (the arbitrageur
     // takes it at the descending discount), no market is due a repeg (the keeper repegs while one is) and every
     // mark is back within its funding cap of the index (the arbitrageur and the repeg close the crash's gap).
@@ -336,11 +341,6 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       if (sales.length === 0 && settled) break;
       await sim.tradingStep(MINUTE, 1);
     }
-    // The junior LP who stayed through the crash claims its boost.
-    const boostMined = await sim.tradingStep(MINUTE, 1, (b) => b.add("lp", actors.claimBoost(who.juniorB, junior)));
-    const [boostEvent] = boostMined.items.flatMap((i) =>
-      parseEventLogs({ abi: iTrancheBoostAbi, eventName: "BoostClaimed", logs: i.receipt.logs }),
-    );
     await host.dispose();
     disposeKeeper = undefined;
 
