@@ -127,6 +127,11 @@ export const keeperConfigSchema = z.object({
   riskFigureIntervalSeconds: nonNegativeInt.default(21_600),
   /** Price paths of the report behind each posted figure (recorded on chain; `perp risk verify` runs as many). */
   riskFigurePaths: positiveInt.max(1_000_000).default(2_000),
+  /**
+   * Seconds of chain time between the task's checks (is a figure due, does a vault's boost multiplier differ from the
+   * oracle's): between checks a block costs it no request. 0 = every block.
+   */
+  riskFigureCheckSeconds: nonNegativeInt.default(60),
   /** Worker threads the report runs in (at least 1: the keeper's loop never waits for the paths). */
   riskFigureWorkers: positiveInt.max(64).default(1),
   /** Seconds between repeg simulations when the pool has a repeg entry point. */

@@ -17,8 +17,6 @@ export type LpEconomicsDeployment = {
     senior: Address;
     backstop: Address;
     pool: Address;
-    /** The OracleRouter (a governed target of the timelock). */
-    oracle: Address;
     /** TailRiskOracle; default `backstop.tailRiskOracle()`. */
     tailRiskOracle?: Address | undefined;
     /** RiskTimelock; default the pool's owner when it has code. */
@@ -32,7 +30,6 @@ export const lpDeploymentSchema = z.object({
     senior: addressSchema,
     backstop: addressSchema,
     pool: addressSchema,
-    oracle: addressSchema,
     tailRiskOracle: addressSchema.optional(),
     timelock: addressSchema.optional(),
   }),

@@ -7,8 +7,10 @@
 // figure through the steward account (the keeper's signer must be the oracle's steward; otherwise it only says so).
 // `perp risk verify` reproduces what it posted.
 //
-// Boost: on every tick, each vault whose stored boost multiplier differs from the oracle's gets `refreshBoost()`
-// (permissionless), so points accrue at the multiplier the volatility asks for from the next block on.
+// Boost: at each check, each vault whose stored boost multiplier differs from the oracle's (clamped as the vault
+// clamps it) gets `refreshBoost()` (permissionless), so points accrue at the multiplier the volatility asks for.
+// Checks run at most once per `riskFigureCheckSeconds` of chain time (default 60): between them a block costs the
+// task no request; a report in flight, a post to send or a post to confirm is followed every block.
 import { type Address, type Chain, encodeFunctionData, isAddressEqual, type PublicClient, type Transport } from "viem";
 import { iTailRiskOracleAbi, iTrancheBoostAbi } from "../../abi/generated";
 import type { Deployment } from "../../deploy/deployment";
@@ -18,6 +20,7 @@ import { readJuniorStressLoss } from "../../risk/verifyStress";
 import type { ITailRiskPost } from "../../risk/verifyTypes";
 import { readTailRiskParams } from "../../tranches/actions/getJuniorShare";
 import { resolveTailRiskOracle } from "../../tranches/lpDeployment";
+import { clampBoostMultiplierBps } from "../../tranches/math/boost";
 import type { Logger } from "../logger";
 import type { KeeperMetrics } from "../metrics";
 import { BaseTask, type TickContext } from "./task";
@@ -39,6 +42,7 @@ export class RiskFigureTask extends BaseTask {
   /** The book block of the post we sent, and until when we wait for it on chain. */
   private awaiting: { block: bigint; until: bigint } | undefined;
   private nextAttemptAt = 0n;
+  private nextCheckAt = 0n;
   private notSteward: string | undefined;
   private lastPostedBlock: bigint | undefined;
 
@@ -61,22 +65,24 @@ export class RiskFigureTask extends BaseTask {
     if (this.oracle === undefined) this.oracle = await resolveTailRiskOracle(this.client, this.deployment);
     const oracle = this.oracle;
     if (!oracle) return;
+    if (this.ready) return this.post(ctx, oracle, this.ready);
+    if (this.awaiting) {
+      this.notePosted(ctx, await this.readFigure(oracle, ctx.head.number));
+      return;
+    }
+    // The rest reads the chain: at most once per `riskFigureCheckSeconds` of chain time (a steady block costs the
+    // keeper's loop nothing extra).
+    if (ctx.head.timestamp < this.nextCheckAt) return;
+    this.nextCheckAt = ctx.head.timestamp + BigInt(ctx.config.riskFigureCheckSeconds);
     try {
       await this.refreshBoosts(ctx, oracle);
     } catch (err) {
       // A vault without the boost (a deployment from before it) or a failed read: the figure goes on regardless.
       ctx.log.debug({ task: this.name, err }, "boost multiplier check failed");
     }
-    if (ctx.config.riskFigureIntervalSeconds === 0) return;
-    const figure = await this.client.readContract({
-      address: oracle,
-      abi: iTailRiskOracleAbi,
-      functionName: "figure",
-      blockNumber: ctx.head.number,
-    });
-    this.notePosted(ctx, figure);
-    if (this.ready) return this.post(ctx, oracle, this.ready);
-    if (this.inFlight || this.awaiting) return;
+    if (ctx.config.riskFigureIntervalSeconds === 0 || this.inFlight) return;
+    const figure = await this.readFigure(oracle, ctx.head.number);
+    if (figure.postedAt !== 0n) this.metrics().riskFigureShareBps.set(figure.shareBps);
     const interval = BigInt(ctx.config.riskFigureIntervalSeconds);
     if (figure.postedAt !== 0n && ctx.head.timestamp < figure.postedAt + interval) return;
     if (ctx.head.timestamp < this.nextAttemptAt || ctx.head.number === 0n) return;
@@ -153,6 +159,10 @@ export class RiskFigureTask extends BaseTask {
     }
   }
 
+  private readFigure(oracle: Address, blockNumber: bigint) {
+    return this.client.readContract({ address: oracle, abi: iTailRiskOracleAbi, functionName: "figure", blockNumber });
+  }
+
   /** Counts our post once the chain shows it; gives up on one that never shows. */
   private notePosted(ctx: TickContext, figure: { blockNumber: bigint; shareBps: number; postedAt: bigint }): void {
     if (figure.postedAt !== 0n) this.metrics().riskFigureShareBps.set(figure.shareBps);
@@ -193,12 +203,14 @@ export class RiskFigureTask extends BaseTask {
 
   private async refreshBoosts(ctx: TickContext, oracle: Address): Promise<void> {
     const at = { blockNumber: ctx.head.number } as const;
-    const target = await this.client.readContract({
-      address: oracle,
-      abi: iTailRiskOracleAbi,
-      functionName: "boostMultiplierBps",
-      ...at,
-    });
+    const target = clampBoostMultiplierBps(
+      await this.client.readContract({
+        address: oracle,
+        abi: iTailRiskOracleAbi,
+        functionName: "boostMultiplierBps",
+        ...at,
+      }),
+    );
     for (const vault of [this.deployment.contracts.junior, this.deployment.contracts.senior]) {
       const stored = await this.client.readContract({
         address: vault,

@@ -1,6 +1,7 @@
-import type { Account, Address, Hash, TransactionReceipt } from "viem";
+import { type Account, type Address, type Hash, isAddressEqual, parseEventLogs, type TransactionReceipt } from "viem";
 import { z } from "zod";
-import { trancheVaultAbi } from "../../abi/generated";
+import { iTrancheExitGateAbi, trancheVaultAbi } from "../../abi/generated";
+import { PerpError } from "../../errors";
 import type { PerpClient } from "../../pool/client";
 import { addressSchema, parseParameters } from "../../pool/schemas";
 import { minedEvent, sendContract } from "../../pool/write";
@@ -25,8 +26,29 @@ export type ClaimReturnType = {
 const schema = z.object({ vault: addressSchema, account: z.any().optional() });
 
 /**
+ * A junior claim found nothing claimable under the exit gate (`ClaimGated`): the transaction mined, the request keeps
+ * its place in the queue and its claim window restarted; claim again once coverage is back (`getExitGate`).
+ */
+export class ClaimGatedError extends PerpError {
+  override name = "ClaimGatedError";
+  constructor(
+    readonly hash: Hash,
+    readonly requestedAssets: bigint,
+    readonly aheadAssets: bigint,
+    readonly capacity: bigint,
+  ) {
+    super(
+      `claim: the junior exit gate holds the whole request back (capacity ${capacity}, ${aheadAssets} queued ahead, ${requestedAssets} requested; asset units)`,
+      { details: `tx ${hash}: the request keeps its place and its claim window restarted; claim again later` },
+    );
+  }
+}
+
+/**
  * Step one of the sender's exit after the cooldown (`CooldownActive`/`ClaimWindowExpired`/`ClaimSettling` errors
- * otherwise): fixes the cap and starts the settlement delay; `settleClaim` pays from `settleAt`.
+ * otherwise): fixes the cap and starts the settlement delay; `settleClaim` pays from `settleAt`. A junior claim under
+ * the exit gate may start only part of the request (the event's shares and cap; the rest keeps its place), or none:
+ * then it throws `ClaimGatedError` after the transaction mined.
  * @example
  * const { settleAt } = await claim(walletClient, { vault: junior });
  */
@@ -39,6 +61,12 @@ export async function claim(client: PerpClient, parameters: ClaimParameters): Pr
     args: [],
     account: p.account,
   });
+  const gated = parseEventLogs({ abi: iTrancheExitGateAbi, eventName: "ClaimGated", logs: receipt.logs }).find((l) =>
+    isAddressEqual(l.address, p.vault),
+  );
+  if (gated) {
+    throw new ClaimGatedError(hash, gated.args.requestedAssets, gated.args.aheadAssets, gated.args.capacity);
+  }
   const event = minedEvent("claim", receipt, { abi: trancheVaultAbi, eventName: "ClaimStarted", address: p.vault });
   return { hash, receipt, shares: event.shares, assetsCap: event.assetsCap, settleAt: BigInt(event.settleAt) };
 }

@@ -12,7 +12,7 @@ import {
   type TrancheName,
   trancheNameSchema,
 } from "../lpDeployment";
-import { projectedClaimableBoost } from "../math/boost";
+import { BOOST_MULTIPLIER_MIN_BPS, clampBoostMultiplierBps, projectedClaimableBoost } from "../math/boost";
 
 export type GetBoostReturnType = {
   tranche: TrancheName;
@@ -22,7 +22,8 @@ export type GetBoostReturnType = {
   timestamp: bigint;
   /** The multiplier accruing now (bps, 10_000 = 1×), stored at the vault's last `refreshBoost`. */
   multiplierBps: bigint;
-  /** What `refreshBoost` would store now: the oracle's largest clamp(σ/σ_ref, 1, cap) (10_000 with no oracle). */
+  /** What `refreshBoost` would store now: the oracle's largest clamp(σ/σ_ref, 1, cap), within [1×, 100×] (1× with no
+   * oracle). */
   oracleMultiplierBps: bigint;
   /** The volatility index (bps-seconds) as of the block. */
   volatilityIndex: bigint;
@@ -106,14 +107,16 @@ export async function getBoost(
       shares("balanceOf", [vault]),
       resolveTailRiskOracle(client, p.deployment, blockNumber),
     ]);
-    const oracleMultiplierBps = oracle
-      ? await readContract(client, {
-          address: oracle,
-          abi: iTailRiskOracleAbi,
-          functionName: "boostMultiplierBps",
-          blockNumber,
-        })
-      : 10_000n;
+    const oracleMultiplierBps = clampBoostMultiplierBps(
+      oracle
+        ? await readContract(client, {
+            address: oracle,
+            abi: iTailRiskOracleAbi,
+            functionName: "boostMultiplierBps",
+            blockNumber,
+          })
+        : BOOST_MULTIPLIER_MIN_BPS,
+    );
     // The vault's own balance (escrowed requests, the sentinel) never accrues; neither does a written-off balance.
     const activeShares = p.owner === vault ? 0n : balance - writtenOff;
     const totalActiveShares = supply - writtenOffSupply - vaultOwn;

@@ -12,8 +12,8 @@ import {
   resolveTimelock,
 } from "../lpDeployment";
 
-/** The timelock's governed targets by the deployment's names. */
-export type GovernedTarget = "pool" | "oracle" | "tailRiskOracle" | "unknown";
+/** The timelock's governed targets by the deployment's names (the timelock governs its own `setAdmin`). */
+export type GovernedTarget = "pool" | "oracle" | "tailRiskOracle" | "timelock" | "unknown";
 
 export type QueuedChange = {
   id: bigint;
@@ -41,6 +41,7 @@ const ABIS: Record<GovernedTarget, Abi> = {
   pool: perpPoolAbi,
   oracle: oracleRouterAbi,
   tailRiskOracle: [...iTailRiskOracleAbi, ...ownableAbi],
+  timelock: iRiskTimelockAbi,
   unknown: [...perpPoolAbi, ...oracleRouterAbi, ...iTailRiskOracleAbi],
 };
 
@@ -74,35 +75,29 @@ export async function getQueuedChanges(
   try {
     const block = await getBlock(client, options.blockNumber === undefined ? {} : { blockNumber: options.blockNumber });
     const blockNumber = block.number;
-    const [timelock, tailRiskOracle] = await Promise.all([
-      resolveTimelock(client, p.deployment, blockNumber),
-      resolveTailRiskOracle(client, p.deployment, blockNumber),
-    ]);
+    const timelock = await resolveTimelock(client, p.deployment, blockNumber);
     if (!timelock) return [];
-    const ids = await readContract(client, {
-      address: timelock,
-      abi: iRiskTimelockAbi,
-      functionName: "pendingChanges",
-      blockNumber,
-    });
-    const c = p.deployment.contracts;
+    const tl = { address: timelock, abi: iRiskTimelockAbi, blockNumber } as const;
+    // The targets as the timelock itself names them.
+    const [ids, pool, oracleRouter, tailRiskOracle] = await Promise.all([
+      readContract(client, { ...tl, functionName: "pendingChanges" }),
+      readContract(client, { ...tl, functionName: "pool" }),
+      readContract(client, { ...tl, functionName: "oracleRouter" }),
+      readContract(client, { ...tl, functionName: "tailRiskOracle" }),
+    ]);
     const nameOf = (target: Address): GovernedTarget =>
-      isAddressEqual(target, c.pool)
+      isAddressEqual(target, pool)
         ? "pool"
-        : isAddressEqual(target, c.oracle)
+        : isAddressEqual(target, oracleRouter)
           ? "oracle"
-          : tailRiskOracle && isAddressEqual(target, tailRiskOracle)
+          : isAddressEqual(target, tailRiskOracle)
             ? "tailRiskOracle"
-            : "unknown";
+            : isAddressEqual(target, timelock)
+              ? "timelock"
+              : "unknown";
     return await Promise.all(
       ids.map(async (id): Promise<QueuedChange> => {
-        const ch = await readContract(client, {
-          address: timelock,
-          abi: iRiskTimelockAbi,
-          functionName: "change",
-          args: [id],
-          blockNumber,
-        });
+        const ch = await readContract(client, { ...tl, functionName: "change", args: [id] });
         const targetName = nameOf(ch.target);
         const selector = ch.data.length >= 10 ? slice(ch.data, 0, 4) : ch.data;
         return {

@@ -2,6 +2,19 @@
 // multiplier (bps) every second; a holder's points grow by their active shares × ΔI, all holders' by the active
 // supply × ΔI; a claim pays ⌊pot × points / all points⌋. Points are shares × bps-seconds (exact integers).
 
+/** 1× and the most a vault stores (`TrancheVault.MAX_BOOST_MULTIPLIER_BPS`, 100×). */
+export const BOOST_MULTIPLIER_MIN_BPS = 10_000n;
+export const BOOST_MULTIPLIER_MAX_BPS = 1_000_000n;
+
+/** What `refreshBoost` stores for the oracle's answer: clamped to [1×, 100×]. */
+export function clampBoostMultiplierBps(oracleBps: bigint): bigint {
+  return oracleBps < BOOST_MULTIPLIER_MIN_BPS
+    ? BOOST_MULTIPLIER_MIN_BPS
+    : oracleBps > BOOST_MULTIPLIER_MAX_BPS
+      ? BOOST_MULTIPLIER_MAX_BPS
+      : oracleBps;
+}
+
 /** The index at `t` from its value `index` at `lastTime` with `multiplierBps` accruing since (t ≥ lastTime). */
 export function volatilityIndexAt(index: bigint, lastTime: bigint, multiplierBps: bigint, t: bigint): bigint {
   if (t < lastTime) throw new RangeError(`volatilityIndexAt: ${t} is before the last accrual ${lastTime}`);

@@ -50,9 +50,10 @@ export type ShareState = { shareBps: bigint; anchorBps: bigint; windowStart: big
 
 /**
  * The state after a post at `now` whose figure asks for `targetBps`. The first post (`prev` undefined) sets the
- * share to the target (already within [lo, hi]) and opens a window anchored there. Later posts move the share by at
- * most `maxStep` toward the target, and at most `maxDaily` from the window's anchor; a post ≥ 24 h after the window
- * opened first opens a new one, anchored at the share before the post.
+ * share to the target (already within [lo, hi]) and opens a window anchored there. A later post ≥ 24 h after the
+ * window opened first opens a new one, anchored at the share before the post; then the target is clamped to
+ * anchor ± maxDaily, and that to previous ± maxStep (the step last: new parameters that left the share outside the
+ * day's band walk it back by at most maxStep a post). Mirrors `TailRiskOracle.post` / `TailRiskMath.boundedShareBps`.
  */
 export function nextShareState(
   prev: ShareState | undefined,
@@ -66,8 +67,8 @@ export function nextShareState(
     anchorBps = prev.shareBps;
     windowStart = now;
   }
-  const stepped = clamp(targetBps, saturatingSub(prev.shareBps, p.maxStepBps), prev.shareBps + p.maxStepBps);
-  const shareBps = clamp(stepped, saturatingSub(anchorBps, p.maxDailyBps), anchorBps + p.maxDailyBps);
+  const inDay = clamp(targetBps, saturatingSub(anchorBps, p.maxDailyBps), anchorBps + p.maxDailyBps);
+  const shareBps = clamp(inDay, saturatingSub(prev.shareBps, p.maxStepBps), prev.shareBps + p.maxStepBps);
   return { shareBps, anchorBps, windowStart };
 }
 
