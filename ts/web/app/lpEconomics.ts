@@ -4,7 +4,8 @@
 // gate, no timelock) shows "not deployed" for what it lacks; the rest of the page is unaffected.
 import { type Address, isAddressEqual, toFunctionSelector, zeroAddress } from "viem";
 import { call, readContract } from "viem/actions";
-import { perpPoolAbi, trancheVaultAbi } from "../../abi/generated";
+import { perpPoolAbi } from "../../abi/generated";
+import type { ClaimGatedError } from "../../tranches/actions/claim";
 import { claimBoost } from "../../tranches/actions/claimBoost";
 import { type GetBoostReturnType, getBoost } from "../../tranches/actions/getBoost";
 import { type GetExitGateReturnType, getExitGate } from "../../tranches/actions/getExitGate";
@@ -47,31 +48,12 @@ function lpDeployment(ctx: Ctx): LpEconomicsDeployment {
   return { contracts: { ...c, tailRiskOracle: named(c.tailRiskOracle), timelock: named(c.timelock) } };
 }
 
-/**
- * Why the exit gate holds `owner`'s junior claim now, in words, or null when a claim would take something (or the
- * vault has no gate, or a claim is already settling: then the button settles it).
- */
-export async function exitGateHold(ctx: Ctx, owner: Address): Promise<string | null> {
-  const d = lpDeployment(ctx);
-  const blockNumber = (await ctx.publicClient.getBlock()).number;
-  if (!(await answers(ctx, d.contracts.junior, "exitGate()", blockNumber))) return null;
-  const [[settling], gate] = await Promise.all([
-    readContract(ctx.publicClient, {
-      address: d.contracts.junior,
-      abi: trancheVaultAbi,
-      functionName: "pendingClaim",
-      args: [owner],
-      blockNumber,
-    }),
-    // A gate view that fails leaves the decision to the contract: the claim is sent.
-    getExitGate(ctx.publicClient, d, owner, { blockNumber }).catch(() => null),
-  ]);
-  const mine = gate?.mine;
-  if (!gate || settling > 0n || !mine || mine.requested === 0n || mine.claimable > 0n) return null;
+/** A junior claim the exit gate held back entirely (the transaction mined and recorded it), in words. */
+export function gatedClaimText(ctx: Ctx, err: ClaimGatedError): string {
   return (
-    `Held back by the junior exit gate: 0 % of your request is claimable now (${usd6(ctx.usdc, mine.ahead)} USDC ` +
-    `queued ahead of you, ${usd6(ctx.usdc, gate.capacity)} USDC above the floor of ${usd6(ctx.usdc, gate.floor)}). ` +
-    "Nothing was sent: claim again when junior's coverage is back."
+    `Held back by the junior exit gate: 0 % of your request is claimable now (${usd6(ctx.usdc, err.aheadAssets)} ` +
+    `USDC queued ahead of you, ${usd6(ctx.usdc, err.capacity)} USDC of room above the floor). Your request keeps ` +
+    "its place and its claim window restarted: claim again when junior's coverage is back."
   );
 }
 
