@@ -38,6 +38,9 @@ async function boostAtHead(owner: Address): Promise<GetBoostReturnType> {
 /** A volatile hour: ETH jumps 6 % and the oracle stores it, then the junior vault takes the oracle's multiplier. */
 async function volatileMarket(): Promise<void> {
   await setPrice(chain, p, ETH, (ETH_PRICE * 106n) / 100n);
+  // A new second: the router answers a refresh in the second of its last observation from its cache.
+  const { timestamp } = await chain.publicClient.getBlock();
+  await chain.testClient.setNextBlockTimestamp({ timestamp: timestamp + 1n });
   await send(chain, chain.deployer, { address: p.oracle, abi: oracleRouterAbi, functionName: "refresh", args: [ETH] });
   await send(chain, chain.deployer, { address: p.junior, abi: trancheVaultAbi, functionName: "refreshBoost" });
 }
