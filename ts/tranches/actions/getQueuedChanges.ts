@@ -4,13 +4,7 @@ import { z } from "zod";
 import { iRiskTimelockAbi, iTailRiskOracleAbi, oracleRouterAbi, perpPoolAbi } from "../../abi/generated";
 import type { PerpClient } from "../../pool/client";
 import { parseParameters } from "../../pool/schemas";
-import {
-  type LpEconomicsDeployment,
-  lpActionError,
-  lpDeploymentSchema,
-  resolveTailRiskOracle,
-  resolveTimelock,
-} from "../lpDeployment";
+import { type LpEconomicsDeployment, lpActionError, lpDeploymentSchema, resolveTimelock } from "../lpDeployment";
 
 /** The timelock's governed targets by the deployment's names (the timelock governs its own `setAdmin`). */
 export type GovernedTarget = "pool" | "oracle" | "tailRiskOracle" | "timelock" | "unknown";
