@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {IPerpPool} from "./interfaces/IPerpPool.sol";
 import {IRiskTimelock} from "./interfaces/IRiskTimelock.sol";
+import {ITrancheExitGate} from "./interfaces/ITrancheExitGate.sol";
 import {ITrancheVault} from "./interfaces/ITrancheVault.sol";
 import {RiskChangeClassifier} from "./libraries/RiskChangeClassifier.sol";
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
@@ -10,7 +11,8 @@ import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 /// @title RiskTimelock
 /// @notice Owner of the pool, the oracle router and the tail-risk oracle. A change that lowers risk
 /// (`RiskChangeClassifier`) applies in `propose`; any other waits `riskRaisingDelay()`, read at its announcement, so
-/// an LP who requests a withdrawal then can claim and settle before it applies. See {IRiskTimelock}.
+/// an LP who requests a withdrawal then can claim and settle before it applies, and none applies while the junior exit
+/// gate holds requests back. See {IRiskTimelock}.
 contract RiskTimelock is IRiskTimelock {
     /// @inheritdoc IRiskTimelock
     address public admin;
@@ -88,6 +90,8 @@ contract RiskTimelock is IRiskTimelock {
     function execute(uint256 id) external onlyAdmin {
         Change storage c = _open(id);
         if (block.timestamp < c.eta) revert NotReady(id, c.eta);
+        (, uint256 capacity, uint256 queued) = ITrancheExitGate(address(junior)).exitGate();
+        if (queued > capacity) revert JuniorExitsHeldBack(queued, capacity);
         c.executed = true;
         _removePending(id);
         _call(c.target, c.data);

@@ -26,6 +26,9 @@ interface IRiskTimelock {
     error TargetNotGoverned(address target);
     /// @notice The constructor or `setAdmin` got the zero address.
     error ZeroAddress();
+    /// @notice A risk-raising change may not apply while the junior exit gate holds requests back (`queuedAssets` >
+    /// `capacity` in `ITrancheExitGate.exitGate()`): an LP who requested at its announcement could not leave first.
+    error JuniorExitsHeldBack(uint256 queuedAssets, uint256 capacity);
 
     event ChangeQueued(
         uint256 indexed id, address indexed target, bytes4 indexed selector, bytes data, uint256 eta, bool raisesRisk
@@ -49,8 +52,14 @@ interface IRiskTimelock {
     /// eta = now + `riskRaisingDelay()` when it raises risk, else executes it in the same call (eta = now; its
     /// calldata is then only in the `ChangeQueued` event, `change(id).data` is empty). Returns its id.
     function propose(address target, bytes calldata data) external returns (uint256 id);
-    /// @notice Admin-only. Executes a queued change once `block.timestamp >= eta`; bubbles the target's revert.
-    /// @dev Reverts `UnknownChange`, `AlreadyDone` (executed or cancelled), `NotReady(id, eta)`.
+    /// @notice Admin-only. Executes a queued change once `block.timestamp >= eta` and while the junior exit gate holds
+    /// nothing back; bubbles the target's revert.
+    /// @dev Reverts `UnknownChange`, `AlreadyDone` (executed or cancelled), `NotReady(id, eta)`, and
+    /// `JuniorExitsHeldBack` while the junior queue exceeds the capacity above its coverage floor: the delay alone
+    /// cannot let a gated junior LP leave, so the change waits until the queue clears (claims, cancels, expiries) or
+    /// coverage returns (new junior capital, a lower floor). Requests made after the announcement count too (the gate's
+    /// totals do not say when each was made): a junior LP can hold risk-raising changes back only while junior is
+    /// below its coverage, when raising risk should wait anyway. Risk-lowering changes are never held.
     function execute(uint256 id) external;
     /// @notice Admin-only. Drops a queued change (`UnknownChange`, `AlreadyDone` as `execute`).
     function cancel(uint256 id) external;

@@ -99,7 +99,13 @@ interface ITailRiskOracle {
     function figure() external view returns (Figure memory);
 
     /// @notice Steward-only. Posts a report's figure; the share moves toward its target within the bounds.
-    /// Reverts `StaleOrFutureBlock` unless last post's block <= p.blockNumber < block.number.
+    /// Reverts `NotSteward`, and `StaleOrFutureBlock` unless last post's block <= p.blockNumber < block.number and
+    /// block.number - p.blockNumber <= MAX_POST_LAG_BLOCKS.
+    /// @dev The first post sets the share to its target (already in [lo, hi]) and opens the first window. A later post
+    /// first opens a new window if `WINDOW` has passed since the current one opened (anchor := the share before it),
+    /// then sets share = clamp(clamp(target, anchor ± maxDaily), previous ± maxStep) (`TailRiskMath.boundedShareBps`):
+    /// with unchanged parameters both bounds hold; after `setParams` narrowed the day's band the share walks back
+    /// into it by at most `maxStep` a post. Returns the new share (bps).
     function post(Post calldata p) external returns (uint256 shareBps);
 
     /// @notice The junior's share of premium now (bps) and where it comes from; (0, CapitalRule) when no fresh

@@ -187,8 +187,10 @@ interface ITrancheVault is IERC4626 {
     /// @notice Starts an exit: escrows `shares` from the caller into the vault (they stay in `totalSupply()`, keep
     /// absorbing losses and earn nothing), records `assetsAtRequest = previewRedeem(shares)` (net of the visible
     /// loss) and `unlockTime = block.timestamp + cooldown()`.
-    /// @dev One open request per owner: a second request while one is open reverts `WithdrawRequestPending`
-    /// (cancel first, then request the new total; the cooldown restarts). Reverts `ZeroShares` for 0,
+    /// @dev One open request per owner: a second request while one is open (or while its whole claim settles)
+    /// reverts `WithdrawRequestPending` (cancel first, then request the new total; the cooldown restarts). A request
+    /// beside the settled part of a prorated junior claim is allowed. Escrowing stops the shares' boost points
+    /// (`ITrancheBoost`). A junior request joins the exit queue (`ITrancheExitGate`). Reverts `ZeroShares` for 0,
     /// `VisibleLossUnknown` while the loss is unknown, and with OpenZeppelin's `ERC20InsufficientBalance` when the
     /// caller holds fewer shares. A request of an earlier epoch (written off by a restart) no longer counts.
     /// @param shares The shares to escrow.
@@ -205,12 +207,18 @@ interface ITrancheVault is IERC4626 {
     /// less than `settlementDelay()`, and that liquidation draws the deficit from this tranche while the claimed
     /// shares are still in it, so they bear their pro-rata part. Claiming before or after that liquidation
     /// therefore pays the same (to the rounding of each path; forge fuzz and the no-free-lunch campaign's CL-1).
+    /// Junior (`ITrancheExitGate`): the claim takes only what the coverage gate allows now, in request order: all of
+    /// the request, a prorated part (its shares pro rata, its cap the request's assets pro rata, rounded down; the
+    /// rest stays requested at the same place), or nothing (`ClaimGated`, returns (0, 0), no revert). A claim that
+    /// holds anything back restarts the request's claim window (`withdrawRequest`'s `unlockTime` becomes now), so the
+    /// window never runs out while the LP keeps claiming. A part claimed while another part of the owner's settles
+    /// joins it (one claim, settling at the later time). Senior: never held back.
     /// @dev Callable while `unlockTime <= block.timestamp <= unlockTime + claimWindow()`. Reverts
     /// `NoWithdrawRequest` without a request, `ClaimSettling` when already claimed, `CooldownActive(unlockTime)`
     /// before, and `ClaimWindowExpired(unlockTime + claimWindow())` after the window (then cancel and request
     /// again). Reverts `VisibleLossUnknown` while the loss is unknown. Emits `ClaimStarted`.
-    /// @return assetsCap The most the settlement will pay.
-    /// @return settleAt The first timestamp at which `settleClaim(msg.sender)` succeeds.
+    /// @return assetsCap The most the settlement of the part claimed now will pay (0 when held back).
+    /// @return settleAt The first timestamp at which `settleClaim(msg.sender)` succeeds (0 when held back).
     function claim() external returns (uint256 assetsCap, uint64 settleAt);
 
     /// @notice Step two: pays `owner`'s claim, `min(assetsCap, convertToAssets(shares))` (rounded down, net of the
@@ -242,7 +250,8 @@ interface ITrancheVault is IERC4626 {
     function previewCancel(address owner) external view returns (uint256 returned, uint256 burned);
 
     /// @notice The open, not yet claimed, withdraw request of `owner` (all zero when none, once claimed, or when it
-    /// belongs to an earlier epoch).
+    /// belongs to an earlier epoch). After a junior claim held part of it back: what is left, and `unlockTime` is the
+    /// start of its renewed claim window (the moment of that claim).
     function withdrawRequest(address owner)
         external
         view

@@ -22,11 +22,14 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 /// behind it (a conservative overcount) until every live request ahead of it has left. A partial claim moves its
 /// entry's start by the shares claimed: at the head that frees the shares at once.
 ///
-/// Storage: `_requests` uint104 shares | uint40 window start | uint80 assets at request | uint32 seq;
-/// `_claims` uint104 shares | uint40 settleAt | uint80 assets cap | uint32 epoch; `_queue` one slot (uint96 tail
-/// position | uint96 shares of junior claims settling | uint32 next seq | uint32 head seq); `_entries` per seq.
-/// uint80 holds 1.2e24 asset units; uint40 seconds last until the year 36812; uint96 share positions restart at 0
-/// with each epoch.
+/// Storage: `_requests` uint96 shares | uint40 time | uint80 assets | uint32 seq | bool claimed: an open request
+/// (time = its claim window's start, assets = at request) or, once wholly claimed, that claim in place as before
+/// [5/6] (time = settleAt, assets = the cap; one slot rewritten, no new one). `_claims` uint104 shares | uint40
+/// settleAt | uint80 cap | uint32 epoch: a claim started by a partial (junior) claim, which leaves the request open
+/// beside it; a later claim of the owner joins it. So an owner has at most one settling claim, in one of the two.
+/// `_queue` one slot (uint96 tail position | uint96 shares of junior claims settling | uint32 next seq | uint32 head
+/// seq); `_entries` per seq. uint96 shares hold 7.9e28 (SafeCast reverts beyond); uint80 holds 1.2e24 asset units;
+/// uint40 seconds last until the year 36812; share positions restart at 0 with each epoch.
 abstract contract TrancheExitQueue is TrancheBoost, ITrancheExitGate {
     using SafeCast for uint256;
 
@@ -48,12 +51,14 @@ abstract contract TrancheExitQueue is TrancheBoost, ITrancheExitGate {
     /// @inheritdoc ITrancheVault
     uint64 public immutable override settlementDelay;
 
-    /// @dev `time`: the claim window's start, the unlock time at first, moved to the last claim that was held back.
+    /// @dev Open: `time` is the claim window's start (the unlock time, moved to the last claim that was held back),
+    /// `assets` the assets at request. Claimed (in place): `time` is settleAt, `assets` the cap.
     struct RequestSlot {
-        uint104 shares;
+        uint96 shares;
         uint40 time;
         uint80 assets;
         uint32 seq;
+        bool claimed;
     }
 
     struct ClaimSlot {
@@ -121,7 +126,7 @@ abstract contract TrancheExitQueue is TrancheBoost, ITrancheExitGate {
         returns (uint256 claimableAssets, uint256 requestedAssets, uint256 aheadAssets)
     {
         RequestSlot memory r = _request(owner);
-        if (!_liveRequest(r)) return (0, 0, 0);
+        if (!_openRequest(r)) return (0, 0, 0);
         requestedAssets = r.assets;
         if (!_gated()) return (_expired(r) ? 0 : requestedAssets, requestedAssets, 0);
         TrancheValue memory v = _value();
@@ -182,7 +187,7 @@ abstract contract TrancheExitQueue is TrancheBoost, ITrancheExitGate {
     /// @dev Whether the entry at `seq` is `owner`'s live, unexpired request.
     function _liveEntry(address owner, uint32 seq) private view returns (bool) {
         RequestSlot memory r = _request(owner);
-        return r.seq == seq && r.shares != 0 && !_expired(r);
+        return r.seq == seq && r.shares != 0 && !r.claimed && !_expired(r);
     }
 
     /// @dev Every old request, claim and queue entry ends with the epoch (their escrow was burned).
@@ -203,9 +208,15 @@ abstract contract TrancheExitQueue is TrancheBoost, ITrancheExitGate {
         return _claims[owner];
     }
 
-    /// @dev A request of the current epoch (an earlier epoch's was written off by a restart).
+    /// @dev The request slot is in use in the current epoch (open or claimed in place; an earlier epoch's was
+    /// written off by a restart).
     function _liveRequest(RequestSlot memory r) internal view returns (bool) {
         return r.shares != 0 && r.seq >= _epochFirstSeq;
+    }
+
+    /// @dev An open (not claimed) request of the current epoch.
+    function _openRequest(RequestSlot memory r) internal view returns (bool) {
+        return !r.claimed && _liveRequest(r);
     }
 
     /// @dev A claim of the current epoch.

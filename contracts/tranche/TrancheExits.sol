@@ -63,7 +63,11 @@ abstract contract TrancheExits is TrancheExitQueue {
         _transfer(msg.sender, address(this), shares);
         uint32 seq = _enqueue(msg.sender, shares);
         _requests[msg.sender] = RequestSlot({
-            shares: shares.toUint104(), time: unlockTime.toUint40(), assets: assetsAtRequest.toUint80(), seq: seq
+            shares: shares.toUint96(),
+            time: unlockTime.toUint40(),
+            assets: assetsAtRequest.toUint80(),
+            seq: seq,
+            claimed: false
         });
 
         emit WithdrawRequested(msg.sender, shares, assetsAtRequest, uint64(unlockTime));
@@ -73,7 +77,7 @@ abstract contract TrancheExits is TrancheExitQueue {
     function claim() external nonReentrant returns (uint256 assetsCap, uint64 settleAt) {
         RequestSlot memory r = _request(msg.sender);
         TrancheValue memory v = _value();
-        if (!_liveRequest(r)) _revertNoRequest(msg.sender, v.epoch);
+        if (!_openRequest(r)) _revertNoRequest(msg.sender, r, v.epoch);
         if (block.timestamp < r.time) revert CooldownActive(r.time);
         uint64 deadline = uint64(r.time) + claimWindow;
         if (block.timestamp > deadline) revert ClaimWindowExpired(deadline);
@@ -87,41 +91,49 @@ abstract contract TrancheExits is TrancheExitQueue {
         // settlement apply (a deficit liquidated during the delay included) and no gain above the request does.
         // Capping at the value now instead would hand a claim made ahead of a liquidation the premium that vests
         // during the delay (up to its share of the deficit), which a claim made after it does not get (RISK 63).
-        if (claimShares == r.shares) {
-            delete _requests[msg.sender];
-        } else {
-            // Held back, wholly or in part (junior): the rest keeps its place, its claim window restarts now.
-            r.shares -= uint104(claimShares);
-            r.assets -= uint80(assetsCap);
-            r.time = uint40(block.timestamp);
-            _requests[msg.sender] = r;
-            if (claimShares == 0) return (0, 0);
-        }
         settleAt = uint64(block.timestamp) + settlementDelay;
-        _addClaim(msg.sender, claimShares, assetsCap, settleAt, v.epoch);
+        if (claimShares == r.shares && !_liveClaim(_claim(msg.sender), v.epoch)) {
+            // The whole request, no other claim settling: the claim takes the request's slot (as before [5/6]).
+            r.claimed = true;
+            r.time = uint40(settleAt);
+            _requests[msg.sender] = r;
+        } else {
+            if (claimShares == r.shares) {
+                delete _requests[msg.sender];
+            } else {
+                // Held back, wholly or in part (junior): the rest keeps its place, its claim window restarts now.
+                r.shares -= uint96(claimShares);
+                r.assets -= uint80(assetsCap);
+                r.time = uint40(block.timestamp);
+                _requests[msg.sender] = r;
+                if (claimShares == 0) return (0, 0);
+            }
+            _addClaim(msg.sender, claimShares, assetsCap, settleAt, v.epoch);
+        }
         emit ClaimStarted(msg.sender, claimShares, assetsCap, settleAt);
     }
 
     /// @inheritdoc ITrancheVault
     function settleClaim(address owner) external nonReentrant returns (uint256 assets) {
-        ClaimSlot memory c = _claim(owner);
         TrancheValue memory v = _value();
-        if (!_liveClaim(c, v.epoch)) {
-            if (_liveRequest(_request(owner))) revert ClaimNotStarted(owner);
+        (uint256 shares, uint256 cap, uint64 settleAt, bool inPlace) = _settling(owner, v.epoch);
+        if (shares == 0) {
+            if (_openRequest(_request(owner))) revert ClaimNotStarted(owner);
             revert NoWithdrawRequest(owner);
         }
-        if (block.timestamp < c.settleAt) revert SettlementPending(owner, c.settleAt);
+        if (block.timestamp < settleAt) revert SettlementPending(owner, settleAt);
         if (!v.known) revert VisibleLossUnknown();
 
         // Losses during the settlement delay apply (a deficit liquidated meanwhile included), gains do not.
-        assets = Math.min(c.assetsCap, SharePriceMath.toAssetsDown(c.shares, v.net, v.priced));
+        assets = Math.min(cap, SharePriceMath.toAssetsDown(shares, v.net, v.priced));
         // The value may count a receivable: pay only out of vested cash (never the unvested premium of the stayers).
         if (assets > v.gross) revert ClaimExceedsLiquidity(assets, v.gross);
-        delete _claims[owner];
-        if (_gated()) _queue.settlingShares -= uint96(c.shares);
-        _burn(address(this), c.shares);
-        emit WithdrawClaimed(owner, c.shares, assets);
-        emit Withdraw(msg.sender, owner, owner, assets, c.shares);
+        if (inPlace) delete _requests[owner];
+        else delete _claims[owner];
+        if (_gated()) _queue.settlingShares -= uint96(shares);
+        _burn(address(this), shares);
+        emit WithdrawClaimed(owner, shares, assets);
+        emit Withdraw(msg.sender, owner, owner, assets, shares);
         if (assets != 0) SafeERC20.safeTransfer(IERC20(asset()), owner, assets);
     }
 
@@ -129,7 +141,7 @@ abstract contract TrancheExits is TrancheExitQueue {
     function cancelWithdraw() external nonReentrant returns (uint256 returned) {
         RequestSlot memory r = _request(msg.sender);
         TrancheValue memory v = _value();
-        if (!_liveRequest(r)) _revertNoRequest(msg.sender, v.epoch);
+        if (!_openRequest(r)) _revertNoRequest(msg.sender, r, v.epoch);
         if (!v.known) revert VisibleLossUnknown();
 
         // Shares worth at most assetsAtRequest come back; the escrow's gain since the request is burned.
@@ -147,17 +159,17 @@ abstract contract TrancheExits is TrancheExitQueue {
     function previewCancel(address owner) external view returns (uint256 returned, uint256 burned) {
         RequestSlot memory r = _request(owner);
         TrancheValue memory v = _value();
-        if (!_liveRequest(r) || !v.known) return (0, 0);
+        if (!_openRequest(r) || !v.known) return (0, 0);
         returned = SharePriceMath.sharesToReturn(r.shares, r.assets, v.net, v.priced);
         burned = r.shares - returned;
     }
 
     /// @inheritdoc ITrancheVault
     function previewSettle(address owner) external view returns (uint256 assets) {
-        ClaimSlot memory c = _claim(owner);
         TrancheValue memory v = _value();
-        if (!_liveClaim(c, v.epoch) || !v.known) return 0;
-        return Math.min(c.assetsCap, SharePriceMath.toAssetsDown(c.shares, v.net, v.priced));
+        (uint256 shares, uint256 cap,,) = _settling(owner, v.epoch);
+        if (shares == 0 || !v.known) return 0;
+        return Math.min(cap, SharePriceMath.toAssetsDown(shares, v.net, v.priced));
     }
 
     /// @inheritdoc ITrancheVault
@@ -167,15 +179,13 @@ abstract contract TrancheExits is TrancheExitQueue {
         returns (uint256 shares, uint256 assetsAtRequest, uint64 unlockTime)
     {
         RequestSlot memory r = _request(owner);
-        if (!_liveRequest(r)) return (0, 0, 0);
+        if (!_openRequest(r)) return (0, 0, 0);
         return (r.shares, r.assets, r.time);
     }
 
     /// @inheritdoc ITrancheVault
     function pendingClaim(address owner) external view returns (uint256 shares, uint256 assetsCap, uint64 settleAt) {
-        ClaimSlot memory c = _claim(owner);
-        if (!_liveClaim(c, _supply.epoch)) return (0, 0, 0);
-        return (c.shares, c.assetsCap, c.settleAt);
+        (shares, assetsCap, settleAt,) = _settling(owner, _supply.epoch);
     }
 
     /* INTERNAL */
@@ -207,13 +217,27 @@ abstract contract TrancheExits is TrancheExitQueue {
             shares += c.shares;
             cap += c.assetsCap;
         }
-        _claims[owner] =
-            ClaimSlot({shares: shares.toUint104(), settleAt: uint40(settleAt), assetsCap: cap.toUint80(), epoch: epoch_});
+        _claims[owner] = ClaimSlot({
+            shares: shares.toUint104(), settleAt: uint40(settleAt), assetsCap: cap.toUint80(), epoch: epoch_
+        });
     }
 
-    /// @dev No request: `ClaimSettling` when a claim is settling (it can be neither claimed again nor cancelled),
-    /// `NoWithdrawRequest` otherwise.
-    function _revertNoRequest(address owner, uint32 current) private view {
+    /// @dev `owner`'s settling claim (shares 0 when none): in its request slot (`inPlace`) or in its claim slot.
+    function _settling(address owner, uint32 current)
+        private
+        view
+        returns (uint256 shares, uint256 cap, uint64 settleAt, bool inPlace)
+    {
+        RequestSlot memory r = _request(owner);
+        if (r.claimed && _liveRequest(r)) return (r.shares, r.assets, r.time, true);
+        ClaimSlot memory c = _claim(owner);
+        if (_liveClaim(c, current)) return (c.shares, c.assetsCap, c.settleAt, false);
+    }
+
+    /// @dev No open request: `ClaimSettling` when a claim is settling (it can be neither claimed again nor
+    /// cancelled), `NoWithdrawRequest` otherwise.
+    function _revertNoRequest(address owner, RequestSlot memory r, uint32 current) private view {
+        if (r.claimed && _liveRequest(r)) revert ClaimSettling(owner, r.time);
         ClaimSlot memory c = _claim(owner);
         if (_liveClaim(c, current)) revert ClaimSettling(owner, c.settleAt);
         revert NoWithdrawRequest(owner);

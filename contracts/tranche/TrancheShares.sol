@@ -140,7 +140,9 @@ abstract contract TrancheShares is ITrancheVault, ERC4626 {
         SupplySlot memory s = _supply;
         bool fromEarns = from != address(0) && from != address(this);
         bool toEarns = to != address(0) && to != address(this);
-        uint96 index = _boostIndex(fromEarns != toEarns, s.amount);
+        // A burn of escrow (neither side earns) needs no index: the vault's own snapshot is never read.
+        uint96 index;
+        if (fromEarns || toEarns) index = _boostIndex(fromEarns != toEarns, s.amount);
         if (from == address(0)) {
             s.amount = SafeCast.toUint128(uint256(s.amount) + value);
         } else {

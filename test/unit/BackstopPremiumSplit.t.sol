@@ -5,6 +5,7 @@ import {Backstop} from "../../contracts/Backstop.sol";
 import {TailRiskOracle} from "../../contracts/TailRiskOracle.sol";
 import {IBackstop} from "../../contracts/interfaces/IBackstop.sol";
 import {ITailRiskOracle} from "../../contracts/interfaces/ITailRiskOracle.sol";
+import {ITrancheBoost} from "../../contracts/interfaces/ITrancheBoost.sol";
 import {ITrancheVault} from "../../contracts/interfaces/ITrancheVault.sol";
 import {TestUSDC} from "../../contracts/test/TestUSDC.sol";
 import {PoolFixture} from "../utils/PoolFixture.sol";
@@ -12,19 +13,19 @@ import {defaultTailRiskParams} from "../utils/TailRiskParams.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Test, Vm} from "forge-std/Test.sol";
 
-/// @notice RISK 75 at the backstop: `distributePremium` splits by the posted share while the figure is fresh and by
-/// weight × capital otherwise (the rule before [5/6], to the wei), and says which in `PremiumSplit`. Real vaults with
-/// no boost share (the vault's boost entry point is helper V's part; the boost split is tested on stubs below).
-contract BackstopPremiumSplitTest is PoolFixture {
+/// @dev The fixture with a tail-risk oracle wired into the backstop, and premium sent as the pool sends it.
+abstract contract PremiumSplitBase is PoolFixture {
     TailRiskOracle internal tro;
     address internal steward = makeAddr("steward");
 
     function setUp() public override {
         super.setUp();
         tro = new TailRiskOracle(address(pool), admin, steward, defaultTailRiskParams());
-        backstop.setLpEconomics(tro, 0);
+        backstop.setLpEconomics(tro, _boostShareBps());
         vm.roll(1000);
     }
+
+    function _boostShareBps() internal pure virtual returns (uint256);
 
     function _post(uint256 es99, uint256 capital) internal returns (uint256 share) {
         vm.prank(steward);
@@ -79,6 +80,16 @@ contract BackstopPremiumSplitTest is PoolFixture {
     function _capitalRule(uint256 amount) internal view returns (uint256) {
         uint256 wJ = junior.totalAssets() * backstop.juniorWeight();
         return amount * wJ / (wJ + senior.totalAssets() * backstop.seniorWeight());
+    }
+}
+
+/// @notice RISK 75 at the backstop: `distributePremium` splits by the posted share while the figure is fresh and by
+/// weight × capital otherwise (the rule before [5/6], to the wei), and says which in `PremiumSplit`. Real vaults with
+/// no boost share here; with the deployment's 20 % below.
+contract BackstopPremiumSplitTest is PremiumSplitBase {
+    /// @dev No boost share: each tranche's whole part is premium (`totalPremiumReceived`).
+    function _boostShareBps() internal pure override returns (uint256) {
+        return 0;
     }
 
     function test_setLpEconomics_onlyDeployer_once() public {
@@ -146,6 +157,41 @@ contract BackstopPremiumSplitTest is PoolFixture {
         _assertSplit(bps, source, share, ITailRiskOracle.SplitSource.PostedFigure);
         assertEq(toJunior, amount * share / 10_000);
         assertEq(toJunior + toSenior, amount, "nothing kept");
+    }
+}
+
+/// @notice The deployment's 20 % boost share on the real vaults: each tranche's part (still split by the posted share)
+/// goes 80 % to its premium stream and 20 % to its boost pot (`ITrancheBoost.addBoostedPremium`), the boost rounded
+/// down (`part × 2000 / 10_000`).
+contract BackstopBoostedPremiumSplitTest is PremiumSplitBase {
+    function _boostShareBps() internal pure override returns (uint256) {
+        return 2000;
+    }
+
+    function test_distributePremium_postedShare_thenBoostShareOfEachPart() public {
+        _post(3_900_000e6, 10_000_000e6); // 78 %
+        uint256 jPot = ITrancheBoost(address(junior)).boostPot();
+        uint256 sPot = ITrancheBoost(address(senior)).boostPot();
+        (uint256 jPremium, uint256 sPremium, uint256 bps,) = _distribute(1_000_001);
+        assertEq(bps, 7800);
+        uint256 toJunior = 780_000;
+        uint256 toSenior = 220_001;
+        assertEq(ITrancheBoost(address(junior)).boostPot() - jPot, toJunior * 2000 / 10_000, "junior pot");
+        assertEq(ITrancheBoost(address(senior)).boostPot() - sPot, toSenior * 2000 / 10_000, "senior pot");
+        assertEq(jPremium, toJunior - toJunior * 2000 / 10_000, "junior stream");
+        assertEq(sPremium, toSenior - toSenior * 2000 / 10_000, "senior stream");
+    }
+
+    function test_fuzz_distributePremium_nothingKept_potsPlusStreamsEqualTheAmount(uint256 amount, uint64 es99) public {
+        amount = bound(amount, 1, 1e9 * 1e6);
+        uint256 share = _post(es99, 10_000_000e6);
+        uint256 pots0 = ITrancheBoost(address(junior)).boostPot() + ITrancheBoost(address(senior)).boostPot();
+        (uint256 jPremium, uint256 sPremium,,) = _distribute(amount);
+        uint256 pots = ITrancheBoost(address(junior)).boostPot() + ITrancheBoost(address(senior)).boostPot() - pots0;
+        uint256 toJunior = amount * share / 10_000;
+        assertEq(jPremium, toJunior - toJunior * 2000 / 10_000);
+        assertEq(jPremium + sPremium + pots, amount);
+        assertEq(usdc.balanceOf(address(backstop)), 0);
     }
 }
 

@@ -37,6 +37,7 @@ contract RiskTimelockTest is PoolFixture {
         pool.syncBackstopCapital();
 
         tro = new TailRiskOracle(address(pool), admin, steward, defaultTailRiskParams());
+        backstop.setLpEconomics(tro, 0); // the junior vault's exit floor reads this oracle
         timelock = new RiskTimelock(admin, address(pool), address(oracle), address(tro), junior, senior);
         vm.startPrank(admin);
         pool.transferOwnership(address(timelock));
@@ -127,6 +128,73 @@ contract RiskTimelockTest is PoolFixture {
         timelock.execute(id);
     }
 
+    /// @notice RISK 77 with the junior exit gate: a junior LP who requested at the announcement and is held back by
+    /// the coverage floor (claiming each window, so the request stays live) keeps the change from applying after its
+    /// eta, until coverage returns and the LP's claim starts.
+    function test_riskRaisingChange_waitsWhileTheJuniorExitGateHoldsBackAnLpWhoRequestedAtItsAnnouncement() public {
+        MarketConfig memory next = _copy(pool.marketConfig(ETH));
+        next.feeBps = 5;
+        uint256 id = _propose(address(pool), _setConfig(next));
+        uint256 eta = timelock.change(id).eta;
+        uint256 shares = junior.balanceOf(juniorLp);
+        vm.prank(juniorLp);
+        junior.requestWithdraw(shares);
+
+        // Junior's tail: ES99 1M, so exits keep 1.5M of its 2M.
+        vm.roll(block.number + 1);
+        _postFigure(1_000_000e6);
+        vm.warp(block.timestamp + JUNIOR_COOLDOWN);
+        // Held back: at most 0.5M may leave. Claiming once a day keeps the request live until the eta.
+        while (block.timestamp < eta) {
+            _postFigure(1_000_000e6);
+            _claimWhatIsClaimable(juniorLp);
+            vm.warp(block.timestamp + 1 days);
+        }
+        vm.warp(eta);
+        _postFigure(1_000_000e6);
+        (, uint256 capacity, uint256 queued) = junior.exitGate();
+        assertGt(queued, capacity, "the LP is still held back");
+        vm.expectRevert(abi.encodeWithSelector(IRiskTimelock.JuniorExitsHeldBack.selector, queued, capacity));
+        vm.prank(admin);
+        timelock.execute(id);
+
+        // New junior capital: the LP's claim can start, and then the change applies.
+        _lpDeposit(carol, junior, 4_000_000e6);
+        _claimWhatIsClaimable(juniorLp);
+        (uint256 left,,) = junior.withdrawRequest(juniorLp);
+        assertEq(left, 0, "the whole request is claimed");
+        vm.prank(admin);
+        timelock.execute(id);
+        assertEq(pool.marketConfig(ETH).feeBps, 5);
+    }
+
+    function _postFigure(uint256 es99) internal {
+        vm.roll(block.number + 1);
+        vm.prank(steward);
+        tro.post(
+            ITailRiskOracle.Post({
+                juniorEs99: uint128(es99),
+                juniorCapital: 2_000_000e6,
+                stressLoss: uint128(es99),
+                blockNumber: uint64(block.number - 1),
+                seed: 1,
+                paths: 1000,
+                reportHash: bytes32(0)
+            })
+        );
+    }
+
+    /// @dev Settles a claim whose delay has passed, then claims what the gate lets through (nothing, part or all).
+    function _claimWhatIsClaimable(address lp) internal {
+        (uint256 settling,, uint64 settleAt) = junior.pendingClaim(lp);
+        if (settling != 0) {
+            if (block.timestamp < settleAt) vm.warp(settleAt);
+            junior.settleClaim(lp);
+        }
+        vm.prank(lp);
+        junior.claim();
+    }
+
     function test_riskLoweringChange_appliesAtOnce() public {
         MarketConfig memory next = pool.marketConfig(ETH);
         next.feeBps = 20;
@@ -164,16 +232,25 @@ contract RiskTimelockTest is PoolFixture {
     /// moves alone lower it.
     function test_fuzz_classification_anyFieldMovedTheUnsafeWay_isDelayed(uint256 seed, uint256 field, uint256 by)
         public
-        view
     {
+        // Scaling on first (0 -> 80 %: a safe move, applied at once), so the volatility reference can move both ways.
         MarketConfig memory prev = pool.marketConfig(ETH);
-        prev.volReferenceBps = 8000; // compared as the current config: scaling on
+        prev.volReferenceBps = 8000;
+        _propose(address(pool), _setConfig(prev));
+        assertEq(pool.marketConfig(ETH).volReferenceBps, 8000, "applied at once");
+
         MarketConfig memory next = _safeMoves(prev, seed);
-        assertFalse(RiskClassifierHarness.marketConfigRaisesRisk(prev, next), "safe moves lower risk");
+        assertFalse(timelock.raisesRisk(address(pool), _setConfig(next)), "safe moves lower risk");
         by = bound(by, 1, 1000);
         field = bound(field, 0, 17);
         _unsafeMove(next, prev, field, by);
-        assertTrue(RiskClassifierHarness.marketConfigRaisesRisk(prev, next), "one unsafe move raises risk");
+        assertTrue(timelock.raisesRisk(address(pool), _setConfig(next)), "one unsafe move raises risk");
+
+        uint256 id = _propose(address(pool), _setConfig(next));
+        assertTrue(timelock.change(id).raisesRisk, "queued");
+        assertEq(timelock.change(id).eta, block.timestamp + timelock.riskRaisingDelay());
+        assertEq(abi.encode(pool.marketConfig(ETH)), abi.encode(prev), "nothing applied");
+        _assertNotReady(id, timelock.change(id).eta);
     }
 
     /// @dev Every field left alone or moved the safe way by a seeded amount.

@@ -205,6 +205,33 @@ contract TailRiskOracleTest is PoolFixture {
         assertEq(share, 8800, "reached");
     }
 
+    /// @notice New parameters that leave the share outside the day's band (a smaller `maxDaily` mid-window) never let a
+    /// post jump: the share walks back into the band by at most `maxStep` a post (the day's clamp first, the step's
+    /// last).
+    function test_paramsNarrowedMidWindow_aPostStillMovesAtMostMaxStep() public {
+        _post(2_500_000e6, 10_000_000e6); // 50 %
+        for (uint256 i; i < 3; ++i) {
+            _later(1 hours);
+            _post(4_400_000e6, 10_000_000e6);
+        }
+        assertEq(tro.figure().shareBps, 6500, "15 % above the window's anchor");
+        ITailRiskOracle.Params memory p = defaultTailRiskParams();
+        p.maxStepBps = 300;
+        p.maxDailyBps = 300;
+        vm.prank(admin);
+        tro.setParams(p);
+        _later(1 hours);
+        assertEq(_post(4_400_000e6, 10_000_000e6), 6200, "toward the narrower band, one step");
+        _later(1 hours);
+        assertEq(_post(4_400_000e6, 10_000_000e6), 5900);
+        _later(1 hours);
+        assertEq(_post(4_400_000e6, 10_000_000e6), 5600);
+        _later(1 hours);
+        assertEq(_post(4_400_000e6, 10_000_000e6), 5300, "inside the band: its top");
+        _later(1 hours);
+        assertEq(_post(4_400_000e6, 10_000_000e6), 5300, "and held there until the window ends");
+    }
+
     function _dist(uint256 a, uint256 b) internal pure returns (uint256) {
         return a > b ? a - b : b - a;
     }

@@ -4,7 +4,7 @@
 // premium events are the payouts the distributions made.
 import { type Address, parseEventLogs } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
-import { perpPoolAbi, trancheVaultAbi } from "../../../ts/abi/generated";
+import { iTrancheBoostAbi, perpPoolAbi, trancheVaultAbi } from "../../../ts/abi/generated";
 import { mulDivFloor, WAD } from "../../../ts/money";
 import { InvalidParametersError } from "../../../ts/pool";
 import { YEAR } from "../../../ts/tranches";
@@ -29,11 +29,18 @@ beforeAll(async () => {
   await fundTrader(chain, p, chain.wallet(1), 100_000n * 10n ** 6n);
 });
 
+/** One distribution's payout to each vault: the part streamed (`PremiumAdded`) and the part into its boost pot. */
+type Paid = {
+  block: bigint;
+  stream: Map<Address, Payout["paid"] extends Map<Address, infer V> ? V : never>;
+  boost: Map<Address, bigint>;
+};
+
 /**
  * Opens and closes a 50 ETH long from dev wallet 1 (its fees become premium), then distributes the premium; every
  * call with a fixed, generous gas limit (an estimate cannot see the feed reads a later block's oracle refresh pays).
  */
-async function tradeAndDistribute(): Promise<Payout> {
+async function tradeAndDistribute(): Promise<Paid> {
   await setPrice(chain, p, ETH, ETH_PRICE);
   const trader = chain.wallet(1);
   for (const size of [50n * WAD, -50n * WAD]) {
@@ -49,12 +56,25 @@ async function tradeAndDistribute(): Promise<Payout> {
   });
   const receipt = await chain.publicClient.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") throw new Error(`distributePremium reverted (${hash})`);
-  const paid: Payout["paid"] = new Map();
+  const stream: Paid["stream"] = new Map();
   for (const log of parseEventLogs({ abi: trancheVaultAbi, eventName: "PremiumAdded", logs: receipt.logs })) {
-    paid.set(log.address.toLowerCase() as Address, { assets: log.args.assets, streamEnd: BigInt(log.args.streamEnd) });
+    stream.set(log.address.toLowerCase() as Address, {
+      assets: log.args.assets,
+      streamEnd: BigInt(log.args.streamEnd),
+    });
   }
-  return { block: receipt.blockNumber, paid };
+  const boost: Paid["boost"] = new Map();
+  for (const log of parseEventLogs({ abi: iTrancheBoostAbi, eventName: "BoostPremiumAdded", logs: receipt.logs })) {
+    boost.set(log.address.toLowerCase() as Address, log.args.assets);
+  }
+  return { block: receipt.blockNumber, stream, boost };
 }
+
+/** What `vault` received in `d`: its stream and its boost part (0 when the backstop pays no boost). */
+const partOf = (d: Paid, vault: Address) => ({
+  ...paidTo(d.stream, vault),
+  boost: d.boost.get(vault.toLowerCase() as Address) ?? 0n,
+});
 
 type Seen = { timestamp: bigint; price: bigint; scaled: bigint; totalAssets: bigint };
 /** blockNumber -> vault -> what the vault showed at the head right after that block was mined. */
@@ -130,7 +150,7 @@ describe("getTrancheHistory", () => {
     await observe();
     const first = await tradeAndDistribute();
     await observe();
-    let second: Payout | undefined;
+    let second: Paid | undefined;
     for (let day = 1; day <= 20; day++) {
       if (day === 8) {
         second = await tradeAndDistribute();
@@ -173,13 +193,11 @@ describe("getTrancheHistory", () => {
         const prices = points.map((x) => x.sharePriceScaled);
         for (let i = 1; i < prices.length; i++) expect(prices[i]).toBeGreaterThanOrEqual(prices[i - 1] as bigint);
         expect(points.some((x) => (x.apr ?? 0n) > 0n)).toBe(true);
-        // The payouts are the two distributions' PremiumAdded events, at their blocks.
+        // The payouts are the two distributions' PremiumAdded (and BoostPremiumAdded) events, at their blocks.
         expect(h[side].premiums.map((e) => [e.kind, e.blockNumber, e.assets, e.streamEnd])).toEqual(
-          [first, second].map((d) => [
-            "stream",
-            d.block,
-            paidTo(d.paid, vault).assets,
-            paidTo(d.paid, vault).streamEnd,
+          [first, second].flatMap((d) => [
+            ["stream", d.block, partOf(d, vault).assets, partOf(d, vault).streamEnd],
+            ...(partOf(d, vault).boost > 0n ? [["boost", d.block, partOf(d, vault).boost, 0n]] : []),
           ]),
         );
       }
@@ -188,8 +206,8 @@ describe("getTrancheHistory", () => {
       expect(h.distributions.map((d) => [d.blockNumber, d.toJunior, d.toSenior, d.source])).toEqual(
         [first, second].map((d) => [
           d.block,
-          paidTo(d.paid, p.junior).assets,
-          paidTo(d.paid, p.senior).assets,
+          partOf(d, p.junior).assets + partOf(d, p.junior).boost,
+          partOf(d, p.senior).assets + partOf(d, p.senior).boost,
           "capital",
         ]),
       );
@@ -213,7 +231,7 @@ describe("getTrancheHistory", () => {
     expect(h.distributions).toEqual([]); // no backstop given
   });
 
-  it("gives the same history from a cache as from the chain", async () => {
+  it("gives the same history from a cache as from the chain, also after new payouts and blocks", async () => {
     await tradeAndDistribute();
     for (let i = 0; i < 80; i++) await chain.testClient.mine({ blocks: 1 });
     const args = { junior: p.junior, senior: p.senior, backstop: p.backstop, fromBlock: p.deployment.startBlock };
@@ -221,8 +239,16 @@ describe("getTrancheHistory", () => {
     const cold = await getTrancheHistory(chain.publicClient, { ...args, cache });
     expect(cache.points.size).toBeGreaterThan(0);
     expect(cache.timestamps.size).toBeGreaterThan(0);
+    expect(cache.logs.size).toBe(6); // 2 events x 2 vaults, 2 of the backstop
     const warm = await getTrancheHistory(chain.publicClient, { ...args, cache });
     expect(warm).toEqual(cold);
+    // A payout after the cached logs: the cache's scan of the new blocks finds it, as a cold read does.
+    await tradeAndDistribute();
+    for (let i = 0; i < 70; i++) await chain.testClient.mine({ blocks: 1 });
+    const later = await getTrancheHistory(chain.publicClient, { ...args, cache });
+    expect(later).toEqual(await getTrancheHistory(chain.publicClient, args));
+    expect(later.distributions).toHaveLength(cold.distributions.length + 1);
+    expect(later.junior.premiums.length).toBeGreaterThan(cold.junior.premiums.length);
   });
 
   it("rejects a bad sample count or window", async () => {

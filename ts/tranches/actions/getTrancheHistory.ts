@@ -5,7 +5,7 @@
 // Sampling: at most `samples` blocks. The blocks lie on a grid `start + k * step` whose step is a power of two, plus
 // the head itself, so the blocks of one call are mostly the blocks of the next (the step doubles as the chain grows,
 // keeping every other block): with a cache, a page that redraws every block re-reads only the head and new grid points.
-import type { Address } from "viem";
+import type { AbiEvent, Address, GetLogsReturnType, Log } from "viem";
 import { getAbiItem } from "viem";
 import { getBlock, getBlockNumber, readContract } from "viem/actions";
 import { z } from "zod";
@@ -27,14 +27,19 @@ export const MAX_HISTORY_SAMPLES = 1_000;
 
 export type TrancheHistorySide = "junior" | "senior";
 
-/** What a cache keeps: one vault's accounting at one block, and block timestamps. Blocks far enough below the head only. */
+/**
+ * What a cache keeps, from blocks at least `confirmations` below the head only: one vault's accounting at one block,
+ * block timestamps, and the event logs already scanned (so a later call scans only the blocks after them).
+ */
 export type TrancheHistoryCache = {
   points: Map<string, { sharePrice: bigint; sharePriceScaled: bigint; totalAssets: bigint }>;
   timestamps: Map<bigint, bigint>;
+  /** Per contract, event and start block: the logs in [start, toBlock]. */
+  logs: Map<string, { toBlock: bigint; logs: readonly Log[] }>;
 };
 
 export function createTrancheHistoryCache(): TrancheHistoryCache {
-  return { points: new Map(), timestamps: new Map() };
+  return { points: new Map(), timestamps: new Map(), logs: new Map() };
 }
 
 export type GetTrancheHistoryParameters = {
@@ -144,7 +149,7 @@ const schema = z.object({
     .transform((v) => BigInt(v))
     .refine((v) => v >= 0n && v <= 10n * YEAR, { message: "aprWindow must be 0 s to 10 years" })
     .default(DAY),
-  cache: z.custom<TrancheHistoryCache>((v) => typeof v === "object" && v !== null && "points" in v).optional(),
+  cache: z.custom<TrancheHistoryCache>((v) => typeof v === "object" && v !== null && "logs" in v).optional(),
   confirmations: z.bigint().nonnegative().default(64n),
   maxEvents: z.number().int().min(0).default(500),
   logChunkSize: z.bigint().positive().optional(),
@@ -239,11 +244,36 @@ export async function getTrancheHistory(
       return point;
     };
 
+    /** `event`'s logs of `address` in [fromBlock, head]: the cached part, then a scan of the blocks after it. */
+    const logsOf = async <event extends AbiEvent>(
+      address: Address,
+      event: event,
+      fromBlock: bigint,
+    ): Promise<GetLogsReturnType<event>> => {
+      const key = `${address.toLowerCase()}:${event.name}:${fromBlock}`;
+      const hit = cache.logs.get(key);
+      const known = (hit?.logs ?? []) as GetLogsReturnType<event>;
+      if (hit && hit.toBlock >= head) return known.filter((l) => (l.blockNumber ?? 0n) <= head) as typeof known;
+      const start = hit ? hit.toBlock + 1n : fromBlock;
+      const fresh = await getLogsInChunks(client, {
+        address,
+        event,
+        fromBlock: start,
+        toBlock: head,
+        chunkSize: p.logChunkSize,
+      });
+      const all = [...known, ...fresh] as GetLogsReturnType<event>;
+      const finalTo = head - p.confirmations;
+      if (finalTo >= start) {
+        cache.logs.set(key, { toBlock: finalTo, logs: all.filter((l) => (l.blockNumber ?? 0n) <= finalTo) });
+      }
+      return all;
+    };
+
     const premiumEvents = async (vault: Address, fromBlock: bigint): Promise<TranchePremiumEvent[]> => {
-      const range = { address: vault, fromBlock, toBlock: head, chunkSize: p.logChunkSize };
       const [streams, boosts] = await Promise.all([
-        getLogsInChunks(client, { ...range, event: getAbiItem({ abi: trancheVaultAbi, name: "PremiumAdded" }) }),
-        getLogsInChunks(client, { ...range, event: getAbiItem({ abi: iTrancheBoostAbi, name: "BoostPremiumAdded" }) }),
+        logsOf(vault, getAbiItem({ abi: trancheVaultAbi, name: "PremiumAdded" }), fromBlock),
+        logsOf(vault, getAbiItem({ abi: iTrancheBoostAbi, name: "BoostPremiumAdded" }), fromBlock),
       ]);
       const events = [
         ...newest(streams, p.maxEvents).map((l) => ({
@@ -268,10 +298,9 @@ export async function getTrancheHistory(
     };
 
     const distributions = async (backstop: Address): Promise<PremiumDistribution[]> => {
-      const range = { address: backstop, fromBlock: p.fromBlock, toBlock: head, chunkSize: p.logChunkSize };
       const [distributed, splits] = await Promise.all([
-        getLogsInChunks(client, { ...range, event: getAbiItem({ abi: backstopAbi, name: "PremiumDistributed" }) }),
-        getLogsInChunks(client, { ...range, event: getAbiItem({ abi: backstopAbi, name: "PremiumSplit" }) }),
+        logsOf(backstop, getAbiItem({ abi: backstopAbi, name: "PremiumDistributed" }), p.fromBlock),
+        logsOf(backstop, getAbiItem({ abi: backstopAbi, name: "PremiumSplit" }), p.fromBlock),
       ]);
       // The backstop emits PremiumSplit immediately before its PremiumDistributed, in the same transaction.
       const splitAt = new Map(splits.map((l) => [`${l.transactionHash}:${l.logIndex + 1}`, l.args]));

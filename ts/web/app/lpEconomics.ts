@@ -2,14 +2,15 @@
 // "Claim boost" button, the junior exit gate, and the risk timelock's queued changes. Every number from the SDK
 // (ts/tranches) at the page's block. A deployment from before [5/6] (no tail-risk oracle, vaults without boost or
 // gate, no timelock) shows "not deployed" for what it lacks; the rest of the page is unaffected.
-import { type Address, toFunctionSelector } from "viem";
-import { call } from "viem/actions";
+import { type Address, isAddressEqual, toFunctionSelector, zeroAddress } from "viem";
+import { call, readContract } from "viem/actions";
+import { perpPoolAbi } from "../../abi/generated";
 import { claimBoost } from "../../tranches/actions/claimBoost";
 import { type GetBoostReturnType, getBoost } from "../../tranches/actions/getBoost";
 import { type GetExitGateReturnType, getExitGate } from "../../tranches/actions/getExitGate";
 import { type GetJuniorShareReturnType, getJuniorShare } from "../../tranches/actions/getJuniorShare";
 import { getQueuedChanges, type QueuedChange } from "../../tranches/actions/getQueuedChanges";
-import { resolveTimelock } from "../../tranches/lpDeployment";
+import { type LpEconomicsDeployment, resolveTimelock } from "../../tranches/lpDeployment";
 import type { Ctx } from "./context";
 import { chainNow } from "./context";
 import { fill, h, stat } from "./dom";
@@ -36,6 +37,16 @@ async function answers(ctx: Ctx, vault: Address, signature: string, blockNumber:
   }
 }
 
+/**
+ * The deployment as the LP-economics actions take it: a tail-risk oracle or timelock the file names as the zero
+ * address (or not at all) is left to the actions to find on chain (`backstop.tailRiskOracle()`, the pool's owner).
+ */
+function lpDeployment(ctx: Ctx): LpEconomicsDeployment {
+  const c = ctx.deployment.contracts as LpEconomicsDeployment["contracts"];
+  const named = (a: Address | undefined) => (a && !isAddressEqual(a, zeroAddress) ? a : undefined);
+  return { contracts: { ...c, tailRiskOracle: named(c.tailRiskOracle), timelock: named(c.timelock) } };
+}
+
 type Data = {
   /** The share, or why it could not be read (a backstop from before [5/6] has no `tailRiskOracle()`). */
   share: GetJuniorShareReturnType | string;
@@ -43,6 +54,8 @@ type Data = {
   boostDeployed: boolean;
   gate: GetExitGateReturnType | null;
   timelock: Address | null;
+  /** The pool's owner (the timelock when it governs). */
+  poolOwner: Address;
   queued: QueuedChange[];
 };
 
@@ -66,7 +79,7 @@ export function lpEconomics(ctx: Ctx): { el: HTMLElement; refresh(): Promise<voi
           button,
           () => ({ ok: true, value: null }),
           async () => {
-            const r = await claimBoost(ctx.wallet as never, ctx.deployment, side);
+            const r = await claimBoost(ctx.wallet as never, lpDeployment(ctx), side);
             return `Boost claimed: ${usd6(ctx.usdc, r.assets)} USDC for ${r.points} points (block ${r.receipt.blockNumber}).`;
           },
         ),
@@ -93,12 +106,18 @@ export function lpEconomics(ctx: Ctx): { el: HTMLElement; refresh(): Promise<voi
   async function read(): Promise<Data> {
     const blockNumber = ctx.head.number;
     const owner = ctx.wallet?.account.address;
-    const d = ctx.deployment;
-    const [shareNow, boostDeployed, gateDeployed, timelock] = await Promise.all([
+    const d = lpDeployment(ctx);
+    const [shareNow, boostDeployed, gateDeployed, timelock, poolOwner] = await Promise.all([
       getJuniorShare(ctx.publicClient, d, { blockNumber }).catch((err: unknown) => firstLine(err)),
       answers(ctx, d.contracts.junior, "boostMultiplierBps()", blockNumber),
       answers(ctx, d.contracts.junior, "exitGate()", blockNumber),
       resolveTimelock(ctx.publicClient, d, blockNumber),
+      readContract(ctx.publicClient, {
+        address: d.contracts.pool,
+        abi: perpPoolAbi,
+        functionName: "owner",
+        blockNumber,
+      }),
     ]);
     const [boosts, gateNow, queued] = await Promise.all([
       boostDeployed && owner
@@ -109,7 +128,7 @@ export function lpEconomics(ctx: Ctx): { el: HTMLElement; refresh(): Promise<voi
       gateDeployed ? getExitGate(ctx.publicClient, d, owner, { blockNumber }) : Promise.resolve(null),
       timelock ? getQueuedChanges(ctx.publicClient, d, { blockNumber }) : Promise.resolve([]),
     ]);
-    return { share: shareNow, boosts, boostDeployed, gate: gateNow, timelock, queued };
+    return { share: shareNow, boosts, boostDeployed, gate: gateNow, timelock, poolOwner, queued };
   }
 
   function drawShare(s: GetJuniorShareReturnType | string) {
@@ -145,7 +164,14 @@ export function lpEconomics(ctx: Ctx): { el: HTMLElement; refresh(): Promise<voi
             `at ${when(f.postedAt)}; report ${f.reportHash}`,
           )
         : null,
-      f ? stat("Target → bounded share", `${bps(f.targetShareBps)} → ${bps(f.shareBps)}`, "junior-share-target") : null,
+      f
+        ? stat(
+            "Target / after bounds",
+            `${bps(f.targetShareBps)} / ${bps(f.shareBps)}`,
+            "junior-share-target",
+            "clamp(m × ES99 / capital, lo, hi), then the per-post and per-day limits",
+          )
+        : null,
       p ? stat("Bounds", `${bps(p.minShareBps)} – ${bps(p.maxShareBps)}`, "junior-share-bounds") : null,
       p
         ? stat(
@@ -182,10 +208,10 @@ export function lpEconomics(ctx: Ctx): { el: HTMLElement; refresh(): Promise<voi
         stat("Boost pot", usd6(ctx.usdc, b.pot), `${side}-boost-pot`),
         stat("Claimable now", usd6(ctx.usdc, b.claimable), `${side}-boost-claimable`),
         stat(
-          "Expected in 7 days",
+          "A claim in 7 days",
           usd6(ctx.usdc, inAWeek),
           `${side}-boost-expected`,
-          "if nothing moves: no new premium, claim, transfer or multiplier change",
+          "what a claim would pay if nothing moves meanwhile: no new premium, claim, transfer or multiplier change",
         ),
       );
     }
@@ -223,7 +249,18 @@ export function lpEconomics(ctx: Ctx): { el: HTMLElement; refresh(): Promise<voi
     );
   }
 
-  function drawQueue(timelock: Address | null, queued: QueuedChange[]) {
+  function drawQueue({ timelock, poolOwner, queued }: Data) {
+    if (timelock && !isAddressEqual(timelock, poolOwner)) {
+      fill(
+        queue,
+        h(
+          "p",
+          { class: "muted", "data-testid": "queued-none" },
+          `The pool's owner is ${ctx.label(poolOwner)}, not the timelock: parameter changes apply at once.`,
+        ),
+      );
+      return;
+    }
     if (!timelock) {
       fill(
         queue,
@@ -284,7 +321,7 @@ export function lpEconomics(ctx: Ctx): { el: HTMLElement; refresh(): Promise<voi
       drawShare(data.share);
       drawBoost(data);
       drawGate(data.gate);
-      drawQueue(data.timelock, data.queued);
+      drawQueue(data);
     },
   };
 }
