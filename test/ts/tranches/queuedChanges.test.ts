@@ -66,9 +66,9 @@ describe("getQueuedChanges", () => {
       chain.publicClient.readContract({ address: timelock, abi: riskTimelockAbi, functionName: "riskRaisingDelay" }),
     ]);
     const queued = await getQueuedChanges(chain.publicClient, p.deployment);
-    expect(queued.map((c) => [c.targetName, c.functionName, c.raisesRisk, c.ready])).toEqual([
-      ["pool", "setMarketConfig", true, false],
-      ["tailRiskOracle", "setParams", true, false],
+    expect(queued.map((c) => [c.targetName, c.functionName, c.raisesRisk, c.ready, c.heldBack])).toEqual([
+      ["pool", "setMarketConfig", true, false, false],
+      ["tailRiskOracle", "setParams", true, false, false],
     ]);
     const [fee, params] = queued;
     if (!fee || !params) throw new Error("expected two queued changes");
