@@ -101,8 +101,11 @@ describe("boost points", () => {
 
 describe("claimBoost", () => {
   it("pays pot × points / all points at the block it mines, the amount its BoostClaimed event says", async () => {
+    // An hour of holding (anvil may mine the fixture's blocks within one second), then premium with its boost part.
+    await chain.testClient.increaseTime({ seconds: 3_600 });
     await tradeAndDistribute(chain, p);
     const before = await boostAtHead(lp(JUNIOR_LP));
+    expect(before.points).toBeGreaterThan(0n);
     expect(before.pot).toBeGreaterThan(0n);
     const r = await claimBoost(chain.wallet(JUNIOR_LP), p.deployment, "junior");
     const { timestamp } = await chain.publicClient.getBlock({ blockNumber: r.receipt.blockNumber });
