@@ -44,8 +44,8 @@ const paramsArb = fc
   .map(
     (r): TailRiskParams => ({
       multiplierBps: r.multiplierBps,
-      minShareBps: r.lo < r.hi ? r.lo : r.hi,
-      maxShareBps: r.lo < r.hi ? r.hi : r.lo,
+      minShareBps: [r.lo, r.hi].sort((a, b) => (a < b ? -1 : 1))[0] ?? 0n,
+      maxShareBps: [r.lo, r.hi].sort((a, b) => (a < b ? -1 : 1))[1] ?? 0n,
       maxStepBps: r.maxStepBps,
       maxDailyBps: r.maxStepBps + r.extraDaily,
       maxAge: r.maxAge,
