@@ -116,6 +116,8 @@ export function formatSummary(
     ["PerpPool", d.contracts.pool],
     ["PerpLens", d.contracts.lens],
     ["RiskEngine", d.contracts.riskEngine],
+    ["TailRiskOracle", d.contracts.tailRiskOracle],
+    ["RiskTimelock", d.contracts.timelock],
   ];
   for (const [name, address] of contracts) out.push(`  ${name.padEnd(16)}${address}`);
   for (const m of d.markets) out.push(`  ${`${m.symbol} feeds`.padEnd(16)}${m.feeds.join(" ")}`);
