@@ -127,7 +127,13 @@ contract TailRiskOracle is ITailRiskOracle, Ownable2Step {
         uint256 postedAt = _figure.postedAt;
         if (postedAt == 0) return (0, false);
         uint256 c = _params.coverageMultipleBps;
-        if (isFresh()) return (TailRiskMath.exitFloorUp(c, _figure.juniorEs99), true);
+        if (isFresh()) {
+            // The larger of the two measures: the report's models rarely gap between two keeper blocks, a gap is what
+            // turns a crash into bad debt, and the reference shock is one.
+            uint256 es99 = _figure.juniorEs99;
+            uint256 stress = _figure.stressLoss;
+            return (TailRiskMath.exitFloorUp(c, es99 >= stress ? es99 : stress), es99 >= stress);
+        }
         if (block.timestamp - postedAt <= GATE_FIGURE_MAX_AGE) {
             return (TailRiskMath.exitFloorUp(c, _figure.stressLoss), false);
         }

@@ -7,8 +7,9 @@ pragma solidity 0.8.28;
 ///   risk steward posts with the seed, block, path count and hash of the `perp risk report` that produced it
 ///   (`perp risk verify` reproduces it byte for byte); each post moves the share by at most `maxStepBps`, and the
 ///   share moves by at most `maxDailyBps` from where it stood at the start of the current 24-hour window;
-/// - the junior exit floor: c × the junior's stressed loss (the posted ES99 while fresh, else the stress view's loss
-///   at the deployment's reference shock posted alongside it, for at most `GATE_FIGURE_MAX_AGE`);
+/// - the junior exit floor: c × the junior's stressed loss: the larger of the posted ES99 and the stress view's loss at
+///   the deployment's reference shock (posted alongside it) while the figure is fresh, then that stress loss alone for
+///   at most `GATE_FIGURE_MAX_AGE`;
 /// - the boost multiplier: the largest clamp(σ/σ_ref, 1, cap) over the listed markets, with σ the oracle's realized
 ///   volatility and σ_ref, cap each market's `volReferenceBps`, `volCapBps` (the measure the risk engine scales
 ///   initial margin by).
@@ -112,8 +113,12 @@ interface ITailRiskOracle {
     /// figure applies (the backstop then uses its weights).
     function splitShare() external view returns (uint256 shareBps, SplitSource source);
 
-    /// @notice c × the junior's stressed loss (asset units): ES99 while the figure is fresh, the stress view's loss
-    /// while it is younger than `GATE_FIGURE_MAX_AGE`, else 0 (no figure gates exits forever).
+    /// @notice c × the junior's stressed loss (asset units), rounded up: the larger of the posted ES99 and the stress
+    /// view's loss at the reference shock while the figure is fresh (`fromEs99`: ES99 is the larger), the stress view's
+    /// loss while it is younger than `GATE_FIGURE_MAX_AGE`, else 0 (no figure gates exits forever).
+    /// @dev Why the larger while fresh: the report's models rarely gap between two keeper blocks, and a gap is what
+    /// turns a crash into bad debt (the main job's one-block crash sits above every path of its own report); the
+    /// reference shock is such a gap. ES99 alone would open the gate exactly when a gap is the risk.
     function juniorExitFloor() external view returns (uint256 floor, bool fromEs99);
 
     /// @notice The largest clamp(σ/σ_ref, 1, cap) over the pool's listed markets, bps (10_000 = 1×).

@@ -273,6 +273,14 @@ contract TailRiskOracleTest is PoolFixture {
         assertTrue(fromEs99);
     }
 
+    function test_juniorExitFloor_fresh_theLargerOfEs99AndTheStressLoss() public {
+        vm.prank(steward);
+        tro.post(_figure(1_000, 10_000_000e6, 333_333));
+        (uint256 floor, bool fromEs99) = tro.juniorExitFloor();
+        assertEq(floor, 500_000, "the reference shock's loss exceeds ES99: 1.5 x 333,333 rounded up");
+        assertFalse(fromEs99);
+    }
+
     function test_juniorExitFloor_stale_cTimesStressLoss_forSevenDays_thenZero() public {
         vm.prank(steward);
         tro.post(_figure(1_000_000e6, 10_000_000e6, 333_333));
@@ -289,16 +297,18 @@ contract TailRiskOracleTest is PoolFixture {
         assertFalse(fromEs99);
     }
 
-    function test_fuzz_juniorExitFloor_neverBelowCTimesTheLoss(uint128 es99, uint128 stress, uint32 c) public {
+    function test_fuzz_juniorExitFloor_isCTimesTheLargerLoss_roundedUp(uint128 es99, uint128 stress, uint32 c) public {
         ITailRiskOracle.Params memory params = defaultTailRiskParams();
         params.coverageMultipleBps = uint32(bound(c, 0, 50_000));
         vm.prank(admin);
         tro.setParams(params);
         vm.prank(steward);
         tro.post(_figure(es99, 1e12, stress));
-        (uint256 floor,) = tro.juniorExitFloor();
-        assertGe(floor * 10_000, uint256(es99) * params.coverageMultipleBps);
-        assertLt(floor * 10_000, uint256(es99) * params.coverageMultipleBps + 10_000);
+        (uint256 floor, bool fromEs99) = tro.juniorExitFloor();
+        uint256 loss = es99 >= stress ? es99 : stress;
+        assertEq(fromEs99, es99 >= stress);
+        assertGe(floor * 10_000, loss * params.coverageMultipleBps);
+        assertLt(floor * 10_000, loss * params.coverageMultipleBps + 10_000);
     }
 
     /* THE BOOST MULTIPLIER */

@@ -118,6 +118,9 @@ export function scenarioDeploymentConfig(): DeploymentConfig {
     ],
     junior: tranche,
     senior: tranche,
+    // Junior is a tenth of the backstop here: it keeps 3x its stressed loss (the default is 1.5x), so the crash's
+    // aftermath shows the exit gate at work.
+    tailRisk: { coverageMultipleBps: 30_000 },
     seed: { juniorDeposit: "0", seniorDeposit: "0", traders: [] },
   });
 }

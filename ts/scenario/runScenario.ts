@@ -10,6 +10,7 @@ import { deployProtocol } from "../deploy/deployProtocol";
 import type { ProtocolWallet } from "../deploy/txQueue";
 import { type AnvilInstance, startAnvil } from "../devnet/anvil";
 import { createDevClients } from "../devnet/clients";
+import { formatPercent } from "../display/amounts";
 import { PerpError } from "../errors";
 import { getPremiumApr } from "../tranches/actions/getPremiumApr";
 import { Actors } from "./actors";
@@ -303,9 +304,10 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       progress(
         `[gate] a new junior LP deposits ${LATE_JUNIOR.toLocaleString("en-US")} USDC: A's remaining claim is ${share(second.claimable, second.requested)} claimable now`,
       );
-      if (second.claimable > 0n && claimedPart === 0n) {
+      if (second.claimable > 0n) {
+        // The claimed parts settle together, after the settlement delay from the last one.
         await sim.tradingStep(MINUTE, 1, (b) => b.add("lp", actors.claim(who.juniorA, junior)));
-        claimedPart = second.claimable;
+        claimedPart += second.claimable;
       }
     }
     if (claimedPart > 0n)
@@ -324,6 +326,11 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       );
       progress("[lp] junior LP A's claim settles");
     }
+    // The junior LP who stayed through the crash claims its boost.
+    const boostMined = await sim.tradingStep(MINUTE, 1, (b) => b.add("lp", actors.claimBoost(who.juniorB, junior)));
+    const [boostEvent] = boostMined.items.flatMap((i) =>
+      parseEventLogs({ abi: iTrancheBoostAbi, eventName: "BoostClaimed", logs: i.receipt.logs }),
+    );
     // The aftermath: the chain and the keeper run on until the backstop's inventory has left it (the arbitrageur
     // takes it at the descending discount), no market is due a repeg (the keeper repegs while one is) and every
     // mark is back within its funding cap of the index (the arbitrageur and the repeg close the crash's gap).
@@ -336,11 +343,6 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       if (sales.length === 0 && settled) break;
       await sim.tradingStep(MINUTE, 1);
     }
-    // The junior LP who stayed through the crash claims its boost.
-    const boostMined = await sim.tradingStep(MINUTE, 1, (b) => b.add("lp", actors.claimBoost(who.juniorB, junior)));
-    const [boostEvent] = boostMined.items.flatMap((i) =>
-      parseEventLogs({ abi: iTrancheBoostAbi, eventName: "BoostClaimed", logs: i.receipt.logs }),
-    );
     await host.dispose();
     disposeKeeper = undefined;
 
@@ -442,9 +444,9 @@ function bps(x: bigint): string {
   return `${(Number(x) / 100).toFixed(1)} %`;
 }
 
-/** part / whole as a percentage, rounded down to a whole percent. */
+/** part / whole as a whole percentage. */
 function share(part: bigint, whole: bigint): string {
-  return whole === 0n ? "n/a" : `${(part * 100n) / whole} %`;
+  return formatPercent(part, whole, 0);
 }
 
 function pct(p: number): string {

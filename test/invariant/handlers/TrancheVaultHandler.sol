@@ -178,6 +178,7 @@ contract TrancheVaultHandler is Test {
 
     /// @dev Anyone settles a claim: warps to its settlement time (plus up to a day) when still settling.
     function settleClaim(uint256 actorSeed, uint256 offset) external trackPrice(false) {
+        actorSeed %= _actors.length;
         address actor = _actor(actorSeed);
         for (uint256 i; i < _actors.length; ++i) {
             (uint256 pending,,) = vault.pendingClaim(_actor(actorSeed + i));
@@ -395,6 +396,7 @@ contract TrancheVaultHandler is Test {
 
     /// @dev The first actor from `seed` on with an open request (the seed's actor when none has).
     function _actorWithRequest(uint256 seed) internal view returns (address) {
+        seed %= _actors.length;
         for (uint256 i; i < _actors.length; ++i) {
             (uint256 shares,,) = vault.withdrawRequest(_actor(seed + i));
             if (shares != 0) return _actor(seed + i);

@@ -118,7 +118,7 @@ describe("tail-risk math vs TailRiskOracle", () => {
     }
   }, 120_000);
 
-  it("the exit floor is c x ES99 while fresh, c x the stress loss until 7 days, then 0, rounded up", async () => {
+  it("the exit floor is c x max(ES99, stress loss) while fresh, c x the stress loss until 7 days, then 0, rounded up", async () => {
     await postFigure(chain, p.tailRiskOracle, {
       juniorEs99: 123_456_789n,
       juniorCapital: 2_000_000n * 10n ** 6n,
@@ -133,7 +133,9 @@ describe("tail-risk math vs TailRiskOracle", () => {
       const mirror = juniorExitFloorUp(f, f.postedAt + age, p0);
       expect({ floor, fromEs99 }, `age ${age}`).toEqual(mirror);
     }
-    expect(juniorExitFloorUp(f, f.postedAt, p0)).toEqual({ floor: 185_185_184n, fromEs99: true });
+    // The reference shock's loss is the larger here: 1.5 x 987,654,321 rounded up.
+    expect(juniorExitFloorUp(f, f.postedAt, p0)).toEqual({ floor: 1_481_481_482n, fromEs99: false });
+    expect(juniorExitFloorUp({ ...f, stressLoss: 0n }, f.postedAt, p0)).toEqual({ floor: 185_185_184n, fromEs99: true });
   });
 });
 

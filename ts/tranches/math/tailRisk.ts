@@ -80,8 +80,9 @@ export function isFigureFresh(postedAt: bigint, now: bigint, maxAge: bigint): bo
 }
 
 /**
- * The junior exit floor (asset units), rounded up: c × ES99 while the figure is fresh, c × the stress loss while it is
- * at most `GATE_FIGURE_MAX_AGE` old, else 0. Mirrors `TailRiskOracle.juniorExitFloor`.
+ * The junior exit floor (asset units), rounded up: c × max(ES99, stress loss) while the figure is fresh (`fromEs99`:
+ * ES99 is the larger), c × the stress loss while it is at most `GATE_FIGURE_MAX_AGE` old, else 0. Mirrors
+ * `TailRiskOracle.juniorExitFloor`.
  */
 export function juniorExitFloorUp(
   figure: { juniorEs99: bigint; stressLoss: bigint; postedAt: bigint } | null,
@@ -90,7 +91,9 @@ export function juniorExitFloorUp(
 ): { floor: bigint; fromEs99: boolean } {
   if (!figure || figure.postedAt === 0n) return { floor: 0n, fromEs99: false };
   if (isFigureFresh(figure.postedAt, now, p.maxAge)) {
-    return { floor: ceilDiv(figure.juniorEs99 * p.coverageMultipleBps, BPS), fromEs99: true };
+    const fromEs99 = figure.juniorEs99 >= figure.stressLoss;
+    const loss = fromEs99 ? figure.juniorEs99 : figure.stressLoss;
+    return { floor: ceilDiv(loss * p.coverageMultipleBps, BPS), fromEs99 };
   }
   if (now - figure.postedAt <= GATE_FIGURE_MAX_AGE) {
     return { floor: ceilDiv(figure.stressLoss * p.coverageMultipleBps, BPS), fromEs99: false };
