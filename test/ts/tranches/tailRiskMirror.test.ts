@@ -135,7 +135,10 @@ describe("tail-risk math vs TailRiskOracle", () => {
     }
     // The reference shock's loss is the larger here: 1.5 x 987,654,321 rounded up.
     expect(juniorExitFloorUp(f, f.postedAt, p0)).toEqual({ floor: 1_481_481_482n, fromEs99: false });
-    expect(juniorExitFloorUp({ ...f, stressLoss: 0n }, f.postedAt, p0)).toEqual({ floor: 185_185_184n, fromEs99: true });
+    expect(juniorExitFloorUp({ ...f, stressLoss: 0n }, f.postedAt, p0)).toEqual({
+      floor: 185_185_184n,
+      fromEs99: true,
+    });
   });
 });
 
