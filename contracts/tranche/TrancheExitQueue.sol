@@ -130,13 +130,14 @@ abstract contract TrancheExitQueue is TrancheBoost, ITrancheExitGate {
         RequestSlot memory r = _request(owner);
         if (!_openRequest(r)) return (0, 0, 0);
         requestedAssets = r.assets;
-        if (!_gated()) return (_expired(r) ? 0 : requestedAssets, requestedAssets, 0);
+        if (_expired(r)) return (0, requestedAssets, 0);
+        if (!_gated()) return (requestedAssets, requestedAssets, 0);
         TrancheValue memory v = _value();
         if (!v.known) return (0, requestedAssets, 0);
         QueueSlot memory q = _queue;
         (uint256 claimShares, uint256 ahead,) = _gateShares(r, v, q);
         aheadAssets = _toAssetsDown(ahead, v);
-        if (!_expired(r)) claimableAssets = _capOf(r, claimShares);
+        claimableAssets = _capOf(r, claimShares);
     }
 
     /// @inheritdoc ITrancheExitGate
@@ -168,7 +169,9 @@ abstract contract TrancheExitQueue is TrancheBoost, ITrancheExitGate {
         returns (uint256 claimShares, uint256 ahead, uint256 capacity)
     {
         (, uint256 headStart) = _skipDead(q, MAX_QUEUE_SKIPS);
-        ahead = _entries[r.seq].start - headStart;
+        // An expired request is dead itself: the head may have passed it (nothing is ahead of it then).
+        uint256 start = _entries[r.seq].start;
+        ahead = start > headStart ? start - headStart : 0;
         // Never more than the other open requests' escrow (the vault's balance less the sentinel, the claims settling
         // and this request): dead requests still counted by position cannot hold anyone back beyond it, so with a zero
         // floor nothing is ever held back however many requests were cancelled ahead.
