@@ -140,11 +140,16 @@ contract TrancheVaultHandler is Test {
     }
 
     function requestWithdraw(uint256 actorSeed, uint256 shares) external trackPrice(false) {
-        address actor = _actor(actorSeed);
-        (uint256 open,,) = vault.withdrawRequest(actor);
-        (uint256 settling,,) = vault.pendingClaim(actor);
-        uint256 balance = vault.balanceOf(actor) - vault.writtenOffBalance(actor);
-        if (open != 0 || settling != 0 || balance == 0) return;
+        actorSeed %= _actors.length;
+        address actor;
+        uint256 balance;
+        for (uint256 i; i < _actors.length && balance == 0; ++i) {
+            actor = _actor(actorSeed + i);
+            (uint256 open,,) = vault.withdrawRequest(actor);
+            (uint256 settling,,) = vault.pendingClaim(actor);
+            if (open == 0 && settling == 0) balance = vault.balanceOf(actor) - vault.writtenOffBalance(actor);
+        }
+        if (balance == 0) return;
         shares = bound(shares, 1, balance);
         vm.prank(actor);
         vault.requestWithdraw(shares);
