@@ -4,7 +4,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { decodeFunctionData } from "viem";
+import { decodeFunctionData, toFunctionSelector } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { beforeAll, describe, expect, it } from "vitest";
 import { perpPoolAbi } from "../../../ts/abi/generated";
@@ -251,7 +251,11 @@ describe("keeper transactions under block faults", () => {
     //    one funding update per market for the period.
     expect(await liquidatableNow(chain, d, book)).toEqual([]);
     const { mine: mined, funding } = await expectNothingTwice(chain, d, keeperAddress, from);
-    expect(new Set(mined.map((t) => t.input)).size).toBe(mined.length);
+    // A boost refresh (`refreshBoost()`, the same calldata for either vault and at any time) is a new job whenever the
+    // oracle's multiplier moved: every other job's calldata is unique.
+    const refresh = toFunctionSelector("refreshBoost()");
+    const jobs = mined.filter((t) => !t.input.startsWith(refresh));
+    expect(new Set(jobs.map((t) => t.input)).size).toBe(jobs.length);
     for (const b of killed.broadcast) expect(mined.filter((t) => t.hash === b.hash)).toHaveLength(1);
     expect(funding.map((f) => f.args.marketId).sort()).toEqual([ETH, BTC].sort());
     const hit = new Set((await liquidatedEvents(chain, d, from)).map((e) => `${e.args.owner}:${e.args.subId}`));
