@@ -426,6 +426,9 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
         console.log("time elapsed (s)", block.timestamp - 1_700_000_000);
         (uint256 floor,, uint256 queued) = junior.exitGate();
         console.log("junior exit floor / queued (tokens)", floor / 1e6, queued / 1e6);
+        console.log(
+            "junior claims held back / partial", attacker.juniorClaimsHeldBack(), attacker.juniorClaimsPartial()
+        );
         console.log("steward posts", crowd.calls("stewardPost"), "refused", crowd.refused("stewardPost"));
         console.log("boost pots junior / senior (tokens)", junior.boostPot() / 1e6, senior.boostPot() / 1e6);
     }

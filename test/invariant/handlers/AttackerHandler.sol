@@ -164,6 +164,10 @@ contract AttackerHandler is StillIndex, StdUtils {
     /// @dev One transaction: the state after the accrual poke, i.e. what doing nothing leaves (see `_measured`).
     Snap internal _doNothing;
 
+    /// @notice Junior claims the exit gate held back wholly / took in part (coverage of the gated claim).
+    uint256 public juniorClaimsHeldBack;
+    uint256 public juniorClaimsPartial;
+
     uint256 public gasMismatches;
     string public gasMismatchAction;
     uint256 public gasMismatchLimit;
@@ -459,8 +463,10 @@ contract AttackerHandler is StillIndex, StdUtils {
         }
         vm.warp(t0);
         vm.roll(n0);
+        (uint256 requested,,) = junior.withdrawRequest(address(bot));
         bool callOk = _execute(p, true);
         if (callOk) ++succeeded[p.kind];
+        if (callOk && p.kind == Kind.Claim && p.arg % 2 == 0) _countGate(requested);
         Snap memory real = snap();
         // Measured against the call alone, but the call alone reverted where the wrapped one ran (the trades made it
         // possible, e.g. a sale the taker's margin or size rules refuse without them): the two worlds differ by more
@@ -496,6 +502,14 @@ contract AttackerHandler is StillIndex, StdUtils {
                 }
             }
         }
+    }
+
+    /// @dev A junior claim that ran: held back wholly (the request unchanged) or in part (a smaller request left).
+    function _countGate(uint256 requestedBefore) internal {
+        (uint256 left,,) = junior.withdrawRequest(address(bot));
+        if (left == 0 || requestedBefore == 0) return;
+        if (left == requestedBefore) ++juniorClaimsHeldBack;
+        else ++juniorClaimsPartial;
     }
 
     /// @dev Runs the plan: the accrual poke, then (real only) the attacker's legs. Returns whether the call succeeded.
