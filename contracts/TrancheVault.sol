@@ -247,12 +247,15 @@ contract TrancheVault is TrancheExits {
         uint256 pot = Math.min(_supply.boostPot, balance);
         uint256 held = balance - pot;
         PremiumStream memory st = _stream;
-        uint256 unvested = Math.min(_unvested(st), held);
-        uint256 vested = held - unvested;
+        uint256 vested = held - Math.min(_unvested(st), held);
         paid = Math.min(assets, balance);
 
-        // Vested assets first; then the stream (latest-vesting ramp first, no end moves); the boost pot last.
-        if (paid > vested) _stream = st.cover(Math.min(paid - vested, unvested), premiumStreamDuration);
+        // Vested assets first; then the stream (latest-vesting ramp first, no end moves); the boost pot last. Once
+        // everything outside the pot is paid, the whole stream goes: each ramp rounds its own part up, so covering
+        // just the (once-rounded) total could leave a wei "unvesting" that would swallow the next deposit's first wei.
+        if (paid > vested) {
+            _stream = st.cover(paid >= held ? type(uint256).max : paid - vested, premiumStreamDuration);
+        }
         if (paid > held) {
             uint256 fromPot = paid - held;
             _supply.boostPot = uint88(pot - fromPot);

@@ -19,7 +19,8 @@ pragma solidity 0.8.28;
 /// (cancel and request again) and stops counting in the queue.
 /// "Ahead" never undercounts: dead requests (cancelled, fully claimed, expired) are skipped at the head of the
 /// queue, at most 4 per claim or view, any number by `advanceExitQueue`; until skipped they count
-/// (a conservative overcount, cleared once every live request ahead of them has left).
+/// (a conservative overcount, cleared once every live request ahead of them has left), but never beyond the escrow
+/// of the other open requests: cancelled requests cannot hold anyone back, and with a zero floor nothing is.
 interface ITrancheExitGate {
     /// @notice A claim found nothing claimable: the request keeps its place.
     /// `claim` then returns (0, 0) and the request's claim window restarts (see above).

@@ -60,7 +60,7 @@ abstract contract TrancheBoost is TrancheShares, ITrancheBoost, ReentrancyGuardT
     /// @inheritdoc ITrancheBoost
     function boostPoints(address owner) public view returns (uint256) {
         if (owner == address(this)) return 0;
-        return _points[owner] + _pendingPoints(_shareSlots[owner], _supply.epoch, volatilityIndex());
+        return _points[owner] + _pendingPoints(_shareSlot(owner), _supply.epoch, volatilityIndex());
     }
 
     /// @inheritdoc ITrancheBoost
@@ -99,7 +99,7 @@ abstract contract TrancheBoost is TrancheShares, ITrancheBoost, ReentrancyGuardT
         SupplySlot memory s = _supply;
         BoostSlot memory g = _accrueTotal(s.amount);
         _boost = g;
-        ShareSlot memory b = _shareSlots[msg.sender];
+        ShareSlot memory b = _shareSlot(msg.sender);
         uint256 points = _points[msg.sender] + _pendingPoints(b, s.epoch, g.index);
         if (points == 0) revert NothingToClaim(msg.sender);
         uint256 total = _totalPoints;
@@ -163,6 +163,6 @@ abstract contract TrancheBoost is TrancheShares, ITrancheBoost, ReentrancyGuardT
 
     /// @dev Current-epoch shares held outside the vault (the vault's slot is always of the current epoch).
     function _earningShares(uint256 supply) private view returns (uint256) {
-        return supply - _shareSlots[address(this)].amount;
+        return supply - _escrowed();
     }
 }

@@ -19,8 +19,10 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 /// before it (`tailPos`). "Ahead of R" = start(R) − start(head), head = the first entry not known dead: it never
 /// undercounts. Dead entries (cancelled, fully claimed, expired) are skipped at the head, at most `MAX_QUEUE_SKIPS`
 /// in each claim and view, any number through `advanceExitQueue`; a dead entry behind a live one counts for those
-/// behind it (a conservative overcount) until every live request ahead of it has left. A partial claim moves its
-/// entry's start by the shares claimed: at the head that frees the shares at once.
+/// behind it (a conservative overcount) until every live request ahead of it has left. "Ahead" is also capped by the
+/// escrow of the other open requests (exact: every live request ahead is in it), so cancelled requests cannot
+/// hold anyone back by more than what is really queued, and with a zero floor nothing is ever held back. A partial
+/// claim moves its entry's start by the shares claimed: at the head that frees the shares at once.
 ///
 /// Storage: `_requests` uint96 shares | uint40 time | uint80 assets | uint32 seq | bool claimed: an open request
 /// (time = its claim window's start, assets = at request) or, once wholly claimed, that claim in place as before
@@ -128,13 +130,14 @@ abstract contract TrancheExitQueue is TrancheBoost, ITrancheExitGate {
         RequestSlot memory r = _request(owner);
         if (!_openRequest(r)) return (0, 0, 0);
         requestedAssets = r.assets;
-        if (!_gated()) return (_expired(r) ? 0 : requestedAssets, requestedAssets, 0);
+        if (_expired(r)) return (0, requestedAssets, 0);
+        if (!_gated()) return (requestedAssets, requestedAssets, 0);
         TrancheValue memory v = _value();
         if (!v.known) return (0, requestedAssets, 0);
         QueueSlot memory q = _queue;
         (uint256 claimShares, uint256 ahead,) = _gateShares(r, v, q);
         aheadAssets = _toAssetsDown(ahead, v);
-        if (!_expired(r)) claimableAssets = _capOf(r, claimShares);
+        claimableAssets = _capOf(r, claimShares);
     }
 
     /// @inheritdoc ITrancheExitGate
@@ -166,7 +169,14 @@ abstract contract TrancheExitQueue is TrancheBoost, ITrancheExitGate {
         returns (uint256 claimShares, uint256 ahead, uint256 capacity)
     {
         (, uint256 headStart) = _skipDead(q, MAX_QUEUE_SKIPS);
-        ahead = _entries[r.seq].start - headStart;
+        // An expired request is dead itself: the head may have passed it (nothing is ahead of it then).
+        uint256 start = _entries[r.seq].start;
+        ahead = start > headStart ? start - headStart : 0;
+        // Never more than the other open requests' escrow (the vault's balance less the sentinel, the claims settling
+        // and this request): dead requests still counted by position cannot hold anyone back beyond it, so with a zero
+        // floor nothing is ever held back however many requests were cancelled ahead.
+        uint256 otherOpen = _openEscrow(q) - r.shares;
+        if (otherOpen < ahead) ahead = otherOpen;
         (, uint256 floorShares) = _floor(v);
         capacity = ExitGateMath.capacityShares(v.priced, q.settlingShares, floorShares);
         claimShares = ExitGateMath.claimableShares(r.shares, capacity, ahead);
@@ -182,6 +192,11 @@ abstract contract TrancheExitQueue is TrancheBoost, ITrancheExitGate {
             ++steps;
         }
         return (steps, q.tailPos);
+    }
+
+    /// @dev The shares of every open request (the vault's balance less the sentinel and the claims settling).
+    function _openEscrow(QueueSlot memory q) private view returns (uint256) {
+        return _escrowed() - ESCROW_SENTINEL_SHARES - q.settlingShares;
     }
 
     /// @dev Whether the entry at `seq` is `owner`'s live, unexpired request.

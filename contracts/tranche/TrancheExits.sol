@@ -77,7 +77,7 @@ abstract contract TrancheExits is TrancheExitQueue {
     function claim() external nonReentrant returns (uint256 assetsCap, uint64 settleAt) {
         RequestSlot memory r = _request(msg.sender);
         TrancheValue memory v = _value();
-        if (!_openRequest(r)) _revertNoRequest(msg.sender, r, v.epoch);
+        if (!_openRequest(r)) _revertNoRequest(msg.sender, v.epoch);
         if (block.timestamp < r.time) revert CooldownActive(r.time);
         uint64 deadline = uint64(r.time) + claimWindow;
         if (block.timestamp > deadline) revert ClaimWindowExpired(deadline);
@@ -141,7 +141,7 @@ abstract contract TrancheExits is TrancheExitQueue {
     function cancelWithdraw() external nonReentrant returns (uint256 returned) {
         RequestSlot memory r = _request(msg.sender);
         TrancheValue memory v = _value();
-        if (!_openRequest(r)) _revertNoRequest(msg.sender, r, v.epoch);
+        if (!_openRequest(r)) _revertNoRequest(msg.sender, v.epoch);
         if (!v.known) revert VisibleLossUnknown();
 
         // Shares worth at most assetsAtRequest come back; the escrow's gain since the request is burned.
@@ -236,10 +236,9 @@ abstract contract TrancheExits is TrancheExitQueue {
 
     /// @dev No open request: `ClaimSettling` when a claim is settling (it can be neither claimed again nor
     /// cancelled), `NoWithdrawRequest` otherwise.
-    function _revertNoRequest(address owner, RequestSlot memory r, uint32 current) private view {
-        if (r.claimed && _liveRequest(r)) revert ClaimSettling(owner, r.time);
-        ClaimSlot memory c = _claim(owner);
-        if (_liveClaim(c, current)) revert ClaimSettling(owner, c.settleAt);
+    function _revertNoRequest(address owner, uint32 current) private view {
+        (uint256 shares,, uint64 settleAt,) = _settling(owner, current);
+        if (shares != 0) revert ClaimSettling(owner, settleAt);
         revert NoWithdrawRequest(owner);
     }
 }

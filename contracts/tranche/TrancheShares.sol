@@ -68,7 +68,7 @@ abstract contract TrancheShares is ITrancheVault, ERC4626 {
 
     /// @inheritdoc ITrancheVault
     function writtenOffBalance(address holder) external view returns (uint256) {
-        ShareSlot memory b = _shareSlots[holder];
+        ShareSlot memory b = _shareSlot(holder);
         return b.epoch == _supply.epoch ? 0 : b.amount;
     }
 
@@ -89,7 +89,7 @@ abstract contract TrancheShares is ITrancheVault, ERC4626 {
     /// @inheritdoc ITrancheVault
     function burnWrittenOff(address holder) external returns (uint256 burned) {
         uint32 current = _supply.epoch;
-        ShareSlot memory b = _shareSlots[holder];
+        ShareSlot memory b = _shareSlot(holder);
         if (b.epoch == current || b.amount == 0) return 0;
         _accruePoints(holder, b, current, 0);
         burned = b.amount;
@@ -102,7 +102,7 @@ abstract contract TrancheShares is ITrancheVault, ERC4626 {
     function _writeOffEpoch() internal returns (uint32 next, uint256 writtenOff) {
         SupplySlot memory s = _supply;
         _endBoostEpoch(s.epoch, s.amount);
-        uint256 escrow = _shareSlots[address(this)].amount - ESCROW_SENTINEL_SHARES;
+        uint256 escrow = _escrowed() - ESCROW_SENTINEL_SHARES;
         writtenOff = s.amount - ESCROW_SENTINEL_SHARES;
         next = s.epoch + 1;
         _writtenOffSupply += writtenOff - escrow;
@@ -164,7 +164,7 @@ abstract contract TrancheShares is ITrancheVault, ERC4626 {
     /// @dev `account`'s current-epoch balance, its points accrued to `index` (a written-off balance's up to the end of
     /// its epoch) and a written-off balance burned first.
     function _currentBalance(address account, uint32 current, uint96 index) private returns (uint256) {
-        ShareSlot memory b = _shareSlots[account];
+        ShareSlot memory b = _shareSlot(account);
         if (account != address(this)) _accruePoints(account, b, current, index);
         if (b.epoch == current) return b.amount;
         if (b.amount != 0) _dropWrittenOff(account, b.amount);
@@ -183,6 +183,16 @@ abstract contract TrancheShares is ITrancheVault, ERC4626 {
 
     /// @dev Closes `epoch`'s points: accrues the total with its last supply and records where the index stood.
     function _endBoostEpoch(uint32 epoch, uint256 supply) internal virtual;
+
+    /// @dev One copy of the slot's unpacking (the vault is close to the size limit).
+    function _shareSlot(address account) internal view returns (ShareSlot memory) {
+        return _shareSlots[account];
+    }
+
+    /// @dev The vault's own balance: the escrow of open requests and settling claims, plus the sentinel.
+    function _escrowed() internal view returns (uint256) {
+        return _shareSlots[address(this)].amount;
+    }
 
     function _dropWrittenOff(address holder, uint256 amount) private {
         _writtenOffSupply -= amount;

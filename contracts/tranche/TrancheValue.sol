@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 /// @notice Everything a tranche price needs, read once (see `TrancheVault._value`).
-/// @param balance The vault's token balance.
+/// @param balance The vault's token balance less the boost pot (the pot is paid by points, not by shares).
 /// @param unvested Premium not vested yet.
 /// @param gross `balance - unvested`, saturating.
 /// @param reaching The visible loss reaching this tranche before its own assets.

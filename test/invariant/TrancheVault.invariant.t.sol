@@ -66,7 +66,7 @@ contract TrancheVaultInvariantTest is Test, TrancheVaultInvariantSpec {
         MockTrancheBackstop(backstop).setTailRiskOracle(address(tailRisk));
         handler = new TrancheVaultHandler(vault, usdc, backstop, tailRisk);
 
-        bytes4[] memory selectors = new bytes4[](21);
+        bytes4[] memory selectors = new bytes4[](23);
         selectors[0] = TrancheVaultHandler.deposit.selector;
         selectors[1] = TrancheVaultHandler.mint.selector;
         selectors[2] = TrancheVaultHandler.requestWithdraw.selector;
@@ -87,7 +87,10 @@ contract TrancheVaultInvariantTest is Test, TrancheVaultInvariantSpec {
         selectors[17] = TrancheVaultHandler.setMultiplier.selector;
         selectors[18] = TrancheVaultHandler.setExitFloor.selector;
         selectors[19] = TrancheVaultHandler.advanceExitQueue.selector;
-        selectors[20] = TrancheVaultHandler.claim.selector; // claims weigh double: the gate is the point
+        // Requests and claims weigh double and triple: the gate is the point.
+        selectors[20] = TrancheVaultHandler.claim.selector;
+        selectors[21] = TrancheVaultHandler.claim.selector;
+        selectors[22] = TrancheVaultHandler.requestWithdraw.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
         targetContract(address(handler));
     }

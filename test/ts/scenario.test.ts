@@ -108,6 +108,38 @@ describe.sequential("npm start scenarios", () => {
     expect(stdout).toContain("Portfolio margin");
   }, 180_000);
 
+  it("crash: the posted tail risk moves the premium split, the LP who stayed earns the boost, the exit gate holds a junior claim", async () => {
+    const { report: r, stdout } = await scenario("crash");
+    const lp = r.lp;
+    if (!lp) throw new Error("the crash scenario reports its LP economics");
+    // Two figures posted (before and after the crash), each reproduced by `perp risk verify` byte for byte.
+    expect(lp.figures.map((f) => f.label)).toEqual(["before the crash", "after the crash"]);
+    for (const f of lp.figures) expect(f.verified).toBe(true);
+    // The split moved: the capital rule before the first figure, the posted share after it.
+    const capital = lp.splits.filter((s) => s.source === "capital");
+    const posted = lp.splits.filter((s) => s.source === "posted");
+    expect(capital.length).toBeGreaterThan(0);
+    expect(posted.length).toBeGreaterThan(0);
+    expect(Number(posted[0]?.block)).toBeGreaterThan(Number(capital.at(-1)?.block));
+    expect(posted[0]?.juniorShare).toBe(lp.figures[0]?.share);
+    expect(usd(capital[0]?.juniorShare ?? "1")).toBeLessThan(usd(posted[0]?.juniorShare ?? "0"));
+    // The volatility of the crash raised the boost multiplier; the LP who stayed earned more points per share than
+    // the one who asked to leave before it, and claimed boost premium.
+    expect(usd(lp.boostMultiplierMax)).toBeGreaterThan(1);
+    const [left, stayed] = lp.boost;
+    expect(left?.stayed).toBe(false);
+    expect(stayed?.stayed).toBe(true);
+    expect(stayed?.secondsAt1x).toBeGreaterThan(left?.secondsAt1x ?? Infinity);
+    expect(usd(stayed?.claimed ?? "0")).toBeGreaterThan(0);
+    // The gate: the first look at the claim holds part of it back; new junior capital opens the rest.
+    expect(lp.gate.length).toBe(2);
+    const [held, opened] = lp.gate;
+    expect(usd(held?.claimableShare ?? "1")).toBeLessThan(1);
+    expect(usd(held?.capacity ?? "0")).toBeLessThan(usd(held?.requested ?? "0"));
+    expect(opened?.claimableShare).toBe("1");
+    expect(stdout).toContain("LP economics");
+  }, 180_000);
+
   it("black swan: junior is wiped and senior pays the rest, exactly as predicted", async () => {
     const { report: r } = await scenario("black-swan");
     expect(r.badDebt).toBe(r.predicted.badDebt);

@@ -275,7 +275,7 @@ contract TailRiskOracleTest is PoolFixture {
 
     function test_juniorExitFloor_fresh_theLargerOfEs99AndTheStressLoss() public {
         vm.prank(steward);
-        tro.post(_figure(1_000, 10_000_000e6, 333_333));
+        tro.post(_figure(1000, 10_000_000e6, 333_333));
         (uint256 floor, bool fromEs99) = tro.juniorExitFloor();
         assertEq(floor, 500_000, "the reference shock's loss exceeds ES99: 1.5 x 333,333 rounded up");
         assertFalse(fromEs99);

@@ -171,6 +171,25 @@ contract TrancheExitGateTest is TrancheLpEconomicsBase {
         assertEq(vault.balanceOf(alice), aliceShares);
     }
 
+    function test_fifo_cancelledRequestsHoldNobodyBack_beyondTheOpenEscrow() public {
+        _request(alice, aliceShares); // live, cooling down: the head
+        uint256 carolShares = vault.balanceOf(carol);
+        for (uint256 i; i < 10; ++i) {
+            _request(carol, carolShares);
+            vm.prank(carol);
+            vault.cancelWithdraw(); // ten dead requests behind alice
+        }
+        uint256 unlock = _request(bob, bobShares);
+        vm.warp(unlock);
+        (uint256 claimable,, uint256 ahead) = vault.claimableNow(bob);
+        assertApproxEqAbs(ahead, 100e6, 1, "only alice's open request counts");
+        assertEq(claimable, 100e6, "no floor: nothing held back");
+        tailRisk.setFloor(100e6, true); // room for exactly alice's and bob's requests
+        (claimable,,) = vault.claimableNow(bob);
+        assertApproxEqAbs(claimable, 100e6, 1);
+        assertApproxEqAbs(_tryClaim(bob), 100e6, 1);
+    }
+
     function test_advanceExitQueue_skipsDeadRequests_neverALiveOne() public {
         address[6] memory lps;
         for (uint256 i; i < 6; ++i) {
@@ -182,7 +201,8 @@ contract TrancheExitGateTest is TrancheLpEconomicsBase {
                 vault.cancelWithdraw();
             }
         }
-        // Five dead requests ahead of lps[5]; a claim skips at most four.
+        // Five dead requests ahead of lps[5] (a claim skips at most four), alice's open request behind it.
+        _request(alice, aliceShares);
         tailRisk.setFloor(360e6 - 10e6, true); // capacity: exactly lps[5]'s request
         (uint256 claimable,, uint256 ahead) = vault.claimableNow(lps[5]);
         assertGt(ahead, 0, "conservative while a dead request waits to be skipped");

@@ -13,6 +13,7 @@ import {
   iRiskTimelockAbi,
   iTailRiskOracleAbi,
   iTrancheBoostAbi,
+  iTrancheExitGateAbi,
   perpPoolAbi,
   settableFeedAbi,
   testUsdcAbi,
@@ -393,6 +394,61 @@ describe(`the Earn page's LP economics, in ${CHROMIUM_LABEL}`, () => {
     });
     expect(await chart.getAttribute("data-junior-last")).toBe(h.junior.points.at(-1)?.sharePrice.toString());
     expect(await chart.getAttribute("data-junior-points")).toBe(String(sideSeries(h, "junior", 6).price.length));
+  });
+  it("holds my whole junior claim while the gate lets nothing through, and says so", async () => {
+    // Just past my cooldown, the steward posts a figure whose floor (1.5 x ES99) is above all of junior's assets.
+    const [, , unlockTime] = await chain.publicClient.readContract({
+      address: deployment.contracts.junior,
+      abi: trancheVaultAbi,
+      functionName: "withdrawRequest",
+      args: [me()],
+    });
+    await chain.testClient.setNextBlockTimestamp({ timestamp: BigInt(unlockTime) + 60n });
+    await chain.testClient.mine({ blocks: 1 });
+    await freshFeeds();
+    const head = await chain.publicClient.getBlockNumber();
+    await send(chain.deployer, deployment.contracts.tailRiskOracle, iTailRiskOracleAbi, "post", [
+      {
+        juniorEs99: await juniorAssets(),
+        juniorCapital: await juniorAssets(),
+        stressLoss: 100_000n * 10n ** 6n,
+        blockNumber: head - 1n,
+        seed: 43n,
+        paths: 10_000,
+        reportHash: keccak256(toHex("report-2.json")),
+      },
+    ]);
+    const block = await settled();
+    const gate = await getExitGate(chain.publicClient, deployment, me(), { blockNumber: block });
+    expect(gate.capacity).toBe(0n);
+    expect(gate.mine?.claimable).toBe(0n);
+    expect(await text("gate-mine")).toBe("0 % claimable now");
+    const before = await chain.publicClient.getBlockNumber();
+    await page.getByTestId("junior-claim-button").click();
+    await expect
+      .poll(() => text("junior-claim-status"))
+      .toContain("Held back by the junior exit gate: 0 % of your request is claimable now");
+    // The claim was sent and mined: the vault recorded the gate (ClaimGated) and started nothing.
+    const gated = await chain.publicClient.getContractEvents({
+      address: deployment.contracts.junior,
+      abi: iTrancheExitGateAbi,
+      eventName: "ClaimGated",
+      args: { owner: me() },
+      fromBlock: before + 1n,
+    });
+    expect(gated).toHaveLength(1);
+    expect(gated[0]?.args.capacity).toBe(0n);
+    expect(await text("junior-claim-status")).toContain(
+      `${usd6(usdc(), gated[0]?.args.aheadAssets ?? 0n)} USDC queued ahead`,
+    );
+    const [pendingShares] = await chain.publicClient.readContract({
+      address: deployment.contracts.junior,
+      abi: trancheVaultAbi,
+      functionName: "pendingClaim",
+      args: [me()],
+    });
+    expect(pendingShares).toBe(0n);
+    await page.getByTestId("junior-card").screenshot({ path: `${SHOTS}/earn-junior-gated.png` });
   });
 });
 

@@ -112,6 +112,18 @@ export async function backstopGasSetUp({ chain, d, a }: ScenarioContext, minter:
     { from: minter, call: usdc(d, "mint", [a.newLp, 10_000n * E6]) },
     { from: a.newLp, call: usdc(d, "approve", [d.contracts.junior, maxUint256]) },
   ]);
+  // A vault in use: its boost points have accrued before (the first accrual ever writes a zero slot).
+  chain.warp(1n);
+  await chain.block([
+    {
+      from: a.bob,
+      call: { address: d.contracts.junior, abi: trancheVaultAbi, functionName: "refreshBoost", args: [] },
+    },
+    {
+      from: a.bob,
+      call: { address: d.contracts.senior, abi: trancheVaultAbi, functionName: "refreshBoost", args: [] },
+    },
+  ]);
   chain.warp(1n);
 }
 

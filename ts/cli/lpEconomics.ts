@@ -148,9 +148,11 @@ export function gateAndQueueLines(v: LpEconomicsView): string[] {
     lines.push("Queued parameter changes:");
     for (const c of v.queued) {
       const call = c.functionName ? `${c.functionName}(${argsText(c.args)})` : `selector ${c.selector}`;
-      const when = c.ready
-        ? "executable now"
-        : `effective ${new Date(Number(c.eta) * 1000).toISOString()} (in ${durationText(c.eta - v.timestamp)})`;
+      const when = c.heldBack
+        ? `${c.ready ? "past its time" : `from ${new Date(Number(c.eta) * 1000).toISOString()}`}, held back while the junior exit gate holds requests`
+        : c.ready
+          ? "executable now"
+          : `effective ${new Date(Number(c.eta) * 1000).toISOString()} (in ${durationText(c.eta - v.timestamp)})`;
       lines.push(`  #${c.id} ${c.targetName}.${call}: ${c.raisesRisk ? "raises risk" : "lowers risk"}, ${when}`);
     }
   }

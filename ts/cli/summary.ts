@@ -1,6 +1,6 @@
 // What `npm start` prints at the end: addresses, markets, tranche capital and coverage, trader health and
 // a stress line, all read from the lens in one round of parallel calls.
-import type { Address } from "viem";
+import { type Address, zeroAddress } from "viem";
 import { backstopAbi, perpLensAbi, perpPoolAbi } from "../abi/generated";
 import type { Deployment } from "../deploy/deployment";
 import type { ProtocolPublicClient } from "../deploy/txQueue";
@@ -116,8 +116,13 @@ export function formatSummary(
     ["PerpPool", d.contracts.pool],
     ["PerpLens", d.contracts.lens],
     ["RiskEngine", d.contracts.riskEngine],
+    ["TailRiskOracle", d.contracts.tailRiskOracle],
+    ["RiskTimelock", d.contracts.timelock],
   ];
-  for (const [name, address] of contracts) out.push(`  ${name.padEnd(16)}${address}`);
+  for (const [name, address] of contracts) {
+    // A deployment file from before [5/6] names no tail-risk oracle or timelock (zero).
+    if (address !== zeroAddress) out.push(`  ${name.padEnd(16)}${address}`);
+  }
   for (const m of d.markets) out.push(`  ${`${m.symbol} feeds`.padEnd(16)}${m.feeds.join(" ")}`);
 
   out.push("", "Markets");

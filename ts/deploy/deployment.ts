@@ -1,6 +1,6 @@
 // What a deployment produced: every contract and feed address, typed, plus a bigint-safe JSON form
 // (`--out deployment.json`) that the keeper, the SDK and a web page can read back.
-import { type Address, getAddress, isAddress } from "viem";
+import { type Address, getAddress, isAddress, zeroAddress } from "viem";
 import { z } from "zod";
 
 export type MarketDeployment = {
@@ -33,7 +33,9 @@ export type Deployment = {
     /** The posted junior tail-risk figure: premium split, junior exit floor, boost multiplier (`backstop.tailRiskOracle()`). */
     tailRiskOracle: Address;
     /** The RiskTimelock: owner of the pool, the oracle router and the tail-risk oracle unless deployed with
-     * `governance: "owner"` (then it owns nothing; read `owner()` on each target). */
+     * `governance: "owner"` (then it owns nothing; read `owner()` on each target). A deployment file written before
+     * [5/6] names neither: both read back as the zero address, and the SDK finds them on chain (the backstop's
+     * oracle, the pool's owner). */
     timelock: Address;
   };
   markets: MarketDeployment[];
@@ -60,8 +62,8 @@ const deploymentSchema = z.object({
     pool: address,
     lens: address,
     riskEngine: address,
-    tailRiskOracle: address,
-    timelock: address,
+    tailRiskOracle: address.optional().transform((a) => a ?? zeroAddress),
+    timelock: address.optional().transform((a) => a ?? zeroAddress),
   }),
   markets: z.array(
     z.object({

@@ -2,6 +2,7 @@
 // yearly fractions ("0.1234" = 12.34 % a year).
 import { formatUnits } from "viem";
 import { COLLATERAL_DECIMALS, WAD } from "../money";
+import type { LpEconomicsOutcome } from "./lpEconomics";
 import type { NettingAccount, ScenarioResult, TrancheOutcome } from "./types";
 
 /** WAD amount -> exact decimal string in collateral units. */
@@ -35,6 +36,58 @@ function nettingAccount(a: NettingAccount) {
     valueAfter: wad(a.valueAfter),
     maintenanceAfter: wad(a.maintenanceAfter),
     liquidationSteps: a.liquidationSteps,
+  };
+}
+
+/** bps -> a fraction string ("5000" -> "0.5"). */
+const bpsFraction = (x: bigint) => formatUnits(x, 4);
+
+function lpEconomics(lp: LpEconomicsOutcome) {
+  return {
+    /** Each figure the steward posted: the report's ES99 and capital, the stress view's loss at the reference shock,
+     * the share it asked for and the share the bounds set, and whether `perp risk verify` reproduced it. */
+    figures: lp.figures.map((f) => ({
+      label: f.label,
+      block: f.block.toString(),
+      postedInBlock: f.postedInBlock.toString(),
+      juniorEs99: tokens(f.juniorEs99),
+      juniorCapital: tokens(f.juniorCapital),
+      stressLoss: tokens(f.stressLoss),
+      targetShare: bpsFraction(f.targetShareBps),
+      share: bpsFraction(f.shareBps),
+      verified: f.verified,
+    })),
+    /** Every premium distribution: the junior's share and where it came from. */
+    splits: lp.splits.map((s) => ({
+      block: s.block.toString(),
+      juniorShare: bpsFraction(s.shareBps),
+      source: s.source,
+      toJunior: tokens(s.toJunior),
+      toSenior: tokens(s.toSenior),
+    })),
+    boostMultiplierMax: bpsFraction(lp.multiplier.maxBps),
+    boostMultiplierRefreshes: lp.multiplier.refreshes,
+    boost: lp.boost.map((b) => ({
+      name: b.name,
+      stayed: b.stayed,
+      shares: b.shares.toString(),
+      points: b.points.toString(),
+      /** Points per share as seconds at the 1x rate. */
+      secondsAt1x: Number(b.secondsAt1x.toFixed(0)),
+      claimed: tokens(b.claimed),
+      claimable: tokens(b.claimable),
+    })),
+    gate: lp.gate.map((g) => ({
+      name: g.name,
+      block: g.block.toString(),
+      floor: tokens(g.floor),
+      floorFrom: g.fromEs99 ? "es99" : "stress",
+      capacity: tokens(g.capacity),
+      requested: tokens(g.requested),
+      ahead: tokens(g.ahead),
+      claimable: tokens(g.claimable),
+      claimableShare: g.claimableBps === null ? null : bpsFraction(g.claimableBps),
+    })),
   };
 }
 
@@ -120,6 +173,7 @@ export function reportOf(r: ScenarioResult) {
       fundingCapBps: Number(g.fundingCapBps),
       repegDue: g.repegDue,
     })),
+    lp: r.lp ? lpEconomics(r.lp) : null,
     simulatedSeconds: Number(r.simulatedSeconds),
     blocks: r.blocks,
     elapsedMs: Math.round(r.elapsedMs),

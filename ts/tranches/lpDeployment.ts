@@ -50,13 +50,13 @@ export function lpActionError(action: string, err: unknown): PerpError {
   return toPerpError(err, action, lpErrorAbi);
 }
 
-/** The tail-risk oracle the backstop splits by (the deployment's, else the backstop's); null when none is wired. */
+/** The tail-risk oracle the backstop splits by (`backstop.tailRiskOracle()`, the one that sets the split, whatever a
+ * deployment file says); null when none is wired. */
 export async function resolveTailRiskOracle(
   client: PerpClient,
   d: z.output<typeof lpDeploymentSchema>,
   blockNumber?: bigint,
 ): Promise<Address | null> {
-  if (d.contracts.tailRiskOracle) return d.contracts.tailRiskOracle;
   const oracle = await readContract(client, {
     address: d.contracts.backstop,
     abi: backstopAbi,
@@ -73,7 +73,7 @@ export async function resolveTimelock(
   d: z.output<typeof lpDeploymentSchema>,
   blockNumber?: bigint,
 ): Promise<Address | null> {
-  if (d.contracts.timelock) return d.contracts.timelock;
+  if (d.contracts.timelock && d.contracts.timelock !== zeroAddress) return d.contracts.timelock;
   const owner = await readContract(client, {
     address: d.contracts.pool,
     abi: perpPoolAbi,

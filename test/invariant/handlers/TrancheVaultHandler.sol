@@ -140,11 +140,16 @@ contract TrancheVaultHandler is Test {
     }
 
     function requestWithdraw(uint256 actorSeed, uint256 shares) external trackPrice(false) {
-        address actor = _actor(actorSeed);
-        (uint256 open,,) = vault.withdrawRequest(actor);
-        (uint256 settling,,) = vault.pendingClaim(actor);
-        uint256 balance = vault.balanceOf(actor) - vault.writtenOffBalance(actor);
-        if (open != 0 || settling != 0 || balance == 0) return;
+        actorSeed %= _actors.length;
+        address actor;
+        uint256 balance;
+        for (uint256 i; i < _actors.length && balance == 0; ++i) {
+            actor = _actor(actorSeed + i);
+            (uint256 open,,) = vault.withdrawRequest(actor);
+            (uint256 settling,,) = vault.pendingClaim(actor);
+            if (open == 0 && settling == 0) balance = vault.balanceOf(actor) - vault.writtenOffBalance(actor);
+        }
+        if (balance == 0) return;
         shares = bound(shares, 1, balance);
         vm.prank(actor);
         vault.requestWithdraw(shares);
@@ -178,6 +183,7 @@ contract TrancheVaultHandler is Test {
 
     /// @dev Anyone settles a claim: warps to its settlement time (plus up to a day) when still settling.
     function settleClaim(uint256 actorSeed, uint256 offset) external trackPrice(false) {
+        actorSeed %= _actors.length;
         address actor = _actor(actorSeed);
         for (uint256 i; i < _actors.length; ++i) {
             (uint256 pending,,) = vault.pendingClaim(_actor(actorSeed + i));
@@ -395,6 +401,7 @@ contract TrancheVaultHandler is Test {
 
     /// @dev The first actor from `seed` on with an open request (the seed's actor when none has).
     function _actorWithRequest(uint256 seed) internal view returns (address) {
+        seed %= _actors.length;
         for (uint256 i; i < _actors.length; ++i) {
             (uint256 shares,,) = vault.withdrawRequest(_actor(seed + i));
             if (shares != 0) return _actor(seed + i);

@@ -38,6 +38,9 @@ async function boostAtHead(owner: Address): Promise<GetBoostReturnType> {
 /** A volatile hour: ETH jumps 6 % and the oracle stores it, then the junior vault takes the oracle's multiplier. */
 async function volatileMarket(): Promise<void> {
   await setPrice(chain, p, ETH, (ETH_PRICE * 106n) / 100n);
+  // A new second: the router answers a refresh in the second of its last observation from its cache.
+  const { timestamp } = await chain.publicClient.getBlock();
+  await chain.testClient.setNextBlockTimestamp({ timestamp: timestamp + 1n });
   await send(chain, chain.deployer, { address: p.oracle, abi: oracleRouterAbi, functionName: "refresh", args: [ETH] });
   await send(chain, chain.deployer, { address: p.junior, abi: trancheVaultAbi, functionName: "refreshBoost" });
 }
@@ -98,8 +101,11 @@ describe("boost points", () => {
 
 describe("claimBoost", () => {
   it("pays pot × points / all points at the block it mines, the amount its BoostClaimed event says", async () => {
+    // An hour of holding (anvil may mine the fixture's blocks within one second), then premium with its boost part.
+    await chain.testClient.increaseTime({ seconds: 3_600 });
     await tradeAndDistribute(chain, p);
     const before = await boostAtHead(lp(JUNIOR_LP));
+    expect(before.points).toBeGreaterThan(0n);
     expect(before.pot).toBeGreaterThan(0n);
     const r = await claimBoost(chain.wallet(JUNIOR_LP), p.deployment, "junior");
     const { timestamp } = await chain.publicClient.getBlock({ blockNumber: r.receipt.blockNumber });

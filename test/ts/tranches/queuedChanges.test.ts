@@ -3,8 +3,7 @@
 // leaves the queue once executed; a change that lowers risk applies at once and is never listed.
 import { type Address, encodeFunctionData } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
-import { perpPoolAbi, riskTimelockAbi, riskTimelockBytecode, tailRiskOracleAbi } from "../../../ts/abi/generated";
-import { deployContract } from "../../../ts/devnet/deploy";
+import { perpPoolAbi, riskTimelockAbi, tailRiskOracleAbi } from "../../../ts/abi/generated";
 import { DEFAULT_TAIL_RISK_PARAMS, getQueuedChanges } from "../../../ts/tranches";
 import { useChain } from "../harness";
 import { send } from "../sdk/fixture";
@@ -67,17 +66,18 @@ describe("getQueuedChanges", () => {
       chain.publicClient.readContract({ address: timelock, abi: riskTimelockAbi, functionName: "riskRaisingDelay" }),
     ]);
     const queued = await getQueuedChanges(chain.publicClient, p.deployment);
-    expect(queued.map((c) => [c.targetName, c.functionName, c.raisesRisk, c.ready])).toEqual([
-      ["pool", "setMarketConfig", true, false],
-      ["tailRiskOracle", "setParams", true, false],
+    expect(queued.map((c) => [c.targetName, c.functionName, c.raisesRisk, c.ready, c.heldBack])).toEqual([
+      ["pool", "setMarketConfig", true, false, false],
+      ["tailRiskOracle", "setParams", true, false, false],
     ]);
     const [fee, params] = queued;
-    expect(fee?.args[0]).toBe(0n);
-    expect((fee?.args[1] as { feeBps: number }).feeBps).toBe(config.feeBps - 1);
-    expect(fee?.selector).toBe(fee?.data.slice(0, 10));
-    expect((params?.args[0] as { maxDailyBps: number }).maxDailyBps).toBe(3_000);
+    if (!fee || !params) throw new Error("expected two queued changes");
+    expect(fee.args[0]).toBe(0n);
+    expect((fee.args[1] as { feeBps: number }).feeBps).toBe(config.feeBps - 1);
+    expect(fee.selector).toBe(fee.data.slice(0, 10));
+    expect((params.args[0] as { maxDailyBps: number }).maxDailyBps).toBe(3_000);
     // The second proposal was mined in the head block; the first one block before (a second earlier or the same).
-    expect(params?.eta).toBe(block.timestamp + delay);
+    expect(params.eta).toBe(block.timestamp + delay);
     expect(delay).toBeGreaterThan(0n);
 
     await chain.testClient.increaseTime({ seconds: Number(delay) });
@@ -88,10 +88,10 @@ describe("getQueuedChanges", () => {
       address: timelock,
       abi: riskTimelockAbi,
       functionName: "execute",
-      args: [fee?.id ?? 0n],
+      args: [fee.id],
     });
     const left = await getQueuedChanges(chain.publicClient, p.deployment);
-    expect(left.map((c) => c.id)).toEqual([params?.id]);
+    expect(left.map((c) => c.id)).toEqual([params.id]);
   }, 60_000);
 
   it("a risk-lowering change applies at once and is never queued", async () => {

@@ -44,8 +44,8 @@ const paramsArb = fc
   .map(
     (r): TailRiskParams => ({
       multiplierBps: r.multiplierBps,
-      minShareBps: r.lo < r.hi ? r.lo : r.hi,
-      maxShareBps: r.lo < r.hi ? r.hi : r.lo,
+      minShareBps: [r.lo, r.hi].sort((a, b) => (a < b ? -1 : 1))[0] ?? 0n,
+      maxShareBps: [r.lo, r.hi].sort((a, b) => (a < b ? -1 : 1))[1] ?? 0n,
       maxStepBps: r.maxStepBps,
       maxDailyBps: r.maxStepBps + r.extraDaily,
       maxAge: r.maxAge,
@@ -135,7 +135,10 @@ describe("tail-risk math vs TailRiskOracle", () => {
     }
     // The reference shock's loss is the larger here: 1.5 x 987,654,321 rounded up.
     expect(juniorExitFloorUp(f, f.postedAt, p0)).toEqual({ floor: 1_481_481_482n, fromEs99: false });
-    expect(juniorExitFloorUp({ ...f, stressLoss: 0n }, f.postedAt, p0)).toEqual({ floor: 185_185_184n, fromEs99: true });
+    expect(juniorExitFloorUp({ ...f, stressLoss: 0n }, f.postedAt, p0)).toEqual({
+      floor: 185_185_184n,
+      fromEs99: true,
+    });
   });
 });
 

@@ -46,6 +46,15 @@ export type GetBoostReturnType = {
 
 const schema = z.object({ deployment: lpDeploymentSchema, tranche: trancheNameSchema, owner: addressSchema });
 
+type BoostView =
+  | "boostMultiplierBps"
+  | "volatilityIndex"
+  | "boostPoints"
+  | "totalBoostPoints"
+  | "boostPot"
+  | "claimableBoost";
+type ShareView = "balanceOf" | "writtenOffBalance" | "totalSupply" | "writtenOffSupply";
+
 /**
  * An LP's boost in one tranche: points, the pot, what a claim pays now, and how fast points accrue.
  * @example
@@ -64,7 +73,8 @@ export async function getBoost(
   try {
     const block = await getBlock(client, options.blockNumber === undefined ? {} : { blockNumber: options.blockNumber });
     const blockNumber = block.number;
-    const boost = (functionName: string, args: readonly unknown[] = []) =>
+    // Every read below is a uint256 view of the vault; the names are checked against these lists.
+    const boost = (functionName: BoostView, args: readonly [Address] | [] = []) =>
       readContract(client, {
         address: vault,
         abi: iTrancheBoostAbi,
@@ -72,7 +82,7 @@ export async function getBoost(
         args,
         blockNumber,
       } as never) as Promise<bigint>;
-    const shares = (functionName: string, args: readonly unknown[] = []) =>
+    const shares = (functionName: ShareView, args: readonly [Address] | [] = []) =>
       readContract(client, {
         address: vault,
         abi: trancheVaultAbi,

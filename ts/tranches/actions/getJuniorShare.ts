@@ -118,14 +118,13 @@ export async function getJuniorShare(
   try {
     const block = await getBlock(client, p.blockNumber === undefined ? {} : { blockNumber: p.blockNumber });
     const blockNumber = block.number;
-    const read = <const abi extends readonly unknown[]>(address: Address, abi: abi, functionName: string) =>
-      readContract(client, { address, abi, functionName, blockNumber } as never) as Promise<bigint>;
+    const at = { blockNumber } as const;
     const [oracle, juniorAssets, seniorAssets, juniorWeight, seniorWeight] = await Promise.all([
       resolveTailRiskOracle(client, p.deployment, blockNumber),
-      read(c.junior, trancheVaultAbi, "totalAssets"),
-      read(c.senior, trancheVaultAbi, "totalAssets"),
-      read(c.backstop, backstopAbi, "juniorWeight"),
-      read(c.backstop, backstopAbi, "seniorWeight"),
+      readContract(client, { address: c.junior, abi: trancheVaultAbi, functionName: "totalAssets", ...at }),
+      readContract(client, { address: c.senior, abi: trancheVaultAbi, functionName: "totalAssets", ...at }),
+      readContract(client, { address: c.backstop, abi: backstopAbi, functionName: "juniorWeight", ...at }),
+      readContract(client, { address: c.backstop, abi: backstopAbi, functionName: "seniorWeight", ...at }),
     ]);
     const capitalRuleShareBps = capitalRuleShareBpsDown(juniorAssets, seniorAssets, juniorWeight, seniorWeight);
     const base = { blockNumber, timestamp: block.timestamp, capitalRuleShareBps, juniorAssets, seniorAssets };

@@ -1,16 +1,16 @@
 import { type Abi, type Address, decodeFunctionData, type Hex, isAddressEqual, slice } from "viem";
 import { getBlock, readContract } from "viem/actions";
 import { z } from "zod";
-import { iRiskTimelockAbi, iTailRiskOracleAbi, oracleRouterAbi, perpPoolAbi } from "../../abi/generated";
+import {
+  iRiskTimelockAbi,
+  iTailRiskOracleAbi,
+  iTrancheExitGateAbi,
+  oracleRouterAbi,
+  perpPoolAbi,
+} from "../../abi/generated";
 import type { PerpClient } from "../../pool/client";
 import { parseParameters } from "../../pool/schemas";
-import {
-  type LpEconomicsDeployment,
-  lpActionError,
-  lpDeploymentSchema,
-  resolveTailRiskOracle,
-  resolveTimelock,
-} from "../lpDeployment";
+import { type LpEconomicsDeployment, lpActionError, lpDeploymentSchema, resolveTimelock } from "../lpDeployment";
 
 /** The timelock's governed targets by the deployment's names (the timelock governs its own `setAdmin`). */
 export type GovernedTarget = "pool" | "oracle" | "tailRiskOracle" | "timelock" | "unknown";
@@ -28,8 +28,11 @@ export type QueuedChange = {
   eta: bigint;
   /** The timelock classed it as raising risk (it waits the delay); a lowering change applies at once. */
   raisesRisk: boolean;
-  /** eta has passed at the read block: the admin may execute it now. */
+  /** eta has passed at the read block. */
   ready: boolean;
+  /** A risk-raising change the timelock would refuse now (`JuniorExitsHeldBack`): the junior exit gate holds
+   * requests back (queued > capacity), so it waits, past its eta if need be, until they can leave. */
+  heldBack: boolean;
 };
 
 /** Ownable2Step's entry points, which every governed target has. */
@@ -79,12 +82,23 @@ export async function getQueuedChanges(
     if (!timelock) return [];
     const tl = { address: timelock, abi: iRiskTimelockAbi, blockNumber } as const;
     // The targets as the timelock itself names them.
-    const [ids, pool, oracleRouter, tailRiskOracle] = await Promise.all([
+    const [ids, pool, oracleRouter, tailRiskOracle, junior] = await Promise.all([
       readContract(client, { ...tl, functionName: "pendingChanges" }),
       readContract(client, { ...tl, functionName: "pool" }),
       readContract(client, { ...tl, functionName: "oracleRouter" }),
       readContract(client, { ...tl, functionName: "tailRiskOracle" }),
+      readContract(client, { ...tl, functionName: "junior" }),
     ]);
+    const [, capacity, queuedAssets] =
+      ids.length === 0
+        ? [0n, 0n, 0n]
+        : await readContract(client, {
+            address: junior,
+            abi: iTrancheExitGateAbi,
+            functionName: "exitGate",
+            blockNumber,
+          });
+    const gateHolds = queuedAssets > capacity;
     const nameOf = (target: Address): GovernedTarget =>
       isAddressEqual(target, pool)
         ? "pool"
@@ -110,6 +124,7 @@ export async function getQueuedChanges(
           eta: ch.eta,
           raisesRisk: ch.raisesRisk,
           ready: ch.eta <= block.timestamp,
+          heldBack: ch.raisesRisk && gateHolds,
         };
       }),
     );

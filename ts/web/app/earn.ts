@@ -5,6 +5,7 @@ import { testUsdcAbi } from "../../abi/generated";
 import type { BlockTimestampCache } from "../../chain/blockAtTimestamp";
 import { getAccounts } from "../../pool/actions/getAccounts";
 import { cancelWithdraw } from "../../tranches/actions/cancelWithdraw";
+import { ClaimGatedError } from "../../tranches/actions/claim";
 import { claimOrSettle } from "../../tranches/actions/claimOrSettle";
 import { deposit } from "../../tranches/actions/deposit";
 import { getBackstopInventory } from "../../tranches/actions/getBackstopInventory";
@@ -19,7 +20,7 @@ import { earnCharts } from "./earnCharts";
 import { base, duration, pct, sharesText, usd, usd6, wadPct, when } from "./fmt";
 import { actionRow, submit } from "./form";
 import { parseShares, parseUsdc } from "./inputs";
-import { lpEconomics } from "./lpEconomics";
+import { gatedClaimText, lpEconomics } from "./lpEconomics";
 
 type Side = "junior" | "senior";
 const SIDES: Side[] = ["junior", "senior"];
@@ -122,7 +123,11 @@ export function earnSection(ctx: Ctx): Section {
           () => ({ ok: true, value: null }),
           async () => {
             const owner = (ctx.wallet as { account: { address: Address } }).account.address;
-            const r = await claimOrSettle(ctx.wallet as never, { vault, owner });
+            const r = await claimOrSettle(ctx.wallet as never, { vault, owner }).catch((err: unknown) => {
+              if (err instanceof ClaimGatedError) return { step: "gated" as const, err };
+              throw err;
+            });
+            if (r.step === "gated") return gatedClaimText(ctx, r.err);
             if (r.step === "settled") return `Settled: ${usd6(ctx.usdc, r.assets)} USDC paid.`;
             const at = new Date(Number(r.settleAt) * 1000).toLocaleTimeString();
             return `Claim settling: at most ${usd6(ctx.usdc, r.assetsCap)} USDC; press Claim again after ${at}.`;

@@ -160,7 +160,7 @@ export function earnCharts(ctx: Ctx): { el: HTMLElement; refresh(): void } {
     fill(
       status,
       `${n} samples from block ${history.fromBlock} to ${history.toBlock} (every ${history.step} blocks); ` +
-        `APR over the trailing day or the sample spacing, whichever is longer; arrows mark premium paid in.`,
+        `APR over the trailing day or the sample spacing, whichever is longer; arrows: premium streamed in, dots: premium into the boost pot.`,
     );
   }
 

@@ -5,6 +5,7 @@
 import { type Address, isAddressEqual, toFunctionSelector, zeroAddress } from "viem";
 import { call, readContract } from "viem/actions";
 import { perpPoolAbi } from "../../abi/generated";
+import type { ClaimGatedError } from "../../tranches/actions/claim";
 import { claimBoost } from "../../tranches/actions/claimBoost";
 import { type GetBoostReturnType, getBoost } from "../../tranches/actions/getBoost";
 import { type GetExitGateReturnType, getExitGate } from "../../tranches/actions/getExitGate";
@@ -47,16 +48,26 @@ function lpDeployment(ctx: Ctx): LpEconomicsDeployment {
   return { contracts: { ...c, tailRiskOracle: named(c.tailRiskOracle), timelock: named(c.timelock) } };
 }
 
+/** A junior claim the exit gate held back entirely (the transaction mined and recorded it), in words. */
+export function gatedClaimText(ctx: Ctx, err: ClaimGatedError): string {
+  return (
+    `Held back by the junior exit gate: 0 % of your request is claimable now (${usd6(ctx.usdc, err.aheadAssets)} ` +
+    `USDC queued ahead of you, ${usd6(ctx.usdc, err.capacity)} USDC of room above the floor). Your request keeps ` +
+    "its place and its claim window restarted: claim again when junior's coverage is back."
+  );
+}
+
 type Data = {
   /** The share, or why it could not be read (a backstop from before [5/6] has no `tailRiskOracle()`). */
   share: GetJuniorShareReturnType | string;
-  boosts: Record<Side, GetBoostReturnType | null> | null;
+  /** Each panel below holds its reading, or why it failed (a failing view must not stop the rest of the page). */
+  boosts: Record<Side, GetBoostReturnType | string> | null;
   boostDeployed: boolean;
-  gate: GetExitGateReturnType | null;
+  gate: GetExitGateReturnType | null | string;
   timelock: Address | null;
   /** The pool's owner (the timelock when it governs). */
   poolOwner: Address;
-  queued: QueuedChange[];
+  queued: QueuedChange[] | string;
 };
 
 export function lpEconomics(ctx: Ctx): { el: HTMLElement; refresh(): Promise<void> } {
@@ -119,14 +130,14 @@ export function lpEconomics(ctx: Ctx): { el: HTMLElement; refresh(): Promise<voi
         blockNumber,
       }),
     ]);
+    const boostOf = (side: Side) =>
+      getBoost(ctx.publicClient, d, side, owner as Address, { blockNumber }).catch(firstLine);
     const [boosts, gateNow, queued] = await Promise.all([
       boostDeployed && owner
-        ? Promise.all(SIDES.map((side) => getBoost(ctx.publicClient, d, side, owner, { blockNumber }))).then(
-            ([junior, senior]) => ({ junior: junior ?? null, senior: senior ?? null }),
-          )
+        ? Promise.all([boostOf("junior"), boostOf("senior")]).then(([junior, senior]) => ({ junior, senior }))
         : Promise.resolve(null),
-      gateDeployed ? getExitGate(ctx.publicClient, d, owner, { blockNumber }) : Promise.resolve(null),
-      timelock ? getQueuedChanges(ctx.publicClient, d, { blockNumber }) : Promise.resolve([]),
+      gateDeployed ? getExitGate(ctx.publicClient, d, owner, { blockNumber }).catch(firstLine) : Promise.resolve(null),
+      timelock ? getQueuedChanges(ctx.publicClient, d, { blockNumber }).catch(firstLine) : Promise.resolve([]),
     ]);
     return { share: shareNow, boosts, boostDeployed, gate: gateNow, timelock, poolOwner, queued };
   }
@@ -187,13 +198,17 @@ export function lpEconomics(ctx: Ctx): { el: HTMLElement; refresh(): Promise<voi
   function drawBoost(data: Data) {
     for (const side of SIDES) {
       const b = data.boosts?.[side] ?? null;
-      claimButtons[side].hidden = b === null;
+      claimButtons[side].hidden = b === null || typeof b === "string";
       if (!data.boostDeployed) {
         fill(boostStats[side], stat("Boost", NOT_DEPLOYED, `${side}-boost-multiplier`));
         continue;
       }
       if (!b) {
         fill(boostStats[side], h("p", { class: "muted" }, "Connect a wallet to see your boost points."));
+        continue;
+      }
+      if (typeof b === "string") {
+        fill(boostStats[side], stat("Boost", "unavailable", `${side}-boost-multiplier`, b));
         continue;
       }
       const inAWeek = b.claimableAt(b.timestamp + WEEK);
@@ -217,9 +232,13 @@ export function lpEconomics(ctx: Ctx): { el: HTMLElement; refresh(): Promise<voi
     }
   }
 
-  function drawGate(g: GetExitGateReturnType | null) {
+  function drawGate(g: GetExitGateReturnType | null | string) {
     if (!g) {
       fill(gate, stat("Exit gate", NOT_DEPLOYED, "gate-floor"));
+      return;
+    }
+    if (typeof g === "string") {
+      fill(gate, stat("Exit gate", "unavailable", "gate-floor", g), h("p", { class: "muted" }, g));
       return;
     }
     const mine = g.mine;
@@ -270,6 +289,10 @@ export function lpEconomics(ctx: Ctx): { el: HTMLElement; refresh(): Promise<voi
           `Timelock ${NOT_DEPLOYED}: the owner sets parameters.`,
         ),
       );
+      return;
+    }
+    if (typeof queued === "string") {
+      fill(queue, h("p", { class: "muted", "data-testid": "queued-none" }, `Queue unavailable: ${queued}`));
       return;
     }
     if (queued.length === 0) {
