@@ -219,7 +219,7 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
         a[2] = AttackerHandler.sandwich.selector;
         a[3] = AttackerHandler.sandwich.selector;
         a[4] = AttackerHandler.sandwich.selector;
-        a[5] = AttackerHandler.sandwich.selector;
+        a[5] = AttackerHandler.sandwichLp.selector;
         a[6] = AttackerHandler.openLeg.selector;
         a[7] = AttackerHandler.armSecondAccount.selector;
         a[8] = AttackerHandler.claimAroundDeficit.selector;

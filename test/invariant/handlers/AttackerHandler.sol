@@ -119,7 +119,7 @@ contract AttackerHandler is StillIndex, StdUtils {
     }
 
     error Counterfactual(Snap snap, bool callOk);
-    error ClaimProbe(uint256 assets, bool ok);
+    error ClaimProbe(uint256 assets, bool ok, bool split);
     error DigestProbe(bytes32 digest, bool ok, uint256 capital);
     error OnlySelf();
 
@@ -230,6 +230,35 @@ contract AttackerHandler is StillIndex, StdUtils {
         _measured(p);
     }
 
+    /// @notice A sandwich around one of the LP calls ([5/6]: the junior exit gate and the boost), which a uniform
+    /// draw over every kind reaches too rarely for a junior claim to meet the gate both closed and half open: claims
+    /// and settlements, requests, cancels, boost refreshes and claims, queue advances; junior three times in four.
+    function sandwichLp(
+        uint256 kindSeed,
+        uint256 argSeed,
+        int256 before0Seed,
+        int256 before1Seed,
+        int256 after0Seed,
+        uint256 modeSeed,
+        uint256 gasSeed
+    ) external {
+        Kind[8] memory kinds = [
+            Kind.Claim,
+            Kind.Claim,
+            Kind.Claim,
+            Kind.RequestWithdraw,
+            Kind.CancelWithdraw,
+            Kind.RefreshBoost,
+            Kind.ClaimBoost,
+            Kind.AdvanceExitQueue
+        ];
+        Plan memory p = _plan(0, argSeed, before0Seed, before1Seed, after0Seed, modeSeed, gasSeed);
+        p.kind = kinds[kindSeed % kinds.length];
+        if ((kindSeed >> 8) % 4 != 0) p.arg &= ~uint256(1);
+        if (!_gasLimitable(p.kind)) p.gas = 0;
+        _measured(p);
+    }
+
     /// @notice The first half of a sandwich split across handler calls: A0 and A1 open and stay open; honest calls
     /// and time pass before the attacker's next action makes the call and closes them. Measured like any action.
     /// Legs still open are closed first (in both worlds), and both new legs lie on B's side (if B holds one): the
@@ -286,17 +315,21 @@ contract AttackerHandler is StillIndex, StdUtils {
         ++claimProbes;
         uint256 afterLiquidation;
         bool okAfter;
+        bool splitAfter;
         (uint256 t0, uint256 n0) = (block.timestamp, block.number);
         try this.probeClaimAfterLiquidation(v, ids) {}
         catch (bytes memory err) {
-            (afterLiquidation, okAfter) = abi.decode(_args(err, ClaimProbe.selector), (uint256, bool));
+            (afterLiquidation, okAfter, splitAfter) = abi.decode(_args(err, ClaimProbe.selector), (uint256, bool, bool));
         }
         // The probe's revert undoes its state, not its warps (cheatcodes persist): both paths start at t0.
         vm.warp(t0);
         vm.roll(n0);
         // Claimed before the liquidation: the keeper liquidates within the settlement delay, then it settles.
-        (bool ok, uint256 first) = _claimAndSettle(v, ids);
-        if (ok && okAfter && first > afterLiquidation) {
+        (bool ok, uint256 first, bool split) = _claimAndSettle(v, ids);
+        // An exit the gate split (a part paid, the rest still requested) is valued in two parts, each rounded down
+        // (the part's cap and its payout, then the rest): up to two token units below the same exit made whole.
+        uint256 dust = split || splitAfter ? 2 : 0;
+        if (ok && okAfter && first > afterLiquidation + dust) {
             ++claimAheadGains;
             if (first - afterLiquidation > claimAheadMax) claimAheadMax = first - afterLiquidation;
         }
@@ -359,8 +392,8 @@ contract AttackerHandler is StillIndex, StdUtils {
         if (msg.sender != address(this)) revert OnlySelf();
         vm.prank(keeper);
         pool.liquidateMany(ids);
-        (bool ok, uint256 paid) = _claimAndSettle(v, new bytes32[](0));
-        revert ClaimProbe(paid, ok);
+        (bool ok, uint256 paid, bool split) = _claimAndSettle(v, new bytes32[](0));
+        revert ClaimProbe(paid, ok, split);
     }
 
     function probeDigest(address target, bytes memory data) external {
@@ -668,11 +701,11 @@ contract AttackerHandler is StillIndex, StdUtils {
     /// back, wholly or in part) and a claim still settling (a settlement refused, e.g. for liquidity).
     function _claimAndSettle(TrancheVault v, bytes32[] memory liquidateBetween)
         internal
-        returns (bool ok, uint256 value)
+        returns (bool ok, uint256 value, bool split)
     {
         uint256 before = usdc.balanceOf(address(bot));
         (ok,) = _runOne(address(v), _claimData(v), 0);
-        if (!ok) return (false, 0);
+        if (!ok) return (false, 0, false);
         if (liquidateBetween.length != 0) {
             vm.prank(keeper);
             pool.liquidateMany(liquidateBetween);
@@ -681,6 +714,8 @@ contract AttackerHandler is StillIndex, StdUtils {
         (uint256 settling,,) = v.pendingClaim(address(bot));
         if (settling != 0) _runOne(address(v), abi.encodeCall(v.settleClaim, (address(bot))), 0);
         value = usdc.balanceOf(address(bot)) - before + _exitValue(v);
+        (uint256 left,,) = v.withdrawRequest(address(bot));
+        split = left != 0;
     }
 
     /// @dev The call of a plan: target, calldata, and whether its preconditions hold (else the plan's trades run
@@ -857,12 +892,15 @@ contract AttackerHandler is StillIndex, StdUtils {
         p.after0 = (uint256(after0Seed) >> 200) % 2 == 0 ? int256(0) : _attackSize(after0Seed, p.market);
         p.acrossBlocks = modeSeed % 3 == 0;
         p.gap = bound(modeSeed >> 8, 1, MAX_GAP);
-        bool gasLimitable = p.kind != Kind.None && uint256(p.kind) <= uint256(Kind.SettleProfit)
-            || p.kind == Kind.LiquidateMany || p.kind == Kind.InventorySale || p.kind == Kind.RefreshBoost
-            || p.kind == Kind.AdvanceExitQueue;
-        bool capitalSync = p.kind == Kind.SyncCapital || p.kind == Kind.DistributePremium;
-        bool gasAllowed = capitalSync ? GAS_LIMIT_CAPITAL_SYNC : GAS_LIMIT_OTHER_CALLS;
-        if (gasLimitable && gasAllowed && gasSeed % 4 == 0) p.gas = bound(gasSeed >> 2, MIN_GAS, MAX_GAS);
+        if (_gasLimitable(p.kind) && gasSeed % 4 == 0) p.gas = bound(gasSeed >> 2, MIN_GAS, MAX_GAS);
+    }
+
+    /// @dev The calls a plan may make with a starving gas limit (flags permitting).
+    function _gasLimitable(Kind k) internal pure returns (bool) {
+        bool kind = k != Kind.None && uint256(k) <= uint256(Kind.SettleProfit) || k == Kind.LiquidateMany
+            || k == Kind.InventorySale || k == Kind.RefreshBoost || k == Kind.AdvanceExitQueue;
+        bool capitalSync = k == Kind.SyncCapital || k == Kind.DistributePremium;
+        return kind && (capitalSync ? GAS_LIMIT_CAPITAL_SYNC : GAS_LIMIT_OTHER_CALLS);
     }
 
     /// @dev The side of B's position in `m`, or `fallbackLong` when it holds none.

@@ -169,8 +169,8 @@ contract CrowdHandler is StillIndex, StdUtils {
         }
     }
 
-    /// @dev The steward posts a report of the previous block: ES99 from 20 to 80 % of the junior's assets (the exit
-    /// floor, 1.5 x the larger of ES99 and the stress loss, then ranges from 30 % to above the junior's whole value,
+    /// @dev The steward posts a report of the previous block: ES99 from 40 to 75 % of the junior's assets (the exit
+    /// floor, 1.5 x the larger of ES99 and the stress loss, then ranges from 60 % to above the junior's whole value,
     /// so the gate holds claims back wholly, in part or not at all) and a stress loss up to 50 %. The share moves
     /// toward the figure's target within its bounds. Refusals (a post in the block of the last one's source) counted.
     function stewardPost(uint256 es99Seed, uint256 stressSeed) external {
@@ -178,7 +178,7 @@ contract CrowdHandler is StillIndex, StdUtils {
         if (address(tailRisk) == address(0)) return;
         uint256 capital = junior.totalAssets();
         ITailRiskOracle.Post memory p = ITailRiskOracle.Post({
-            juniorEs99: uint128(capital * bound(es99Seed, 2000, 8000) / 10_000),
+            juniorEs99: uint128(capital * bound(es99Seed, 4000, 7500) / 10_000),
             juniorCapital: uint128(capital),
             stressLoss: uint128(capital * bound(stressSeed, 0, 5000) / 10_000),
             blockNumber: uint64(block.number - 1),
