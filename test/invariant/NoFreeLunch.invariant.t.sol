@@ -265,6 +265,51 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
         _vaultAssetsMatchBalance();
     }
 
+    /* THE GATED JUNIOR CLAIM, DRIVEN (the random campaign reaches it a few times per profile; these pin it) */
+
+    /// @dev A floor above the junior's whole value: the attacker's matured junior claim, wrapped in trades, is held
+    /// back ((0, 0), the request keeps its place) and pays nothing.
+    function test_gatedJuniorClaim_heldBack_neverPays() public {
+        crowd.warp(1 hours + 100);
+        crowd.stewardPost(7500, 0); // ES99 75 %: floor 112.5 % of the junior
+        (uint256 requested,,) = junior.withdrawRequest(address(bot));
+        attacker.sandwichLp(1 << 8, 2, 5e18, -3e18, 2e18, 1, 1); // Claim, junior, one transaction
+        assertEq(attacker.juniorClaimsHeldBack(), 1, "held back");
+        (uint256 left,,) = junior.withdrawRequest(address(bot));
+        assertEq(left, requested, "the request keeps its place whole");
+        invariant_noFreeLunch();
+    }
+
+    /// @dev A floor leaving about 100 k of capacity: the claim takes its prorated part and leaves the rest requested;
+    /// once the floor falls, a second claim (trades around it) joins the settling one; the settlement pays. No step
+    /// pays the attacker, and every campaign property holds after each.
+    function test_gatedJuniorClaim_partThenRest_neverPays() public {
+        crowd.warp(1 hours + 100);
+        crowd.stewardPost(6390, 0); // ES99 63.9 %: capacity ~ 99 k of the 200 k requested
+        attacker.sandwichLp(1 << 8, 2, 0, 0, 0, 1, 1);
+        assertEq(attacker.juniorClaimsPartial(), 1, "a prorated part");
+        (uint256 left,,) = junior.withdrawRequest(address(bot));
+        (uint256 settling,,) = junior.pendingClaim(address(bot));
+        assertGt(left, 0, "the rest stays requested");
+        assertGt(settling, 0, "the part settles");
+        invariant_noFreeLunch();
+
+        crowd.warp(10);
+        crowd.stewardPost(4000, 0); // the floor falls to 60 %
+        attacker.sandwichLp(1 << 8, 2, 5e18, -3e18, 2e18, 0, 1); // across blocks
+        (left,,) = junior.withdrawRequest(address(bot));
+        (uint256 merged,,) = junior.pendingClaim(address(bot));
+        assertEq(left, 0, "the rest claimed");
+        assertGt(merged, settling, "joined the settling claim");
+        invariant_noFreeLunch();
+
+        crowd.warp(2 hours);
+        attacker.sandwichLp(1 << 8, 2, 5e18, -3e18, 2e18, 1, 1); // the settlement
+        (settling,,) = junior.pendingClaim(address(bot));
+        assertEq(settling, 0, "settled");
+        invariant_noFreeLunch();
+    }
+
     /* NO FREE LUNCH */
 
     function _noAttackerActionPays() internal view {

@@ -255,7 +255,7 @@ contract AttackerHandler is StillIndex, StdUtils {
         Plan memory p = _plan(0, argSeed, before0Seed, before1Seed, after0Seed, modeSeed, gasSeed);
         p.kind = kinds[kindSeed % kinds.length];
         if ((kindSeed >> 8) % 4 != 0) p.arg &= ~uint256(1);
-        if (!_gasLimitable(p.kind)) p.gas = 0;
+        if (_gasLimitable(p.kind) && gasSeed % 4 == 0) p.gas = bound(gasSeed >> 2, MIN_GAS, MAX_GAS);
         _measured(p);
     }
 
