@@ -504,8 +504,12 @@ contract AttackerHandler is StillIndex, StdUtils {
         // Measured against the call alone, but the call alone reverted where the wrapped one ran (the trades made it
         // possible, e.g. a sale the taker's margin or size rules refuse without them): the two worlds differ by more
         // than the wrapping (the whole call), so there is nothing like-for-like to compare. Counted, not measured.
-        // (Not for the repeg: trades that make a step due where it was not are measured whole.)
-        if (p.kind == Kind.InventorySale && callOk && !cfOk) {
+        // (Not for the repeg: trades that make a step due where it was not are measured whole.) Premium distribution
+        // likewise: with a gas limit at the margin, the trades before it warm the slots it reads and it runs where
+        // the call alone runs out of gas; what it pays then is the boost pots' premium to every holder's points.
+        // (Not before [5/6], when it was measured against doing nothing and paid nothing at once.)
+        bool callAloneIncomparable = p.kind == Kind.InventorySale || p.kind == Kind.DistributePremium;
+        if (callAloneIncomparable && callOk && !cfOk) {
             ++incomparable;
             return;
         }
