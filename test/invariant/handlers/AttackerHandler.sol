@@ -23,6 +23,10 @@ import {StdUtils} from "forge-std/StdUtils.sol";
 /// - across blocks: the same legs in three blocks (1-60 s apart) within the handler call (legs still open from
 ///   `openLeg` are closed first, in both worlds, see `_execute`);
 /// - across handler calls: `openLeg` leaves a position open; honest calls and time pass; the next action closes it.
+/// [5/6] (RISK 78): the LP-economics calls anyone may make are kinds like the others: `refreshBoost` (either vault),
+/// `advanceExitQueue` (junior), the attacker's own `claimBoost`; `sandwichLp` draws among the LP calls so that junior
+/// claims meet the exit gate closed and half open (held back: (0, 0); prorated: a part settles, the rest stays
+/// requested; a second claim joins the settling one).
 ///
 /// Measure (sound with an honest crowd around): each action is first run as a COUNTERFACTUAL inside a call that
 /// reverts and carries its result out, then for real; the action's gain is the attacker's worth after the real run
