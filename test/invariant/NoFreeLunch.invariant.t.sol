@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {TailRiskOracle} from "../../contracts/TailRiskOracle.sol";
 import {TrancheVault} from "../../contracts/TrancheVault.sol";
 import {IPerpPool} from "../../contracts/interfaces/IPerpPool.sol";
 import {MarketState} from "../../contracts/interfaces/IPerpTypes.sol";
+import {ITailRiskOracle} from "../../contracts/interfaces/ITailRiskOracle.sol";
 import {SettableFeed} from "../../contracts/oracle/SettableFeed.sol";
 import {AttackerBot} from "../utils/AttackerBot.sol";
 import {LiquidationBase} from "../utils/LiquidationBase.sol";
+import {defaultTailRiskParams} from "../utils/TailRiskParams.sol";
 import {AttackerHandler} from "./handlers/AttackerHandler.sol";
 import {CrowdHandler} from "./handlers/CrowdHandler.sol";
 import {console} from "forge-std/console.sol";
@@ -21,16 +24,22 @@ import {console} from "forge-std/console.sol";
 /// - W-2  summed over the run, the attacker's actions earned nothing (the brief's "never ends above what it put in",
 ///        with honest LP yield between its actions, which is not its doing, left out).
 /// - TR-1 calls that must not move share prices (funding, premium, capital sync, profit settlement, deposits,
-///        requests, cancels, claims), wrapped in trades in one transaction, leave both tranches' share prices no lower
+///        requests, cancels, claims, boost refreshes and claims, exit-queue advances), wrapped in trades in one transaction, leave both tranches' share prices no lower
 ///        than doing nothing (one token unit of assets tolerated: a WAD debt drawn in whole tokens, rounded up).
-/// - CL-1 a claim made before an insolvent account's liquidation pays no more than one made after it (RISK 63).
+/// - CL-1 a claim made before an insolvent account's liquidation pays no more than one made after it (RISK 63); what a
+///        junior claim leaves requested (the exit gate held it back, wholly or in part) counts at its value.
 /// - GAS-1 a permissionless call made with any gas limit reverts or stores what it stores with ample gas (RISK 62).
 /// Plus the protocol invariants that must hold whatever the attacker does: token solvency, open interest equal to the
-/// positions, tranche assets equal to their balances.
+/// positions, tranche assets (with the unvested premium and the boost pot, which is not tranche value) equal to their
+/// balances.
 /// Deployment: the fixture's 2 M junior / 6 M senior, ETH at 2,000 (10,000 base) and BTC at 60,000 (500 base);
 /// short LP cooldowns (1 h / 2 h, claim window 1 day, premium over 6 h) so exits complete within a run. Setup seeds
 /// backstop inventory in both markets (two insolvent accounts liquidated) and leaves two insolvent debtors waiting, so
-/// inventory sales and claims ahead of a deficit are reachable with the index still.
+/// inventory sales and claims ahead of a deficit are reachable with the index still. LP economics as deployed
+/// ([5/6]): a `TailRiskOracle` (default parameters, this contract its steward) wired with a 20 % boost share; a
+/// first figure (ES99 = 25 % of the junior's assets: an exit floor of 37.5 %) is posted at setup and the crowd's
+/// steward re-posts now and then (`CrowdHandler.stewardPost`), so the premium split and the junior exit floor move
+/// and junior claims are held back wholly, in part or not at all.
 /// One campaign checks every property (`invariant_noFreeLunch`): forge runs a whole campaign per invariant function, and
 /// an attacker action costs two executions (counterfactual and real), so eight functions would cost eight times the
 /// default profile's 128 runs x 64 calls.
@@ -48,6 +57,7 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
     CrowdHandler internal crowd;
     AttackerBot internal bot;
     AttackerBot internal bot2;
+    TailRiskOracle internal tailRisk;
 
     address[] internal _crowd;
     address[] internal _debtors;
@@ -56,6 +66,8 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
 
     function setUp() public override {
         _deployProtocol(1 hours, 2 hours, 1 days, 6 hours);
+        tailRisk = new TailRiskOracle(address(pool), admin, address(this), defaultTailRiskParams());
+        backstop.setLpEconomics(tailRisk, 2000);
         _listMarket(ETH, 10_000e18, ETH_PRICE);
         _listMarket(BTC, 500e18, BTC_PRICE);
         indexOf[ETH] = ETH_PRICE;
@@ -73,6 +85,7 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
         _seedDebtors();
         pool.syncBackstopCapital();
         _setUpAttacker();
+        _postFirstFigure();
         _setUpHandlers();
     }
 
@@ -141,6 +154,25 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
         bot.run(c);
     }
 
+    /// @dev ES99 = 25 % of the junior's assets, stress loss 20 %: the floor is 37.5 % of the junior (1.5 x ES99).
+    function _postFirstFigure() internal {
+        vm.roll(block.number + 1);
+        uint256 capital = junior.totalAssets();
+        tailRisk.post(
+            ITailRiskOracle.Post({
+                juniorEs99: uint128(capital / 4),
+                juniorCapital: uint128(capital),
+                stressLoss: uint128(capital / 5),
+                blockNumber: uint64(block.number - 1),
+                seed: 1,
+                paths: 10_000,
+                reportHash: keccak256("setup")
+            })
+        );
+        (uint256 floor,) = tailRisk.juniorExitFloor();
+        assertGt(floor, 0, "setup: the exit floor gates junior");
+    }
+
     function _setUpHandlers() internal {
         SettableFeed[3][2] memory fs;
         for (uint256 m; m < 2; ++m) {
@@ -179,6 +211,7 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
         address[] memory lps = new address[](3);
         (lps[0], lps[1], lps[2]) = (juniorLp, seniorLp, makeAddr("lp3"));
         crowd = new CrowdHandler(pool, lens, usdc, junior, senior, fs, address(this), liquidator, _crowd, lps);
+        crowd.wireTailRisk(tailRisk, address(this));
 
         bytes4[] memory a = new bytes4[](12);
         a[0] = AttackerHandler.sandwich.selector;
@@ -186,7 +219,7 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
         a[2] = AttackerHandler.sandwich.selector;
         a[3] = AttackerHandler.sandwich.selector;
         a[4] = AttackerHandler.sandwich.selector;
-        a[5] = AttackerHandler.sandwich.selector;
+        a[5] = AttackerHandler.sandwichLp.selector;
         a[6] = AttackerHandler.openLeg.selector;
         a[7] = AttackerHandler.armSecondAccount.selector;
         a[8] = AttackerHandler.claimAroundDeficit.selector;
@@ -196,7 +229,7 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
         targetContract(address(attacker));
         targetSelector(FuzzSelector({addr: address(attacker), selectors: a}));
 
-        bytes4[] memory h = new bytes4[](13);
+        bytes4[] memory h = new bytes4[](14);
         h[0] = CrowdHandler.crowdTrade.selector;
         h[1] = CrowdHandler.crowdTrade.selector;
         h[2] = CrowdHandler.crowdTrade.selector;
@@ -210,6 +243,7 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
         h[10] = CrowdHandler.keeperLiquidate.selector;
         h[11] = CrowdHandler.takerTakesInventory.selector;
         h[12] = CrowdHandler.lpExit.selector;
+        h[13] = CrowdHandler.stewardPost.selector;
         targetContract(address(crowd));
         targetSelector(FuzzSelector({addr: address(crowd), selectors: h}));
     }
@@ -229,6 +263,51 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
         _tokenSolvency();
         _openInterestMatchesPositions();
         _vaultAssetsMatchBalance();
+    }
+
+    /* THE GATED JUNIOR CLAIM, DRIVEN (the random campaign reaches it a few times per profile; these pin it) */
+
+    /// @dev A floor above the junior's whole value: the attacker's matured junior claim, wrapped in trades, is held
+    /// back ((0, 0), the request keeps its place) and pays nothing.
+    function test_gatedJuniorClaim_heldBack_neverPays() public {
+        crowd.warp(1 hours + 100);
+        crowd.stewardPost(7500, 0); // ES99 75 %: floor 112.5 % of the junior
+        (uint256 requested,,) = junior.withdrawRequest(address(bot));
+        attacker.sandwichLp(1 << 8, 2, 5e18, -3e18, 2e18, 1, 1); // Claim, junior, one transaction
+        assertEq(attacker.juniorClaimsHeldBack(), 1, "held back");
+        (uint256 left,,) = junior.withdrawRequest(address(bot));
+        assertEq(left, requested, "the request keeps its place whole");
+        invariant_noFreeLunch();
+    }
+
+    /// @dev A floor leaving about 100 k of capacity: the claim takes its prorated part and leaves the rest requested;
+    /// once the floor falls, a second claim (trades around it) joins the settling one; the settlement pays. No step
+    /// pays the attacker, and every campaign property holds after each.
+    function test_gatedJuniorClaim_partThenRest_neverPays() public {
+        crowd.warp(1 hours + 100);
+        crowd.stewardPost(6390, 0); // ES99 63.9 %: capacity ~ 99 k of the 200 k requested
+        attacker.sandwichLp(1 << 8, 2, 0, 0, 0, 1, 1);
+        assertEq(attacker.juniorClaimsPartial(), 1, "a prorated part");
+        (uint256 left,,) = junior.withdrawRequest(address(bot));
+        (uint256 settling,,) = junior.pendingClaim(address(bot));
+        assertGt(left, 0, "the rest stays requested");
+        assertGt(settling, 0, "the part settles");
+        invariant_noFreeLunch();
+
+        crowd.warp(10);
+        crowd.stewardPost(4000, 0); // the floor falls to 60 %
+        attacker.sandwichLp(1 << 8, 2, 5e18, -3e18, 2e18, 0, 1); // across blocks
+        (left,,) = junior.withdrawRequest(address(bot));
+        (uint256 merged,,) = junior.pendingClaim(address(bot));
+        assertEq(left, 0, "the rest claimed");
+        assertGt(merged, settling, "joined the settling claim");
+        invariant_noFreeLunch();
+
+        crowd.warp(2 hours);
+        attacker.sandwichLp(1 << 8, 2, 5e18, -3e18, 2e18, 1, 1); // the settlement
+        (settling,,) = junior.pendingClaim(address(bot));
+        assertEq(settling, 0, "settled");
+        invariant_noFreeLunch();
     }
 
     /* NO FREE LUNCH */
@@ -311,9 +390,9 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
         TrancheVault[2] memory vaults = [junior, senior];
         for (uint256 i; i < 2; ++i) {
             assertEq(
-                vaults[i].grossAssets() + vaults[i].unvestedPremium(),
+                vaults[i].grossAssets() + vaults[i].unvestedPremium() + vaults[i].boostPot(),
                 usdc.balanceOf(address(vaults[i])),
-                "4626-1: grossAssets + unvestedPremium == USDC balance"
+                "4626-1: grossAssets + unvestedPremium + boostPot == USDC balance"
             );
         }
     }
@@ -360,7 +439,7 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
 
     /// @dev Printed with -vv: what the attacker tried and what succeeded, and its standing.
     function afterInvariant() external view {
-        string[13] memory names = [
+        string[16] memory names = [
             "none",
             "repeg",
             "updateFunding",
@@ -373,9 +452,12 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
             "claim",
             "liquidate",
             "liquidateMany",
-            "inventorySale"
+            "inventorySale",
+            "refreshBoost",
+            "advanceExitQueue",
+            "claimBoost"
         ];
-        for (uint256 k; k < 13; ++k) {
+        for (uint256 k; k < 16; ++k) {
             AttackerHandler.Kind kind = AttackerHandler.Kind(k);
             console.log(names[k], attacker.planned(kind), "succeeded", attacker.succeeded(kind));
             console.logInt(attacker.maxGainOf(kind));
@@ -387,5 +469,12 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
         console.log("worth now vs put in (WAD):");
         console.logInt(attacker.worth() - int256(BUDGET * 1e12));
         console.log("time elapsed (s)", block.timestamp - 1_700_000_000);
+        (uint256 floor,, uint256 queued) = junior.exitGate();
+        console.log("junior exit floor / queued (tokens)", floor / 1e6, queued / 1e6);
+        console.log(
+            "junior claims held back / partial", attacker.juniorClaimsHeldBack(), attacker.juniorClaimsPartial()
+        );
+        console.log("steward posts", crowd.calls("stewardPost"), "refused", crowd.refused("stewardPost"));
+        console.log("boost pots junior / senior (tokens)", junior.boostPot() / 1e6, senior.boostPot() / 1e6);
     }
 }

@@ -23,6 +23,10 @@ import {StdUtils} from "forge-std/StdUtils.sol";
 /// - across blocks: the same legs in three blocks (1-60 s apart) within the handler call (legs still open from
 ///   `openLeg` are closed first, in both worlds, see `_execute`);
 /// - across handler calls: `openLeg` leaves a position open; honest calls and time pass; the next action closes it.
+/// [5/6] (RISK 78): the LP-economics calls anyone may make are kinds like the others: `refreshBoost` (either vault),
+/// `advanceExitQueue` (junior), the attacker's own `claimBoost`; `sandwichLp` draws among the LP calls so that junior
+/// claims meet the exit gate closed and half open (held back: (0, 0); prorated: a part settles, the rest stays
+/// requested; a second claim joins the settling one).
 ///
 /// Measure (sound with an honest crowd around): each action is first run as a COUNTERFACTUAL inside a call that
 /// reverts and carries its result out, then for real; the action's gain is the attacker's worth after the real run
@@ -34,7 +38,9 @@ import {StdUtils} from "forge-std/StdUtils.sol";
 /// Worth = wallet USDC of both bots + every attacker account's collateral + deferred profit + its positions closed on
 /// the curve now (sequentially, A0, A1, B, with the pool's own curve math, net of the fee and funding owed), floored
 /// at 0 per account (limited liability) + tranche shares at `convertToAssets` + a pending request at
-/// min(assetsAtRequest, convertToAssets(escrow)) (what request + claim pays). Positions held across actions lie on
+/// min(assetsAtRequest, convertToAssets(escrow)) (what request + claim pays; a request the junior's exit gate holds
+/// back, wholly or in part, is valued the same way, and a claim settling beside it at min(cap, convertToAssets)) +
+/// its claimable boost in each vault (`claimableBoost`: the pot is not tranche value). Positions held across actions lie on
 /// B's side per market (`openLeg`): for them that closing order is the cheapest, so a real close can never beat the
 /// valuation by a fee-ordering effect. What honest parties do between actions (premium vesting to
 /// the attacker's shares, the crowd moving the mark under a held leg) is not the attacker's doing and is not counted.
@@ -83,10 +89,13 @@ contract AttackerHandler is StillIndex, StdUtils {
         Claim,
         Liquidate,
         LiquidateMany,
-        InventorySale
+        InventorySale,
+        RefreshBoost,
+        AdvanceExitQueue,
+        ClaimBoost
     }
 
-    uint256 internal constant KINDS = 13;
+    uint256 internal constant KINDS = 16;
     /// @dev Largest attacker trade: 0.75 % of the base reserve (about 1.5 % of mark), so its own close stays within
     /// the 2 % per-block move in every order.
     uint256 internal constant MAX_ATTACK_BPS_OF_RESERVE = 75;
@@ -114,7 +123,7 @@ contract AttackerHandler is StillIndex, StdUtils {
     }
 
     error Counterfactual(Snap snap, bool callOk);
-    error ClaimProbe(uint256 assets, bool ok);
+    error ClaimProbe(uint256 assets, bool ok, bool split);
     error DigestProbe(bytes32 digest, bool ok, uint256 capital);
     error OnlySelf();
 
@@ -155,6 +164,13 @@ contract AttackerHandler is StillIndex, StdUtils {
     uint256 public incomparable;
     uint256 public claimAheadMax; // tokens
     uint256 public claimProbes;
+
+    /// @dev One transaction: the state after the accrual poke, i.e. what doing nothing leaves (see `_measured`).
+    Snap internal _doNothing;
+
+    /// @notice Junior claims the exit gate held back wholly / took in part (coverage of the gated claim).
+    uint256 public juniorClaimsHeldBack;
+    uint256 public juniorClaimsPartial;
 
     uint256 public gasMismatches;
     string public gasMismatchAction;
@@ -202,7 +218,8 @@ contract AttackerHandler is StillIndex, StdUtils {
 
     /// @notice Trades before, one permissionless call, trades after, A0 and A1 closed; in one transaction or across
     /// three blocks. Its gain against doing nothing is recorded (W-1); for the calls that must not move share prices
-    /// (funding, premium, capital, profit settlement, deposits, requests, cancels, claims, or none), made in one
+    /// (funding, premium, capital, profit settlement, deposits, requests, cancels, claims, the boost refresh and claim,
+    /// the exit queue's advance, or none), made in one
     /// transaction, neither tranche's share price may end below the counterfactual's (TR-1).
     function sandwich(
         uint256 kindSeed,
@@ -214,6 +231,35 @@ contract AttackerHandler is StillIndex, StdUtils {
         uint256 gasSeed
     ) external {
         Plan memory p = _plan(kindSeed, argSeed, before0Seed, before1Seed, after0Seed, modeSeed, gasSeed);
+        _measured(p);
+    }
+
+    /// @notice A sandwich around one of the LP calls ([5/6]: the junior exit gate and the boost), which a uniform
+    /// draw over every kind reaches too rarely for a junior claim to meet the gate both closed and half open: claims
+    /// and settlements, requests, cancels, boost refreshes and claims, queue advances; junior three times in four.
+    function sandwichLp(
+        uint256 kindSeed,
+        uint256 argSeed,
+        int256 before0Seed,
+        int256 before1Seed,
+        int256 after0Seed,
+        uint256 modeSeed,
+        uint256 gasSeed
+    ) external {
+        Kind[8] memory kinds = [
+            Kind.Claim,
+            Kind.Claim,
+            Kind.Claim,
+            Kind.RequestWithdraw,
+            Kind.CancelWithdraw,
+            Kind.RefreshBoost,
+            Kind.ClaimBoost,
+            Kind.AdvanceExitQueue
+        ];
+        Plan memory p = _plan(0, argSeed, before0Seed, before1Seed, after0Seed, modeSeed, gasSeed);
+        p.kind = kinds[kindSeed % kinds.length];
+        if ((kindSeed >> 8) % 4 != 0) p.arg &= ~uint256(1);
+        if (_gasLimitable(p.kind) && gasSeed % 4 == 0) p.gas = bound(gasSeed >> 2, MIN_GAS, MAX_GAS);
         _measured(p);
     }
 
@@ -273,17 +319,21 @@ contract AttackerHandler is StillIndex, StdUtils {
         ++claimProbes;
         uint256 afterLiquidation;
         bool okAfter;
+        bool splitAfter;
         (uint256 t0, uint256 n0) = (block.timestamp, block.number);
         try this.probeClaimAfterLiquidation(v, ids) {}
         catch (bytes memory err) {
-            (afterLiquidation, okAfter) = abi.decode(_args(err, ClaimProbe.selector), (uint256, bool));
+            (afterLiquidation, okAfter, splitAfter) = abi.decode(_args(err, ClaimProbe.selector), (uint256, bool, bool));
         }
         // The probe's revert undoes its state, not its warps (cheatcodes persist): both paths start at t0.
         vm.warp(t0);
         vm.roll(n0);
         // Claimed before the liquidation: the keeper liquidates within the settlement delay, then it settles.
-        (bool ok, uint256 first) = _claimAndSettle(v, ids);
-        if (ok && okAfter && first > afterLiquidation) {
+        (bool ok, uint256 first, bool split) = _claimAndSettle(v, ids);
+        // An exit the gate split (a part paid, the rest still requested) is valued in two parts, each rounded down
+        // (the part's cap and its payout, then the rest): up to two token units below the same exit made whole.
+        uint256 dust = split || splitAfter ? 2 : 0;
+        if (ok && okAfter && first > afterLiquidation + dust) {
             ++claimAheadGains;
             if (first - afterLiquidation > claimAheadMax) claimAheadMax = first - afterLiquidation;
         }
@@ -292,14 +342,18 @@ contract AttackerHandler is StillIndex, StdUtils {
     /// @notice RISK 62: a permissionless call made with gas limit `g` either reverts or stores exactly what it stores
     /// with ample gas (capital, funding, curve, oracle observation, ledgers, tranche values).
     function gasLimitedCall(uint256 kindSeed, uint256 argSeed, uint256 gasSeed) external {
-        Kind[7] memory kinds = [
+        // refreshBoost: a starved oracle read must revert, never store a default multiplier; advanceExitQueue: a
+        // starved skip must revert or skip what ample gas skips (the queue's head is in the digest).
+        Kind[9] memory kinds = [
             Kind.SyncCapital,
             Kind.DistributePremium,
             Kind.UpdateFunding,
             Kind.Repeg,
             Kind.InventorySale,
             Kind.SettleProfit,
-            Kind.LiquidateMany
+            Kind.LiquidateMany,
+            Kind.RefreshBoost,
+            Kind.AdvanceExitQueue
         ];
         Plan memory p;
         p.kind = kinds[kindSeed % kinds.length];
@@ -342,8 +396,8 @@ contract AttackerHandler is StillIndex, StdUtils {
         if (msg.sender != address(this)) revert OnlySelf();
         vm.prank(keeper);
         pool.liquidateMany(ids);
-        (bool ok, uint256 paid) = _claimAndSettle(v, new bytes32[](0));
-        revert ClaimProbe(paid, ok);
+        (bool ok, uint256 paid, bool split) = _claimAndSettle(v, new bytes32[](0));
+        revert ClaimProbe(paid, ok, split);
     }
 
     function probeDigest(address target, bytes memory data) external {
@@ -406,11 +460,25 @@ contract AttackerHandler is StillIndex, StdUtils {
         (uint256 deferred, uint256 advance,) = pool.profitLedger();
         (uint256 aj, uint256 as_) = backstop.advances();
         b = abi.encode(b, pnlPool, premium, net, deferred, advance, aj, as_);
+        b = abi.encode(b, _boostDigest(junior), _boostDigest(senior), _gateDigest());
         for (uint256 m; m < MARKETS; ++m) {
             (uint256 price, uint8 status, uint64 at) = _lastObservation(m);
             b = abi.encode(b, pool.marketState(m), pool.position(address(0), 0, m), price, status, at);
         }
         return keccak256(b);
+    }
+
+    /// @dev The boost state a call may store: the multiplier, the index and the points accrued to now, the pot.
+    function _boostDigest(TrancheVault v) internal view returns (bytes32) {
+        bytes memory b = abi.encode(v.boostMultiplierBps(), v.volatilityIndex(), v.totalBoostPoints());
+        return keccak256(abi.encode(b, v.boostPot(), v.boostPoints(address(bot))));
+    }
+
+    /// @dev The junior's exit gate and queue as the views show them (the head's position shows in `queued`).
+    function _gateDigest() internal view returns (bytes32) {
+        (uint256 floor, uint256 capacity, uint256 queued) = junior.exitGate();
+        (uint256 claimable, uint256 requested, uint256 ahead) = junior.claimableNow(address(bot));
+        return keccak256(abi.encode(floor, capacity, queued, claimable, requested, ahead));
     }
 
     function maxGainPlan() external view returns (Plan memory) {
@@ -432,14 +500,20 @@ contract AttackerHandler is StillIndex, StdUtils {
         }
         vm.warp(t0);
         vm.roll(n0);
+        (uint256 requested,,) = junior.withdrawRequest(address(bot));
         bool callOk = _execute(p, true);
         if (callOk) ++succeeded[p.kind];
+        if (callOk && p.kind == Kind.Claim && p.arg % 2 == 0) _countGate(requested);
         Snap memory real = snap();
         // Measured against the call alone, but the call alone reverted where the wrapped one ran (the trades made it
         // possible, e.g. a sale the taker's margin or size rules refuse without them): the two worlds differ by more
         // than the wrapping (the whole call), so there is nothing like-for-like to compare. Counted, not measured.
-        // (Not for the repeg: trades that make a step due where it was not are measured whole.)
-        if (p.kind == Kind.InventorySale && callOk && !cfOk) {
+        // (Not for the repeg: trades that make a step due where it was not are measured whole.) Premium distribution
+        // likewise: with a gas limit at the margin, the trades before it warm the slots it reads and it runs where
+        // the call alone runs out of gas; what it pays then is the boost pots' premium to every holder's points.
+        // (Not before [5/6], when it was measured against doing nothing and paid nothing at once.)
+        bool callAloneIncomparable = p.kind == Kind.InventorySale || p.kind == Kind.DistributePremium;
+        if (callAloneIncomparable && callOk && !cfOk) {
             ++incomparable;
             return;
         }
@@ -456,16 +530,27 @@ contract AttackerHandler is StillIndex, StdUtils {
             }
         }
         if (!p.acrossBlocks && _lpNeutral(p.kind)) {
+            // TR-1 is against doing nothing: for a kind measured against the call alone in one transaction only
+            // because of what it pays (the premium's boost pots), that is the state the poke left.
+            Snap memory base = p.kind == Kind.DistributePremium ? _doNothing : cf;
             for (uint256 i; i < 2; ++i) {
                 // price real >= price counterfactual, less one token unit of assets (see TR-1)
-                if ((real.assets[i] + 1) * cf.supply[i] < cf.assets[i] * real.supply[i]) {
+                if ((real.assets[i] + 1) * base.supply[i] < base.assets[i] * real.supply[i]) {
                     ++trancheDrops;
                     trancheDropAction = string.concat(_name(p.kind), i == 0 ? " (junior)" : " (senior)");
-                    uint256 drop = cf.assets[i] * 1e18 / cf.supply[i] - real.assets[i] * 1e18 / real.supply[i];
+                    uint256 drop = base.assets[i] * 1e18 / base.supply[i] - real.assets[i] * 1e18 / real.supply[i];
                     if (drop > trancheDropWad) trancheDropWad = drop;
                 }
             }
         }
+    }
+
+    /// @dev A junior claim that ran: held back wholly (the request unchanged) or in part (a smaller request left).
+    function _countGate(uint256 requestedBefore) internal {
+        (uint256 left,,) = junior.withdrawRequest(address(bot));
+        if (left == 0 || requestedBefore == 0) return;
+        if (left == requestedBefore) ++juniorClaimsHeldBack;
+        else ++juniorClaimsPartial;
     }
 
     /// @dev Runs the plan: the accrual poke, then (real only) the attacker's legs. Returns whether the call succeeded.
@@ -485,6 +570,7 @@ contract AttackerHandler is StillIndex, StdUtils {
             // worlds, or the order of the closes (offsetting positions, fees on different notionals) reads as a gain
             // nobody paid (see `openLeg`).
             if (p.kind == Kind.InventorySale) _run(_closeLegs());
+            if (real && p.kind == Kind.DistributePremium) _doNothing = snap();
             if (real) callOk = _run(_legs(p, true, true, true));
             else if (_measuredAgainstTheCallAlone(p.kind)) callOk = _run(_legs(p, false, true, false));
             return callOk;
@@ -618,21 +704,26 @@ contract AttackerHandler is StillIndex, StdUtils {
     }
 
     /// @dev A whole exit from a matured request: claim; `between` (a liquidation, or nothing) runs in the settlement
-    /// delay; then the settlement. Returns what the attacker was paid.
+    /// delay; then the settlement. Returns whether the claim ran and what the exit is worth once settled: what the
+    /// attacker was paid plus, valued as in the worth, what is left of the request (a junior claim the exit gate held
+    /// back, wholly or in part) and a claim still settling (a settlement refused, e.g. for liquidity).
     function _claimAndSettle(TrancheVault v, bytes32[] memory liquidateBetween)
         internal
-        returns (bool ok, uint256 paid)
+        returns (bool ok, uint256 value, bool split)
     {
         uint256 before = usdc.balanceOf(address(bot));
         (ok,) = _runOne(address(v), _claimData(v), 0);
-        if (!ok) return (false, 0);
+        if (!ok) return (false, 0, false);
         if (liquidateBetween.length != 0) {
             vm.prank(keeper);
             pool.liquidateMany(liquidateBetween);
         }
         _nextBlock(v.settlementDelay());
-        (ok,) = _runOne(address(v), abi.encodeCall(v.settleClaim, (address(bot))), 0);
-        paid = usdc.balanceOf(address(bot)) - before;
+        (uint256 settling,,) = v.pendingClaim(address(bot));
+        if (settling != 0) _runOne(address(v), abi.encodeCall(v.settleClaim, (address(bot))), 0);
+        value = usdc.balanceOf(address(bot)) - before + _exitValue(v);
+        (uint256 left,,) = v.withdrawRequest(address(bot));
+        split = left != 0;
     }
 
     /// @dev The call of a plan: target, calldata, and whether its preconditions hold (else the plan's trades run
@@ -668,6 +759,20 @@ contract AttackerHandler is StillIndex, StdUtils {
             uint256 held = _abs(inventory);
             ready = held != 0;
             data = _inventorySaleData(p.market, held == 0 ? 1 : bound(p.arg, 1, held), inventory > 0);
+        } else if (k == Kind.RefreshBoost) {
+            TrancheVault v = p.arg % 2 == 0 ? junior : senior;
+            target = address(v);
+            data = abi.encodeCall(v.refreshBoost, ());
+        } else if (k == Kind.AdvanceExitQueue) {
+            // Junior only (the senior queue has no entries); 0 steps included (a no-op must stay one).
+            target = address(junior);
+            data = abi.encodeCall(junior.advanceExitQueue, (bound(p.arg >> 1, 0, 16)));
+        } else if (k == Kind.ClaimBoost) {
+            // The attacker's own boost, in either vault, once it pays a wei (else it reverts NothingToClaim).
+            TrancheVault v = p.arg % 2 == 0 ? junior : senior;
+            target = address(v);
+            ready = v.claimableBoost(address(bot)) != 0;
+            data = abi.encodeCall(v.claimBoost, ());
         } else {
             TrancheVault v = p.arg % 2 == 0 ? junior : senior;
             target = address(v);
@@ -679,22 +784,27 @@ contract AttackerHandler is StillIndex, StdUtils {
                     v.deposit, (wallet < 1e6 ? 1 : bound(p.arg >> 1, 1e6, _min(wallet, 300_000e6)), address(bot))
                 );
             } else if (k == Kind.RequestWithdraw) {
+                // A new request may start while a claim settles in its own slot (after a partial junior claim);
+                // one settling in the request's slot refuses it (ClaimSettling), which the batch tolerates.
                 uint256 balance = v.balanceOf(address(bot));
-                (uint256 settling,,) = v.pendingClaim(address(bot));
-                ready = pending == 0 && settling == 0 && balance != 0;
+                ready = pending == 0 && balance != 0;
                 data = abi.encodeCall(v.requestWithdraw, (balance == 0 ? 1 : bound(p.arg >> 1, 1, balance)));
             } else if (k == Kind.CancelWithdraw) {
                 ready = pending != 0;
                 data = abi.encodeCall(v.cancelWithdraw, ());
             } else {
-                // A claim settling: its settlement once due; else step one of a matured request's claim.
+                // A claim settling: its settlement once due; else step one of a matured request's claim. A junior
+                // claim may be held back ((0, 0), the request keeps its place and its window restarts) or take a
+                // prorated part and leave the rest requested beside the settling part: then both are possible and
+                // the seed picks (a second claim joins the settling one).
                 (uint256 settling,, uint64 settleAt) = v.pendingClaim(address(bot));
-                if (settling != 0) {
-                    ready = block.timestamp >= settleAt;
+                bool settleable = settling != 0 && block.timestamp >= settleAt;
+                bool claimable =
+                    pending != 0 && block.timestamp >= unlock && block.timestamp <= uint256(unlock) + v.claimWindow();
+                if (settleable && (!claimable || (p.arg >> 1) % 2 == 0)) {
                     data = abi.encodeCall(v.settleClaim, (address(bot)));
                 } else {
-                    ready = pending != 0 && block.timestamp >= unlock
-                        && block.timestamp <= uint256(unlock) + v.claimWindow();
+                    ready = claimable;
                     data = _claimData(v);
                 }
             }
@@ -717,14 +827,22 @@ contract AttackerHandler is StillIndex, StdUtils {
         // A due repeg step is made by the keeper in this block anyway: what must not pay is trading around it (RISK 59),
         // so it is measured against the step alone too. (What a position held through the steps earns is the
         // convergence the step exists for, bounded per step by the budget: not measured here; see the README.)
-        return k == Kind.Claim || k == Kind.CancelWithdraw || k == Kind.InventorySale || k == Kind.Repeg;
+        // Premium distribution moves each tranche's boost share into its pot at once, and a pot is paid by points: the
+        // attacker's claimable boost grows by its points' part, premium its shares earned like any LP's (whoever
+        // distributes it, the keeper does every few minutes). What must not pay is trading around it, so in one
+        // transaction too it is measured against the call alone (across blocks it already is); TR-1 still compares
+        // it with doing nothing (`_doNothing`).
+        return k == Kind.Claim || k == Kind.CancelWithdraw || k == Kind.InventorySale || k == Kind.Repeg
+            || k == Kind.DistributePremium;
     }
 
     /// @dev The calls that must leave share prices where doing nothing leaves them (TR-1).
+    /// [5/6]: refreshBoost only moves the boost index and multiplier; advanceExitQueue only the queue's head; a boost
+    /// claim pays out of the pot, which is not tranche value (`grossAssets` leaves it out). None may move a share price.
     function _lpNeutral(Kind k) internal pure returns (bool) {
         return k == Kind.None || k == Kind.UpdateFunding || k == Kind.DistributePremium || k == Kind.SyncCapital
             || k == Kind.SettleProfit || k == Kind.Deposit || k == Kind.RequestWithdraw || k == Kind.CancelWithdraw
-            || k == Kind.Claim;
+            || k == Kind.Claim || k == Kind.RefreshBoost || k == Kind.AdvanceExitQueue || k == Kind.ClaimBoost;
     }
 
     function _settleTarget(uint256 arg) internal view returns (address owner, uint96 subId) {
@@ -782,11 +900,15 @@ contract AttackerHandler is StillIndex, StdUtils {
         p.after0 = (uint256(after0Seed) >> 200) % 2 == 0 ? int256(0) : _attackSize(after0Seed, p.market);
         p.acrossBlocks = modeSeed % 3 == 0;
         p.gap = bound(modeSeed >> 8, 1, MAX_GAP);
-        bool gasLimitable = p.kind != Kind.None && uint256(p.kind) <= uint256(Kind.SettleProfit)
-            || p.kind == Kind.LiquidateMany || p.kind == Kind.InventorySale;
-        bool capitalSync = p.kind == Kind.SyncCapital || p.kind == Kind.DistributePremium;
-        bool gasAllowed = capitalSync ? GAS_LIMIT_CAPITAL_SYNC : GAS_LIMIT_OTHER_CALLS;
-        if (gasLimitable && gasAllowed && gasSeed % 4 == 0) p.gas = bound(gasSeed >> 2, MIN_GAS, MAX_GAS);
+        if (_gasLimitable(p.kind) && gasSeed % 4 == 0) p.gas = bound(gasSeed >> 2, MIN_GAS, MAX_GAS);
+    }
+
+    /// @dev The calls a plan may make with a starving gas limit (flags permitting).
+    function _gasLimitable(Kind k) internal pure returns (bool) {
+        bool kind = k != Kind.None && uint256(k) <= uint256(Kind.SettleProfit) || k == Kind.LiquidateMany
+            || k == Kind.InventorySale || k == Kind.RefreshBoost || k == Kind.AdvanceExitQueue;
+        bool capitalSync = k == Kind.SyncCapital || k == Kind.DistributePremium;
+        return kind && (capitalSync ? GAS_LIMIT_CAPITAL_SYNC : GAS_LIMIT_OTHER_CALLS);
     }
 
     /// @dev The side of B's position in `m`, or `fallbackLong` when it holds none.
@@ -833,7 +955,12 @@ contract AttackerHandler is StillIndex, StdUtils {
     }
 
     function _lpWorth(TrancheVault v) internal view returns (uint256 assets) {
-        assets = v.convertToAssets(v.balanceOf(address(bot)));
+        assets = v.convertToAssets(v.balanceOf(address(bot))) + _exitValue(v) + v.claimableBoost(address(bot));
+    }
+
+    /// @dev The attacker's open request at min(assets at request, value of its escrow) and its settling claim at
+    /// min(cap, value): what request + claim + settlement pays.
+    function _exitValue(TrancheVault v) internal view returns (uint256 assets) {
         (uint256 shares, uint256 atRequest,) = v.withdrawRequest(address(bot));
         if (shares != 0) assets += _min(atRequest, v.convertToAssets(shares));
         (uint256 settling, uint256 cap,) = v.pendingClaim(address(bot));
@@ -872,7 +999,7 @@ contract AttackerHandler is StillIndex, StdUtils {
     }
 
     function _name(Kind k) internal pure returns (string memory) {
-        string[13] memory names = [
+        string[16] memory names = [
             "none",
             "repeg",
             "updateFunding",
@@ -885,7 +1012,10 @@ contract AttackerHandler is StillIndex, StdUtils {
             "claim",
             "liquidate",
             "liquidateMany",
-            "inventorySale"
+            "inventorySale",
+            "refreshBoost",
+            "advanceExitQueue",
+            "claimBoost"
         ];
         return names[uint256(k)];
     }

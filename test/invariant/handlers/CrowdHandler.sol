@@ -3,8 +3,10 @@ pragma solidity 0.8.28;
 
 import {PerpLens} from "../../../contracts/PerpLens.sol";
 import {PerpPool} from "../../../contracts/PerpPool.sol";
+import {TailRiskOracle} from "../../../contracts/TailRiskOracle.sol";
 import {TrancheVault} from "../../../contracts/TrancheVault.sol";
 import {MarketView} from "../../../contracts/interfaces/IPerpTypes.sol";
+import {ITailRiskOracle} from "../../../contracts/interfaces/ITailRiskOracle.sol";
 import {SettableFeed} from "../../../contracts/oracle/SettableFeed.sol";
 import {TestUSDC} from "../../../contracts/test/TestUSDC.sol";
 import {StillIndex} from "../../utils/StillIndex.sol";
@@ -12,7 +14,8 @@ import {StdUtils} from "forge-std/StdUtils.sol";
 
 /// @notice The honest background of the no-free-lunch campaign: traders whose trades move the mark (so mark-index
 /// gaps exist that the attacker did not create, and a repeg falls due), keepers (funding, premium, capital,
-/// liquidations of the crowd, inventory unwinds), LPs, and time. The index never moves (`StillIndex`). Every call
+/// liquidations of the crowd, inventory unwinds), LPs, the risk steward posting tail-risk figures (which move the
+/// premium split and the junior exit floor), and time. The index never moves (`StillIndex`). Every call
 /// that may legitimately be refused is wrapped in try/catch and counted; nothing here may revert.
 contract CrowdHandler is StillIndex, StdUtils {
     uint256 internal constant MAX_WARP = 2 hours;
@@ -25,6 +28,10 @@ contract CrowdHandler is StillIndex, StdUtils {
     TrancheVault public immutable junior;
     TrancheVault public immutable senior;
     address public immutable keeper;
+    /// @notice The tail-risk oracle the backstop reads and its steward (address(0): no LP economics wired).
+    TailRiskOracle public tailRisk;
+    address public steward;
+    address internal immutable _deployer;
 
     address[] internal _traders;
     address[] internal _lps;
@@ -52,6 +59,14 @@ contract CrowdHandler is StillIndex, StdUtils {
         keeper = keeper_;
         _traders = traders;
         _lps = lps;
+        _deployer = msg.sender;
+    }
+
+    /// @notice Deployer-only, at setup (not a campaign target): the steward's oracle (a separate call: the
+    /// constructor's arguments are as many as the legacy code generator can decode).
+    function wireTailRisk(TailRiskOracle tailRisk_, address steward_) external {
+        require(msg.sender == _deployer, "deployer only");
+        (tailRisk, steward) = (tailRisk_, steward_);
     }
 
     function traderCount() external view returns (uint256) {
@@ -151,6 +166,30 @@ contract CrowdHandler is StillIndex, StdUtils {
         ) {}
         catch {
             ++refused["takerTakesInventory"];
+        }
+    }
+
+    /// @dev The steward posts a report of the previous block: ES99 from 40 to 75 % of the junior's assets (the exit
+    /// floor, 1.5 x the larger of ES99 and the stress loss, then ranges from 60 % to above the junior's whole value,
+    /// so the gate holds claims back wholly, in part or not at all) and a stress loss up to 50 %. The share moves
+    /// toward the figure's target within its bounds. Refusals (a post in the block of the last one's source) counted.
+    function stewardPost(uint256 es99Seed, uint256 stressSeed) external {
+        ++calls["stewardPost"];
+        if (address(tailRisk) == address(0)) return;
+        uint256 capital = junior.totalAssets();
+        ITailRiskOracle.Post memory p = ITailRiskOracle.Post({
+            juniorEs99: uint128(capital * bound(es99Seed, 4000, 7500) / 10_000),
+            juniorCapital: uint128(capital),
+            stressLoss: uint128(capital * bound(stressSeed, 0, 5000) / 10_000),
+            blockNumber: uint64(block.number - 1),
+            seed: uint64(es99Seed),
+            paths: 10_000,
+            reportHash: keccak256(abi.encode(es99Seed, stressSeed))
+        });
+        vm.prank(steward);
+        try tailRisk.post(p) {}
+        catch {
+            ++refused["stewardPost"];
         }
     }
 
