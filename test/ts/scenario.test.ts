@@ -121,7 +121,11 @@ describe.sequential("npm start scenarios", () => {
     expect(capital.length).toBeGreaterThan(0);
     expect(posted.length).toBeGreaterThan(0);
     expect(Number(posted[0]?.block)).toBeGreaterThan(Number(capital.at(-1)?.block));
-    expect(posted[0]?.juniorShare).toBe(lp.figures[0]?.share);
+    // Each posted distribution used the share a figure set (the bounds applied: within one step of the one before).
+    const figureShares = new Set(lp.figures.map((f) => f.share));
+    for (const s of posted) expect(figureShares.has(s.juniorShare)).toBe(true);
+    const [first, second] = lp.figures;
+    expect(Math.abs(usd(second?.share ?? "0") - usd(first?.share ?? "0"))).toBeLessThanOrEqual(0.05);
     expect(usd(capital[0]?.juniorShare ?? "1")).toBeLessThan(usd(posted[0]?.juniorShare ?? "0"));
     // The volatility of the crash raised the boost multiplier; the LP who stayed earned more points per share than
     // the one who asked to leave before it, and claimed boost premium.

@@ -119,8 +119,9 @@ export function scenarioDeploymentConfig(): DeploymentConfig {
     junior: tranche,
     senior: tranche,
     // Junior is a tenth of the backstop here: it keeps 3x its stressed loss (the default is 1.5x), so the crash's
-    // aftermath shows the exit gate at work.
-    tailRisk: { coverageMultipleBps: 30_000 },
+    // aftermath shows the exit gate at work; and its share of premium is 10x its ES99 over its capital, between 25 %
+    // and 90 % (the default m is 2x from 50 %), so a one-day ES99 of a few percent of junior moves the split.
+    tailRisk: { coverageMultipleBps: 30_000, multiplierBps: 100_000, minShareBps: 2_500 },
     seed: { juniorDeposit: "0", seniorDeposit: "0", traders: [] },
   });
 }
