@@ -175,9 +175,12 @@ contract TailRiskOracleTest is PoolFixture {
         assertLe(_dist(share, _anchor), params.maxDailyBps, "per-day bound");
         assertLe(_dist(share, target), _dist(previous, target), "toward the target");
         assertLe(_dist(share, previous), _dist(target, previous), "never past it");
+        // Any 24 hours meet at most two windows (each lasts at least a day): within the first the share spans up to
+        // 2 x maxDaily around its anchor, the second's anchor is the first's last share and it moves maxDaily more.
+        // (2 x maxDaily is not a bound: a fuzz run of CI's profile moved 9 bps in 24 h with maxDaily 4.)
         for (uint256 k; k < i; ++k) {
             if (_times[i] - _times[k] < 1 days) {
-                assertLe(_dist(share, _shares[k]), 2 * uint256(params.maxDailyBps), "any 24 hours");
+                assertLe(_dist(share, _shares[k]), 3 * uint256(params.maxDailyBps), "any 24 hours");
             }
         }
     }
