@@ -10,6 +10,9 @@ import {
     AccountHealth,
     AccountStress,
     Coverage,
+    FundingForecast,
+    FundingParams,
+    FundingSnapshot,
     InventorySale,
     InventorySaleView,
     MarketConfig,
@@ -24,6 +27,7 @@ import {IRiskEngine} from "./interfaces/IRiskEngine.sol";
 import {ITrancheVault} from "./interfaces/ITrancheVault.sol";
 import {FixedPoint} from "./libraries/FixedPoint.sol";
 import {FundingMath} from "./libraries/FundingMath.sol";
+import {FundingPolicy} from "./libraries/FundingPolicy.sol";
 import {InventorySaleMath} from "./libraries/InventorySaleMath.sol";
 import {MarginMath} from "./libraries/MarginMath.sol";
 import {MarketMask} from "./libraries/MarketMask.sol";
@@ -147,6 +151,7 @@ contract PerpLens is IPerpLens {
         v.longOpenInterest = m.longOpenInterest;
         v.shortOpenInterest = m.shortOpenInterest;
         v.fundingRate = m.fundingRate;
+        v.fundingKicker = m.fundingKicker;
         v.lastFundingUpdate = m.periodStart;
         v.nextFundingUpdate = uint256(m.periodStart) + c.fundingInterval;
         if (index != 0) {
@@ -158,6 +163,61 @@ contract PerpLens is IPerpLens {
         v.realizedVarianceBps2 = _variance(marketId, index, status);
         v.initialMultiplierBps =
             VolatilityMath.initialMultiplierBps(v.realizedVarianceBps2, c.volReferenceBps, c.volCapBps);
+    }
+
+    /// @inheritdoc IPerpLens
+    function fundingForecast(uint256 marketId) external view returns (FundingForecast memory f) {
+        MarketState memory m = pool.marketState(marketId);
+        if (m.baseReserve == 0) revert UnknownMarket(marketId);
+        MarketConfig memory c = pool.marketConfig(marketId);
+        (uint256 index, OracleStatus status) = _price(marketId);
+        FundingPolicy.Inputs memory q;
+        {
+            // The period's time-weighted prices as `marketView` shows them.
+            MarketView memory v;
+            v.marketId = marketId;
+            v.markPrice = VammMath.markPrice(m.baseReserve, m.quoteReserve);
+            v.indexPrice = index;
+            _repegView(v, m, c);
+            q.twapMark = v.twapMark;
+            q.twapIndex = v.twapIndex;
+        }
+        q.vouched = status == OracleStatus.Normal;
+        q.varianceBps2 = _variance(marketId, index, status);
+        q.fundingPeriod = c.fundingPeriod;
+        q.maxPremiumBps = c.maxPremiumBps;
+        q.longOI = m.longOpenInterest;
+        q.shortOI = m.shortOpenInterest;
+        q.params = pool.fundingParams(marketId);
+        FundingSnapshot memory own = pool.fundingSnapshot(marketId);
+        q.prevCharged = own.charged;
+        q.prevNet = own.netNotional;
+        q.siblings = _freshSiblings(q.params, m.periodStart);
+        if (q.params.kickerMaxE8 != 0) q.capitalWhole = pool.backstopCapital() * TOKEN_TO_WAD / 1e18;
+        f.next = FundingPolicy.next(q);
+        f.marketId = marketId;
+        f.chargedPremium = own.charged;
+        f.maxNextPremium = FundingPolicy.maxNext(q.params, f.next.cap, own.charged);
+        f.kickerMaxPremium = uint256(q.params.kickerMaxE8) * FundingPolicy.E8_TO_PREMIUM;
+    }
+
+    /// @dev As FundingLogic._freshSiblings.
+    function _freshSiblings(FundingParams memory p, uint256 start)
+        internal
+        view
+        returns (FundingPolicy.Sibling[] memory sibs)
+    {
+        uint256 n = p.siblingCount;
+        sibs = new FundingPolicy.Sibling[](n);
+        uint256 fresh;
+        for (uint256 j; j < n; ++j) {
+            FundingSnapshot memory s = pool.fundingSnapshot((uint256(p.siblings) >> (8 * j)) & 0xff);
+            if (s.measuredAt <= start) continue;
+            sibs[fresh++] = FundingPolicy.Sibling(s.premium, s.grossNotional, s.netNotional, s.pushCost);
+        }
+        assembly ("memory-safe") {
+            mstore(sibs, fresh)
+        }
     }
 
     /// @dev The funding period's time-weighted prices, and the repeg's window, trigger and step budget exactly as a
@@ -453,6 +513,7 @@ contract PerpLens is IPerpLens {
             m.cumFundingLong,
             m.cumFundingShort,
             m.fundingRate,
+            m.fundingKicker,
             block.timestamp - m.lastAccrual,
             m.longOpenInterest,
             m.shortOpenInterest,

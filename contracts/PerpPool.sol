@@ -182,30 +182,8 @@ contract PerpPool is PoolAdmin, PoolViews, InventoryLogic, ReentrancyGuardTransi
     /* FUNDING */
 
     /// @inheritdoc IPerpPool
-    function updateFunding(uint256 marketId) external nonReentrant {
-        MarketState storage m = _listedMarket(marketId);
-        MarketConfig storage c = _configs[marketId];
-        uint256 next = uint256(m.periodStart) + c.fundingInterval;
-        if (block.timestamp < next) revert FundingNotDue(next);
-        (, OracleStatus status, uint256 cumulativeIndex,) = oracle.refreshCumulative(marketId);
-        _accrue(m, c);
-        uint256 elapsed = block.timestamp - m.periodStart;
-        uint128 markIntegral = m.markTimeIntegral;
-        uint256 twap = TimeIntegral.meanDown(markIntegral, m.periodStartMarkIntegral, elapsed);
-        uint256 twapIndex = TimeIntegral.meanDown(cumulativeIndex, m.periodStartCumulativeIndex, elapsed);
-        // Time-weighted mark against time-weighted index: an index move just before the update cannot set the
-        // rate. No funding is charged against an index the oracle does not vouch for.
-        int256 rate = status == OracleStatus.Normal && twapIndex != 0
-            ? FundingMath.rateFromPremium(twap, twapIndex, c.maxPremiumBps, c.fundingPeriod)
-            : int256(0);
-        m.fundingRate = rate.toInt128();
-        m.periodStartMarkIntegral = markIntegral;
-        // forge-lint: disable-next-line(unsafe-typecast) read modulo 2^128 (TimeIntegral.meanDown)
-        m.periodStartCumulativeIndex = uint128(cumulativeIndex);
-        m.periodStart = uint64(block.timestamp);
-        // Keeper-paced, so it keeps the repeg's window fresh; it never restarts it (see RepegMath).
-        _rollRepegWindow(marketId, m, cumulativeIndex);
-        emit FundingUpdated(marketId, rate, twap, twapIndex, m.cumFundingLong, m.cumFundingShort);
+    function updateFunding(uint256) external nonReentrant {
+        _delegateToAdmin();
     }
 
     /* LIQUIDATION (LiquidationModule, in this contract's storage) */

@@ -1,7 +1,15 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {AccountHealth, Coverage, InventorySaleView, MarketView, PositionView, StressResult} from "./IPerpTypes.sol";
+import {
+    AccountHealth,
+    Coverage,
+    FundingForecast,
+    InventorySaleView,
+    MarketView,
+    PositionView,
+    StressResult
+} from "./IPerpTypes.sol";
 
 /// @title IPerpLens
 /// @notice Derived read-only views over a PerpPool for the SDK, the keeper and LPs, one call each:
@@ -25,6 +33,12 @@ interface IPerpLens {
     function positions(address owner, uint96 subId) external view returns (PositionView[] memory);
 
     function marketView(uint256 marketId) external view returns (MarketView memory);
+
+    /// @notice Funding on `marketId`: what it charges now, what an update now would set (`FundingPolicy.next` on the
+    /// period so far, the siblings' snapshots and the tranche capital), and the most the next period can charge
+    /// (`maxNextPremium`: within the cap and one change step of now, whatever the mark does; plus at most
+    /// `kickerMaxPremium` on the crowded side).
+    function fundingForecast(uint256 marketId) external view returns (FundingForecast memory);
 
     /// @notice "Every market": pass as `marketId` to `stressTest` to shock all markets together.
     function ALL_MARKETS() external view returns (uint256);

@@ -1,7 +1,17 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Account, InventorySale, MarketConfig, MarketState, Position, RepegCheckpoint, TradeLeg} from "./IPerpTypes.sol";
+import {
+    Account,
+    FundingParams,
+    FundingSnapshot,
+    InventorySale,
+    MarketConfig,
+    MarketState,
+    Position,
+    RepegCheckpoint,
+    TradeLeg
+} from "./IPerpTypes.sol";
 
 /// @title IPerpPool
 /// @notice A perpetual-futures pool: several virtual-AMM markets, cross-margin accounts with isolated
@@ -57,6 +67,8 @@ interface IPerpPool {
     /// @notice A liquidation-module entry point was called directly instead of through the pool.
     error OnlyThroughPool();
     error FundingNotDue(uint256 nextUpdate);
+    /// @notice A market is already in another correlation group (or the group's list is invalid).
+    error FundingGroupInvalid(uint256 marketId);
     error ParameterOutOfBounds(bytes32 parameter, uint256 value);
     error ZeroAddress();
     /// @notice Bubbled from the backstop (`IBackstop.InventoryLossUnknown`, same selector): the visible loss could not
@@ -103,15 +115,25 @@ interface IPerpPool {
     /// @notice Deferred profit paid out as losses were collected.
     event ProfitSettled(address indexed owner, uint96 indexed subId, uint256 amount);
 
-    /// @notice The next funding rate, set from the period's time-weighted mark against its time-weighted index.
+    /// @notice The next funding rate and crowding kicker, set from the period's time-weighted mark against its
+    /// time-weighted index (`FundingPolicy`): premiums are fractions of the index per period in 1e-12.
+    /// @param premium the period's own premium, capped; `blended` after the group blend; `charged` after the change
+    /// limit and the cap that applied (`capEffective`, tighter in an extreme session)
+    /// @param kicker the crowding kicker's premium, signed by the side that pays it (> 0 longs)
     event FundingUpdated(
         uint256 indexed marketId,
         int256 ratePerSecond,
+        int256 kickerPerSecond,
         uint256 twapMark,
         uint256 twapIndex,
-        int256 cumLong,
-        int256 cumShort
+        int256 premium,
+        int256 blended,
+        int256 charged,
+        int256 kicker,
+        uint256 capEffective
     );
+    /// @notice A market's funding policy was set (`capE8` derived from its tiers).
+    event FundingParamsSet(uint256 indexed marketId, FundingParams params);
     /// @notice Net flow settled with the backstop: > 0 backstop earned, < 0 the tranches paid (what they could not
     /// pay, once both are empty, is socialized in the same call: `LossSocialized`).
     event BackstopFundingSettled(int256 amount);
@@ -257,6 +279,15 @@ interface IPerpPool {
     /// window forward when that is due (see `repeg`); it never restarts it.
     /// @dev Reverts FundingNotDue before `fundingInterval` has passed since the last update.
     function updateFunding(uint256 marketId) external;
+
+    /// @notice A market's funding policy.
+    function fundingParams(uint256 marketId) external view returns (FundingParams memory);
+
+    /// @notice What a market's last funding update measured and charged.
+    function fundingSnapshot(uint256 marketId) external view returns (FundingSnapshot memory);
+
+    /// @notice Every crowding kicker paid to the tranches since deployment (WAD quote).
+    function kickerPaid() external view returns (uint256);
 
     /* LIQUIDATION (executed by the liquidation module in the pool's storage) */
 

@@ -33,9 +33,12 @@ struct MarketState {
     uint128 shortOpenInterest; // base
     int128 cumFundingLong; // charged per long base unit (quote WAD per base WAD)
     int128 cumFundingShort; // credited per short base unit
-    int128 fundingRate; // quote per base per second; > 0 = longs pay
-    uint64 lastAccrual; // last time the funding indices and the mark integral were accrued
-    uint64 periodStart; // start of the current funding measurement period
+    int96 fundingRate; // quote per base per second; > 0 = longs pay
+    // The crowding kicker: quote per base per second the crowded side pays on top of the rate, to the tranches
+    // (> 0: longs pay, < 0: shorts pay; nobody receives it). One slot with the rate and the two times.
+    int96 fundingKicker;
+    uint32 lastAccrual; // last time the funding indices and the mark integral were accrued
+    uint32 periodStart; // start of the current funding measurement period (the last `updateFunding`)
     // Sum of mark * seconds since listing, modulo 2^128 (never reset): the difference between two readings is the
     // mark integral over the time between them, exact while it is below 2^128 (TimeIntegral).
     uint128 markTimeIntegral;
@@ -50,6 +53,33 @@ struct MarketState {
     uint32 repegTime0;
     uint32 repegTime1;
     uint32 lastRepeg; // last repeg step (at most one per timestamp); one slot with the two fields above
+}
+
+/// @notice A market's funding policy (one slot; `IPerpPool.setFundingParams`, behind the risk timelock). Premiums are
+/// fractions of the index per funding period. All zero: the period's premium capped by `maxPremiumBps` alone.
+struct FundingParams {
+    uint16 capMultipleBps; // c: cap per period = c x (IM - MM) of the base tier (and never above maxPremiumBps)
+    uint16 maxChangeBps; // most the charged premium moves per update, in bps of the cap (0: no limit)
+    uint32 extremeVolBps; // annualized sigma (bps) of the index above which the session is extreme (0: never)
+    uint16 extremeCapBps; // the cap during an extreme session, in bps of the normal cap
+    uint16 blendWeightBps; // w: weight of the correlation group's open-interest-weighted premium
+    uint16 kickerThresholdBps; // the group's |net notional| / tranche capital above which the kicker starts
+    uint32 kickerMaxE8; // most the crowding kicker charges per period, in 1e-8 of the index (10_000 = 1 bp)
+    uint32 capE8; // derived at every set: the normal cap per period in 1e-8 of the index
+    uint8 group; // correlation group (0: none); every member lists the others as siblings
+    uint8 siblingCount; // other members of the group (at most 3)
+    uint24 siblings; // their market ids, 8 bits each, lowest first
+}
+
+/// @notice What a market's last `updateFunding` measured and charged (one slot): its siblings blend its premium and add
+/// its net exposure to the group's; its own next update limits the change from `charged`.
+struct FundingSnapshot {
+    int48 premium; // time-weighted (mark - index) / index over the period, capped, 1e-12 of the index
+    int48 charged; // the premium the current rate charges (after the blend, the change limit and the cap), 1e-12
+    uint32 measuredAt; // the update's time
+    uint40 grossNotional; // long + short open interest at the period's index, whole quote units
+    int40 netNotional; // long - short open interest at the period's index, whole quote units
+    uint48 pushCost; // feeBps x quote reserve / 10_000, whole quote units: the round-trip fee of moving the mark by 100 %
 }
 
 /// @notice One end of the repeg's measurement window: both integrals as of the checkpoint's time, each modulo 2^128.
@@ -139,6 +169,35 @@ struct MarketView {
     uint256 repegTwapIndex; // time-weighted index over that window
     uint256 realizedVarianceBps2; // the oracle's realized variance (bps², annualized) as the pool would act on it now
     uint256 initialMultiplierBps; // the initial-margin multiplier that variance implies (10_000 = 1x)
+    int256 fundingKicker; // the crowding kicker now, quote per base per second (> 0: longs pay, to the tranches)
+}
+
+/// @notice A market's funding now and what its next update would set (see `IPerpLens.fundingForecast`). Premiums are
+/// fractions of the index per funding period in 1e-12; rates are quote per base per second (WAD).
+struct FundingForecast {
+    uint256 marketId;
+    int256 chargedPremium; // the premium the current rate charges (the rate, the kicker and the times: `MarketView`)
+    uint256 maxNextPremium; // the most |charged| the next update can set (cap and one change step)
+    uint256 kickerMaxPremium; // the most the kicker can charge per period
+    FundingOutcome next; // what an update now would set (the estimate: the mark may still move)
+}
+
+/// @notice What one funding update sets, and why (`FundingPolicy.next`; premiums in 1e-12 of the index per period).
+struct FundingOutcome {
+    int256 premium; // the period's own premium, capped
+    int256 blended; // after the correlation group's blend
+    int256 charged; // after the change limit and the cap that applies
+    int256 kicker; // the crowding kicker, signed by the side that pays it (> 0 longs)
+    int256 ratePerSecond; // quote per base per second
+    int256 kickerPerSecond;
+    uint256 cap; // the normal cap
+    uint256 capEffective; // the cap that applied (tighter in an extreme session)
+    bool extreme; // realized volatility above the extreme threshold
+    uint256 blendWeight; // the siblings' total weight (1e-12), at most the params' w
+    int256 groupNet; // the group's correlated net notional the backstop stands behind (whole quote)
+    uint256 crowdingBps; // |groupNet| / tranche capital (bps; type(uint256).max with no capital)
+    uint256 gross; // this market's gross open interest notional (whole quote)
+    int256 net; // this market's net open interest notional (whole quote)
 }
 
 /// @notice The backstop inventory's sale on one market now (see `IPerpLens.inventorySale`).

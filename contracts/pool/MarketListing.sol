@@ -6,13 +6,13 @@ import {IPerpPool} from "../interfaces/IPerpPool.sol";
 import {InventorySale, MarketConfig, MarketState, RepegCheckpoint} from "../interfaces/IPerpTypes.sol";
 import {InventorySaleMath} from "../libraries/InventorySaleMath.sol";
 import {MarginMath} from "../libraries/MarginMath.sol";
-import {PoolStorage} from "./PoolStorage.sol";
+import {FundingLogic} from "./FundingLogic.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title MarketListing
-/// @notice Listing a market and setting its parameters within hard-coded bounds. Runs in `LiquidationModule`
+/// @notice Listing a market and setting its parameters within hard-coded bounds. Runs in `MarketAdmin`
 /// (delegatecalled by the pool's owner-only `listMarket`/`setMarketConfig`: the pool's code size limit).
-abstract contract MarketListing is PoolStorage {
+abstract contract MarketListing is FundingLogic {
     using SafeCast for uint256;
 
     /// @notice List a market with its initial virtual reserves (WAD) and parameters. Ids are 0, 1, 2, ...
@@ -29,8 +29,8 @@ abstract contract MarketListing is PoolStorage {
         MarketState storage m = _markets[marketId];
         m.baseReserve = baseReserve.toUint128();
         m.quoteReserve = quoteReserve.toUint128();
-        m.lastAccrual = uint64(block.timestamp);
-        m.periodStart = uint64(block.timestamp);
+        m.lastAccrual = uint32(block.timestamp);
+        m.periodStart = uint32(block.timestamp);
         m.blockStartMark = (quoteReserve * 1e18 / baseReserve).toUint128();
         // The first period's time-weighted index counts from here: the oracle must already price the market.
         (, OracleStatus status, uint256 cumulativeIndex,) = oracle.refreshCumulative(marketId);
@@ -51,6 +51,8 @@ abstract contract MarketListing is PoolStorage {
         RepegCheckpoint memory cp = RepegCheckpoint(1, uint128(cumulativeIndex));
         _repegCheckpoints[marketId][0] = cp;
         _repegCheckpoints[marketId][1] = cp;
+        // Non-zero from the listing on (no update writes the slot for the first time); nothing measured yet.
+        _fundingSnapshots[marketId].measuredAt = uint32(block.timestamp);
         _marketCount = uint32(marketId + 1);
         emit IPerpPool.MarketListed(marketId, baseReserve, quoteReserve);
     }
@@ -84,9 +86,7 @@ abstract contract MarketListing is PoolStorage {
         }
         _configs[marketId] = c;
         emit IPerpPool.MarketConfigSet(marketId, c);
-    }
-
-    function _bound(bytes32 name, uint256 value, uint256 lo, uint256 hi) internal pure {
-        if (value < lo || value > hi) revert IPerpPool.ParameterOutOfBounds(name, value);
+        // The funding cap follows the tiers, and the blend's bound the fee.
+        _storeFundingParams(marketId, _fundingParams[marketId], c);
     }
 }

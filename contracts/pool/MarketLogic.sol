@@ -69,7 +69,7 @@ abstract contract MarketLogic is PoolStorage {
         uint256 dt = block.timestamp - last;
         uint256 mark = VammMath.markPrice(m.baseReserve, m.quoteReserve);
         _accrueFunding(m, c, dt);
-        m.lastAccrual = uint64(block.timestamp);
+        m.lastAccrual = uint32(block.timestamp);
         m.markTimeIntegral = TimeIntegral.carry(m.markTimeIntegral, mark, dt);
         m.blockStartMark = mark.toUint128();
     }
@@ -94,24 +94,30 @@ abstract contract MarketLogic is PoolStorage {
 
     function _accrueFunding(MarketState storage m, MarketConfig storage c, uint256 dt) private {
         int256 rate = m.fundingRate;
-        if (rate == 0) return;
-        (int256 dLong, int256 dShort, int256 flow) =
-            FundingMath.accrue(rate, dt, m.longOpenInterest, m.shortOpenInterest, c.fundingBudgetPerSecond * dt);
+        int256 kicker = m.fundingKicker;
+        if (rate == 0 && kicker == 0) return;
+        (int256 dLong, int256 dShort, int256 flow, uint256 kickerFlow) =
+            FundingMath.accrue(rate, kicker, dt, m.longOpenInterest, m.shortOpenInterest, c.fundingBudgetPerSecond * dt);
         m.cumFundingLong = (m.cumFundingLong + dLong).toInt128();
         m.cumFundingShort = (m.cumFundingShort + dShort).toInt128();
+        if (kickerFlow != 0) _kickerPaid = (uint256(_kickerPaid) + kickerFlow).toUint96();
         if (flow != 0) _addBackstopNet(flow);
     }
 
     /// @dev The funding indices as they would be after accruing to now (view; for markets not accrued in this call).
-    /// Nothing to accrue (no rate, or accrued in this block): the stored indices, without reading the open interest
-    /// or the budget.
+    /// Nothing to accrue (no rate nor kicker, or accrued in this block): the stored indices, without reading the open
+    /// interest or the budget.
     function _cumNow(MarketState storage m, MarketConfig storage c) internal view returns (int256, int256) {
         int256 rate = m.fundingRate;
-        if (rate == 0 || m.lastAccrual == block.timestamp) return (m.cumFundingLong, m.cumFundingShort);
+        int256 kicker = m.fundingKicker;
+        if ((rate == 0 && kicker == 0) || m.lastAccrual == block.timestamp) {
+            return (m.cumFundingLong, m.cumFundingShort);
+        }
         return FundingMath.cumulativeNow(
             m.cumFundingLong,
             m.cumFundingShort,
             rate,
+            kicker,
             block.timestamp - m.lastAccrual,
             m.longOpenInterest,
             m.shortOpenInterest,

@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {OracleStatus} from "../interfaces/IOracleRouter.sol";
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
-import {InventorySale, MarketConfig, MarketState, RepegCheckpoint} from "../interfaces/IPerpTypes.sol";
+import {FundingParams, InventorySale, MarketConfig, MarketState, RepegCheckpoint} from "../interfaces/IPerpTypes.sol";
 import {IRiskEngine} from "../interfaces/IRiskEngine.sol";
 import {InventorySaleMath} from "../libraries/InventorySaleMath.sol";
 import {MarginMath} from "../libraries/MarginMath.sol";
@@ -27,6 +27,23 @@ abstract contract PoolAdmin is PoolStorage, Ownable2Step {
 
     /// @notice Replace a listed market's parameters (bounded, see `MarketListing._setConfig`). Runs in `MarketAdmin`.
     function setMarketConfig(uint256, MarketConfig calldata) external onlyOwner {
+        _delegateToAdmin();
+    }
+
+    /// @notice Set a market's funding policy (owner: the risk timelock). Bounds: capMultipleBps <= 10_000 (the cap is
+    /// c x (IM - MM) of the base tier, never above maxPremiumBps; 0 = maxPremiumBps alone), maxChangeBps <= 10_000,
+    /// extremeVolBps 0 or in [1_000, 100_000] with extremeCapBps in [1_000, 10_000], blendWeightBps <= 5_000 and
+    /// blendWeightBps x cap <= 2 x feeBps (a position opened to collect one period's blend pays more in fees than
+    /// it can earn), kickerThresholdBps <= 50_000, kickerMaxE8 <= 100_000 (10 bps per period) and kicker > 0 only
+    /// with a threshold. `group`, `siblingCount` and `siblings` are kept (set by `setFundingGroup`); `capE8` is
+    /// derived. Reverts ParameterOutOfBounds. Runs in `MarketAdmin`.
+    function setFundingParams(uint256, FundingParams calldata) external onlyOwner {
+        _delegateToAdmin();
+    }
+
+    /// @notice Make `marketIds` (2 to 4 listed markets, none in another group) one correlation group `group` (> 0):
+    /// each lists the others as siblings. An empty list with `group` dissolves it (owner: the risk timelock). Runs in `MarketAdmin`.
+    function setFundingGroup(uint8, uint256[] calldata) external onlyOwner {
         _delegateToAdmin();
     }
 

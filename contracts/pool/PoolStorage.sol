@@ -6,6 +6,8 @@ import {IOracleRouter} from "../interfaces/IOracleRouter.sol";
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
 import {
     Account,
+    FundingParams,
+    FundingSnapshot,
     InventorySale,
     MarketConfig,
     MarketState,
@@ -63,6 +65,9 @@ abstract contract PoolStorage {
     /// @dev Markets where the backstop account holds inventory (a copy of its account's mask, read with the net
     /// flow in one slot by `backstopInventoryLoss`, which every tranche deposit and claim calls).
     uint32 internal _inventoryMask;
+    /// @dev Every crowding kicker booked to the backstop since deployment, WAD (part of `_backstopFundingNet`'s
+    /// inflow; in its slot, so booking it writes no other slot).
+    uint96 internal _kickerPaid;
     address public guardian;
     /// @dev Per market: the backstop inventory's descending-discount sale (budget, clock, rate: one slot, set non-zero
     /// at listing so no liquidation writes it for the first time).
@@ -71,6 +76,10 @@ abstract contract PoolStorage {
     mapping(uint256 marketId => RepegCheckpoint[2]) internal _repegCheckpoints;
     /// @dev The portfolio-margin scenario grid (zero: no netting, every position margined standalone).
     IRiskEngine internal _riskEngine;
+    /// @dev Per market: the funding policy (caps, change limit, extreme session, group blend, crowding kicker).
+    mapping(uint256 marketId => FundingParams) internal _fundingParams;
+    /// @dev Per market: what its last funding update measured and charged (set non-zero at listing).
+    mapping(uint256 marketId => FundingSnapshot) internal _fundingSnapshots;
 
     constructor(IERC20 collateralToken_, IOracleRouter oracle_, IBackstop backstop_) {
         if (

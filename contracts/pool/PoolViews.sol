@@ -4,6 +4,8 @@ pragma solidity 0.8.28;
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
 import {
     Account,
+    FundingParams,
+    FundingSnapshot,
     InventorySale,
     MarketConfig,
     MarketState,
@@ -79,5 +81,20 @@ abstract contract PoolViews is IPerpPool, PoolStorage {
     /// @inheritdoc IPerpPool
     function pools() external view returns (uint256 pnlPool, uint256 pendingPremium, int256 backstopFundingNet) {
         return (_pnlPool, _pendingPremium, _backstopFundingNet);
+    }
+
+    /// @inheritdoc IPerpPool
+    function fundingParams(uint256 marketId) external view returns (FundingParams memory) {
+        return _fundingParams[marketId];
+    }
+
+    /// @inheritdoc IPerpPool
+    function fundingSnapshot(uint256 marketId) external view returns (FundingSnapshot memory) {
+        return _fundingSnapshots[marketId];
+    }
+
+    /// @inheritdoc IPerpPool
+    function kickerPaid() external view returns (uint256) {
+        return _kickerPaid;
     }
 }

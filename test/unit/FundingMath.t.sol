@@ -45,7 +45,7 @@ contract FundingMathTest is Test {
     /* accrue */
 
     function test_accrue_balancedOpenInterestHasNoBackstopFlow() public pure {
-        (int256 dLong, int256 dShort, int256 flow) = FundingMath.accrue(1e15, 600, 10e18, 10e18, 0);
+        (int256 dLong, int256 dShort, int256 flow,) = FundingMath.accrue(1e15, 0, 600, 10e18, 10e18, 0);
         assertEq(dLong, 0.6e18, "longs charged rate * dt per base");
         assertEq(dShort, 0.6e18, "shorts credited the same");
         assertEq(flow, 0);
@@ -53,7 +53,7 @@ contract FundingMathTest is Test {
 
     function test_accrue_backstopEarnsWhenPayersOutweighReceivers() public pure {
         // Longs pay 0.6 per base: 30 long pay 18, 10 short receive 6, backstop earns 12.
-        (int256 dLong, int256 dShort, int256 flow) = FundingMath.accrue(1e15, 600, 30e18, 10e18, 0);
+        (int256 dLong, int256 dShort, int256 flow,) = FundingMath.accrue(1e15, 0, 600, 30e18, 10e18, 0);
         assertEq(dLong, 0.6e18);
         assertEq(dShort, 0.6e18);
         assertEq(flow, 12e18);
@@ -61,7 +61,7 @@ contract FundingMathTest is Test {
 
     function test_accrue_backstopPaymentCutToBudget() public pure {
         // Longs pay 0.6 per base: 10 long pay 6; 50 short would receive 30 (backstop -24), budget 6.
-        (int256 dLong, int256 dShort, int256 flow) = FundingMath.accrue(1e15, 600, 10e18, 50e18, 6e18);
+        (int256 dLong, int256 dShort, int256 flow,) = FundingMath.accrue(1e15, 0, 600, 10e18, 50e18, 6e18);
         assertEq(dLong, 0.6e18, "payers are charged in full");
         assertEq(dShort, 0.24e18, "receivers share paid + budget = 12 over 50 base");
         assertEq(flow, -6e18, "backstop pays exactly its budget");
@@ -69,18 +69,18 @@ contract FundingMathTest is Test {
 
     function test_accrue_negativeRateMirrorsSides() public pure {
         // Shorts pay 0.6 per base: 10 short pay 6; 50 long would receive 30, budget 6.
-        (int256 dLong, int256 dShort, int256 flow) = FundingMath.accrue(-1e15, 600, 50e18, 10e18, 6e18);
+        (int256 dLong, int256 dShort, int256 flow,) = FundingMath.accrue(-1e15, 0, 600, 50e18, 10e18, 6e18);
         assertEq(dShort, -0.6e18, "cumShort falls: shorts owe");
         assertEq(dLong, -0.24e18, "cumLong falls: longs are credited");
         assertEq(flow, -6e18);
     }
 
     function test_accrue_zeroRateOrTimeIsNoOp() public pure {
-        (int256 a, int256 b, int256 c) = FundingMath.accrue(0, 600, 1e18, 2e18, 1e18);
+        (int256 a, int256 b, int256 c,) = FundingMath.accrue(0, 0, 600, 1e18, 2e18, 1e18);
         assertEq(a, 0);
         assertEq(b, 0);
         assertEq(c, 0);
-        (a, b, c) = FundingMath.accrue(1e15, 0, 1e18, 2e18, 1e18);
+        (a, b, c,) = FundingMath.accrue(1e15, 0, 0, 1e18, 2e18, 1e18);
         assertEq(a, 0);
         assertEq(b, 0);
         assertEq(c, 0);
@@ -99,7 +99,7 @@ contract FundingMathTest is Test {
         longOI = bound(longOI, 0, 1e30);
         shortOI = bound(shortOI, 0, 1e30);
         budget = bound(budget, 0, 1e30);
-        (int256 dLong, int256 dShort, int256 flow) = FundingMath.accrue(rate, dt, longOI, shortOI, budget);
+        (int256 dLong, int256 dShort, int256 flow,) = FundingMath.accrue(rate, 0, dt, longOI, shortOI, budget);
 
         uint256 charge = FixedPoint.abs(rate) * dt;
         (uint256 payerOI, uint256 receiverOI) = rate > 0 ? (longOI, shortOI) : (shortOI, longOI);

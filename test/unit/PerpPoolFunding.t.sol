@@ -47,11 +47,13 @@ contract PerpPoolFundingTest is TradingFixture {
     function test_updateFunding_setsRateFromTwapMark() public {
         _buy(alice, ETH, 10e18);
         uint256 mark = _mark(ETH);
-        int256 expected = int256((mark - ETH_PRICE) / PERIOD);
+        // The premium in 1e-12 of the index (toward zero), then back to quote per base per second (toward zero).
+        int256 premium = int256((mark - ETH_PRICE) * 1e12 / ETH_PRICE);
+        int256 expected = premium * int256(ETH_PRICE) / int256(1e12 * PERIOD);
         assertLt(expected, CAP_RATE, "below the cap");
         vm.warp(t0 + INTERVAL);
         vm.expectEmit(address(pool));
-        emit IPerpPool.FundingUpdated(ETH, expected, mark, ETH_PRICE, 0, 0);
+        emit IPerpPool.FundingUpdated(ETH, expected, 0, mark, ETH_PRICE, premium, premium, premium, 0, 50e8);
         pool.updateFunding(ETH);
         assertEq(_rate(), expected);
         assertEq(lens.marketView(ETH).lastFundingUpdate, t0 + INTERVAL);
@@ -141,7 +143,7 @@ contract PerpPoolFundingTest is TradingFixture {
         _updateAt(t0 + 3 * INTERVAL, 1900e18);
         uint256 budget = uint256(_config(ETH).fundingBudgetPerSecond) * INTERVAL;
         (,, int256 net) = pool.pools();
-        (int256 dLong, int256 dShort, int256 flow) = FundingMath.accrue(rate, INTERVAL, 10e18, 50e18, budget);
+        (int256 dLong, int256 dShort, int256 flow,) = FundingMath.accrue(rate, 0, INTERVAL, 10e18, 50e18, budget);
         assertEq(net, flow);
         assertGe(net, -int256(budget), "the backstop pays at most its budget");
         assertLt(net, 0);
