@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IPerpPool} from "../interfaces/IPerpPool.sol";
-import {MarketConfig} from "../interfaces/IPerpTypes.sol";
+import {FundingParams, MarketConfig} from "../interfaces/IPerpTypes.sol";
 import {MarginMath} from "./MarginMath.sol";
 
 /// @dev The pool's owner setters the timelock classifies (PoolAdmin).
@@ -12,6 +12,8 @@ interface IPoolRiskSetters {
     function setProfitDrawCap(uint256 bps) external;
     function setPaused(bool paused_) external;
     function setGuardian(address guardian_) external;
+    function setFundingParams(uint256 marketId, FundingParams calldata params) external;
+    function setFundingGroup(uint8 group, uint256[] calldata marketIds) external;
 }
 
 /// @title RiskChangeClassifier
@@ -24,7 +26,12 @@ interface IPoolRiskSetters {
 ///   per-block move down, liquidation penalty up, OI cap (bps) down, volatility reference down but not to 0 (or
 ///   from 0, off, to any: scaling turns on), volatility cap up, each tier's initial and maintenance up with its
 ///   notional cap unchanged, absolute OI cap down, funding budget down. Any move of liquidatorShare,
-///   liquidationFraction, maxPremium, fundingPeriod, fundingInterval or minPositionBase raises.
+///   liquidationFraction, maxPremium, fundingPeriod, fundingInterval or minPositionBase raises, and so does a
+///   wider base-tier gap (initial - maintenance) on a market whose funding cap is derived from it (the cap would
+///   rise without notice).
+/// - `setFundingParams` and `setFundingGroup` always raise: carry is predictable only if every change to how it is
+///   computed is queued in public for the whole delay before it applies (a lower cap alone would not be riskier for
+///   LPs, but it changes what traders were promised; none of these calls is an emergency).
 /// - `setRiskEngine(0)` (standalone margin is never below the netted one) or the current engine (no change).
 /// - `setProfitDrawCap(bps)` with bps at most the current cap.
 /// - `setPaused(any)` and `setGuardian(any)`: the guardian pauses and unpauses without the timelock, so delaying
@@ -38,7 +45,9 @@ library RiskChangeClassifier {
         if (selector == IPoolRiskSetters.setMarketConfig.selector) {
             (uint256 marketId, MarketConfig memory next) = abi.decode(data[4:], (uint256, MarketConfig));
             if (marketId >= pool.marketCount()) return true;
-            return marketConfigRaisesRisk(pool.marketConfig(marketId), next);
+            MarketConfig memory prev = pool.marketConfig(marketId);
+            if (pool.fundingParams(marketId).capMultipleBps != 0 && baseGapWidens(prev.tiers, next.tiers)) return true;
+            return marketConfigRaisesRisk(prev, next);
         }
         if (selector == IPoolRiskSetters.setRiskEngine.selector) {
             address engine = abi.decode(data[4:], (address));
@@ -52,6 +61,7 @@ library RiskChangeClassifier {
         if (selector == IPoolRiskSetters.setPaused.selector || selector == IPoolRiskSetters.setGuardian.selector) {
             return false;
         }
+        // setFundingParams, setFundingGroup and anything unknown.
         return true;
     }
 
@@ -76,6 +86,13 @@ library RiskChangeClassifier {
         if (nextReference == prevReference) return false;
         if (nextReference == 0) return true;
         return prevReference != 0 && nextReference > prevReference;
+    }
+
+    /// @notice Whether the base tier's initial - maintenance gap (what a derived funding cap multiplies) widens.
+    function baseGapWidens(uint256 prev, uint256 next) internal pure returns (bool) {
+        MarginMath.Tier memory a = MarginMath.unpackTier(prev, 0);
+        MarginMath.Tier memory b = MarginMath.unpackTier(next, 0);
+        return b.initialBps - b.maintenanceBps > a.initialBps - a.maintenanceBps;
     }
 
     /// @notice Each tier (MarginMath's packed layout) keeps its notional cap and raises neither ratio down.
