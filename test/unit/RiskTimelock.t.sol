@@ -6,7 +6,7 @@ import {TailRiskOracle} from "../../contracts/TailRiskOracle.sol";
 import {TrancheVault} from "../../contracts/TrancheVault.sol";
 import {IOracleRouter} from "../../contracts/interfaces/IOracleRouter.sol";
 import {IPerpPool} from "../../contracts/interfaces/IPerpPool.sol";
-import {MarketConfig} from "../../contracts/interfaces/IPerpTypes.sol";
+import {FundingParams, MarketConfig} from "../../contracts/interfaces/IPerpTypes.sol";
 import {IRiskTimelock} from "../../contracts/interfaces/IRiskTimelock.sol";
 import {ITailRiskOracle} from "../../contracts/interfaces/ITailRiskOracle.sol";
 import {MarginMath} from "../../contracts/libraries/MarginMath.sol";
@@ -408,6 +408,60 @@ contract RiskTimelockTest is PoolFixture {
         );
         assertTrue(timelock.raisesRisk(address(tro), abi.encodeCall(ITailRiskOracle.setSteward, (bob))));
         assertTrue(timelock.raisesRisk(address(timelock), abi.encodeCall(IRiskTimelock.setAdmin, (bob))));
+    }
+
+    /* FUNDING POLICY ([6/6]): every change is announced for the whole delay */
+
+    function _fundingParams() internal pure returns (FundingParams memory) {
+        return FundingParams(1000, 2500, 15_000, 5000, 3000, 5000, 50_000, 0, 0, 0, 0);
+    }
+
+    function _applyFundingParams() internal {
+        uint256 id = _propose(address(pool), abi.encodeCall(PoolAdmin.setFundingParams, (ETH, _fundingParams())));
+        vm.warp(timelock.change(id).eta);
+        vm.prank(admin);
+        timelock.execute(id);
+    }
+
+    function test_classification_fundingParamsAndGroups_alwaysWaitTheDelay() public {
+        FundingParams memory lower = _fundingParams();
+        lower.capMultipleBps = 1;
+        lower.kickerMaxE8 = 0;
+        assertTrue(timelock.raisesRisk(address(pool), abi.encodeCall(PoolAdmin.setFundingParams, (ETH, lower))));
+        uint256[] memory ids = new uint256[](2);
+        (ids[0], ids[1]) = (ETH, BTC);
+        assertTrue(timelock.raisesRisk(address(pool), abi.encodeCall(PoolAdmin.setFundingGroup, (1, ids))));
+        uint256 id = _propose(address(pool), abi.encodeCall(PoolAdmin.setFundingParams, (ETH, _fundingParams())));
+        assertEq(pool.fundingParams(ETH).capMultipleBps, 0, "nothing applies at the announcement");
+        vm.warp(timelock.change(id).eta - 1);
+        vm.prank(admin);
+        vm.expectRevert();
+        timelock.execute(id);
+        vm.warp(timelock.change(id).eta);
+        vm.prank(admin);
+        timelock.execute(id);
+        // The cap is derived from the tiers: 10 % x (IM - MM) of the base tier, never above maxPremiumBps.
+        MarginMath.Tier memory base = MarginMath.unpackTier(pool.marketConfig(ETH).tiers, 0);
+        uint256 derived = 1000 * (base.initialBps - base.maintenanceBps);
+        uint256 absolute = uint256(pool.marketConfig(ETH).maxPremiumBps) * 1e4;
+        assertEq(pool.fundingParams(ETH).capE8, derived < absolute ? derived : absolute);
+    }
+
+    function test_classification_widerBaseTierGap_raisesOnceTheFundingCapIsDerivedFromIt() public {
+        MarketConfig memory next = _copy(pool.marketConfig(ETH));
+        MarginMath.Tier[3] memory t;
+        for (uint256 i; i < 3; ++i) {
+            t[i] = MarginMath.unpackTier(next.tiers, i);
+        }
+        t[0].initialBps += 10; // a higher initial margin alone lowers risk ...
+        next.tiers = MarginMath.packTiers(t);
+        assertFalse(timelock.raisesRisk(address(pool), _setConfig(next)), "no derived cap: lowers");
+        _applyFundingParams();
+        // ... but widens IM - MM, which would raise a derived funding cap without notice.
+        assertTrue(timelock.raisesRisk(address(pool), _setConfig(next)), "derived cap: raises");
+        t[0].maintenanceBps += 10; // both up by the same: the gap and the cap stay
+        next.tiers = MarginMath.packTiers(t);
+        assertFalse(timelock.raisesRisk(address(pool), _setConfig(next)), "same gap: lowers");
     }
 
     function test_propose_revertsWhen_targetNotGoverned() public {
