@@ -64,11 +64,19 @@ async function setParams(marketId: bigint, params: Partial<FundingParams>) {
   });
 }
 
-const read = <fn extends "marketView" | "fundingForecast">(fn: fn, marketId: bigint, blockNumber: bigint) =>
+const readView = (marketId: bigint, blockNumber: bigint) =>
   chain.publicClient.readContract({
     address: p.lens,
     abi: perpLensAbi,
-    functionName: fn,
+    functionName: "marketView",
+    args: [marketId],
+    blockNumber,
+  });
+const readForecast = (marketId: bigint, blockNumber: bigint) =>
+  chain.publicClient.readContract({
+    address: p.lens,
+    abi: perpLensAbi,
+    functionName: "fundingForecast",
     args: [marketId],
     blockNumber,
   });
@@ -77,7 +85,7 @@ const read = <fn extends "marketView" | "fundingForecast">(fn: fn, marketId: big
 async function inputsAt(marketId: bigint, blockNumber: bigint): Promise<FundingPolicyInputs> {
   const at = { address: p.pool, abi: perpPoolAbi, blockNumber } as const;
   const [view, config, state, params, own, capital] = await Promise.all([
-    read("marketView", marketId, blockNumber),
+    readView(marketId, blockNumber),
     chain.publicClient.readContract({ ...at, functionName: "marketConfig", args: [marketId] }),
     chain.publicClient.readContract({ ...at, functionName: "marketState", args: [marketId] }),
     chain.publicClient.readContract({ ...at, functionName: "fundingParams", args: [marketId] }),
@@ -128,7 +136,7 @@ async function rollAndCompare(marketId: bigint): Promise<Roll> {
   await chain.testClient.setNextBlockTimestamp({ timestamp: t });
   await chain.testClient.mine({ blocks: 1 });
   const block = await chain.publicClient.getBlockNumber();
-  const [inputs, forecast] = await Promise.all([inputsAt(marketId, block), read("fundingForecast", marketId, block)]);
+  const [inputs, forecast] = await Promise.all([inputsAt(marketId, block), readForecast(marketId, block)]);
   const outcome = FundingPolicy.next(inputs);
   expect(outcome).toEqual(forecast.next);
   expect(forecast.maxNextPremium).toBe(maxNext(inputs.params, outcome.cap, inputs.prevCharged));
@@ -257,7 +265,7 @@ describe("FundingPolicy mirror", () => {
     const [state, config, view] = await Promise.all([
       chain.publicClient.readContract({ address: p.pool, abi: perpPoolAbi, functionName: "marketState", args: [ETH] }),
       chain.publicClient.readContract({ address: p.pool, abi: perpPoolAbi, functionName: "marketConfig", args: [ETH] }),
-      read("marketView", ETH, head.number),
+      readView(ETH, head.number),
     ]);
     expect(state.fundingKicker).toBe(second.outcome.kickerPerSecond);
     const cum = cumNow(state, config, head.timestamp);
@@ -270,7 +278,7 @@ describe("FundingPolicy mirror", () => {
     // getFundingForecast: the same block's lens figures, and the carry a long pays includes the kicker.
     const [f] = await getFundingForecast(chain.publicClient, { lens: p.lens, marketId: ETH, blockNumber: head.number });
     if (!f) throw new Error("no forecast");
-    const forecast = await read("fundingForecast", ETH, head.number);
+    const forecast = await readForecast(ETH, head.number);
     expect(f.forecast).toEqual(forecast);
     expect(f.kicker.perSecond).toBe(second.outcome.kickerPerSecond);
     const day = accrue(
