@@ -76,12 +76,12 @@ describe("npm start (ts/cli/main.ts)", { timeout: 90_000 }, () => {
     expect(run.code, run.stderr).toBe(0);
 
     // Progress on stderr, in order.
-    expect(run.stderr).toMatch(/\[deploy\] TestUSDC 0x[0-9a-fA-F]{40} \(1\/36\)/);
-    expect(run.stderr).toMatch(/\[deploy\] RiskEngine 0x[0-9a-fA-F]{40} \(\d+\/36\)/);
-    expect(run.stderr).toMatch(/\[deploy\] pool\.setRiskEngine 0x[0-9a-f]{64} \(\d+\/36\)/);
-    expect(run.stderr).toMatch(/\[deploy\] pool\.listMarket\(BTC\) 0x[0-9a-f]{64} \(\d+\/36\)/);
-    expect(run.stderr).toMatch(/\[deploy\] TailRiskOracle 0x[0-9a-fA-F]{40} \(\d+\/36\)/);
-    expect(run.stderr).toMatch(/\[deploy\] timelock\.acceptOwnership\(tailRiskOracle\) 0x[0-9a-f]{64} \(36\/36\)/);
+    expect(run.stderr).toMatch(/\[deploy\] TestUSDC 0x[0-9a-fA-F]{40} \(1\/39\)/);
+    expect(run.stderr).toMatch(/\[deploy\] RiskEngine 0x[0-9a-fA-F]{40} \(\d+\/39\)/);
+    expect(run.stderr).toMatch(/\[deploy\] pool\.setRiskEngine 0x[0-9a-f]{64} \(\d+\/39\)/);
+    expect(run.stderr).toMatch(/\[deploy\] pool\.listMarket\(BTC\) 0x[0-9a-f]{64} \(\d+\/39\)/);
+    expect(run.stderr).toMatch(/\[deploy\] TailRiskOracle 0x[0-9a-fA-F]{40} \(\d+\/39\)/);
+    expect(run.stderr).toMatch(/\[deploy\] timelock\.acceptOwnership\(tailRiskOracle\) 0x[0-9a-f]{64} \(39\/39\)/);
     expect(run.stderr).toMatch(/\[seed\] carol long 20 ETH/);
 
     // The summary on stdout: every address, markets, tranches, traders, stress.

@@ -216,6 +216,34 @@ describe("deployProtocol", () => {
     expect([btc.volReferenceBps, btc.volCapBps]).toEqual([6000, 30_000]);
   });
 
+  it("sets each market's funding policy and makes ETH + BTC funding group 1 while the deployer owned the pool", async () => {
+    const { pool } = deployment.contracts;
+    const pc = chain.publicClient;
+    const params = (id: bigint) =>
+      pc.readContract({ address: pool, abi: perpPoolAbi, functionName: "fundingParams", args: [id] });
+    const policy = {
+      capMultipleBps: 1000,
+      maxChangeBps: 2500,
+      extremeVolBps: 15_000,
+      extremeCapBps: 5000,
+      blendWeightBps: 3000,
+      kickerThresholdBps: 5000,
+      kickerMaxE8: 50_000,
+      capE8: 500_000, // 10 % x (10 % - 5 %) = 50 bps per period
+      group: 1,
+      siblingCount: 1,
+    };
+    expect(await params(0n)).toEqual({ ...policy, siblings: 1 });
+    expect(await params(1n)).toEqual({ ...policy, siblings: 0 });
+    const labels = progress.map((p) => p.label);
+    expect(labels.indexOf("pool.setFundingGroup(1: ETH+BTC)")).toBeGreaterThan(
+      labels.indexOf("pool.setFundingParams(BTC)"),
+    );
+    expect(labels.indexOf("pool.setFundingGroup(1: ETH+BTC)")).toBeLessThan(
+      labels.indexOf("timelock.acceptOwnership(pool)"),
+    );
+  });
+
   it("trades end to end after an LP deposit, a capital sync and a margin deposit", async () => {
     const { pool, usdc, junior } = deployment.contracts;
     const pc = chain.publicClient;
@@ -349,6 +377,12 @@ describe("parseDeploymentConfig", () => {
       [8000, 30_000],
       [6000, 30_000],
     ]);
+    expect(config.fundingGroups).toEqual([{ id: 1, symbols: ["ETH", "BTC"], marketIds: [0, 1] }]);
+    // One market: no default group.
+    expect(
+      parseDeploymentConfig({ markets: [{ symbol: "ETH", price: 1, baseReserve: 1 }], seed: { traders: [] } })
+        .fundingGroups,
+    ).toEqual([]);
   });
 
   it("rejects configs the contracts would revert on, naming the field", () => {
@@ -392,5 +426,19 @@ describe("parseDeploymentConfig", () => {
     expect(() => parseDeploymentConfig({ tailRisk: { referenceShockBps: -50 } })).toThrow(/referenceShockBps/);
     expect(() => parseDeploymentConfig({ backstop: { boostShareBps: 5001 } })).toThrow(/boostShareBps/);
     expect(() => parseDeploymentConfig({ governance: "multisig" as never })).toThrow(/governance/);
+    // PoolAdmin's funding bounds, and the blend no larger than two fees (w x cap <= 2 x feeBps).
+    const withFunding = (funding: Record<string, number>) => ({
+      markets: [{ symbol: "ETH", price: 2000, baseReserve: 10_000, funding }],
+      seed: { traders: [] },
+    });
+    expect(() => parseDeploymentConfig(withFunding({ blendWeightBps: 4001 }))).toThrow(/two fees/);
+    expect(parseDeploymentConfig(withFunding({ blendWeightBps: 4000 })).markets[0]?.funding.blendWeightBps).toBe(4000);
+    expect(() => parseDeploymentConfig(withFunding({ extremeVolBps: 999 }))).toThrow(/extremeVolBps/);
+    expect(() => parseDeploymentConfig(withFunding({ extremeCapBps: 999 }))).toThrow(/extremeCapBps/);
+    expect(() => parseDeploymentConfig(withFunding({ kickerThresholdBps: 0 }))).toThrow(/kickerThresholdBps/);
+    expect(() => parseDeploymentConfig(withFunding({ kickerMaxE8: 100_001 }))).toThrow(/kickerMaxE8/);
+    expect(() => parseDeploymentConfig({ fundingGroups: [["ETH", "SOL"]] })).toThrow(/unknown market SOL/);
+    expect(() => parseDeploymentConfig({ fundingGroups: [["ETH"]] })).toThrow(/fundingGroups/);
+    expect(() => parseDeploymentConfig({ fundingGroups: [["ETH", "ETH"]] })).toThrow(/in two groups/);
   });
 });

@@ -4,7 +4,7 @@
 import { parseUnits } from "viem";
 import { z } from "zod";
 import { COLLATERAL_DECIMALS } from "../money";
-import { packTiers, type Tier } from "../pool/math/marginMath";
+import { packTiers, type Tier, unpackTier } from "../pool/math/marginMath";
 import { DEFAULT_FLOOR_BPS, defaultRiskScenarios, floorBpsSchema, riskGridSchema } from "./riskGrid";
 
 const DAY = 86_400;
@@ -120,6 +120,46 @@ export const oracleParamsSchema = z.object({
   breakerCooldown: int(0, DAY).default(5 * 60),
 });
 
+/** The funding policy's inputs (FundingParams in contracts/interfaces/IPerpTypes.sol, without the fields the pool
+ * derives or `setFundingGroup` sets) with PoolAdmin's bounds; defaults = SPEC-22 "Chosen parameters". */
+export const fundingParamsSchema = z
+  .object({
+    /** c: the cap per period is c × (IM − MM) of the base tier (never above maxPremiumBps); 0 = maxPremiumBps alone.
+     * 1,000 with the default tiers (10 % / 5 %): 50 bps of the index per hour. */
+    capMultipleBps: int(0, 10_000).default(1000),
+    /** Most the charged premium moves per update, bps of the cap (0 = no limit). 2,500: 12.5 bps per update. */
+    maxChangeBps: int(0, 10_000).default(2500),
+    /** Annualized σ of the index (bps) above which the session is extreme (0 = never). */
+    extremeVolBps: z.union([z.literal(0), int(1000, 100_000)]).default(15_000),
+    /** The cap during an extreme session, bps of the normal cap. */
+    extremeCapBps: int(0, 10_000).default(5000),
+    /** w: the weight of the correlation group's open-interest-weighted premium, bps. */
+    blendWeightBps: int(0, 5000).default(3000),
+    /** The group's |net notional| / tranche capital above which the crowding kicker starts, bps. */
+    kickerThresholdBps: int(0, 50_000).default(5000),
+    /** Most the kicker charges per period, 1e-8 of the index (10,000 = 1 bp). */
+    kickerMaxE8: int(0, 100_000).default(50_000),
+  })
+  .refine((f) => f.extremeVolBps === 0 || f.extremeCapBps >= 1000, {
+    path: ["extremeCapBps"],
+    message: "must be at least 1,000 with an extreme threshold",
+  })
+  .refine((f) => f.kickerMaxE8 === 0 || f.kickerThresholdBps > 0, {
+    path: ["kickerMaxE8"],
+    message: "a kicker needs a kickerThresholdBps",
+  });
+
+export type FundingParamsConfig = z.output<typeof fundingParamsSchema>;
+
+/** The normal cap per period the pool derives (FundingPolicy.deriveCapE8 / cap), 1e-8 of the index. */
+export function fundingCapE8(funding: FundingParamsConfig, params: { tiers: bigint; maxPremiumBps: number }): number {
+  const absolute = params.maxPremiumBps * 10_000;
+  if (funding.capMultipleBps === 0) return absolute;
+  const base = unpackTier(params.tiers, 0);
+  const derived = funding.capMultipleBps * Number(base.initialBps - base.maintenanceBps);
+  return Math.max(1, Math.min(derived, absolute));
+}
+
 export const marketSchema = z
   .object({
     symbol: z.string().regex(/^[A-Z0-9]{1,12}$/, "1-12 capital letters or digits"),
@@ -132,7 +172,18 @@ export const marketSchema = z
     feedDecimals: int(0, 18).default(8),
     oracle: oracleParamsSchema.prefault({}),
     params: marketParamsSchema.prefault({}),
+    funding: fundingParamsSchema.prefault({}),
   })
+  // (zod runs this even when the params failed and were not transformed: judge only parsed tiers.)
+  .refine(
+    (m) =>
+      typeof m.params.tiers !== "bigint" ||
+      m.funding.blendWeightBps * fundingCapE8(m.funding, m.params) <= 2 * m.params.feeBps * 1e8,
+    {
+      path: ["funding", "blendWeightBps"],
+      message: "blendWeightBps × cap must not exceed 2 × feeBps (one period's blend must not pay for two fees)",
+    },
+  )
   .refine((m) => m.oracle.minFeeds <= m.feeds, { path: ["oracle", "minFeeds"], message: "exceeds the feed count" })
   .refine((m) => m.price > 0n && m.baseReserve >= 10n ** 18n, { message: "price must be > 0 and baseReserve >= 1" });
 
@@ -171,6 +222,12 @@ export const tailRiskSchema = z
   })
   .refine((t) => t.minShareBps <= t.maxShareBps, { path: ["minShareBps"], message: "must not exceed maxShareBps" })
   .refine((t) => t.maxDailyBps >= t.maxStepBps, { path: ["maxDailyBps"], message: "must be at least maxStepBps" });
+
+/** Most markets in one funding group (FundingLogic's MAX_GROUP_SIZE). */
+export const MAX_FUNDING_GROUP_SIZE = 4;
+
+/** One funding correlation group as `pool.setFundingGroup(id, marketIds)` takes it. */
+export type FundingGroupConfig = { id: number; symbols: string[]; marketIds: number[] };
 
 const tradeSchema = z.object({
   market: z.string(),
@@ -251,6 +308,10 @@ export const deploymentConfigSchema = z
      * changes wait the longest cooldown + claim window + settlement delay), or the deployer directly (tests that call
      * owner setters). The timelock is deployed either way, its admin the deployer. */
     governance: z.enum(["timelock", "owner"]).default("timelock"),
+    /** Funding correlation groups by market symbol, 2-4 markets each, a market in at most one; group ids are 1, 2, ...
+     * in this order. Each member's funding blends its fresh siblings' premiums and its crowding kicker counts the
+     * group's net. Default: [["ETH", "BTC"]] when both are listed, else none. */
+    fundingGroups: z.array(z.array(z.string()).min(2).max(MAX_FUNDING_GROUP_SIZE)).max(255).optional(),
     seed: seedSchema.prefault({}),
   })
   .superRefine((c, ctx) => {
@@ -269,6 +330,30 @@ export const deploymentConfigSchema = z
         }
       });
     });
+    const grouped = new Set<string>();
+    c.fundingGroups?.forEach((group, i) => {
+      group.forEach((symbol, j) => {
+        const path = ["fundingGroups", i, j];
+        if (!symbols.includes(symbol)) ctx.addIssue({ code: "custom", path, message: `unknown market ${symbol}` });
+        if (grouped.has(symbol)) ctx.addIssue({ code: "custom", path, message: `${symbol} is in two groups` });
+        grouped.add(symbol);
+      });
+    });
+  })
+  .transform(({ fundingGroups, ...c }) => {
+    const symbols = c.markets.map((m) => m.symbol);
+    const groups =
+      fundingGroups ?? (symbols.includes("ETH") && symbols.includes("BTC") ? [["ETH", "BTC"]] : ([] as string[][]));
+    return {
+      ...c,
+      fundingGroups: groups.map(
+        (members, i): FundingGroupConfig => ({
+          id: i + 1,
+          symbols: members,
+          marketIds: members.map((s) => symbols.indexOf(s)),
+        }),
+      ),
+    };
   });
 
 /** What a config file may contain (human units, every field optional). */

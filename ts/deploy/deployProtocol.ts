@@ -1,6 +1,6 @@
 // Deploys the whole protocol in the order of test/utils/PoolFixture.sol, in waves: every transaction of a
 // wave is sent before any receipt is awaited (nonces assigned locally), and a wave only starts once the
-// state it reads is mined. On a local anvil the 36 transactions of the default config take about a second.
+// state it reads is mined. On a local anvil the 39 transactions of the default config take about a second.
 import { type Address, encodeFunctionData, zeroAddress } from "viem";
 import {
   backstopAbi,
@@ -29,7 +29,7 @@ import {
 import { protocolErrorAbi } from "../chain/protocolErrors";
 import { PerpError } from "../errors";
 import { WAD } from "../money";
-import type { DeploymentConfig, MarketDeployConfig } from "./config";
+import type { DeploymentConfig, FundingParamsConfig, MarketDeployConfig } from "./config";
 import type { Deployment } from "./deployment";
 import {
   type MinedTx,
@@ -65,10 +65,11 @@ export type DeployProtocolOptions = {
 
 /** Transactions `deployProtocol` sends for `config` (for progress bars). */
 export function deployStepCount(config: DeploymentConfig): number {
-  const perMarket = config.markets.reduce((n, m) => n + 2 * m.feeds + 2, 0);
+  // Feeds and their answers, setFeeds, listMarket, setFundingParams
+  const perMarket = config.markets.reduce((n, m) => n + 2 * m.feeds + 3, 0);
   // TestUSDC, OracleRouter, Backstop, RiskEngine, 2 vaults, LiquidationModule, PerpPool, initialize, PerpLens,
-  // setRiskEngine, TailRiskOracle, setLpEconomics, RiskTimelock
-  const base = 14 + perMarket;
+  // setRiskEngine, TailRiskOracle, setLpEconomics, RiskTimelock, and setFundingGroup per group
+  const base = 14 + perMarket + config.fundingGroups.length;
   // transferOwnership and the timelock's acceptOwnership for the pool, the oracle router and the tail-risk oracle
   return config.governance === "timelock" ? base + 2 * GOVERNED.length : base;
 }
@@ -79,7 +80,8 @@ const GOVERNED = ["pool", "oracle", "tailRiskOracle"] as const;
 /**
  * Deploys TestUSDC, the oracle router, the backstop, the risk engine (the config's grid), the junior and senior
  * vaults, the liquidation module, the pool and the lens, wires them (the pool nets with the engine), and lists every
- * market of `config` with its feeds. Then the LP economics: the tail-risk oracle (`config.tailRisk`, the deployer its
+ * market of `config` with its feeds, its funding policy (`pool.setFundingParams`) and the funding groups
+ * (`pool.setFundingGroup`, ids 1, 2, ...). Then the LP economics: the tail-risk oracle (`config.tailRisk`, the deployer its
  * steward), `backstop.setLpEconomics(oracle, config.backstop.boostShareBps)`, and the RiskTimelock (admin: the
  * deployer). With `config.governance` "timelock" (the default) the pool, the oracle router and the tail-risk oracle
  * are handed to the timelock (two-step: transferOwnership, then the timelock's acceptOwnership); with "owner" the
@@ -270,7 +272,33 @@ export async function deployProtocol(
     }),
     timelockTx,
   ];
+  await wave([...marketTxs, ...lpEconomics]);
   const timelock = addressOf(await timelockTx);
+
+  // Wave 5: the funding policies and groups (the markets are listed), sent while the deployer still owns the pool:
+  // under the timelock, its ownership is only offered in the same wave (accepted in the next), so these run first.
+  const fundingTxs = [
+    ...config.markets.map((m, marketId) =>
+      tx.send(`pool.setFundingParams(${m.symbol})`, {
+        to: pool,
+        data: encodeFunctionData({
+          abi: perpPoolAbi,
+          functionName: "setFundingParams",
+          args: [BigInt(marketId), fundingParamsArg(m.funding)],
+        }),
+      }),
+    ),
+    ...config.fundingGroups.map((g) =>
+      tx.send(`pool.setFundingGroup(${g.id}: ${g.symbols.join("+")})`, {
+        to: pool,
+        data: encodeFunctionData({
+          abi: perpPoolAbi,
+          functionName: "setFundingGroup",
+          args: [g.id, g.marketIds.map(BigInt)],
+        }),
+      }),
+    ),
+  ];
   const governed = { pool, oracle, tailRiskOracle } as const;
   const handOver =
     config.governance === "timelock"
@@ -281,7 +309,7 @@ export async function deployProtocol(
           }),
         )
       : [];
-  await wave([...marketTxs, ...lpEconomics, ...handOver]);
+  await wave([...fundingTxs, ...handOver]);
   if (config.governance === "timelock") {
     await wave(
       GOVERNED.map((name) =>
@@ -306,6 +334,11 @@ export async function deployProtocol(
       initialPrice: m.price,
     })),
   };
+}
+
+/** `FundingParams` as `setFundingParams` takes it: the pool derives `capE8` and keeps the group fields. */
+export function fundingParamsArg(f: FundingParamsConfig) {
+  return { ...f, capE8: 0, group: 0, siblingCount: 0, siblings: 0 };
 }
 
 /** Ownable2Step's transfer (the pool, the oracle router and the tail-risk oracle share it). */
