@@ -1,0 +1,38 @@
+// Funding numbers as people read them: a premium per funding period (1e-12 of the index) or a rate (quote per base
+// per second, WAD) over an hour or a day, as a signed percentage of the index. Exact integers in, text out.
+import { pct } from "./fmt";
+
+/** The premium's unit: 1e12 = 100 % of the index per funding period. */
+export const PREMIUM_ONE = 10n ** 12n;
+export const HOUR = 3_600n;
+export const DAY = 86_400n;
+
+/** part / whole as a signed percentage: "-0.0125%" (pct's rounding, on the magnitude). */
+export function signedPct(part: bigint, whole: bigint, decimals = 4): string {
+  return `${part < 0n ? "-" : ""}${pct(part < 0n ? -part : part, whole, decimals)}`;
+}
+
+/** A premium per period (1e-12 of the index per `period` seconds) charged over `seconds`, as % of the index. */
+export const premiumPct = (premium: bigint, period: bigint, seconds: bigint, decimals = 4) =>
+  signedPct(premium * seconds, PREMIUM_ONE * period, decimals);
+
+/** A rate in quote per base per second (WAD) over `seconds`, as % of `index` (WAD). */
+export const ratePct = (rate: bigint, index: bigint, seconds: bigint, decimals = 4) =>
+  signedPct(rate * seconds, index, decimals);
+
+/** "0.1250% / h · 3.0000% / d" for a premium per period. */
+export const premiumPerHourDay = (premium: bigint, period: bigint) =>
+  `${premiumPct(premium, period, HOUR)} / h · ${premiumPct(premium, period, DAY)} / d`;
+
+/** "0.1250% / h · 3.0000% / d" for a rate per second at `index`. */
+export const ratePerHourDay = (rate: bigint, index: bigint) =>
+  `${ratePct(rate, index, HOUR)} / h · ${ratePct(rate, index, DAY)} / d`;
+
+/** Who pays a signed rate or kicker: > 0 longs, < 0 shorts. */
+export const payer = (signed: bigint) => (signed > 0n ? "longs pay" : signed < 0n ? "shorts pay" : "nobody pays");
+
+/** The market ids a params' `siblings` packs (8 bits each, lowest first). */
+export function siblingIds(siblings: number | bigint, count: number | bigint): bigint[] {
+  const packed = BigInt(siblings);
+  return Array.from({ length: Number(count) }, (_, j) => (packed >> BigInt(8 * j)) & 0xffn);
+}
