@@ -41,15 +41,17 @@ export function oracleStatusAt(m: PathMarket, time: bigint): number {
   return m.trippedAt !== 0n && time < m.trippedAt + m.book.breakerCooldown ? ORACLE_REDUCE_ONLY : ORACLE_NORMAL;
 }
 
-/** MarketLogic._accrue's funding part: the indices accrued to `time` and stored with it. */
+/** MarketLogic._accrue's funding part: the indices accrued to `time` (the rate and the crowding kicker) and stored
+ * with it. */
 function accrueTo(m: PathMarket, time: bigint): void {
   const s = m.state;
-  if (s.lastAccrual === time) return;
-  const dt = time - s.lastAccrual;
+  if (BigInt(s.lastAccrual) === time) return;
+  const dt = time - BigInt(s.lastAccrual);
   let { cumFundingLong, cumFundingShort } = s;
-  if (s.fundingRate !== 0n) {
+  if (s.fundingRate !== 0n || s.fundingKicker !== 0n) {
     const a = accrue(
       s.fundingRate,
+      s.fundingKicker,
       dt,
       s.longOpenInterest,
       s.shortOpenInterest,
@@ -58,7 +60,7 @@ function accrueTo(m: PathMarket, time: bigint): void {
     cumFundingLong = i256(cumFundingLong + a.dLong);
     cumFundingShort = i256(cumFundingShort + a.dShort);
   }
-  m.state = { ...s, cumFundingLong, cumFundingShort, lastAccrual: time };
+  m.state = { ...s, cumFundingLong, cumFundingShort, lastAccrual: Number(time) };
 }
 
 /** Open interest after one position moves from `oldSize` to `newSize` (MarketLogic._updateOpenInterest). */
@@ -75,7 +77,7 @@ function moveOpenInterest(oi: { long: bigint; short: bigint }, oldSize: bigint, 
  */
 export function transferToBackstop(m: PathMarket, traderSize: bigint, transferred: bigint, time: bigint): void {
   const held = m.inventory;
-  if (m.state.lastAccrual !== time && held !== 0n && held > 0n !== traderSize > 0n) accrueTo(m, time);
+  if (BigInt(m.state.lastAccrual) !== time && held !== 0n && held > 0n !== traderSize > 0n) accrueTo(m, time);
   const oi = { long: m.state.longOpenInterest, short: m.state.shortOpenInterest };
   moveOpenInterest(oi, traderSize, traderSize - transferred);
   moveOpenInterest(oi, held, held + transferred);

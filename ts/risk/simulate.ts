@@ -401,7 +401,7 @@ class AccruedViews {
         ...(this.markets[id] as PathMarket).state,
         cumFundingLong: cumLong,
         cumFundingShort: cumShort,
-        lastAccrual: this.time,
+        lastAccrual: Number(this.time),
       };
       this.states[id] = v;
     }

@@ -52,7 +52,8 @@ export async function liquidationSteps(
 /**
  * Funding updates and what the paying side paid: at each update, the change of the paying side's cumulative
  * index since the previous update times that side's open interest (longs pay when cumFundingLong rises, shorts
- * when cumFundingShort, their credit, falls). WAD.
+ * when cumFundingShort, their credit, falls). The indices are the market's state at the update's block (the event
+ * does not carry them; the update accrued them to its block). WAD.
  */
 export async function fundingPaid(clients: DevClients, deployment: Deployment, range: Range) {
   const logs = await clients.publicClient.getLogs({
@@ -66,12 +67,6 @@ export async function fundingPaid(clients: DevClients, deployment: Deployment, r
   let updates = 0;
   for (const l of logs) {
     const id = l.args.marketId ?? 0n;
-    const prev = last.get(id) ?? { long: 0n, short: 0n };
-    const long = l.args.cumLong ?? 0n;
-    const short = l.args.cumShort ?? 0n;
-    last.set(id, { long, short });
-    if (l.blockNumber < range.fromBlock) continue;
-    updates++;
     const state = await clients.publicClient.readContract({
       address: deployment.contracts.pool,
       abi: perpPoolAbi,
@@ -79,6 +74,12 @@ export async function fundingPaid(clients: DevClients, deployment: Deployment, r
       args: [id],
       blockNumber: l.blockNumber,
     });
+    const prev = last.get(id) ?? { long: 0n, short: 0n };
+    const long = state.cumFundingLong;
+    const short = state.cumFundingShort;
+    last.set(id, { long, short });
+    if (l.blockNumber < range.fromBlock) continue;
+    updates++;
     if (long > prev.long) paid += ((long - prev.long) * state.longOpenInterest) / WAD;
     if (short < prev.short) paid += ((prev.short - short) * state.shortOpenInterest) / WAD;
   }

@@ -194,16 +194,28 @@ describe("FundingMath", () => {
 
   it("accrues with the backstop's imbalance payment capped by the budget", () => {
     // Longs pay 1e15 per second per base, 10 long vs 30 short: receivers would get 3x what payers pay.
-    const a = accrue(10n ** 15n, 10n, 10n * WAD, 30n * WAD, 0n);
+    const a = accrue(10n ** 15n, 0n, 10n, 10n * WAD, 30n * WAD, 0n);
     expect(a.dLong).toBe(10n ** 16n);
     expect(a.dShort).toBe((10n ** 17n * WAD) / (30n * WAD)); // credit cut to paid / receiverOI
     // The budget is 0: the backstop pays nothing; rounding leaves it a few wei.
     expect(a.backstopFlow >= 0n && a.backstopFlow < 30n).toBe(true);
-    const full = accrue(10n ** 15n, 10n, 10n * WAD, 30n * WAD, 10n ** 30n);
-    expect(full).toEqual({ dLong: 10n ** 16n, dShort: 10n ** 16n, backstopFlow: -(2n * 10n ** 17n) });
-    const neg = accrue(-(10n ** 15n), 10n, 30n * WAD, 10n * WAD, 0n);
+    const full = accrue(10n ** 15n, 0n, 10n, 10n * WAD, 30n * WAD, 10n ** 30n);
+    expect(full).toEqual({ dLong: 10n ** 16n, dShort: 10n ** 16n, backstopFlow: -(2n * 10n ** 17n), kickerFlow: 0n });
+    const neg = accrue(-(10n ** 15n), 0n, 10n, 30n * WAD, 10n * WAD, 0n);
     expect(neg.dShort).toBe(-(10n ** 16n));
-    expect(accrue(0n, 10n, 1n, 1n, 0n)).toEqual({ dLong: 0n, dShort: 0n, backstopFlow: 0n });
+    expect(accrue(0n, 0n, 10n, 1n, 1n, 0n)).toEqual({ dLong: 0n, dShort: 0n, backstopFlow: 0n, kickerFlow: 0n });
+  });
+
+  it("the kicker charges the crowded side more and credits nobody: its flow is the tranches'", () => {
+    // Rate 1e15 (longs pay) plus a kicker of 2e14 on longs, 10 long vs 10 short, 10 s.
+    const k = accrue(10n ** 15n, 2n * 10n ** 14n, 10n, 10n * WAD, 10n * WAD, 0n);
+    expect(k.dLong).toBe(10n ** 16n + 2n * 10n ** 15n);
+    expect(k.dShort).toBe(10n ** 16n);
+    expect(k.kickerFlow).toBe(2n * 10n ** 16n);
+    expect(k.backstopFlow).toBe(2n * 10n ** 16n);
+    // Shorts crowded, no rate: only their credit index falls.
+    const s = accrue(0n, -(10n ** 14n), 10n, 3n * WAD, 7n * WAD, 0n);
+    expect(s).toEqual({ dLong: 0n, dShort: -(10n ** 15n), backstopFlow: 7n * 10n ** 15n, kickerFlow: 7n * 10n ** 15n });
   });
 
   it("owed rounds toward +inf for both sides", () => {

@@ -65,7 +65,7 @@ export function syntheticBook(base: RiskBook, accounts: number, seed = "bench"):
         fundingRate: m.index / 10n / YEAR,
         longOpenInterest: long[i] as bigint,
         shortOpenInterest: short[i] as bigint,
-        lastAccrual: base.timestamp,
+        lastAccrual: Number(base.timestamp),
       },
     })),
     capacity: { juniorTokens: 2_000_000n * USDC_TOKENS, seniorTokens: 6_000_000n * USDC_TOKENS },
