@@ -4,45 +4,26 @@
 // session" badge, the group blend's weight, crowding against the kicker's threshold, and the time to the next update.
 import { type Ctx, chainNow } from "./context";
 import { fill, h, stat } from "./dom";
-import { duration, ORACLE_STATUS, pct, usd, when } from "./fmt";
+import { ORACLE_STATUS, usd, when } from "./fmt";
 import { type GetFundingForecastReturnType, getFundingForecast } from "./fundingChain";
 import { fundingCharts } from "./fundingCharts";
-import { HOUR, PREMIUM_ONE, payer, premiumPct, premiumPerHourDay, ratePerHourDay, siblingIds } from "./fundingFormat";
+import {
+  blendText,
+  crowdingText,
+  HOUR,
+  mostNextText,
+  nextUpdateText,
+  payer,
+  premiumPct,
+  premiumPerHourDay,
+  ratePerHourDay,
+  siblingIds,
+} from "./fundingFormat";
 
-const MAX_UINT256 = (1n << 256n) - 1n;
 const WAD = 10n ** 18n;
+const NOT_MEASURED = "not measured yet";
 
 type Reading = GetFundingForecastReturnType | string;
-
-/** "0.2500% / h (rate 0.2000% + kicker 0.0500%)": the most the next period can charge, per hour. */
-export function mostNextText(f: GetFundingForecastReturnType): string {
-  const { maxNextPremium, kickerMaxPremium } = f.forecast;
-  const p = f.fundingPeriod;
-  return (
-    `${premiumPct(maxNextPremium + kickerMaxPremium, p, HOUR)} / h ` +
-    `(rate ${premiumPct(maxNextPremium, p, HOUR)} + kicker ${premiumPct(kickerMaxPremium, p, HOUR)})`
-  );
-}
-
-/** The group blend's weight now against its ceiling: "12.00% of 30.00%" (or "off"). */
-export function blendText(f: GetFundingForecastReturnType): string {
-  const w = BigInt(f.params.blendWeightBps);
-  if (w === 0n) return "off";
-  return `${pct(f.forecast.next.blendWeight, PREMIUM_ONE)} of ${pct(w, 10_000n)}`;
-}
-
-/** Crowding (the group's |net| / tranche capital) against the kicker's threshold: "1.80% vs 0.50%". */
-export function crowdingText(f: GetFundingForecastReturnType): string {
-  const c = f.forecast.next.crowdingBps;
-  const t = BigInt(f.params.kickerThresholdBps);
-  const share = c === MAX_UINT256 ? "∞" : pct(c, 10_000n);
-  return t === 0n || f.params.kickerMaxE8 === 0 ? `${share} (no kicker)` : `${share} vs ${pct(t, 10_000n)}`;
-}
-
-/** The next update's countdown at chain time `now`: "in 4m 12s" or "due now". */
-export function nextUpdateText(next: bigint, now: bigint): string {
-  return next > now ? `in ${duration(next - now)}` : "due now";
-}
 
 export function fundingPanel(ctx: Ctx): { el: HTMLElement; refresh(): Promise<void> } {
   const charts = fundingCharts(ctx);
@@ -90,6 +71,8 @@ export function fundingPanel(ctx: Ctx): { el: HTMLElement; refresh(): Promise<vo
     }
     const { forecast: f, market: v, params, fundingPeriod: period } = r;
     const n = f.next;
+    // An update in this very block: the new period has no time in it, so an update now would measure nothing.
+    const measured = v.twapIndex !== 0n;
     const t = (k: string) => `funding-${symbol}-${k}`;
     const countdown = h("span", { "data-next": v.nextFundingUpdate.toString() });
     countdowns.set(r.marketId, countdown);
@@ -115,12 +98,17 @@ export function fundingPanel(ctx: Ctx): { el: HTMLElement; refresh(): Promise<vo
       ),
       stat(
         "Next period (estimate)",
-        premiumPerHourDay(n.charged, period),
+        measured ? premiumPerHourDay(n.charged, period) : NOT_MEASURED,
         t("next"),
         `what an update now would charge: own premium ${premiumPct(n.premium, period, HOUR)} / h, after the group ` +
           `blend ${premiumPct(n.blended, period, HOUR)} / h, then the change limit and the cap (the mark may still move)`,
       ),
-      stat("Next kicker (estimate)", premiumPerHourDay(n.kicker, period), t("next-kicker"), payer(n.kicker)),
+      stat(
+        "Next kicker (estimate)",
+        measured ? premiumPerHourDay(n.kicker, period) : NOT_MEASURED,
+        t("next-kicker"),
+        payer(n.kicker),
+      ),
       stat(
         "Most next period",
         mostNextText(r),
@@ -140,7 +128,7 @@ export function fundingPanel(ctx: Ctx): { el: HTMLElement; refresh(): Promise<vo
       ),
       stat(
         "Group blend weight",
-        blendText(r),
+        measured ? blendText(r) : NOT_MEASURED,
         t("blend"),
         "the fresh siblings' weight in the next premium (bounded by what pushing their marks costs), of the ceiling",
       ),
@@ -151,7 +139,7 @@ export function fundingPanel(ctx: Ctx): { el: HTMLElement; refresh(): Promise<vo
       ),
       stat(
         "Crowding vs threshold",
-        crowdingText(r),
+        measured ? crowdingText(r) : NOT_MEASURED,
         t("crowding"),
         `the group's net ${usd(ctx.usdc, n.groupNet * WAD, 0)} USDC against tranche capital; the kicker starts above the threshold`,
       ),
