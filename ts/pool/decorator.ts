@@ -3,6 +3,8 @@ import type { Address } from "viem";
 import { closePosition } from "./actions/closePosition";
 import { depositMargin } from "./actions/depositMargin";
 import { getAccountHealth } from "./actions/getAccountHealth";
+import { getFundingForecast } from "./actions/getFundingForecast";
+import { getFundingHistory } from "./actions/getFundingHistory";
 import { getInventorySales } from "./actions/getInventorySales";
 import { getMarket } from "./actions/getMarket";
 import { getPositions } from "./actions/getPositions";
@@ -26,6 +28,8 @@ export type PerpActions = {
   tradeLegs: Bound<typeof tradeLegs, "pool">;
   closePosition: Bound<typeof closePosition, "pool">;
   getInventorySales: Bound<typeof getInventorySales, "lens">;
+  getFundingForecast: Bound<typeof getFundingForecast, "lens" | "pool">;
+  getFundingHistory: Bound<typeof getFundingHistory, "pool">;
   takeInventory: Bound<typeof takeInventory, "pool" | "lens">;
 };
 
@@ -47,6 +51,8 @@ export function perpActions(addresses: { pool: Address; lens: Address }) {
     tradeLegs: (p) => tradeLegs(client, { ...p, pool }),
     closePosition: (p) => closePosition(client, { ...p, pool }),
     getInventorySales: (p) => getInventorySales(client, { ...p, lens }),
+    getFundingForecast: (p) => getFundingForecast(client, { ...p, lens, pool }),
+    getFundingHistory: (p) => getFundingHistory(client, { ...p, pool }),
     takeInventory: (p) => takeInventory(client, { ...p, pool, lens }),
   });
 }

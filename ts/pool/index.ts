@@ -6,6 +6,8 @@ export * from "./actions/depositMargin";
 export * from "./actions/getAccountHealth";
 export * from "./actions/getAccountState";
 export * from "./actions/getAccounts";
+export * from "./actions/getFundingForecast";
+export * from "./actions/getFundingHistory";
 export * from "./actions/getInventorySales";
 export * from "./actions/getMarket";
 export * from "./actions/getPositions";

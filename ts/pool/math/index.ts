@@ -1,5 +1,6 @@
 export * from "./accountMath";
 export * from "./fundingMath";
+export * from "./fundingPolicy";
 export * from "./inventorySaleMath";
 export * from "./liquidationMath";
 export * from "./liquidationPrice";
