@@ -17,6 +17,7 @@ import { seedProtocol } from "../../ts/deploy/seedProtocol";
 import { type AnvilInstance, startAnvil } from "../../ts/devnet/anvil";
 import { createDevClients, type DevClients, type DevWalletClient } from "../../ts/devnet/clients";
 import { WAD } from "../../ts/money";
+import { getFundingForecast } from "../../ts/pool/actions/getFundingForecast";
 import {
   blendText,
   crowdingText,
@@ -113,7 +114,7 @@ async function settled(): Promise<bigint> {
   return BigInt(((await page.locator("body").getAttribute("data-ready")) ?? "").split(":")[1] ?? "0");
 }
 
-/** The lens's reading of a market's funding at `blockNumber`, as the page reads it. */
+/** The lens's and the pool's reading of a market's funding at `blockNumber`, and the SDK's view of it. */
 async function lensAt(marketId: bigint, blockNumber: bigint) {
   const { lens, pool } = deployment.contracts;
   const [forecast, market, params, config] = await Promise.all([
@@ -146,7 +147,12 @@ async function lensAt(marketId: bigint, blockNumber: bigint) {
       blockNumber,
     }),
   ]);
-  return { marketId, forecast, market, params, fundingPeriod: BigInt(config.fundingPeriod) };
+  // The SDK's reading at that block carries the lens's forecast as is (the page formats the SDK's view).
+  const [view] = await getFundingForecast(chain.publicClient, { lens, pool, marketId, blockNumber });
+  if (!view) throw new Error(`no forecast for market ${marketId}`);
+  expect(view.forecast).toEqual(forecast);
+  expect(view.params).toEqual(params);
+  return { forecast, market, fundingPeriod: BigInt(config.fundingPeriod), view };
 }
 
 beforeAll(async () => {
@@ -229,20 +235,19 @@ describe(`the Trade page's funding, in ${CHROMIUM_LABEL}`, () => {
     for (const m of MARKETS) {
       const panel = page.getByTestId(`funding-forecast-${m.symbol}`);
       const block = BigInt((await panel.getAttribute("data-block")) ?? "0");
-      const r = await lensAt(m.id, block);
-      const { forecast: f, market: v, fundingPeriod: period } = r;
+      const { forecast: f, market: v, fundingPeriod: period, view } = await lensAt(m.id, block);
       const n = f.next;
       const t = (k: string) => text(`funding-${m.symbol}-${k}`);
       expect(await t("rate")).toBe(ratePerHourDay(v.fundingRate, v.indexPrice));
       expect(await t("kicker")).toBe(ratePerHourDay(v.fundingKicker, v.indexPrice));
       expect(await t("next")).toBe(premiumPerHourDay(n.charged, period));
       expect(await t("next-kicker")).toBe(premiumPerHourDay(n.kicker, period));
-      expect(await t("most")).toBe(mostNextText(r));
+      expect(await t("most")).toBe(mostNextText(view));
       expect(await t("cap")).toBe(`${premiumPct(n.cap, period, HOUR)} / h`);
       expect(await t("cap-effective")).toBe(`${premiumPct(n.capEffective, period, HOUR)} / h`);
-      expect(await t("blend")).toBe(blendText(r));
+      expect(await t("blend")).toBe(blendText(view));
       expect(await t("group")).toBe(m.symbol === "ETH" ? "#1 with BTC" : "#1 with ETH");
-      expect(await t("crowding")).toBe(crowdingText(r));
+      expect(await t("crowding")).toBe(crowdingText(view));
       expect(await page.getByTestId(`funding-${m.symbol}-update`).locator("span").getAttribute("data-next")).toBe(
         v.nextFundingUpdate.toString(),
       );

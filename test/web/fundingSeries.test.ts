@@ -2,24 +2,20 @@
 // % of the index per hour, and the forecast panel's text: exact percentages with the sign of who pays, steps held
 // up to the head, strictly increasing times (the chart library refuses anything else).
 import { describe, expect, it } from "vitest";
-import type { FundingUpdate } from "../../ts/web/app/fundingChain";
-import {
-  nextUpdateText,
-  premiumPct,
-  premiumPerHourDay,
-  ratePerHourDay,
-  siblingIds,
-} from "../../ts/web/app/fundingFormat";
+import type { FundingHistoryEntry } from "../../ts/pool/actions/getFundingHistory";
+import { nextUpdateText, premiumPct, premiumPerHourDay, ratePerHourDay } from "../../ts/web/app/fundingFormat";
 import { fundingSeries, premiumPerHour } from "../../ts/web/app/fundingSeries";
 
 const BPS = 100_000_000n; // 1 bp of the index in premium units (1e-12)
 const WAD = 10n ** 18n;
 
-function update(timestamp: bigint, charged: bigint, kicker: bigint, capEffective: bigint): FundingUpdate {
+function update(timestamp: bigint, charged: bigint, kicker: bigint, capEffective: bigint): FundingHistoryEntry {
   return {
     marketId: 0n,
     blockNumber: timestamp,
     timestamp,
+    transactionHash: "0x00",
+    logIndex: 0,
     ratePerSecond: 0n,
     kickerPerSecond: 0n,
     twapMark: 0n,
@@ -67,9 +63,7 @@ describe("funding series and text", () => {
     expect(fundingSeries([], 3_600n, 1_000n).rate).toEqual([]);
   });
 
-  it("decodes the group's packed sibling ids and counts down to the next update", () => {
-    expect(siblingIds(0x0301, 2)).toEqual([1n, 3n]);
-    expect(siblingIds(0, 0)).toEqual([]);
+  it("counts down to the next update, then says it is due", () => {
     expect(nextUpdateText(1_000n, 748n)).toBe("in 4m 12s");
     expect(nextUpdateText(1_000n, 1_000n)).toBe("due now");
   });

@@ -1,5 +1,5 @@
 // Trade page funding charts, one per market (TradingView lightweight-charts): the charged premium and the crowding
-// kicker of every FundingUpdated since the deployment's start block, in % of the index per hour, with the cap that
+// kicker of every FundingHistoryEntryd since the deployment's start block, in % of the index per hour, with the cap that
 // applied at each update (dashed, + and -) and today's normal cap as price lines. The updates load in the background
 // at most every RELOAD_MS and never hold up the rest of the page; updates far below the head are kept across loads.
 import {
@@ -11,10 +11,10 @@ import {
   LineType,
   type UTCTimestamp,
 } from "lightweight-charts";
+import { type FundingHistoryEntry, getFundingHistory } from "../../pool/actions/getFundingHistory";
 import { themedChart } from "./chartBase";
 import type { Ctx } from "./context";
 import { fill, h } from "./dom";
-import { type FundingUpdate, getFundingHistory } from "./fundingChain";
 import { type FundingSeries, fundingSeries, premiumPerHour } from "./fundingSeries";
 import type { ChartPoint } from "./historySeries";
 
@@ -63,10 +63,9 @@ const toData = (points: ChartPoint[]) => points.map((p) => ({ time: p.time as UT
 export function fundingCharts(ctx: Ctx) {
   const els = new Map<bigint, HTMLElement>();
   const charts = new Map<bigint, Chart>();
-  const blockTimes = new Map<bigint, bigint>();
   const status = h("p", { class: "muted", "data-testid": "funding-history-status" }, "Loading funding history…");
   /** Updates in blocks up to `keptThrough`, read once. */
-  let kept: FundingUpdate[] = [];
+  let kept: FundingHistoryEntry[] = [];
   let keptThrough = ctx.deployment.startBlock - 1n;
   let inputs: FundingChartInput[] = [];
   let loading = false;
@@ -90,11 +89,10 @@ export function fundingCharts(ctx: Ctx) {
     try {
       const toBlock = ctx.head.number;
       const now = ctx.head.timestamp;
-      const { updates } = await getFundingHistory(ctx.publicClient, {
+      const updates = await getFundingHistory(ctx.publicClient, {
         pool: ctx.deployment.contracts.pool,
         fromBlock: keptThrough + 1n,
         toBlock,
-        cache: blockTimes,
       });
       const all = [...kept, ...updates];
       const final = toBlock - CONFIRMATIONS;
@@ -122,7 +120,7 @@ export function fundingCharts(ctx: Ctx) {
     }, wait);
   }
 
-  function draw(all: FundingUpdate[], toBlock: bigint, now: bigint) {
+  function draw(all: FundingHistoryEntry[], toBlock: bigint, now: bigint) {
     for (const input of inputs) {
       const el = els.get(input.marketId);
       if (!el) continue;

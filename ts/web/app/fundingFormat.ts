@@ -1,7 +1,7 @@
 // Funding numbers as people read them: a premium per funding period (1e-12 of the index) or a rate (quote per base
 // per second, WAD) over an hour or a day, as a signed percentage of the index. Exact integers in, text out.
+import type { FundingForecastView } from "../../pool/actions/getFundingForecast";
 import { duration, pct } from "./fmt";
-import type { GetFundingForecastReturnType } from "./fundingChain";
 
 /** The premium's unit: 1e12 = 100 % of the index per funding period. */
 export const PREMIUM_ONE = 10n ** 12n;
@@ -32,35 +32,29 @@ export const ratePerHourDay = (rate: bigint, index: bigint) =>
 /** Who pays a signed rate or kicker: > 0 longs, < 0 shorts. */
 export const payer = (signed: bigint) => (signed > 0n ? "longs pay" : signed < 0n ? "shorts pay" : "nobody pays");
 
-/** The market ids a params' `siblings` packs (8 bits each, lowest first). */
-export function siblingIds(siblings: number | bigint, count: number | bigint): bigint[] {
-  const packed = BigInt(siblings);
-  return Array.from({ length: Number(count) }, (_, j) => (packed >> BigInt(8 * j)) & 0xffn);
-}
-
 const MAX_UINT256 = (1n << 256n) - 1n;
 
 /** "0.2500% / h (rate 0.2000% + kicker 0.0500%)": the most the next period can charge, per hour. */
-export function mostNextText(f: GetFundingForecastReturnType): string {
-  const { maxNextPremium, kickerMaxPremium } = f.forecast;
+export function mostNextText(f: FundingForecastView): string {
+  const { premium, kickerPremium } = f.max;
   const p = f.fundingPeriod;
   return (
-    `${premiumPct(maxNextPremium + kickerMaxPremium, p, HOUR)} / h ` +
-    `(rate ${premiumPct(maxNextPremium, p, HOUR)} + kicker ${premiumPct(kickerMaxPremium, p, HOUR)})`
+    `${premiumPct(premium + kickerPremium, p, HOUR)} / h ` +
+    `(rate ${premiumPct(premium, p, HOUR)} + kicker ${premiumPct(kickerPremium, p, HOUR)})`
   );
 }
 
 /** The group blend's weight now against its ceiling: "12.00% of 30.00%" (or "off"). */
-export function blendText(f: GetFundingForecastReturnType): string {
+export function blendText(f: FundingForecastView): string {
   const w = BigInt(f.params.blendWeightBps);
   if (w === 0n) return "off";
-  return `${pct(f.forecast.next.blendWeight, PREMIUM_ONE)} of ${pct(w, 10_000n)}`;
+  return `${pct(f.blendWeight, PREMIUM_ONE)} of ${pct(w, 10_000n)}`;
 }
 
 /** Crowding (the group's |net| / tranche capital) against the kicker's threshold: "1.80% vs 0.50%". */
-export function crowdingText(f: GetFundingForecastReturnType): string {
-  const c = f.forecast.next.crowdingBps;
-  const t = BigInt(f.params.kickerThresholdBps);
+export function crowdingText(f: FundingForecastView): string {
+  const c = f.crowdingBps;
+  const t = f.kickerThresholdBps;
   const share = c === MAX_UINT256 ? "∞" : pct(c, 10_000n);
   return t === 0n || f.params.kickerMaxE8 === 0 ? `${share} (no kicker)` : `${share} vs ${pct(t, 10_000n)}`;
 }

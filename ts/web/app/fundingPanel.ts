@@ -1,11 +1,12 @@
 // Trade page, funding per market: a chart of its funding updates (fundingCharts.ts) beside a forecast read at the
-// page's block (fundingChain.ts): the rate and kicker now, what an update now would set, the most the next period
-// can charge whatever the mark does (change limit + kicker max), the normal and effective cap with an "extreme
-// session" badge, the group blend's weight, crowding against the kicker's threshold, and the time to the next update.
+// page's block (the SDK's getFundingForecast): the rate and kicker now, what an update now would set, the most the
+// next period can charge whatever the mark does (change limit + kicker max), the normal and effective cap with an
+// "extreme session" badge, the group blend's weight, crowding against the kicker's threshold, the next update's time.
+import { type FundingForecastView, getFundingForecast } from "../../pool/actions/getFundingForecast";
+import type { MarketView } from "../../pool/types";
 import { type Ctx, chainNow } from "./context";
 import { fill, h, stat } from "./dom";
 import { ORACLE_STATUS, usd, when } from "./fmt";
-import { type GetFundingForecastReturnType, getFundingForecast } from "./fundingChain";
 import { fundingCharts } from "./fundingCharts";
 import {
   blendText,
@@ -17,19 +18,15 @@ import {
   premiumPct,
   premiumPerHourDay,
   ratePerHourDay,
-  siblingIds,
 } from "./fundingFormat";
 
 const WAD = 10n ** 18n;
 const NOT_MEASURED = "not measured yet";
 
-type Reading = GetFundingForecastReturnType | string;
-
-export function fundingPanel(ctx: Ctx): { el: HTMLElement; refresh(): Promise<void> } {
+export function fundingPanel(ctx: Ctx): { el: HTMLElement; refresh(views: readonly MarketView[]): Promise<void> } {
   const charts = fundingCharts(ctx);
   const forecasts = new Map<bigint, HTMLElement>();
-  const countdowns = new Map<bigint, HTMLElement>();
-  const latest = new Map<bigint, GetFundingForecastReturnType>();
+  const countdowns = new Map<bigint, { el: HTMLElement; next: bigint }>();
   const blocks = ctx.deployment.markets.map((m) => {
     const id = BigInt(m.marketId);
     const stats = h("div", { class: "stats funding-forecast", "data-testid": `funding-forecast-${m.symbol}` });
@@ -57,44 +54,36 @@ export function fundingPanel(ctx: Ctx): { el: HTMLElement; refresh(): Promise<vo
 
   function drawCountdowns() {
     const now = chainNow(ctx.head);
-    for (const [id, f] of latest) {
-      const c = countdowns.get(id);
-      if (c) fill(c, nextUpdateText(f.market.nextFundingUpdate, now));
-    }
+    for (const c of countdowns.values()) fill(c.el, nextUpdateText(c.next, now));
   }
 
-  function draw(symbol: string, stats: HTMLElement, r: Reading, blockNumber: bigint) {
-    stats.dataset.block = blockNumber.toString();
-    if (typeof r === "string") {
-      fill(stats, stat("Forecast", "unavailable", `funding-${symbol}-error`, r), h("p", { class: "muted" }, r));
-      return;
-    }
-    const { forecast: f, market: v, params, fundingPeriod: period } = r;
-    const n = f.next;
+  function draw(symbol: string, stats: HTMLElement, f: FundingForecastView, oracleStatus: number | undefined) {
+    const { forecast, fundingPeriod: period } = f;
+    const n = forecast.next;
     // An update in this very block: the new period has no time in it, so an update now would measure nothing.
-    const measured = v.twapIndex !== 0n;
+    const measured = f.twapIndex !== 0n;
     const t = (k: string) => `funding-${symbol}-${k}`;
-    const countdown = h("span", { "data-next": v.nextFundingUpdate.toString() });
-    countdowns.set(r.marketId, countdown);
-    const badge = n.extreme
+    const countdown = h("span", { "data-next": f.nextUpdate.toString() });
+    countdowns.set(f.marketId, { el: countdown, next: f.nextUpdate });
+    const badge = f.extreme
       ? h("span", { class: "badge extreme", "data-testid": t("extreme") }, "extreme session")
       : null;
-    const siblings = siblingIds(params.siblings, params.siblingCount).map(
+    const siblings = f.siblingIds.map(
       (id) => ctx.deployment.markets.find((m) => BigInt(m.marketId) === id)?.symbol ?? `#${id}`,
     );
     fill(
       stats,
       stat(
         "Rate now",
-        ratePerHourDay(v.fundingRate, v.indexPrice),
+        ratePerHourDay(f.rate.perSecond, f.indexPrice),
         t("rate"),
-        `${usd(ctx.usdc, v.fundingRate * HOUR, 4)} USDC per base per hour at the index; > 0: longs pay shorts`,
+        `${usd(ctx.usdc, f.rate.perSecond * HOUR, 4)} USDC per base per hour at the index; > 0: longs pay shorts`,
       ),
       stat(
         "Kicker now",
-        ratePerHourDay(v.fundingKicker, v.indexPrice),
+        ratePerHourDay(f.kicker.perSecond, f.indexPrice),
         t("kicker"),
-        `${payer(v.fundingKicker)} the crowded side's extra, to the tranches`,
+        `${payer(f.kicker.perSecond)} the crowded side's extra, to the tranches`,
       ),
       stat(
         "Next period (estimate)",
@@ -111,11 +100,11 @@ export function fundingPanel(ctx: Ctx): { el: HTMLElement; refresh(): Promise<vo
       ),
       stat(
         "Most next period",
-        mostNextText(r),
+        mostNextText(f),
         t("most"),
         "whatever the mark does: one change step from today's charge (never above the cap), plus the kicker's max",
       ),
-      stat("Cap", `${premiumPct(n.cap, period, HOUR)} / h`, t("cap"), "a share of the base tier's IM − MM"),
+      stat("Cap", `${premiumPct(f.cap, period, HOUR)} / h`, t("cap"), "a share of the base tier's IM − MM"),
       h(
         "div",
         { class: "stat", title: "the cap that applies: tighter while realized volatility is above the threshold" },
@@ -123,58 +112,65 @@ export function fundingPanel(ctx: Ctx): { el: HTMLElement; refresh(): Promise<vo
         h(
           "span",
           { class: "value", "data-testid": t("cap-effective") },
-          `${premiumPct(n.capEffective, period, HOUR)} / h`,
+          `${premiumPct(f.capEffective, period, HOUR)} / h`,
         ),
       ),
       stat(
         "Group blend weight",
-        measured ? blendText(r) : NOT_MEASURED,
+        measured ? blendText(f) : NOT_MEASURED,
         t("blend"),
         "the fresh siblings' weight in the next premium (bounded by what pushing their marks costs), of the ceiling",
       ),
       stat(
         "Group",
-        params.group === 0 ? "none" : `#${params.group} with ${siblings.join(", ") || "no other market"}`,
+        f.params.group === 0 ? "none" : `#${f.params.group} with ${siblings.join(", ") || "no other market"}`,
         t("group"),
       ),
       stat(
         "Crowding vs threshold",
-        measured ? crowdingText(r) : NOT_MEASURED,
+        measured ? crowdingText(f) : NOT_MEASURED,
         t("crowding"),
-        `the group's net ${usd(ctx.usdc, n.groupNet * WAD, 0)} USDC against tranche capital; the kicker starts above the threshold`,
+        `the group's net ${usd(ctx.usdc, f.groupNet * WAD, 0)} USDC against tranche capital; the kicker starts above the threshold`,
       ),
-      stat("Next update", countdown, t("update"), `last ${when(v.lastFundingUpdate)}; every update sets the next rate`),
-      v.oracleStatus === 0
+      stat("Next update", countdown, t("update"), `last ${when(f.lastUpdate)}; every update sets the next rate`),
+      oracleStatus === undefined || oracleStatus === 0
         ? null
-        : stat("Oracle", `${ORACLE_STATUS[v.oracleStatus] ?? v.oracleStatus}: no funding`, t("oracle")),
+        : stat("Oracle", `${ORACLE_STATUS[oracleStatus] ?? oracleStatus}: no funding charged`, t("oracle")),
     );
-    fill(countdown, nextUpdateText(v.nextFundingUpdate, chainNow(ctx.head)));
+    fill(countdown, nextUpdateText(f.nextUpdate, chainNow(ctx.head)));
   }
 
   return {
     el,
-    async refresh() {
+    /** Reads every market's forecast at the page's block; `views` (the same block) give the oracle's status. */
+    async refresh(views) {
       const blockNumber = ctx.head.number;
       const { lens, pool } = ctx.deployment.contracts;
-      const readings = await Promise.all(
-        ctx.deployment.markets.map(
-          (m): Promise<Reading> =>
-            getFundingForecast(ctx.publicClient, { lens, pool, marketId: BigInt(m.marketId), blockNumber }).catch(
-              (err: unknown) => (err instanceof Error ? (err.message.split("\n")[0] ?? "") : String(err)),
-            ),
-        ),
-      );
-      ctx.deployment.markets.forEach((m, i) => {
-        const r = readings[i] as Reading;
+      let all: FundingForecastView[] = [];
+      let error = "";
+      try {
+        all = await getFundingForecast(ctx.publicClient, { lens, pool, blockNumber });
+      } catch (err) {
+        error = err instanceof Error ? (err.message.split("\n")[0] ?? "") : String(err);
+      }
+      countdowns.clear();
+      for (const m of ctx.deployment.markets) {
         const id = BigInt(m.marketId);
-        if (typeof r === "string") latest.delete(id);
-        else latest.set(id, r);
         const stats = forecasts.get(id);
-        if (stats) draw(m.symbol, stats, r, blockNumber);
-      });
-      charts.refresh(
-        [...latest.values()].map((f) => ({ marketId: f.marketId, period: f.fundingPeriod, cap: f.forecast.next.cap })),
-      );
+        if (!stats) continue;
+        stats.dataset.block = blockNumber.toString();
+        const f = all.find((x) => x.marketId === id);
+        if (f) draw(m.symbol, stats, f, views.find((v) => v.marketId === id)?.oracleStatus);
+        else {
+          const why = error || "the pool does not list this market";
+          fill(
+            stats,
+            stat("Forecast", "unavailable", `funding-${m.symbol}-error`, why),
+            h("p", { class: "muted" }, why),
+          );
+        }
+      }
+      charts.refresh(all.map((f) => ({ marketId: f.marketId, period: f.fundingPeriod, cap: f.cap })));
     },
   };
 }

@@ -1,7 +1,7 @@
 // The funding updates (bigints) as chart series (numbers, percent of the index per hour): the only place the funding
 // chart leaves exact integers, and only for drawing. Each update's values hold until the next one (the chart draws
 // steps); times are block timestamps in seconds, strictly increasing as the chart library requires.
-import type { FundingUpdate } from "./fundingChain";
+import type { FundingHistoryEntry } from "../../pool/actions/getFundingHistory";
 import { HOUR, PREMIUM_ONE } from "./fundingFormat";
 import { type ChartPoint, strictlyIncreasing } from "./historySeries";
 
@@ -24,11 +24,11 @@ export function premiumPerHour(premium: bigint, period: bigint): number {
  * One market's series from its updates, oldest first; `now` (when later than the last update) repeats the last
  * values there, so the step that still applies is drawn up to the head.
  */
-export function fundingSeries(updates: readonly FundingUpdate[], period: bigint, now?: bigint): FundingSeries {
+export function fundingSeries(updates: readonly FundingHistoryEntry[], period: bigint, now?: bigint): FundingSeries {
   const rows = [...updates];
   const last = rows.at(-1);
   if (last && now !== undefined && now > last.timestamp) rows.push({ ...last, timestamp: now });
-  const series = (value: (u: FundingUpdate) => bigint, sign = 1) =>
+  const series = (value: (u: FundingHistoryEntry) => bigint, sign = 1) =>
     strictlyIncreasing(
       rows.map((u) => ({ time: Number(u.timestamp), value: sign * premiumPerHour(value(u), period) })),
     );

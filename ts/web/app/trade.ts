@@ -350,7 +350,7 @@ export function tradeSection(ctx: Ctx): Section {
       drawAccount(balance);
       drawPositions();
       drawQuote(open.input.value);
-      await Promise.all([netting.refresh(), funding.refresh()]);
+      await Promise.all([netting.refresh(), funding.refresh(markets.map((m) => m.view))]);
     },
   };
 
