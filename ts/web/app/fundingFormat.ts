@@ -51,12 +51,13 @@ export function blendText(f: FundingForecastView): string {
   return `${pct(f.blendWeight, PREMIUM_ONE)} of ${pct(w, 10_000n)}`;
 }
 
-/** Crowding (the group's |net| / tranche capital) against the kicker's threshold: "1.80% vs 0.50%". */
+/** Crowding (the group's |net| / tranche capital) against the kicker's threshold: "1.80% vs 0.50%" ("no kicker" when
+ * the params set none: the lens then measures no crowding). */
 export function crowdingText(f: FundingForecastView): string {
-  const c = f.crowdingBps;
   const t = f.kickerThresholdBps;
-  const share = c === MAX_UINT256 ? "∞" : pct(c, 10_000n);
-  return t === 0n || f.params.kickerMaxE8 === 0 ? `${share} (no kicker)` : `${share} vs ${pct(t, 10_000n)}`;
+  if (t === 0n || f.params.kickerMaxE8 === 0) return "no kicker";
+  const share = f.crowdingBps === MAX_UINT256 ? "∞" : pct(f.crowdingBps, 10_000n);
+  return `${share} vs ${pct(t, 10_000n)}`;
 }
 
 /** The next update's countdown at chain time `now`: "in 4m 12s" or "due now". */
