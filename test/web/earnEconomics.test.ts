@@ -37,6 +37,7 @@ import { sideSeries } from "../../ts/web/app/historySeries";
 import { buildWeb } from "../../ts/web/build";
 import { serveWeb, type WebServer } from "../../ts/web/server";
 import { CHROMIUM_LABEL, launchChromium } from "./browser";
+import { linePixels } from "./canvasPixels";
 
 const SHOTS = "test-results/web";
 const TRADER = 9; // dev accounts the seed does not use
@@ -208,43 +209,6 @@ afterAll(async () => {
   await anvil?.stop();
 });
 
-/** The part of a canvas element the pixel count uses (the test runs under Node's types, without the DOM's). */
-type Canvas = {
-  width: number;
-  height: number;
-  getContext(
-    kind: "2d",
-  ): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null;
-};
-
-/** Pixels of `rgb` (±12 a channel) in the chart's plot canvases (the widest ones), and the x range they span. */
-async function linePixels(testid: string, rgb: readonly number[]) {
-  return page.getByTestId(testid).evaluate((el, [r, g, b]) => {
-    const canvases = [
-      ...(el as unknown as { querySelectorAll(s: string): Iterable<Canvas> }).querySelectorAll("canvas"),
-    ];
-    const widest = Math.max(...canvases.map((c) => c.width));
-    let count = 0;
-    let minX = Number.POSITIVE_INFINITY;
-    let maxX = -1;
-    for (const c of canvases.filter((x) => x.width === widest)) {
-      const ctx = c.getContext("2d");
-      if (!ctx) continue;
-      const data = ctx.getImageData(0, 0, c.width, c.height).data;
-      for (let i = 0; i < data.length; i += 4) {
-        const near = (k: number, v: number) => Math.abs((data[i + k] as number) - v) <= 12;
-        if (near(0, r as number) && near(1, g as number) && near(2, b as number)) {
-          count++;
-          const x = (i / 4) % c.width;
-          minX = Math.min(minX, x);
-          maxX = Math.max(maxX, x);
-        }
-      }
-    }
-    return { count, span: maxX < 0 ? 0 : (maxX - minX + 1) / widest };
-  }, rgb);
-}
-
 describe(`the Earn page's LP economics, in ${CHROMIUM_LABEL}`, () => {
   it("charts share price and APR over time for both tranches, as getTrancheHistory reads them", async () => {
     const head = await chain.publicClient.getBlockNumber();
@@ -276,7 +240,7 @@ describe(`the Earn page's LP economics, in ${CHROMIUM_LABEL}`, () => {
       expect(last?.sharePrice).toBeGreaterThan(history[side].points[0]?.sharePrice ?? 0n);
       // Each line is drawn across most of its chart's width, on both charts.
       for (const testid of ["chart-share-price", "chart-apr"]) {
-        const px = await linePixels(testid, COLORS[side]);
+        const px = await linePixels(page, testid, COLORS[side]);
         expect(px.count, `${side} on ${testid}`).toBeGreaterThan(200);
         expect(px.span, `${side} on ${testid}`).toBeGreaterThan(0.6);
       }

@@ -3,7 +3,6 @@
 // payment. The history loads in the background (it is a few hundred historical reads) at most every RELOAD_MS, and
 // never holds up the rest of the page; reads far below the head are cached across loads.
 import {
-  createChart,
   createSeriesMarkers,
   type IChartApi,
   type ISeriesApi,
@@ -17,6 +16,7 @@ import {
   type GetTrancheHistoryReturnType,
   getTrancheHistory,
 } from "../../tranches/actions/getTrancheHistory";
+import { themedChart } from "./chartBase";
 import type { Ctx } from "./context";
 import { fill, h } from "./dom";
 import { sideSeries } from "./historySeries";
@@ -35,24 +35,8 @@ type Chart = {
   markers: Partial<Record<Side, ISeriesMarkersPluginApi<Time>>>;
 };
 
-/** The browser's language when Intl takes it (a headless browser may report "en-US@posix", which throws), else en-US. */
-function chartLocale(): string {
-  try {
-    return Intl.DateTimeFormat.supportedLocalesOf([navigator.language])[0] ?? "en-US";
-  } catch {
-    return "en-US";
-  }
-}
-
 function makeChart(el: HTMLElement, format: (v: number) => string): Chart {
-  const chart = createChart(el, {
-    autoSize: true,
-    layout: { background: { color: "#182029" }, textColor: "#8b98a5", attributionLogo: false },
-    grid: { vertLines: { color: "#2a3642" }, horzLines: { color: "#2a3642" } },
-    rightPriceScale: { borderColor: "#2a3642" },
-    timeScale: { borderColor: "#2a3642", timeVisible: true, secondsVisible: false },
-    localization: { locale: chartLocale(), priceFormatter: format },
-  });
+  const chart = themedChart(el, format);
   const line = (side: Side) =>
     chart.addSeries(LineSeries, {
       color: COLORS[side],

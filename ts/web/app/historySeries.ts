@@ -13,7 +13,7 @@ export type ChartMarker = { time: number; text: string; kind: TranchePremiumEven
 export type SideSeries = { price: ChartPoint[]; apr: ChartPoint[]; markers: ChartMarker[] };
 
 /** Keeps the last point of each second, in time order. */
-function strictlyIncreasing(points: ChartPoint[]): ChartPoint[] {
+export function strictlyIncreasing(points: ChartPoint[]): ChartPoint[] {
   const out: ChartPoint[] = [];
   for (const p of points) {
     if (out.length > 0 && (out[out.length - 1] as ChartPoint).time >= p.time) out.pop();

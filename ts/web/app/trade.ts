@@ -1,7 +1,7 @@
 // Trade: markets, a quote that updates as you type (ts/pool quoteTrade + the liquidation price after the trade),
 // open / close, my positions with value, health, liquidation price, funding and time to liquidation; margin.
 // Extra legs (legs.ts) trade several markets in one transaction (tradeLegs, one margin check after the last leg);
-// a single leg keeps using trade.
+// a single leg keeps using trade. Funding per market (fundingPanel.ts): its history chart and the next period's forecast.
 import { readContract } from "viem/actions";
 import { oracleRouterAbi, perpPoolAbi, testUsdcAbi } from "../../abi/generated";
 import { closePosition } from "../../pool/actions/closePosition";
@@ -24,6 +24,7 @@ import { usdcBalance } from "./earn";
 import { readableError } from "./errors";
 import { base, duration, ORACLE_STATUS, pct, price, usd, usd6 } from "./fmt";
 import { actionRow, submit } from "./form";
+import { fundingPanel } from "./fundingPanel";
 import { parseSize, parseUsdc } from "./inputs";
 import { legList, parseLegs } from "./legs";
 import { nettingPanel } from "./netting";
@@ -48,6 +49,7 @@ export function tradeSection(ctx: Ctx): Section {
   const positions = h("div", {});
   const account = h("div", { class: "stats" });
   const netting = nettingPanel(ctx);
+  const funding = fundingPanel(ctx);
   const quoteBox = h("div", { class: "stats quote", "data-testid": "quote" });
   const select = h("select", { "data-testid": "trade-market" });
   let markets: MarketData[] = [];
@@ -294,6 +296,7 @@ export function tradeSection(ctx: Ctx): Section {
           h("section", { class: "card" }, h("h2", {}, "Margin"), account, netting.element, dep.row, wd.row, mint.row),
         ),
         h("section", { class: "card wide" }, h("h2", {}, "My positions"), positions),
+        funding.el,
       );
       for (const m of ctx.deployment.markets) select.append(h("option", { value: m.marketId }, m.symbol));
     },
@@ -347,7 +350,7 @@ export function tradeSection(ctx: Ctx): Section {
       drawAccount(balance);
       drawPositions();
       drawQuote(open.input.value);
-      await netting.refresh();
+      await Promise.all([netting.refresh(), funding.refresh(markets.map((m) => m.view))]);
     },
   };
 
