@@ -192,7 +192,7 @@ contract PerpLens is IPerpLens {
         FundingSnapshot memory own = pool.fundingSnapshot(marketId);
         q.prevCharged = own.charged;
         q.prevNet = own.netNotional;
-        q.siblings = _freshSiblings(q.params, m.periodStart);
+        q.siblings = _siblings(q.params, m.periodStart);
         if (q.params.kickerMaxE8 != 0) q.capitalWhole = pool.backstopCapital() * TOKEN_TO_WAD / 1e18;
         f.next = FundingPolicy.next(q);
         f.marketId = marketId;
@@ -201,22 +201,17 @@ contract PerpLens is IPerpLens {
         f.kickerMaxPremium = uint256(q.params.kickerMaxE8) * FundingPolicy.E8_TO_PREMIUM;
     }
 
-    /// @dev As FundingLogic._freshSiblings.
-    function _freshSiblings(FundingParams memory p, uint256 start)
+    /// @dev As FundingLogic._siblings.
+    function _siblings(FundingParams memory p, uint256 start)
         internal
         view
         returns (FundingPolicy.Sibling[] memory sibs)
     {
         uint256 n = p.siblingCount;
         sibs = new FundingPolicy.Sibling[](n);
-        uint256 fresh;
         for (uint256 j; j < n; ++j) {
             FundingSnapshot memory s = pool.fundingSnapshot((uint256(p.siblings) >> (8 * j)) & 0xff);
-            if (s.measuredAt <= start) continue;
-            sibs[fresh++] = FundingPolicy.Sibling(s.premium, s.grossNotional, s.netNotional, s.pushCost);
-        }
-        assembly ("memory-safe") {
-            mstore(sibs, fresh)
+            sibs[j] = FundingPolicy.Sibling(s.premium, s.grossNotional, s.netNotional, s.pushCost, s.measuredAt > start);
         }
     }
 

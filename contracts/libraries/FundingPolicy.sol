@@ -12,11 +12,11 @@ import {FixedPoint} from "./FixedPoint.sol";
 /// @dev The steps, in order (all divisions truncate toward zero unless said):
 ///   1. premium  p = clamp((twapMark - twapIndex) * ONE / twapIndex, +-cap)      cap = capE8 * 1e4
 ///   2. blend    b = p + sum_j w_j * (p_j - p) / ONE over the fresh siblings j (measured since this market's last
-///               update), w_j = min(w * g_j / (g + sum g_k), pushCost_j * ONE / (2 g)) with g the gross open interest
+///               update: each sibling measurement is blended once), w_j = min(w * g_j / (g + sum g_k), pushCost_j * ONE / (2 g)) with g the gross open interest
 ///               notional (whole quote), w = blendWeightBps * 1e8
 ///   3. change   c = clamp(b, charged_prev - step, charged_prev + step)        step = cap * maxChangeBps / 10_000
 ///   4. cap      c = clamp(c, +-capEff)      capEff = cap * extremeCapBps / 10_000 while sigma > extremeVolBps, else cap
-///   5. kicker   N = persisting own net + sum_j net_j (whole quote); share = |N| * 10_000 / capital (bps); above the
+///   5. kicker   N = persisting own net + sum_j net_j over every sibling's latest snapshot (whole quote); share = |N| * 10_000 / capital (bps); above the
 ///               threshold t: k = kickerMaxE8 * 1e4 * min(share - t, t) / t, sign of N (the crowded side pays)
 ///   6. rate     r = c * twapIndex / (ONE * fundingPeriod), kicker likewise (both toward zero: never overcharge)
 /// An oracle that does not vouch for the period's index (status not Normal) sets everything to 0.
@@ -27,12 +27,14 @@ library FundingPolicy {
     /// @notice capE8 and kickerMaxE8 units to premium units.
     uint256 internal constant E8_TO_PREMIUM = 1e4;
 
-    /// @notice A sibling's contribution, from its snapshot (fresh ones only).
+    /// @notice A sibling's contribution, from its latest snapshot. Only a fresh one (measured after this market's last
+    /// update) is blended; every one adds its net to the group's.
     struct Sibling {
         int256 premium;
         uint256 gross;
         int256 net;
         uint256 pushCost;
+        bool fresh;
     }
 
     /// @notice Everything the period's computation reads.
@@ -148,10 +150,11 @@ library FundingPolicy {
         if (wBps == 0 || sibs.length == 0) return (b, 0);
         uint256 total = gross;
         for (uint256 j; j < sibs.length; ++j) {
-            total += sibs[j].gross;
+            if (sibs[j].fresh) total += sibs[j].gross;
         }
         if (total == 0) return (b, 0);
         for (uint256 j; j < sibs.length; ++j) {
+            if (!sibs[j].fresh) continue;
             uint256 wj = wBps * 1e8 * sibs[j].gross / total;
             if (gross != 0) {
                 uint256 bound = sibs[j].pushCost * uint256(ONE) / (2 * gross);

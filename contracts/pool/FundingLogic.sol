@@ -47,7 +47,7 @@ abstract contract FundingLogic is MarketLogic {
             q.prevCharged = prev.charged;
             q.prevNet = prev.netNotional;
         }
-        q.siblings = _freshSiblings(p, start);
+        q.siblings = _siblings(p, start);
         if (p.kickerMaxE8 != 0) q.capitalWhole = uint256(_backstopCapital) * TOKEN_TO_WAD / 1e18;
         FundingOutcome memory o = FundingPolicy.next(q);
 
@@ -74,23 +74,18 @@ abstract contract FundingLogic is MarketLogic {
         );
     }
 
-    /// @dev The siblings measured since this market's last update (`start`): each sibling measurement is blended once.
-    function _freshSiblings(FundingParams memory p, uint256 start)
+    /// @dev Every sibling's latest snapshot, fresh when measured after this market's last update (`start`): the blend
+    /// takes only fresh ones (each sibling measurement is blended once), the kicker's group net all of them.
+    function _siblings(FundingParams memory p, uint256 start)
         internal
         view
         returns (FundingPolicy.Sibling[] memory sibs)
     {
         uint256 n = p.siblingCount;
-        if (n == 0) return sibs;
         sibs = new FundingPolicy.Sibling[](n);
-        uint256 fresh;
         for (uint256 j; j < n; ++j) {
             FundingSnapshot memory s = _fundingSnapshots[(uint256(p.siblings) >> (8 * j)) & 0xff];
-            if (s.measuredAt <= start) continue;
-            sibs[fresh++] = FundingPolicy.Sibling(s.premium, s.grossNotional, s.netNotional, s.pushCost);
-        }
-        assembly ("memory-safe") {
-            mstore(sibs, fresh)
+            sibs[j] = FundingPolicy.Sibling(s.premium, s.grossNotional, s.netNotional, s.pushCost, s.measuredAt > start);
         }
     }
 
