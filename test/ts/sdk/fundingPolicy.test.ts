@@ -32,6 +32,7 @@ import {
   send,
   setPrice,
 } from "./fixture";
+import { setDefaultFunding, setFundingParams } from "./fundingFixture";
 
 const chain = useChain();
 let p: Protocol;
@@ -40,29 +41,7 @@ const ALICE = 1;
 const BOB = 2;
 const KEEPER = 7;
 
-/** The chosen defaults (SPEC-22); the group fields and capE8 are set by the pool. */
-const DEFAULT_PARAMS: FundingParams = {
-  capMultipleBps: 1000,
-  maxChangeBps: 2500,
-  extremeVolBps: 15_000,
-  extremeCapBps: 5000,
-  blendWeightBps: 3000,
-  kickerThresholdBps: 5000,
-  kickerMaxE8: 50_000,
-  capE8: 0,
-  group: 0,
-  siblingCount: 0,
-  siblings: 0,
-};
-
-async function setParams(marketId: bigint, params: Partial<FundingParams>) {
-  await send(chain, p.admin, {
-    address: p.pool,
-    abi: perpPoolAbi,
-    functionName: "setFundingParams",
-    args: [marketId, { ...DEFAULT_PARAMS, ...params }],
-  });
-}
+const setParams = (marketId: bigint, params: Partial<FundingParams>) => setFundingParams(chain, p, marketId, params);
 
 const readView = (marketId: bigint, blockNumber: bigint) =>
   chain.publicClient.readContract({
@@ -179,14 +158,7 @@ async function rollAndCompare(marketId: bigint): Promise<Roll> {
 
 beforeAll(async () => {
   p = await deployProtocolFixture(chain);
-  await setParams(ETH, {});
-  await setParams(BTC, {});
-  await send(chain, p.admin, {
-    address: p.pool,
-    abi: perpPoolAbi,
-    functionName: "setFundingGroup",
-    args: [1, [ETH, BTC]],
-  });
+  await setDefaultFunding(chain, p);
   await fundTrader(chain, p, chain.wallet(ALICE), 200_000n * USDC);
   await fundTrader(chain, p, chain.wallet(BOB), 200_000n * USDC);
 });
