@@ -21,17 +21,7 @@ import { min } from "../../../ts/pool/math/solidity";
 import type { FundingOutcome, FundingParams } from "../../../ts/pool/types";
 import { useChain } from "../harness";
 import { tradeOnChain } from "./chainHelpers";
-import {
-  BTC,
-  BTC_PRICE,
-  deployProtocolFixture,
-  ETH,
-  ETH_PRICE,
-  fundTrader,
-  type Protocol,
-  send,
-  setPrice,
-} from "./fixture";
+import { BTC, BTC_PRICE, deployProtocolFixture, ETH, ETH_PRICE, fundTrader, type Protocol, setPrice } from "./fixture";
 import { setDefaultFunding, setFundingParams } from "./fundingFixture";
 
 const chain = useChain();
