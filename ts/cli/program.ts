@@ -3,6 +3,7 @@
 import { Command } from "commander";
 import { keeperCommand } from "../keeper/cli";
 import { registerDevnet } from "./commands/devnet";
+import { registerFunding } from "./commands/funding";
 import { registerInventory } from "./commands/inventory";
 import { registerLp } from "./commands/lp";
 import { registerRisk } from "./commands/risk";
@@ -54,6 +55,7 @@ export function createProgram(ctx: CommandContext): Command {
   registerRiskVerify(program, ctx);
   registerTrader(program, ctx);
   registerInventory(program, ctx);
+  registerFunding(program, ctx);
   registerLp(program, ctx);
   registerScenario(program, ctx);
   program.addCommand(keeperCommand({ env: ctx.env, stderr: ctx.io.progress, exit: ctx.setExitCode }));

@@ -5,7 +5,7 @@ import { readRiskScenarios } from "../chain/riskScenarios";
 import { shortAddress } from "../display/address";
 import { formatPercent, formatUsdc, formatWad } from "../display/amounts";
 import { table } from "../display/table";
-import { closePosition, depositMargin, trade, tradeLegs, withdrawMargin } from "../pool";
+import { closePosition, depositMargin, getFundingForecast, trade, tradeLegs, withdrawMargin } from "../pool";
 import { UsageError } from "./errors";
 import type { CommandContext } from "./io";
 import { type LegOperand, resolveLegs } from "./legs";
@@ -15,7 +15,6 @@ import { answer } from "./output";
 import { openSession, openSignedSession, ownerOf, type SessionFlags } from "./session";
 import { parseMarket } from "./values";
 
-const DAY = 86_400n;
 const WAD = 10n ** 18n;
 
 type Flags = SessionFlags & { owner?: string | undefined };
@@ -153,7 +152,7 @@ export async function positionsCommand(ctx: CommandContext, flags: Flags, p: { s
   const owner = ownerOf(flags, ctx.env, s.chain.id);
   if (!owner) throw new UsageError("positions: whose? pass --owner ADDRESS, --account N or set PERP_PRIVATE_KEY");
   const lens = s.deployment.contracts.lens;
-  const [health, positions, grid] = await Promise.all([
+  const [health, positions, grid, funding] = await Promise.all([
     s.publicClient.readContract({
       address: lens,
       abi: perpLensAbi,
@@ -162,6 +161,7 @@ export async function positionsCommand(ctx: CommandContext, flags: Flags, p: { s
     }),
     s.publicClient.readContract({ address: lens, abi: perpLensAbi, functionName: "positions", args: [owner, p.subId] }),
     readRiskScenarios(s.publicClient, s.deployment),
+    getFundingForecast(s.publicClient, { lens, pool: s.deployment.contracts.pool }),
   ]);
   const netting = nettingFigures(health, grid);
   const rows = await Promise.all(
@@ -179,8 +179,12 @@ export async function positionsCommand(ctx: CommandContext, flags: Flags, p: { s
         size: pos.size,
         index: market.indexPrice,
       });
-      // fundingRate: quote per base per second at the current rate, > 0 longs pay: what this position pays a day.
-      const fundingPaidPerDay = (pos.size * market.fundingRate * DAY) / WAD;
+      // What this position pays a day (> 0 pays, < 0 receives) at the current rate and crowding kicker, and at
+      // most from the next update on: the most the next period can charge plus the kicker's most, on the side that pays.
+      const f = funding.find((x) => x.marketId === pos.marketId);
+      const size = pos.size < 0n ? -pos.size : pos.size;
+      const fundingPaidPerDay = f ? (size * (pos.size > 0n ? f.carryPerDay.long : f.carryPerDay.short)) / WAD : 0n;
+      const worstFundingPaidPerDay = f ? (size * f.max.carryPerDay) / WAD : 0n;
       const symbol =
         s.deployment.markets.find((m) => BigInt(m.marketId) === pos.marketId)?.symbol ?? `#${pos.marketId}`;
       return {
@@ -190,6 +194,7 @@ export async function positionsCommand(ctx: CommandContext, flags: Flags, p: { s
         indexPrice: market.indexPrice,
         liquidationPrice: liq,
         fundingPaidPerDay,
+        worstFundingPaidPerDay,
       };
     }),
   );
@@ -201,7 +206,18 @@ export async function positionsCommand(ctx: CommandContext, flags: Flags, p: { s
     rows.length === 0
       ? "  no open positions"
       : table(
-          ["market", "size", "entry", "index", "uPnL", "funding owed", "notional", "liq. price", "funding/day"],
+          [
+            "market",
+            "size",
+            "entry",
+            "index",
+            "uPnL",
+            "funding owed",
+            "notional",
+            "liq. price",
+            "funding/day",
+            "worst/day",
+          ],
           rows.map((r) => [
             `${r.symbol}-PERP`,
             formatWad(r.size, 4),
@@ -212,8 +228,10 @@ export async function positionsCommand(ctx: CommandContext, flags: Flags, p: { s
             formatWad(r.notional),
             r.liquidationPrice === null ? "none" : formatWad(r.liquidationPrice),
             formatWad(-r.fundingPaidPerDay, 4),
+            formatWad(-r.worstFundingPaidPerDay, 4),
           ]),
         ),
-    "  (funding/day > 0 is received, < 0 paid, at the current rate)",
+    "  (funding/day > 0 is received, < 0 paid, at the current rate and crowding kicker; worst/day: paying the most",
+    "   the next period can charge plus the kicker's most, see `perp funding`)",
   ]);
 }

@@ -21,17 +21,8 @@ import { min } from "../../../ts/pool/math/solidity";
 import type { FundingOutcome, FundingParams } from "../../../ts/pool/types";
 import { useChain } from "../harness";
 import { tradeOnChain } from "./chainHelpers";
-import {
-  BTC,
-  BTC_PRICE,
-  deployProtocolFixture,
-  ETH,
-  ETH_PRICE,
-  fundTrader,
-  type Protocol,
-  send,
-  setPrice,
-} from "./fixture";
+import { BTC, BTC_PRICE, deployProtocolFixture, ETH, ETH_PRICE, fundTrader, type Protocol, setPrice } from "./fixture";
+import { DEFAULT_FUNDING_PARAMS, setDefaultFunding, setFundingParams } from "./fundingFixture";
 
 const chain = useChain();
 let p: Protocol;
@@ -40,29 +31,7 @@ const ALICE = 1;
 const BOB = 2;
 const KEEPER = 7;
 
-/** The chosen defaults (SPEC-22); the group fields and capE8 are set by the pool. */
-const DEFAULT_PARAMS: FundingParams = {
-  capMultipleBps: 1000,
-  maxChangeBps: 2500,
-  extremeVolBps: 15_000,
-  extremeCapBps: 5000,
-  blendWeightBps: 3000,
-  kickerThresholdBps: 5000,
-  kickerMaxE8: 50_000,
-  capE8: 0,
-  group: 0,
-  siblingCount: 0,
-  siblings: 0,
-};
-
-async function setParams(marketId: bigint, params: Partial<FundingParams>) {
-  await send(chain, p.admin, {
-    address: p.pool,
-    abi: perpPoolAbi,
-    functionName: "setFundingParams",
-    args: [marketId, { ...DEFAULT_PARAMS, ...params }],
-  });
-}
+const setParams = (marketId: bigint, params: Partial<FundingParams>) => setFundingParams(chain, p, marketId, params);
 
 const readView = (marketId: bigint, blockNumber: bigint) =>
   chain.publicClient.readContract({
@@ -177,16 +146,28 @@ async function rollAndCompare(marketId: bigint): Promise<Roll> {
   return { inputs, outcome, hash };
 }
 
+/** Inputs for the chain-free cases: ETH at 2,000, 1 long and 1 short, the defaults with a 1 % kicker threshold. */
+function pureInputs(): FundingPolicyInputs {
+  return {
+    twapMark: ETH_PRICE,
+    twapIndex: ETH_PRICE,
+    vouched: true,
+    varianceBps2: 0n,
+    fundingPeriod: 3600n,
+    maxPremiumBps: 50n,
+    longOI: WAD,
+    shortOI: WAD,
+    capitalWhole: 0n,
+    prevCharged: 0n,
+    prevNet: 0n,
+    params: { ...DEFAULT_FUNDING_PARAMS, capE8: 500_000, kickerThresholdBps: 100 },
+    siblings: [],
+  };
+}
+
 beforeAll(async () => {
   p = await deployProtocolFixture(chain);
-  await setParams(ETH, {});
-  await setParams(BTC, {});
-  await send(chain, p.admin, {
-    address: p.pool,
-    abi: perpPoolAbi,
-    functionName: "setFundingGroup",
-    args: [1, [ETH, BTC]],
-  });
+  await setDefaultFunding(chain, p);
   await fundTrader(chain, p, chain.wallet(ALICE), 200_000n * USDC);
   await fundTrader(chain, p, chain.wallet(BOB), 200_000n * USDC);
 });
@@ -212,6 +193,45 @@ describe("FundingPolicy mirror", () => {
     expect(FundingPolicy.premiumOf(ETH_PRICE - 2000n * 10n ** 6n, ETH_PRICE, 10n ** 12n)).toBe(-1n);
     expect(FundingPolicy.perSecond(-1n, 10n ** 15n, 3600n)).toBe(0n);
     expect(FundingPolicy.perSecond(-(3600n * 10n ** 12n) - 1n, WAD, 3600n)).toBe(-WAD - 277n); // floor: -278
+  });
+
+  it("an index the oracle does not vouch for charges nothing, and the caps and notionals still show", () => {
+    const o = FundingPolicy.next({ ...pureInputs(), vouched: false });
+    expect([o.premium, o.blended, o.charged, o.kicker, o.ratePerSecond, o.kickerPerSecond]).toEqual([
+      0n,
+      0n,
+      0n,
+      0n,
+      0n,
+      0n,
+    ]);
+    expect([o.cap, o.capEffective, o.gross, o.net]).toEqual([5n * 10n ** 9n, 5n * 10n ** 9n, 4000n, 0n]);
+  });
+
+  it("a sibling's blend weight is bounded by its push cost over twice the gross notional", () => {
+    // w = 30 %: the OI share gives 30 % * 2000 / 6000 = 10 %; the push cost 10 * 1e12 / (2 * 4000) = 1.25e9 binds.
+    const sibling = { premium: -(10n ** 9n), gross: 2000n, net: 0n, pushCost: 10n };
+    const o = FundingPolicy.next({ ...pureInputs(), twapMark: ETH_PRICE + ETH_PRICE / 1000n, siblings: [sibling] });
+    expect(o.premium).toBe(10n ** 9n);
+    expect(o.blendWeight).toBe(1_250_000_000n);
+    expect(o.blended).toBe(10n ** 9n - (1_250_000_000n * 2n * 10n ** 9n) / 10n ** 12n);
+  });
+
+  it("the kicker: the own net counts only with the same sign as at the last update; no capital is all crowding", () => {
+    const sibling = { premium: 0n, gross: 0n, net: -3000n, pushCost: 0n };
+    const base = { ...pureInputs(), longOI: 3n * WAD, shortOI: 0n, capitalWhole: 100_000n, siblings: [sibling] };
+    // Own net +6000 now, -1000 before: it did not persist, the group's net is the sibling's.
+    const flipped = FundingPolicy.next({ ...base, prevNet: -1000n });
+    expect([flipped.groupNet, flipped.crowdingBps]).toEqual([-3000n, 300n]);
+    // 3 % against a 1 % threshold: past twice the threshold, the kicker's most (5 bps), paid by the shorts.
+    expect(flipped.kicker).toBe(-(5n * 10n ** 8n));
+    // Persisted +4000 of +6000: the group's net is +1000, under the 1 % threshold.
+    const persisted = FundingPolicy.next({ ...base, prevNet: 4000n });
+    expect([persisted.groupNet, persisted.crowdingBps, persisted.kicker]).toEqual([1000n, 100n, 0n]);
+    const noCapital = FundingPolicy.next({ ...base, prevNet: 4000n, capitalWhole: 0n });
+    expect(noCapital.crowdingBps).toBe((1n << 256n) - 1n);
+    expect(noCapital.kicker).toBe(5n * 10n ** 8n);
+    expect(noCapital.kickerPerSecond).toBe(FundingPolicy.perSecond(5n * 10n ** 8n, ETH_PRICE, 3600n));
   });
 
   it("a group of two: the sibling updated first is blended into the other once, to the wei, and the change is limited", async () => {

@@ -59,7 +59,14 @@ export type FundingForecastView = {
    */
   carryPerDay: { long: bigint; short: bigint };
   /** What an update now would set (the estimate: the mark may still move). */
-  next: { premium: bigint; charged: bigint; kicker: bigint; rate: FundingRate; kickerRate: FundingRate };
+  next: {
+    premium: bigint;
+    blended: bigint;
+    charged: bigint;
+    kicker: bigint;
+    rate: FundingRate;
+    kickerRate: FundingRate;
+  };
   /**
    * The most the next period can charge whatever the mark does: |charged| within the cap and one change step of now
    * (`maxNextPremium`), and at most `kickerMaxPremium` more on the crowded side; `carryPerDay` is both together
@@ -177,6 +184,7 @@ async function readOne(
     carryPerDay: { long: day.dLong, short: -day.dShort },
     next: {
       premium: n.premium,
+      blended: n.blended,
       charged: n.charged,
       kicker: n.kicker,
       rate: rateOf(n.ratePerSecond),
