@@ -12,7 +12,7 @@ import {
   cumNow,
   FundingPolicy,
   type FundingPolicyInputs,
-  freshSiblings,
+  fundingSiblings,
   maxNext,
   perSecond,
   siblingIds,
@@ -80,7 +80,7 @@ async function inputsAt(marketId: bigint, blockNumber: bigint): Promise<FundingP
     prevCharged: BigInt(own.charged),
     prevNet: BigInt(own.netNotional),
     params,
-    siblings: freshSiblings(siblings, state.periodStart),
+    siblings: fundingSiblings(siblings, state.periodStart),
   };
 }
 
@@ -210,15 +210,23 @@ describe("FundingPolicy mirror", () => {
 
   it("a sibling's blend weight is bounded by its push cost over twice the gross notional", () => {
     // w = 30 %: the OI share gives 30 % * 2000 / 6000 = 10 %; the push cost 10 * 1e12 / (2 * 4000) = 1.25e9 binds.
-    const sibling = { premium: -(10n ** 9n), gross: 2000n, net: 0n, pushCost: 10n };
+    const sibling = { premium: -(10n ** 9n), gross: 2000n, net: 0n, pushCost: 10n, fresh: true };
     const o = FundingPolicy.next({ ...pureInputs(), twapMark: ETH_PRICE + ETH_PRICE / 1000n, siblings: [sibling] });
     expect(o.premium).toBe(10n ** 9n);
     expect(o.blendWeight).toBe(1_250_000_000n);
     expect(o.blended).toBe(10n ** 9n - (1_250_000_000n * 2n * 10n ** 9n) / 10n ** 12n);
+    // A sibling measured before this market's last update is not blended again.
+    const stale = FundingPolicy.next({
+      ...pureInputs(),
+      twapMark: ETH_PRICE + ETH_PRICE / 1000n,
+      siblings: [{ ...sibling, fresh: false }],
+    });
+    expect([stale.blended, stale.blendWeight]).toEqual([10n ** 9n, 0n]);
   });
 
   it("the kicker: the own net counts only with the same sign as at the last update; no capital is all crowding", () => {
-    const sibling = { premium: 0n, gross: 0n, net: -3000n, pushCost: 0n };
+    // A stale sibling (not fresh) still adds its net: the kicker reads every sibling's latest exposure.
+    const sibling = { premium: 0n, gross: 0n, net: -3000n, pushCost: 0n, fresh: false };
     const base = { ...pureInputs(), longOI: 3n * WAD, shortOI: 0n, capitalWhole: 100_000n, siblings: [sibling] };
     // Own net +6000 now, -1000 before: it did not persist, the group's net is the sibling's.
     const flipped = FundingPolicy.next({ ...base, prevNet: -1000n });
@@ -242,14 +250,14 @@ describe("FundingPolicy mirror", () => {
     expect(btc.outcome.premium).toBeLessThan(0n);
     expect(btc.outcome.blendWeight).toBe(0n); // ETH has not measured since BTC's last update
     const eth = await rollAndCompare(ETH);
-    expect(eth.inputs.siblings).toHaveLength(1);
+    expect(eth.inputs.siblings.map((s) => s.fresh)).toEqual([true]);
     expect(eth.outcome.blendWeight).toBeGreaterThan(0n);
     expect(eth.outcome.blended).toBeLessThan(eth.outcome.premium); // pulled toward BTC's negative premium
     // The change limit: one step (12.5 bps = 1.25e9) from the previous charged premium (0).
     expect(eth.outcome.charged).toBe(eth.outcome.blended > 1_250_000_000n ? 1_250_000_000n : eth.outcome.blended);
     // A sibling measurement blends once: BTC, not measured since ETH's update, is not fresh for ETH's next one.
     const again = await rollAndCompare(ETH);
-    expect(again.inputs.siblings).toHaveLength(0);
+    expect(again.inputs.siblings.map((s) => s.fresh)).toEqual([false]);
     expect(again.outcome.blendWeight).toBe(0n);
 
     // getFundingHistory: the three updates as emitted, with their block times.

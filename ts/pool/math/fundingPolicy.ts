@@ -18,8 +18,11 @@ export type FundingPolicyParams = Pick<
   "maxChangeBps" | "extremeVolBps" | "extremeCapBps" | "blendWeightBps" | "kickerThresholdBps" | "kickerMaxE8" | "capE8"
 >;
 
-/** A sibling's contribution, from its snapshot (fresh ones only). */
-export type FundingSibling = { premium: bigint; gross: bigint; net: bigint; pushCost: bigint };
+/**
+ * A sibling's contribution, from its latest snapshot: only a fresh one (measured after this market's last update) is
+ * blended; every one adds its net to the group's.
+ */
+export type FundingSibling = { premium: bigint; gross: bigint; net: bigint; pushCost: bigint; fresh: boolean };
 
 /** Everything the period's computation reads (FundingPolicy.Inputs). */
 export type FundingPolicyInputs = {
@@ -113,13 +116,14 @@ export function clampPremium(x: bigint, bound: bigint): bigint {
   return x > bound ? bound : x < -bound ? -bound : x;
 }
 
-/** A sibling snapshot as the blend and the kicker read it. */
-export function siblingOf(s: FundingSnapshot): FundingSibling {
+/** A sibling snapshot as the blend and the kicker read it, fresh when measured after `periodStart`. */
+export function siblingOf(s: FundingSnapshot, periodStart: bigint | number): FundingSibling {
   return {
     premium: BigInt(s.premium),
     gross: BigInt(s.grossNotional),
     net: BigInt(s.netNotional),
     pushCost: BigInt(s.pushCost),
+    fresh: BigInt(s.measuredAt) > BigInt(periodStart),
   };
 }
 
@@ -129,9 +133,12 @@ export function siblingIds(p: Pick<FundingParams, "siblingCount" | "siblings">):
   return Array.from({ length: Number(p.siblingCount) }, (_, j) => (packed >> BigInt(8 * j)) & 0xffn);
 }
 
-/** The siblings measured since this market's last update (`periodStart`), in the params' order (FundingLogic). */
-export function freshSiblings(snapshots: readonly FundingSnapshot[], periodStart: bigint | number): FundingSibling[] {
-  return snapshots.filter((s) => BigInt(s.measuredAt) > BigInt(periodStart)).map(siblingOf);
+/**
+ * Every sibling's latest snapshot in the params' order, fresh when measured after this market's last update
+ * (`periodStart`): FundingLogic._siblings.
+ */
+export function fundingSiblings(snapshots: readonly FundingSnapshot[], periodStart: bigint | number): FundingSibling[] {
+  return snapshots.map((s) => siblingOf(s, periodStart));
 }
 
 /** The full computation (FundingPolicy.next, steps 1-6). */
@@ -191,9 +198,10 @@ function blendOf(
   let weight = 0n;
   if (wBps === 0n || sibs.length === 0) return { b, weight };
   let total = gross;
-  for (const s of sibs) total += s.gross;
+  for (const s of sibs) if (s.fresh) total += s.gross;
   if (total === 0n) return { b, weight };
   for (const s of sibs) {
+    if (!s.fresh) continue;
     let wj = (wBps * 10n ** 8n * s.gross) / total;
     if (gross !== 0n) {
       const bound = (s.pushCost * FUNDING_ONE) / (2n * gross);
