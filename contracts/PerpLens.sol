@@ -137,8 +137,7 @@ contract PerpLens is IPerpLens {
 
     /// @inheritdoc IPerpLens
     function marketView(uint256 marketId) external view returns (MarketView memory v) {
-        MarketState memory m = pool.marketState(marketId);
-        if (m.baseReserve == 0) revert UnknownMarket(marketId);
+        MarketState memory m = _listedMarket(marketId);
         MarketConfig memory c = pool.marketConfig(marketId);
         (uint256 index, OracleStatus status) = _price(marketId);
         (v.cumFundingLong, v.cumFundingShort) = _cumNow(m, c);
@@ -167,8 +166,7 @@ contract PerpLens is IPerpLens {
 
     /// @inheritdoc IPerpLens
     function fundingForecast(uint256 marketId) external view returns (FundingForecast memory f) {
-        MarketState memory m = pool.marketState(marketId);
-        if (m.baseReserve == 0) revert UnknownMarket(marketId);
+        MarketState memory m = _listedMarket(marketId);
         MarketConfig memory c = pool.marketConfig(marketId);
         (uint256 index, OracleStatus status) = _price(marketId);
         FundingPolicy.Inputs memory q;
@@ -191,11 +189,10 @@ contract PerpLens is IPerpLens {
         q.params = pool.fundingParams(marketId);
         FundingSnapshot memory own = pool.fundingSnapshot(marketId);
         q.prevCharged = own.charged;
-        q.prevNet = own.netNotional;
+        q.prevNet = m.fundingNet;
         q.siblings = _siblings(q.params, m.periodStart);
         if (q.params.kickerMaxE8 != 0) q.capitalWhole = pool.backstopCapital() * TOKEN_TO_WAD / 1e18;
         f.next = FundingPolicy.next(q);
-        f.marketId = marketId;
         f.chargedPremium = own.charged;
         f.maxNextPremium = FundingPolicy.maxNext(q.params, f.next.cap, own.charged);
         f.kickerMaxPremium = uint256(q.params.kickerMaxE8) * FundingPolicy.E8_TO_PREMIUM;
@@ -500,6 +497,12 @@ contract PerpLens is IPerpLens {
 
     function _shock(uint256 index, int256 shockBps) internal pure returns (uint256) {
         return index.mulDivDown(uint256(10_000 + shockBps), FixedPoint.BPS);
+    }
+
+    /// @dev The pool's state of a listed market (UnknownMarket otherwise).
+    function _listedMarket(uint256 marketId) internal view returns (MarketState memory m) {
+        m = pool.marketState(marketId);
+        if (m.baseReserve == 0) revert UnknownMarket(marketId);
     }
 
     /// @dev As MarketLogic._cumNow.

@@ -53,6 +53,10 @@ struct MarketState {
     uint32 repegTime0;
     uint32 repegTime1;
     uint32 lastRepeg; // last repeg step (at most one per timestamp); one slot with the two fields above
+    // Long - short open interest at the last funding update's index, whole quote units (saturated): the next
+    // update's crowding counts only what persisted since (`FundingPolicy`). In the repeg times' slot, which
+    // `updateFunding` reads and writes anyway.
+    int40 fundingNet;
 }
 
 /// @notice A market's funding policy (one slot; `IPerpPool.setFundingParams`, behind the risk timelock). Premiums are
@@ -78,7 +82,8 @@ struct FundingSnapshot {
     int48 charged; // the premium the current rate charges (after the blend, the change limit and the cap), 1e-12
     uint32 measuredAt; // the update's time
     uint40 grossNotional; // long + short open interest at the period's index, whole quote units
-    int40 netNotional; // long - short open interest at the period's index, whole quote units
+    int40 netNotional; // the crowding net: long - short open interest notional that persisted since the update before
+    // (the smaller same-sign magnitude of then and now, else 0), whole quote units: what the group's kicker adds
     uint48 pushCost; // feeBps x quote reserve / 10_000, whole quote units: the round-trip fee of moving the mark by 100 %
 }
 
@@ -175,7 +180,6 @@ struct MarketView {
 /// @notice A market's funding now and what its next update would set (see `IPerpLens.fundingForecast`). Premiums are
 /// fractions of the index per funding period in 1e-12; rates are quote per base per second (WAD).
 struct FundingForecast {
-    uint256 marketId;
     int256 chargedPremium; // the premium the current rate charges (the rate, the kicker and the times: `MarketView`)
     uint256 maxNextPremium; // the most |charged| the next update can set (cap and one change step)
     uint256 kickerMaxPremium; // the most the kicker can charge per period
@@ -198,6 +202,7 @@ struct FundingOutcome {
     uint256 crowdingBps; // |groupNet| / tranche capital (bps; type(uint256).max with no capital)
     uint256 gross; // this market's gross open interest notional (whole quote)
     int256 net; // this market's net open interest notional (whole quote)
+    int256 crowd; // the part of `net` that persisted since the last update (what counts toward the group's crowding)
 }
 
 /// @notice The backstop inventory's sale on one market now (see `IPerpLens.inventorySale`).

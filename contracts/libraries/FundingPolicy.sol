@@ -16,7 +16,9 @@ import {FixedPoint} from "./FixedPoint.sol";
 ///               notional (whole quote), w = blendWeightBps * 1e8
 ///   3. change   c = clamp(b, charged_prev - step, charged_prev + step)        step = cap * maxChangeBps / 10_000
 ///   4. cap      c = clamp(c, +-capEff)      capEff = cap * extremeCapBps / 10_000 while sigma > extremeVolBps, else cap
-///   5. kicker   N = persisting own net + sum_j net_j over every sibling's latest snapshot (whole quote); share = |N| * 10_000 / capital (bps); above the
+///   5. kicker   N = own crowding net + sum_j crowd_j over every sibling's latest snapshot (whole quote), a crowding
+///               net being the smaller same-sign magnitude of the net at the market's last update and now (else 0):
+///               a position held only around any one market's update never counts; share = |N| * 10_000 / capital (bps); above the
 ///               threshold t: k = kickerMaxE8 * 1e4 * min(share - t, t) / t, sign of N (the crowded side pays)
 ///   6. rate     r = c * twapIndex / (ONE * fundingPeriod), kicker likewise (both toward zero: never overcharge)
 /// An oracle that does not vouch for the period's index (status not Normal) sets everything to 0.
@@ -49,7 +51,7 @@ library FundingPolicy {
         uint256 shortOI; // base WAD
         uint256 capitalWhole; // tranche capital, whole quote units
         int256 prevCharged; // the current period's charged premium
-        int256 prevNet; // this market's net notional at its last update
+        int256 prevNet; // this market's net notional at its last update (MarketState.fundingNet)
         FundingParams params;
         Sibling[] siblings;
     }
@@ -125,7 +127,8 @@ library FundingPolicy {
             if (c < q.prevCharged - step) c = q.prevCharged - step;
         }
         o.charged = clamp(c, o.capEffective);
-        (o.kicker, o.groupNet, o.crowdingBps) = _kicker(q, o.net);
+        o.crowd = crowdOf(q.prevNet, o.net);
+        (o.kicker, o.groupNet, o.crowdingBps) = _kicker(q, o.crowd);
         o.ratePerSecond = perSecond(o.charged, q.twapIndex, q.fundingPeriod);
         o.kickerPerSecond = perSecond(o.kicker, q.twapIndex, q.fundingPeriod);
     }
@@ -165,12 +168,18 @@ library FundingPolicy {
         }
     }
 
-    /// @dev Step 5. This market's own net counts only as far as it persisted since its last update (the smaller
-    /// magnitude when both have the same sign, else 0): a position held only around one update cannot crowd.
-    function _kicker(Inputs memory q, int256 net) private pure returns (int256 k, int256 n, uint256 share) {
-        if ((net > 0 && q.prevNet > 0) || (net < 0 && q.prevNet < 0)) {
-            n = FixedPoint.abs(net) < FixedPoint.abs(q.prevNet) ? net : q.prevNet;
+    /// @notice The part of `net` that persisted since `prevNet`: the smaller magnitude when both have the same sign, else 0.
+    function crowdOf(int256 prevNet, int256 net) internal pure returns (int256) {
+        if ((net > 0 && prevNet > 0) || (net < 0 && prevNet < 0)) {
+            return FixedPoint.abs(net) < FixedPoint.abs(prevNet) ? net : prevNet;
         }
+        return 0;
+    }
+
+    /// @dev Step 5, from this market's crowding net `own`. Each sibling's snapshot holds its own crowding net, so a
+    /// position held only around one market's update counts nowhere.
+    function _kicker(Inputs memory q, int256 own) private pure returns (int256 k, int256 n, uint256 share) {
+        n = own;
         for (uint256 j; j < q.siblings.length; ++j) {
             n += q.siblings[j].net;
         }

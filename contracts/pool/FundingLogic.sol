@@ -42,11 +42,8 @@ abstract contract FundingLogic is MarketLogic {
         q.shortOI = m.shortOpenInterest;
         FundingParams memory p = _fundingParams[marketId];
         q.params = p;
-        {
-            FundingSnapshot memory prev = _fundingSnapshots[marketId];
-            q.prevCharged = prev.charged;
-            q.prevNet = prev.netNotional;
-        }
+        q.prevCharged = _fundingSnapshots[marketId].charged;
+        q.prevNet = m.fundingNet;
         q.siblings = _siblings(p, start);
         if (p.kickerMaxE8 != 0) q.capitalWhole = uint256(_backstopCapital) * TOKEN_TO_WAD / 1e18;
         FundingOutcome memory o = FundingPolicy.next(q);
@@ -57,6 +54,7 @@ abstract contract FundingLogic is MarketLogic {
         // forge-lint: disable-next-line(unsafe-typecast) read modulo 2^128 (TimeIntegral.meanDown)
         m.periodStartCumulativeIndex = uint128(cumulativeIndex);
         m.periodStart = uint32(block.timestamp);
+        m.fundingNet = int40(_clamp40(o.net));
         _fundingSnapshots[marketId] = _snapshotOf(o, q.vouched, c.feeBps, m.quoteReserve);
         // Keeper-paced, so it keeps the repeg's window fresh; it never restarts it (see RepegMath).
         _rollRepegWindow(marketId, m, cumulativeIndex);
@@ -100,11 +98,14 @@ abstract contract FundingLogic is MarketLogic {
         s.charged = int48(o.charged);
         s.measuredAt = uint32(block.timestamp);
         s.grossNotional = vouched ? uint40(_min(o.gross, type(uint40).max)) : 0;
-        int256 net = o.net;
-        if (net > type(int40).max) net = type(int40).max;
-        if (net < type(int40).min) net = type(int40).min;
-        s.netNotional = int40(net);
+        s.netNotional = int40(_clamp40(o.crowd));
         s.pushCost = uint48(_min(feeBps * quoteReserve / 1e22, type(uint48).max));
+    }
+
+    function _clamp40(int256 x) private pure returns (int256) {
+        if (x > type(int40).max) return type(int40).max;
+        if (x < type(int40).min) return type(int40).min;
+        return x;
     }
 
     function _min(uint256 a, uint256 b) private pure returns (uint256) {

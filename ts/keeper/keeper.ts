@@ -349,6 +349,7 @@ export class Keeper {
     const evaluation = this.book.evaluate(this.lastPricing, head, this.now());
     const confirmed = await this.confirm(evaluation.candidates, head);
     this.updateBookMetrics();
+    this.updateFundingMetrics(snapshot);
 
     // 5. Our transactions, then the tasks.
     const finals = await this.tx.poll(head);
@@ -564,6 +565,19 @@ export class Keeper {
     for (const e of this.book.all()) if (e.liquidatableSince) liquidatable++;
     this.metrics.accountsTracked.set(this.book.size);
     this.metrics.liquidatable.set(liquidatable);
+  }
+
+  /** Funding gauges per market: the rate and the kicker now as bps of the index per funding period. */
+  private updateFundingMetrics(snapshot: Snapshot): void {
+    for (const m of snapshot.markets) {
+      const index = m.pricing.index;
+      if (index === 0n) continue;
+      const perPeriodBps = (perSecond: bigint) =>
+        Number((perSecond * BigInt(m.config.fundingPeriod) * 10_000n * 1000n) / index) / 1000;
+      const market = String(m.marketId);
+      this.metrics.fundingRateBps.set({ market }, perPeriodBps(m.state.fundingRate));
+      this.metrics.fundingKickerBps.set({ market }, perPeriodBps(m.state.fundingKicker));
+    }
   }
 
   /**

@@ -39,6 +39,10 @@ export const METRIC_NAMES = {
   riskFigureFailures: "keeper_risk_figure_failures_total",
   /** refreshBoost transactions sent (a vault's stored boost multiplier differed from the oracle's). */
   boostRefreshes: "keeper_boost_refreshes_total",
+  /** Each market's funding rate now, bps of the index per funding period (> 0: longs pay), by market id. */
+  fundingRateBps: "keeper_funding_rate_bps_per_period",
+  /** Each market's crowding kicker now, bps of the index per funding period (> 0: longs pay it), by market id. */
+  fundingKickerBps: "keeper_funding_kicker_bps_per_period",
 } as const;
 
 export const TX_OUTCOMES = ["mined", "reverted", "replaced", "dropped", "skipped_done", "failed", "dry_run"] as const;
@@ -126,6 +130,19 @@ export class KeeperMetrics {
     registers: [],
   });
 
+  readonly fundingRateBps = new Gauge({
+    name: METRIC_NAMES.fundingRateBps,
+    help: "funding rate now, bps of the index per funding period (> 0: longs pay)",
+    labelNames: ["market"],
+    registers: [],
+  });
+  readonly fundingKickerBps = new Gauge({
+    name: METRIC_NAMES.fundingKickerBps,
+    help: "crowding kicker now, bps of the index per funding period (> 0: longs pay it)",
+    labelNames: ["market"],
+    registers: [],
+  });
+
   constructor(tasks: readonly string[] = []) {
     for (const m of [
       this.headLag,
@@ -145,6 +162,8 @@ export class KeeperMetrics {
       this.riskFigureRunSeconds,
       this.riskFigureFailures,
       this.boostRefreshes,
+      this.fundingRateBps,
+      this.fundingKickerBps,
     ]) {
       this.registry.registerMetric(m as Gauge);
     }
