@@ -48,7 +48,13 @@ export function fundingLines(f: FundingOutcome): string[] {
       ]),
     ),
   );
-  for (const m of f.markets) out.push(`  ${m.symbol} periods: ${periodTrail(m)}`);
+  for (const m of f.markets) {
+    const trail = periodTrail(m);
+    for (let i = 0; i < trail.length; i += TRAIL_PER_LINE)
+      out.push(
+        `  ${i === 0 ? `${m.symbol} periods:` : " ".repeat(m.symbol.length + 9)} ${trail.slice(i, i + TRAIL_PER_LINE).join("  ")}`,
+      );
+  }
   out.push(
     "  (premium -> blended -> charged, * extreme session's cap, k kicker; blend: the group's fresh premiums, weighted by open",
     "  interest and bounded by each one's push cost; the paid column includes the kicker)",
@@ -75,13 +81,14 @@ function extremeText(m: FundingMarketOutcome, crashTime: bigint | undefined): st
   return `${m.extremePeriods} (from ${minutes.toFixed(0)} min after the crash${bound})`;
 }
 
+/** Periods per line of the trail. */
+const TRAIL_PER_LINE = 8;
+
 /** Each period as "premium>blended>charged", the extreme ones starred, kickers marked. */
-function periodTrail(m: FundingMarketOutcome): string {
-  return m.periods
-    .map((p) => {
-      const blend = p.blended === p.premium ? "" : `>${premiumBps(p.blended, 1)}`;
-      const kick = p.kicker === 0n ? "" : ` k${premiumBps(p.kicker, 1)}`;
-      return `${premiumBps(p.premium, 1)}${blend}>${premiumBps(p.charged, 1)}${p.extreme ? "*" : ""}${kick}`;
-    })
-    .join(" ");
+function periodTrail(m: FundingMarketOutcome): string[] {
+  return m.periods.map((p) => {
+    const blend = p.blended === p.premium ? "" : `>${premiumBps(p.blended, 1)}`;
+    const kick = p.kicker === 0n ? "" : ` k${premiumBps(p.kicker, 1)}`;
+    return `${premiumBps(p.premium, 1)}${blend}>${premiumBps(p.charged, 1)}${p.extreme ? "*" : ""}${kick}`;
+  });
 }
