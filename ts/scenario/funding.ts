@@ -112,9 +112,9 @@ export async function fundingOutcome(
       extremeCapBound: extremes.filter((p) => abs(p.charged) === p.capEffective).length,
       firstExtremeAfterCrash: crashTime === undefined ? undefined : extremes.find((p) => p.time >= crashTime)?.time,
       blendedPeriods: blendMoves.filter((d) => d !== 0n).length,
-      maxBlendMove: blendMoves.reduce((a, b) => (b > a ? b : a), 0n),
+      maxBlendMove: largest(blendMoves),
       kickerPeriods: periods.filter((p) => p.kicker !== 0n).length,
-      maxKicker: periods.reduce((a, p) => (abs(p.kicker) > a ? abs(p.kicker) : a), 0n),
+      maxKicker: largest(periods.map((p) => abs(p.kicker))),
       check: checkPeriods(periods, step),
       periods,
     });
@@ -181,6 +181,13 @@ function mergeChecks(checks: readonly FundingCheck[]): FundingCheck {
 
 function ratio(x: bigint, bound: bigint): number {
   return Number((x * 1_000_000n) / bound) / 1_000_000;
+}
+
+/** The largest of non-negative bigints (0 for none). */
+function largest(xs: readonly bigint[]): bigint {
+  let m = 0n;
+  for (const x of xs) if (x > m) m = x;
+  return m;
 }
 
 function abs(x: bigint): bigint {
