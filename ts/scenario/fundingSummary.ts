@@ -27,8 +27,8 @@ export function fundingLines(f: FundingOutcome): string[] {
         "cap",
         "step",
         "extreme cap",
-        "extreme periods",
-        "blend moved",
+        "extreme periods (after crash)",
+        "blended",
         "max blend",
         "kicker on",
         "max kicker",
@@ -49,40 +49,56 @@ export function fundingLines(f: FundingOutcome): string[] {
     ),
   );
   for (const m of f.markets) {
-    const trail = periodTrail(m);
-    for (let i = 0; i < trail.length; i += TRAIL_PER_LINE)
-      out.push(
-        `  ${i === 0 ? `${m.symbol} periods:` : " ".repeat(m.symbol.length + 9)} ${trail.slice(i, i + TRAIL_PER_LINE).join("  ")}`,
-      );
+    const label = `${m.symbol} periods:`;
+    wrap(periodTrail(m), TRAIL_WIDTH - label.length - 3).forEach((line, i) => {
+      out.push(`  ${i === 0 ? label : " ".repeat(label.length)} ${line}`);
+    });
   }
   out.push(
-    "  (premium -> blended -> charged, * extreme session's cap, k kicker; blend: the group's fresh premiums, weighted by open",
-    "  interest and bounded by each one's push cost; the paid column includes the kicker)",
+    "  (premium > blended > charged; * the extreme session's cap applied, k the kicker. The blend mixes in the group's fresh",
+    "  premiums, weighted by open interest and bounded by each one's push cost. Paid includes the kicker.)",
   );
   out.push(
     `  kicker: the crowded side paid ${formatWad(f.kickerPaid)} USDC into the tranches' premium (pool.kickerPaid), on in ${f.markets.reduce((n, m) => n + m.kickerPeriods, 0)} of ${f.updates} periods`,
   );
   const c = f.check;
-  const detail = `${c.periods} periods; max |charged| / cap ${c.maxCapRatio.toFixed(3)}, max |change| / limit ${c.maxStepRatio.toFixed(3)}; ${c.loweredByCap} lowered by an extreme cap, ${c.unvouched} while the oracle was not Normal (charged 0)`;
-  out.push(
-    c.violations.length === 0
-      ? `  check: no period's rate exceeded its cap or its change limit (${detail})`
-      : `  check: ${c.violations.length} period(s) broke a bound (${detail}): ${c.violations.slice(0, 3).join("; ")}`,
-  );
+  const detail = `    ${c.periods} periods; max |charged| / cap ${c.maxCapRatio.toFixed(3)}, max |change| / limit ${c.maxStepRatio.toFixed(3)}; ${c.loweredByCap} lowered by an extreme cap, ${c.unvouched} unvouched (charged 0)`;
+  if (c.violations.length === 0) out.push("  check: no period's rate exceeded its cap or its change limit", detail);
+  else
+    out.push(
+      `  check: ${c.violations.length} period(s) broke a bound`,
+      detail,
+      ...c.violations.slice(0, 3).map((v) => `    ${v}`),
+    );
   return out;
 }
 
-/** "3 (from 10 min after the crash, cap bound 1)" or "0". */
+/** "3 from +17 min, 1 at cap" (minutes after the crash; periods the extreme cap set) or "0". */
 function extremeText(m: FundingMarketOutcome, crashTime: bigint | undefined): string {
   if (m.extremePeriods === 0) return "0";
-  const bound = m.extremeCapBound === 0 ? "" : `, cap bound ${m.extremeCapBound}`;
+  const bound = m.extremeCapBound === 0 ? "" : `, ${m.extremeCapBound} at cap`;
   if (crashTime === undefined || m.firstExtremeAfterCrash === undefined) return `${m.extremePeriods}${bound}`;
   const minutes = Number(m.firstExtremeAfterCrash - crashTime) / 60;
-  return `${m.extremePeriods} (from ${minutes.toFixed(0)} min after the crash${bound})`;
+  return `${m.extremePeriods} from +${minutes.toFixed(0)} min${bound}`;
 }
 
-/** Periods per line of the trail. */
-const TRAIL_PER_LINE = 8;
+/** Widest line of the trail (characters). */
+const TRAIL_WIDTH = 118;
+
+/** `items` joined by two spaces into lines of at most `width` characters (an item longer than that on its own). */
+function wrap(items: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const item of items) {
+    if (line !== "" && line.length + 2 + item.length > width) {
+      lines.push(line);
+      line = "";
+    }
+    line = line === "" ? item : `${line}  ${item}`;
+  }
+  if (line !== "") lines.push(line);
+  return lines;
+}
 
 /** Each period as "premium>blended>charged", the extreme ones starred, kickers marked. */
 function periodTrail(m: FundingMarketOutcome): string[] {
