@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { parseUnits } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 import { CROWD } from "../../ts/scenario/book";
 import type { ScenarioReport } from "../../ts/scenario/report";
@@ -53,6 +54,43 @@ function expectTradingHappened(r: ScenarioReport) {
   expect(r.keeper.premiumTxs).toBeGreaterThan(0);
   expect(usd(r.tranches.junior.premium)).toBeGreaterThan(0);
   expect(usd(r.tranches.senior.premium)).toBeGreaterThan(0);
+  expectFundingWithinBounds(r);
+}
+
+/** A premium of the report (a fraction of the index per period, 12 decimals) in 1e-12. */
+const premium = (s: string | null) => parseUnits(s ?? "0", 12);
+const abs = (x: bigint) => (x < 0n ? -x : x);
+
+/**
+ * Every funding period, recomputed from the report's periods: |charged| within the cap that applied, and within one
+ * step of the period before unless the cap pulled it lower or the oracle did not vouch (then nothing is charged).
+ */
+function expectFundingWithinBounds(r: ScenarioReport) {
+  expect(r.funding.check.violations).toEqual([]);
+  expect(r.funding.check.periods).toBe(r.funding.updates);
+  expect(r.funding.check.maxCapRatio).toBeLessThanOrEqual(1);
+  expect(r.funding.check.maxStepRatio).toBeLessThanOrEqual(1);
+  for (const m of r.funding.markets) {
+    const step = premium(m.step);
+    let prev: bigint | undefined;
+    for (const p of m.periods) {
+      const charged = premium(p.charged);
+      const cap = premium(p.capEffective);
+      const previous = premium(p.previousCharged);
+      if (prev !== undefined) expect(previous).toBe(prev);
+      prev = charged;
+      expect(abs(charged)).toBeLessThanOrEqual(cap);
+      expect(cap).toBeLessThanOrEqual(premium(m.cap));
+      if (!p.vouched) {
+        expect([charged, premium(p.kicker)]).toEqual([0n, 0n]);
+        continue;
+      }
+      if (abs(charged - previous) > step) {
+        expect(abs(charged)).toBe(cap);
+        expect(abs(charged)).toBeLessThan(abs(previous));
+      }
+    }
+  }
 }
 
 describe.sequential("npm start scenarios", () => {
@@ -144,6 +182,45 @@ describe.sequential("npm start scenarios", () => {
     expect(usd(held?.capacity ?? "0")).toBeLessThan(usd(held?.requested ?? "0"));
     expect(opened?.claimableShare).toBe("1");
     expect(stdout).toContain("LP economics");
+  }, 180_000);
+
+  it("crash: funding keeps its cap and change limit every period, tightens the cap in the crash's session, charges the crowded side a kicker and blends the group", async () => {
+    const { report: r, stdout } = await scenario("crash");
+    const f = r.funding;
+    expectFundingWithinBounds(r);
+    expect(stdout).toContain("check: no period's rate exceeded its cap or its change limit");
+    const [eth, btc] = f.markets;
+    expect([eth?.market, btc?.market, eth?.group, btc?.group]).toEqual(["ETH", "BTC", 1, 1]);
+    for (const m of f.markets) {
+      // cap = 10 % x (IM - MM) = 50 bps per period, step a quarter of it, the extreme session's cap half of it.
+      expect([m.cap, m.step, m.extremeCap]).toEqual(["0.005", "0.00125", "0.0025"]);
+      expect(m.updates).toBeGreaterThan(10);
+    }
+    // The extreme session: the crash's gap lifts the realized volatility above 150 %, and only then.
+    const crashTime = f.crashTime ?? Number.POSITIVE_INFINITY;
+    const extremes = f.markets.flatMap((m) => m.periods.filter((p) => p.extreme));
+    expect(extremes.length).toBeGreaterThan(0);
+    for (const p of extremes) {
+      expect(p.time).toBeGreaterThanOrEqual(crashTime);
+      expect(p.capEffective).toBe("0.0025");
+    }
+    expect(f.markets.some((m) => m.firstExtremeAfterCrash !== null)).toBe(true);
+    // The crowding kicker: on after the crash left the book one-sided, paid by the crowded side into the premium.
+    const kicks = f.markets.flatMap((m) => m.periods.filter((p) => premium(p.kicker) !== 0n));
+    expect(kicks.length).toBeGreaterThan(0);
+    expect(usd(f.kickerPaid)).toBeGreaterThan(0);
+    for (const p of kicks) {
+      expect(p.time).toBeGreaterThan(crashTime);
+      expect(abs(premium(p.kicker))).toBeLessThanOrEqual(premium("0.0005")); // kickerMaxE8 50,000 = 5 bps
+    }
+    expect(f.markets.reduce((n, m) => n + m.kickerPeriods, 0)).toBe(kicks.length);
+    // The group's blend moved a member's premium (the one updated after its larger sibling), by at most w = 30 % of
+    // the widest gap two capped premiums can have (2 x 50 bps).
+    const blended = f.markets.flatMap((m) => m.periods.filter((p) => p.blended !== p.premium));
+    expect(blended.length).toBeGreaterThan(0);
+    for (const p of blended) expect(abs(premium(p.blended) - premium(p.premium))).toBeLessThanOrEqual(premium("0.003"));
+    expect(usd(f.paid)).toBeGreaterThan(usd(f.kickerPaid));
+    expect(stdout).toContain("Funding: predictable carry (group 1: ETH + BTC");
   }, 180_000);
 
   it("black swan: junior is wiped and senior pays the rest, exactly as predicted", async () => {

@@ -108,14 +108,22 @@ export const CRASHES: Record<ScenarioName, CrashMoves | undefined> = {
   calm: undefined,
 };
 
-/** Shallow curves (so the arbitrageur can close a crash's gap), a small junior, short tranche clocks. */
+/** The scenario's funding policy: the defaults with the kicker's threshold at 20 % of the tranche capital. */
+export const SCENARIO_FUNDING = { kickerThresholdBps: 2000 } as const;
+
+/** Shallow curves (so the arbitrageur can close a crash's gap), a small junior, short tranche clocks, ETH and BTC one
+ * funding group. */
 export function scenarioDeploymentConfig(): DeploymentConfig {
   const tranche = { cooldown: 3_600, claimWindow: 86_400, premiumStreamDuration: 3_600 };
   return parseDeploymentConfig({
+    // The funding policy's defaults (SPEC-22), but the crowding kicker from a group net of 20 % of the tranche capital
+    // (default 50 %): the book is small beside this backstop, and the crash leaves it one-sided (the longs fall, the
+    // arbitrageur shorts the gap shut), so the crowded shorts pay the kicker in the aftermath.
     markets: [
-      { symbol: "ETH", price: "2000", baseReserve: "4000" },
-      { symbol: "BTC", price: "60000", baseReserve: "100" },
+      { symbol: "ETH", price: "2000", baseReserve: "4000", funding: SCENARIO_FUNDING },
+      { symbol: "BTC", price: "60000", baseReserve: "100", funding: SCENARIO_FUNDING },
     ],
+    fundingGroups: [["ETH", "BTC"]],
     junior: tranche,
     senior: tranche,
     // Junior is a tenth of the backstop here: it keeps 3x its stressed loss (the default is 1.5x), so the crash's

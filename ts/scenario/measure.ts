@@ -1,10 +1,9 @@
-// What the run did, read back from the chain: realized bad debt and its split, liquidation steps, funding updates
-// and what they charged, the keeper's mined transactions by kind, the LP's withdrawal, the backstop inventory.
+// What the run did, read back from the chain: realized bad debt and its split, liquidation steps, the keeper's mined
+// transactions by kind, the LP's withdrawal, the backstop inventory (funding: funding.ts).
 import { type Address, decodeFunctionData, getAbiItem, type Hex } from "viem";
 import { oracleRouterAbi, perpLensAbi, perpPoolAbi, trancheVaultAbi } from "../abi/generated";
 import type { Deployment } from "../deploy/deployment";
 import type { DevClients } from "../devnet/clients";
-import { WAD } from "../money";
 import type { InventoryEntry, LiquidationRecord, ScenarioResult, Waterfall } from "./types";
 
 type Range = { fromBlock: bigint; toBlock: bigint };
@@ -47,43 +46,6 @@ export async function liquidationSteps(
     penalty: l.args.penalty ?? 0n,
     quoteDelta: l.args.quoteDelta ?? 0n,
   }));
-}
-
-/**
- * Funding updates and what the paying side paid: at each update, the change of the paying side's cumulative
- * index since the previous update times that side's open interest (longs pay when cumFundingLong rises, shorts
- * when cumFundingShort, their credit, falls). The indices are the market's state at the update's block (the event
- * does not carry them; the update accrued them to its block). WAD.
- */
-export async function fundingPaid(clients: DevClients, deployment: Deployment, range: Range) {
-  const logs = await clients.publicClient.getLogs({
-    address: deployment.contracts.pool,
-    event: getAbiItem({ abi: perpPoolAbi, name: "FundingUpdated" }),
-    fromBlock: deployment.startBlock,
-    toBlock: range.toBlock,
-  });
-  const last = new Map<bigint, { long: bigint; short: bigint }>();
-  let paid = 0n;
-  let updates = 0;
-  for (const l of logs) {
-    const id = l.args.marketId ?? 0n;
-    const state = await clients.publicClient.readContract({
-      address: deployment.contracts.pool,
-      abi: perpPoolAbi,
-      functionName: "marketState",
-      args: [id],
-      blockNumber: l.blockNumber,
-    });
-    const prev = last.get(id) ?? { long: 0n, short: 0n };
-    const long = state.cumFundingLong;
-    const short = state.cumFundingShort;
-    last.set(id, { long, short });
-    if (l.blockNumber < range.fromBlock) continue;
-    updates++;
-    if (long > prev.long) paid += ((long - prev.long) * state.longOpenInterest) / WAD;
-    if (short < prev.short) paid += ((prev.short - short) * state.shortOpenInterest) / WAD;
-  }
-  return { updates, paid };
 }
 
 const KEEPER_CALLS: Record<string, keyof ScenarioResult["keeper"]> = {

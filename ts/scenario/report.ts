@@ -3,7 +3,7 @@
 import { formatUnits } from "viem";
 import { COLLATERAL_DECIMALS, WAD } from "../money";
 import type { LpEconomicsOutcome } from "./lpEconomics";
-import type { NettingAccount, ScenarioResult, TrancheOutcome } from "./types";
+import type { FundingCheck, FundingOutcome, NettingAccount, ScenarioResult, TrancheOutcome } from "./types";
 
 /** WAD amount -> exact decimal string in collateral units. */
 const wad = (x: bigint) => formatUnits(x, 18);
@@ -91,6 +91,57 @@ function lpEconomics(lp: LpEconomicsOutcome) {
   };
 }
 
+/** A premium (1e-12 of the index per period) as a fraction of the index ("0.005" = 50 bps). */
+const premium = (x: bigint) => formatUnits(x, 12);
+
+function fundingCheck(c: FundingCheck) {
+  return { ...c };
+}
+
+function funding(f: FundingOutcome) {
+  return {
+    updates: f.updates,
+    paid: wad(f.paid),
+    /** What the crowded sides paid as kicker into the tranches' premium (pool.kickerPaid over the run). */
+    kickerPaid: wad(f.kickerPaid),
+    crashTime: f.crashTime === undefined ? null : Number(f.crashTime),
+    /** Every period against its cap and change limit: violations empty, ratios of the bound (1 = at it). */
+    check: fundingCheck(f.check),
+    /** Premiums, caps and kickers as fractions of the index per funding period. */
+    markets: f.markets.map((m) => ({
+      market: m.symbol,
+      group: m.group,
+      updates: m.updates,
+      paid: wad(m.paid),
+      cap: premium(m.cap),
+      step: m.step === undefined ? null : premium(m.step),
+      extremeCap: premium(m.extremeCap),
+      extremePeriods: m.extremePeriods,
+      extremeCapBound: m.extremeCapBound,
+      firstExtremeAfterCrash: m.firstExtremeAfterCrash === undefined ? null : Number(m.firstExtremeAfterCrash),
+      blendedPeriods: m.blendedPeriods,
+      maxBlendMove: premium(m.maxBlendMove),
+      kickerPeriods: m.kickerPeriods,
+      maxKicker: premium(m.maxKicker),
+      check: fundingCheck(m.check),
+      periods: m.periods.map((p) => ({
+        block: p.block.toString(),
+        time: Number(p.time),
+        premium: premium(p.premium),
+        blended: premium(p.blended),
+        previousCharged: premium(p.previousCharged),
+        charged: premium(p.charged),
+        kicker: premium(p.kicker),
+        capEffective: premium(p.capEffective),
+        extreme: p.extreme,
+        vouched: p.vouched,
+        ratePerSecond: wad(p.ratePerSecond),
+        kickerPerSecond: wad(p.kickerPerSecond),
+      })),
+    })),
+  };
+}
+
 export function reportOf(r: ScenarioResult) {
   return {
     scenario: r.scenario,
@@ -139,7 +190,7 @@ export function reportOf(r: ScenarioResult) {
       badDebt: wad(s.badDebt),
     })),
     tranches: { junior: tranche(r.tranches.junior), senior: tranche(r.tranches.senior) },
-    funding: { updates: r.funding.updates, paid: wad(r.funding.paid) },
+    funding: funding(r.funding),
     keeper: r.keeper,
     withdrawal: {
       owner: r.withdrawal.owner,

@@ -26,6 +26,7 @@ import {
 } from "./book";
 import { ChainClock } from "./chainClock";
 import { type Accounts, crashedPrices, crashLabel, predictStack } from "./crash";
+import { fundingOutcome } from "./funding";
 import { IndexPath, seededRandom } from "./indexPath";
 import { inventorySales, inventorySold, markIndexGaps, repegSteps } from "./inventorySale";
 import { startKeeper } from "./keeperHost";
@@ -38,7 +39,7 @@ import {
   postedFigure,
   premiumSplits,
 } from "./lpEconomics";
-import { fundingPaid, inventoryOf, keeperTxs, liquidationSteps, realizedBadDebt, withdrawalOf } from "./measure";
+import { inventoryOf, keeperTxs, liquidationSteps, realizedBadDebt, withdrawalOf } from "./measure";
 import { nettingOutcome } from "./netting";
 import { stringifyReport } from "./report";
 import { placeRealized, postedReport, type ScenarioRiskRun, scenarioRiskReport } from "./riskReport";
@@ -210,6 +211,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
     let stack: StackEntry[] = [];
     let predicted: Waterfall = { badDebt: 0n, junior: 0n, senior: 0n, socialized: 0n };
     let riskRun: ScenarioRiskRun | undefined;
+    let crashTime: bigint | undefined;
     if (crash) {
       await sim.settleKeeper();
       const before = await clients.publicClient.getBlockNumber({ cacheTime: 0 });
@@ -254,6 +256,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       const gapBlock = await sim.block(1n, gapped, (b) => {
         if (post && tailRiskOracle) b.add("lp", actors.postFigure(tailRiskOracle, post));
       });
+      crashTime = sim.now;
       progress(`[crash] index gapped ${crashLabel(crash)}`);
       if (post) {
         const f = await postedFigure(clients, deployment, "before the crash", post, gapBlock);
@@ -412,7 +415,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       realized,
       risk,
       liquidations,
-      funding: await fundingPaid(clients, deployment, range),
+      funding: await fundingOutcome(clients, deployment, range, crashTime),
       tranches: {
         junior: await tranche(junior, vaultsStart.junior),
         senior: await tranche(senior, vaultsStart.senior),

@@ -5,6 +5,7 @@ import { formatBps, formatPercent, formatUsdc, formatWad } from "../display/amou
 import { table } from "../display/table";
 import { WAD } from "../money";
 import { crashLabel } from "./crash";
+import { fundingLines } from "./fundingSummary";
 import { lpEconomicsLines } from "./lpSummary";
 import type { ScenarioRisk } from "./riskReport";
 import type { NettingAccount, ScenarioResult, Waterfall } from "./types";
@@ -21,7 +22,9 @@ export function formatScenarioSummary(r: ScenarioResult): string[] {
   out.push(
     `  trades          ${r.trades.crowd + r.trades.arbitrage} (crowd ${r.trades.crowd}, arbitrageur ${r.trades.arbitrage}, refused or reverted ${r.trades.failed})`,
   );
-  out.push(`  funding         ${r.funding.updates} updates, ${formatWad(r.funding.paid)} USDC paid by the paying side`);
+  out.push(
+    `  funding         ${r.funding.updates} updates, ${formatWad(r.funding.paid)} USDC paid by the paying side (${formatWad(r.funding.kickerPaid)} of it kicker)`,
+  );
   const k = r.keeper;
   out.push(
     `  keeper          liquidation ${k.liquidationTxs}, funding ${k.fundingTxs}, premium ${k.premiumTxs}, oracle ${k.oracleTxs}, repeg ${k.repegTxs}, inventory ${k.inventoryTxs} txs`,
@@ -50,6 +53,7 @@ export function formatScenarioSummary(r: ScenarioResult): string[] {
     `  premium / NAV: premium over the ${(Number(r.simulatedSeconds) / 3600).toFixed(1)} h run as a share of NAV at the start; annualized: that rate for a year, not a forecast`,
   );
 
+  out.push(...fundingLines(r.funding));
   out.push(...nettingLines(r));
 
   if (r.shock) {

@@ -136,7 +136,8 @@ export type ScenarioResult = {
   /** The Monte-Carlo report on the book before the crash, and where the realized loss sits in it. */
   risk: ScenarioRisk | undefined;
   liquidations: LiquidationRecord[];
-  funding: { updates: number; paid: bigint };
+  /** The funding policy over the run (ts/scenario/funding.ts). */
+  funding: FundingOutcome;
   tranches: { junior: TrancheOutcome; senior: TrancheOutcome };
   keeper: {
     liquidationTxs: number;
@@ -161,4 +162,79 @@ export type ScenarioResult = {
     unlockTime: bigint;
   };
   inventory: InventoryEntry[];
+};
+
+/** One funding update (a FundingUpdated event). Premiums: fractions of the index per period, 1e-12. */
+export type FundingPeriod = {
+  block: bigint;
+  time: bigint;
+  /** The period's own premium (capped), after the group's blend, and charged (change limit and cap). */
+  premium: bigint;
+  blended: bigint;
+  /** The charge of the period before (the change limit's reference). */
+  previousCharged: bigint;
+  charged: bigint;
+  /** The crowding kicker, signed by the side that pays it (> 0 longs). */
+  kicker: bigint;
+  /** The cap that applied: the normal one, or the extreme session's. */
+  capEffective: bigint;
+  extreme: boolean;
+  /** The oracle vouched for the period (Normal): otherwise the update charges nothing. */
+  vouched: boolean;
+  ratePerSecond: bigint;
+  kickerPerSecond: bigint;
+};
+
+/** Whether every period kept FundingPolicy's bounds; ratios are of the bound (1 = at it). */
+export type FundingCheck = {
+  periods: number;
+  /** Empty when every period kept its cap and its change limit. */
+  violations: string[];
+  /** max |charged| / capEffective. */
+  maxCapRatio: number;
+  /** max |charged − previous| / step over the periods the step bound (not the cap). */
+  maxStepRatio: number;
+  /** Periods the cap pulled further toward zero than one step (an extreme session's tighter cap). */
+  loweredByCap: number;
+  /** Periods the oracle did not vouch for (charged 0). */
+  unvouched: number;
+};
+
+export type FundingMarketOutcome = {
+  marketId: bigint;
+  symbol: string;
+  /** Its correlation group (0: none). */
+  group: number;
+  updates: number;
+  /** What the paying side paid over the run (the kicker included), WAD. */
+  paid: bigint;
+  /** The normal cap, the change limit per update and the extreme session's cap, 1e-12 of the index per period. */
+  cap: bigint;
+  step: bigint | undefined;
+  extremeCap: bigint;
+  extremePeriods: number;
+  /** Extreme periods whose charge the extreme cap set (|charged| = the tightened cap). */
+  extremeCapBound: number;
+  /** The first extreme period at or after the crash's gap (its time), if any. */
+  firstExtremeAfterCrash: bigint | undefined;
+  /** Periods where the blend moved the own premium, and the largest move (1e-12). */
+  blendedPeriods: number;
+  maxBlendMove: bigint;
+  /** Periods with a crowding kicker, and the largest (1e-12). */
+  kickerPeriods: number;
+  maxKicker: bigint;
+  check: FundingCheck;
+  periods: FundingPeriod[];
+};
+
+export type FundingOutcome = {
+  /** When the crash's gap was mined (undefined: no crash). */
+  crashTime: bigint | undefined;
+  updates: number;
+  /** What the paying sides paid, WAD. */
+  paid: bigint;
+  /** What the crowded sides paid as kicker into the backstop's premium (`pool.kickerPaid()` over the run), WAD. */
+  kickerPaid: bigint;
+  markets: FundingMarketOutcome[];
+  check: FundingCheck;
 };
