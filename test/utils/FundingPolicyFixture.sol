@@ -97,6 +97,6 @@ abstract contract FundingPolicyFixture is TradingFixture {
     }
 
     function _abs(int256 x) internal pure returns (uint256) {
-        return x >= 0 ? uint256(x) : uint256(-x);
+        return x >= 0 ? uint256(x) : uint256(-(x + 1)) + 1;
     }
 }
