@@ -4,7 +4,7 @@ pragma solidity 0.8.28;
 import {TailRiskOracle} from "../../contracts/TailRiskOracle.sol";
 import {TrancheVault} from "../../contracts/TrancheVault.sol";
 import {IPerpPool} from "../../contracts/interfaces/IPerpPool.sol";
-import {MarketState} from "../../contracts/interfaces/IPerpTypes.sol";
+import {FundingParams, MarketState} from "../../contracts/interfaces/IPerpTypes.sol";
 import {ITailRiskOracle} from "../../contracts/interfaces/ITailRiskOracle.sol";
 import {SettableFeed} from "../../contracts/oracle/SettableFeed.sol";
 import {AttackerBot} from "../utils/AttackerBot.sol";
@@ -32,7 +32,8 @@ import {console} from "forge-std/console.sol";
 /// Plus the protocol invariants that must hold whatever the attacker does: token solvency, open interest equal to the
 /// positions, tranche assets (with the unvested premium and the boost pot, which is not tranche value) equal to their
 /// balances.
-/// Deployment: the fixture's 2 M junior / 6 M senior, ETH at 2,000 (10,000 base) and BTC at 60,000 (500 base);
+/// Deployment: the funding policy on (SPEC-22's parameters, ETH + BTC one group, kicker from 5 % of capital), the
+/// fixture's 2 M junior / 6 M senior, ETH at 2,000 (10,000 base) and BTC at 60,000 (500 base);
 /// short LP cooldowns (1 h / 2 h, claim window 1 day, premium over 6 h) so exits complete within a run. Setup seeds
 /// backstop inventory in both markets (two insolvent accounts liquidated) and leaves two insolvent debtors waiting, so
 /// inventory sales and claims ahead of a deficit are reachable with the index still. LP economics as deployed
@@ -72,6 +73,7 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
         _listMarket(BTC, 500e18, BTC_PRICE);
         indexOf[ETH] = ETH_PRICE;
         indexOf[BTC] = BTC_PRICE;
+        _setFundingPolicy();
         _lpDeposit(juniorLp, junior, 2_000_000e6);
         _lpDeposit(seniorLp, senior, 6_000_000e6);
         pool.syncBackstopCapital();
@@ -90,6 +92,26 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
     }
 
     /* SETUP */
+
+    /// @dev The funding policy as deployed (SPEC-22: cap from the tiers, change limit, extreme cap, ETH + BTC blended
+    /// in group 1), with the kicker from 5 % of tranche capital so the crowd and the attacker can reach it.
+    function _setFundingPolicy() internal {
+        FundingParams memory p;
+        p.capMultipleBps = 1000;
+        p.maxChangeBps = 2500;
+        p.extremeVolBps = 15_000;
+        p.extremeCapBps = 5000;
+        p.blendWeightBps = 3000;
+        p.kickerThresholdBps = 500;
+        p.kickerMaxE8 = 50_000;
+        vm.startPrank(admin);
+        pool.setFundingParams(ETH, p);
+        pool.setFundingParams(BTC, p);
+        uint256[] memory ids = new uint256[](2);
+        (ids[0], ids[1]) = (ETH, BTC);
+        pool.setFundingGroup(1, ids);
+        vm.stopPrank();
+    }
 
     /// @dev Two accounts open (a crowd trader takes the other side, so the mark is back at the index), are made
     /// insolvent and liquidated: the backstop holds 90 ETH long and 3 BTC short at the index.

@@ -68,7 +68,9 @@ contract PerpPoolFundingTest is TradingFixture {
         vm.warp(t0 + INTERVAL);
         pool.updateFunding(ETH);
         uint256 twap = (mark1 * 300 + mark2 * 300) / INTERVAL;
-        assertEq(_rate(), int256((twap - ETH_PRICE) / PERIOD));
+        // The premium in 1e-12 of the index (toward zero), then back to quote per base per second (toward zero).
+        int256 premium = int256((twap - ETH_PRICE) * 1e12 / ETH_PRICE);
+        assertEq(_rate(), premium * int256(ETH_PRICE) / int256(1e12 * PERIOD));
         assertLt(uint256(_rate()) * PERIOD, mark2 - ETH_PRICE, "not the spot mark at the update");
     }
 
@@ -173,7 +175,9 @@ contract PerpPoolFundingTest is TradingFixture {
         uint256 used;
         for (uint256 i; i < logs.length; ++i) {
             if (logs[i].topics[0] == IPerpPool.FundingUpdated.selector) {
-                (,, used,,) = abi.decode(logs[i].data, (int256, uint256, uint256, int256, int256));
+                (,,, used,,,,,) = abi.decode(
+                    logs[i].data, (int256, int256, uint256, uint256, int256, int256, int256, int256, uint256)
+                );
             }
         }
         uint256 expected = (ETH_PRICE * 120 + 1900e18 * (INTERVAL - 120)) / INTERVAL;
@@ -212,7 +216,9 @@ contract PerpPoolFundingTest is TradingFixture {
         Vm.Log[] memory logs = vm.getRecordedLogs();
         for (uint256 i; i < logs.length; ++i) {
             if (logs[i].topics[0] == IPerpPool.FundingUpdated.selector) {
-                (,, used,,) = abi.decode(logs[i].data, (int256, uint256, uint256, int256, int256));
+                (,,, used,,,,,) = abi.decode(
+                    logs[i].data, (int256, int256, uint256, uint256, int256, int256, int256, int256, uint256)
+                );
             }
         }
     }
