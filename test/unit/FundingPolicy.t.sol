@@ -45,7 +45,7 @@ contract FundingPolicyTest is Test {
         pure
         returns (FundingPolicy.Sibling memory)
     {
-        return FundingPolicy.Sibling(premium, gross, net, pushCost);
+        return FundingPolicy.Sibling(premium, gross, net, pushCost, true);
     }
 
     function _one(FundingPolicy.Sibling memory s) internal pure returns (FundingPolicy.Sibling[] memory sibs) {

@@ -235,6 +235,27 @@ contract PerpPoolFundingPolicyTest is FundingPolicyFixture {
 
     /* RISK 14 UNDER THE NEW RULES */
 
+    /// @dev Each snapshot publishes its market's crowding net (what persisted since the update before), so a position
+    /// held only around a sibling's update counts nowhere either.
+    function test_transientPositionOnSibling_aroundItsUpdate_cannotCreateTheKicker() public {
+        uint256 start = block.timestamp;
+        _deposit(carol, 0, 1_000_000e6);
+        FundingParams memory p = _defaultParams();
+        p.kickerThresholdBps = 100; // 80,000 of group net
+        _policyOn(p);
+        _trade(alice, ETH, 30e18); // 60,000 of persisting net long on ETH: under the threshold
+        _warpFresh(start + INTERVAL, ETH_PRICE, BTC_PRICE);
+        _update(ETH);
+        _update(BTC);
+        _warpFresh(start + 2 * INTERVAL - 1, ETH_PRICE, BTC_PRICE);
+        _buy(carol, BTC, 3e18); // 180,000 on BTC, one second before BTC's update
+        _warpFresh(start + 2 * INTERVAL, ETH_PRICE, BTC_PRICE);
+        _update(BTC);
+        _close(carol, BTC); // gone right after it
+        assertEq(pool.fundingSnapshot(BTC).netNotional, 0, "BTC's crowding net: nothing persisted");
+        assertEq(_update(ETH).kicker, 0, "a position held only around the sibling's update does not crowd the group");
+    }
+
     function test_transientPositionAroundUpdate_barelyMovesRate_noKicker() public {
         FundingParams memory p = _defaultParams();
         p.kickerThresholdBps = 100; // 80,000 of net: carol's 90 ETH (180,000) would cross it

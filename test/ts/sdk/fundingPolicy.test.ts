@@ -78,7 +78,7 @@ async function inputsAt(marketId: bigint, blockNumber: bigint): Promise<FundingP
     // USDC tokens (6 decimals) to whole quote units, read only when the kicker is on (as the pool does).
     capitalWhole: params.kickerMaxE8 !== 0 ? capital / USDC : 0n,
     prevCharged: BigInt(own.charged),
-    prevNet: BigInt(own.netNotional),
+    prevNet: BigInt(state.fundingNet),
     params,
     siblings: fundingSiblings(siblings, state.periodStart),
   };

@@ -45,7 +45,7 @@ export type FundingPolicyInputs = {
   capitalWhole: bigint;
   /** The current period's charged premium. */
   prevCharged: bigint;
-  /** This market's net notional at its last update (whole quote). */
+  /** This market's net notional at its last update (whole quote): `marketState.fundingNet`. */
   prevNet: bigint;
   params: FundingPolicyParams;
   siblings: readonly FundingSibling[];
@@ -160,6 +160,7 @@ export function fundingNext(q: FundingPolicyInputs): FundingOutcome {
     crowdingBps: 0n,
     gross: 0n,
     net: 0n,
+    crowd: 0n,
   };
   if (q.twapIndex !== 0n) {
     o.gross = notionalWhole(u256(q.longOI + q.shortOI), q.twapIndex);
@@ -178,7 +179,8 @@ export function fundingNext(q: FundingPolicyInputs): FundingOutcome {
     if (c < q.prevCharged - step) c = q.prevCharged - step;
   }
   o.charged = clampPremium(c, o.capEffective);
-  const k = kickerOf(q, o.net);
+  o.crowd = crowdOf(q.prevNet, o.net);
+  const k = kickerOf(q, o.crowd);
   o.kicker = k.k;
   o.groupNet = k.n;
   o.crowdingBps = k.share;
@@ -213,10 +215,15 @@ function blendOf(
   return { b, weight };
 }
 
-/** Step 5. This market's own net counts only as far as it persisted since its last update. */
-function kickerOf(q: FundingPolicyInputs, net: bigint): { k: bigint; n: bigint; share: bigint } {
-  let n = 0n;
-  if ((net > 0n && q.prevNet > 0n) || (net < 0n && q.prevNet < 0n)) n = abs(net) < abs(q.prevNet) ? net : q.prevNet;
+/** The part of `net` that persisted since `prevNet`: the smaller magnitude when both have the same sign, else 0. */
+export function crowdOf(prevNet: bigint, net: bigint): bigint {
+  if ((net > 0n && prevNet > 0n) || (net < 0n && prevNet < 0n)) return abs(net) < abs(prevNet) ? net : prevNet;
+  return 0n;
+}
+
+/** Step 5, from this market's crowding net: each sibling's snapshot holds its own crowding net. */
+function kickerOf(q: FundingPolicyInputs, own: bigint): { k: bigint; n: bigint; share: bigint } {
+  let n = own;
   for (const s of q.siblings) n += s.net;
   const t = BigInt(q.params.kickerThresholdBps);
   if (n === 0n) return { k: 0n, n: 0n, share: 0n };
@@ -243,4 +250,5 @@ export const FundingPolicy = {
   perSecond,
   notionalWhole,
   clamp: clampPremium,
+  crowdOf,
 } as const;
