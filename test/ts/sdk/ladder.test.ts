@@ -22,7 +22,8 @@ const state = {
   cumFundingLong: 0n,
   cumFundingShort: 0n,
   fundingRate: 0n,
-  lastAccrual: 0n,
+  fundingKicker: 0n,
+  lastAccrual: 0,
   longOpenInterest: 0n,
   shortOpenInterest: 0n,
 } as unknown as MarketState;

@@ -43,6 +43,7 @@ describe("the one-position ladder", () => {
             cumFundingLong: cumLong,
             cumFundingShort: cumShort,
             fundingRate: 0n,
+            fundingKicker: 0n,
             lastAccrual: T,
             longOpenInterest: 0n,
             shortOpenInterest: 0n,

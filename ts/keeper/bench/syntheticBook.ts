@@ -39,7 +39,8 @@ export function syntheticPricing(status: readonly number[] = []): MarketPricing[
       cumFundingLong: BigInt(i + 1) * 3n * 10n ** 15n * (index / WAD + 1n),
       cumFundingShort: BigInt(i + 1) * 2n * 10n ** 15n * (index / WAD + 1n),
       fundingRate: 0n,
-      lastAccrual: 0n,
+      fundingKicker: 0n,
+      lastAccrual: 0,
       longOpenInterest: 0n,
       shortOpenInterest: 0n,
     } as unknown as MarketState;
