@@ -93,7 +93,14 @@ describe("useChain", () => {
     expect(await balanceOf(alice())).toBe(0n);
     const before = await chain.publicClient.getBlockNumber();
     const id = await chain.snapshot();
-    await chain.deployer.writeContract({ address: usdc, abi: testUsdcAbi, functionName: "mint", args: [alice(), 5n] });
+    const hash = await chain.deployer.writeContract({
+      address: usdc,
+      abi: testUsdcAbi,
+      functionName: "mint",
+      args: [alice(), 5n],
+    });
+    // Automine mines it at once, but the node may answer the read before it has: read after the receipt.
+    expect((await chain.publicClient.waitForTransactionReceipt({ hash })).status).toBe("success");
     expect(await balanceOf(alice())).toBe(5n);
     expect(await chain.publicClient.getBlockNumber()).toBe(before + 1n);
     await chain.revert(id);
