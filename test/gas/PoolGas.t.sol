@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {FundingParams, TradeLeg} from "../../contracts/interfaces/IPerpTypes.sol";
+import {TradeLeg} from "../../contracts/interfaces/IPerpTypes.sol";
 import {PoolFixture} from "../utils/PoolFixture.sol";
 
 /// @notice Gas per operation, each measured as its own transaction (`forge test --isolate`), recorded in
@@ -97,26 +97,7 @@ contract PoolGas is PoolFixture {
     /// extreme cap, blend, kicker), both markets already charging: BTC updates first in the block, so ETH blends its
     /// fresh measurement; the oracle was refreshed earlier in the block (the keeper's poke).
     function test_gas_updateFunding_groupOfTwo() public {
-        FundingParams memory p = FundingParams({
-            capMultipleBps: 1000,
-            maxChangeBps: 2500,
-            extremeVolBps: 15_000,
-            extremeCapBps: 5000,
-            blendWeightBps: 3000,
-            kickerThresholdBps: 5000,
-            kickerMaxE8: 50_000,
-            capE8: 0,
-            group: 0,
-            siblingCount: 0,
-            siblings: 0
-        });
-        vm.startPrank(admin);
-        pool.setFundingParams(ETH, p);
-        pool.setFundingParams(BTC, p);
-        uint256[] memory ids = new uint256[](2);
-        (ids[0], ids[1]) = (ETH, BTC);
-        pool.setFundingGroup(1, ids);
-        vm.stopPrank();
+        _fundingPolicyOn(_defaultFundingParams());
         _trade(alice, BTC, 1e18);
         _trade(alice, ETH, 20e18);
         for (uint256 round; round < 3; ++round) {

@@ -61,21 +61,10 @@ contract FundingInvariantTest is PoolFixture {
 
     /// @dev SPEC-22's parameters, the kicker at its largest from 1 % of tranche capital, ETH and BTC grouped.
     function _setPolicy() internal {
-        FundingParams memory p;
-        p.capMultipleBps = 1000;
-        p.maxChangeBps = 2500;
-        p.extremeVolBps = 15_000;
-        p.extremeCapBps = 5000;
-        p.blendWeightBps = 3000;
+        FundingParams memory p = _defaultFundingParams();
         p.kickerThresholdBps = 100;
         p.kickerMaxE8 = 100_000;
-        vm.startPrank(admin);
-        pool.setFundingParams(ETH, p);
-        pool.setFundingParams(BTC, p);
-        uint256[] memory ids = new uint256[](2);
-        (ids[0], ids[1]) = (ETH, BTC);
-        pool.setFundingGroup(1, ids);
-        vm.stopPrank();
+        _fundingPolicyOn(p);
     }
 
     function invariant_fundingZeroSum() public view {

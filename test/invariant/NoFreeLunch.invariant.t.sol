@@ -96,21 +96,9 @@ contract NoFreeLunchInvariantTest is LiquidationBase {
     /// @dev The funding policy as deployed (SPEC-22: cap from the tiers, change limit, extreme cap, ETH + BTC blended
     /// in group 1), with the kicker from 5 % of tranche capital so the crowd and the attacker can reach it.
     function _setFundingPolicy() internal {
-        FundingParams memory p;
-        p.capMultipleBps = 1000;
-        p.maxChangeBps = 2500;
-        p.extremeVolBps = 15_000;
-        p.extremeCapBps = 5000;
-        p.blendWeightBps = 3000;
+        FundingParams memory p = _defaultFundingParams();
         p.kickerThresholdBps = 500;
-        p.kickerMaxE8 = 50_000;
-        vm.startPrank(admin);
-        pool.setFundingParams(ETH, p);
-        pool.setFundingParams(BTC, p);
-        uint256[] memory ids = new uint256[](2);
-        (ids[0], ids[1]) = (ETH, BTC);
-        pool.setFundingGroup(1, ids);
-        vm.stopPrank();
+        _fundingPolicyOn(p);
     }
 
     /// @dev Two accounts open (a crowd trader takes the other side, so the mark is back at the index), are made

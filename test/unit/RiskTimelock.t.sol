@@ -412,26 +412,22 @@ contract RiskTimelockTest is PoolFixture {
 
     /* FUNDING POLICY ([6/6]): every change is announced for the whole delay */
 
-    function _fundingParams() internal pure returns (FundingParams memory) {
-        return FundingParams(1000, 2500, 15_000, 5000, 3000, 5000, 50_000, 0, 0, 0, 0);
-    }
-
     function _applyFundingParams() internal {
-        uint256 id = _propose(address(pool), abi.encodeCall(PoolAdmin.setFundingParams, (ETH, _fundingParams())));
+        uint256 id = _propose(address(pool), abi.encodeCall(PoolAdmin.setFundingParams, (ETH, _defaultFundingParams())));
         vm.warp(timelock.change(id).eta);
         vm.prank(admin);
         timelock.execute(id);
     }
 
     function test_classification_fundingParamsAndGroups_alwaysWaitTheDelay() public {
-        FundingParams memory lower = _fundingParams();
+        FundingParams memory lower = _defaultFundingParams();
         lower.capMultipleBps = 1;
         lower.kickerMaxE8 = 0;
         assertTrue(timelock.raisesRisk(address(pool), abi.encodeCall(PoolAdmin.setFundingParams, (ETH, lower))));
         uint256[] memory ids = new uint256[](2);
         (ids[0], ids[1]) = (ETH, BTC);
         assertTrue(timelock.raisesRisk(address(pool), abi.encodeCall(PoolAdmin.setFundingGroup, (1, ids))));
-        uint256 id = _propose(address(pool), abi.encodeCall(PoolAdmin.setFundingParams, (ETH, _fundingParams())));
+        uint256 id = _propose(address(pool), abi.encodeCall(PoolAdmin.setFundingParams, (ETH, _defaultFundingParams())));
         assertEq(pool.fundingParams(ETH).capMultipleBps, 0, "nothing applies at the announcement");
         vm.warp(timelock.change(id).eta - 1);
         vm.prank(admin);

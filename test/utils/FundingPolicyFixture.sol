@@ -31,14 +31,8 @@ abstract contract FundingPolicyFixture is TradingFixture {
     }
 
     /// @dev SPEC-22's chosen parameters.
-    function _defaultParams() internal pure returns (FundingParams memory p) {
-        p.capMultipleBps = 1000;
-        p.maxChangeBps = 2500;
-        p.extremeVolBps = 15_000;
-        p.extremeCapBps = 5000;
-        p.blendWeightBps = 3000;
-        p.kickerThresholdBps = 5000;
-        p.kickerMaxE8 = 50_000;
+    function _defaultParams() internal pure returns (FundingParams memory) {
+        return _defaultFundingParams();
     }
 
     function _setParams(uint256 marketId, FundingParams memory p) internal {
@@ -55,9 +49,7 @@ abstract contract FundingPolicyFixture is TradingFixture {
 
     /// @dev Both markets on `p`, grouped.
     function _policyOn(FundingParams memory p) internal {
-        _setParams(ETH, p);
-        _setParams(BTC, p);
-        _groupEthBtc();
+        _fundingPolicyOn(p);
     }
 
     /// @dev `updateFunding(marketId)` now, and what its event reported.

@@ -9,7 +9,7 @@ import {PerpPool} from "../../contracts/PerpPool.sol";
 import {RiskEngine} from "../../contracts/RiskEngine.sol";
 import {TrancheVault} from "../../contracts/TrancheVault.sol";
 import {IOracleRouter} from "../../contracts/interfaces/IOracleRouter.sol";
-import {MarketConfig} from "../../contracts/interfaces/IPerpTypes.sol";
+import {FundingParams, MarketConfig} from "../../contracts/interfaces/IPerpTypes.sol";
 import {MarginMath} from "../../contracts/libraries/MarginMath.sol";
 import {SettableFeed} from "../../contracts/oracle/SettableFeed.sol";
 import {TestUSDC} from "../../contracts/test/TestUSDC.sol";
@@ -210,5 +210,27 @@ abstract contract PoolFixture is Test {
         (uint256 pnlPool, uint256 premium,) = pool.pools();
         owed += pnlPool + premium;
         assertGe(usdc.balanceOf(address(pool)) * 1e12, owed, "solvency: pool tokens cover balances");
+    }
+
+    /// @dev The funding policy's chosen parameters (the deploy config's defaults; README "Funding: predictable carry").
+    function _defaultFundingParams() internal pure returns (FundingParams memory p) {
+        p.capMultipleBps = 1000;
+        p.maxChangeBps = 2500;
+        p.extremeVolBps = 15_000;
+        p.extremeCapBps = 5000;
+        p.blendWeightBps = 3000;
+        p.kickerThresholdBps = 5000;
+        p.kickerMaxE8 = 50_000;
+    }
+
+    /// @dev ETH and BTC on `p`, in correlation group 1 (as the admin).
+    function _fundingPolicyOn(FundingParams memory p) internal {
+        vm.startPrank(admin);
+        pool.setFundingParams(ETH, p);
+        pool.setFundingParams(BTC, p);
+        uint256[] memory ids = new uint256[](2);
+        (ids[0], ids[1]) = (ETH, BTC);
+        pool.setFundingGroup(1, ids);
+        vm.stopPrank();
     }
 }
