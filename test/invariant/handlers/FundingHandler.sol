@@ -127,7 +127,10 @@ contract FundingHandler is CommonBase, StdUtils {
         int256 size = int256(bound(_abs(sizeSeed), v.baseReserve / 10_000, maxStep));
         if (sizeSeed < 0) {
             if (held <= 0) return;
-            size = -int256(_min(uint256(size), uint256(held)));
+            uint256 cut = _min(uint256(size), uint256(held));
+            // No dust left behind (the pool refuses it): a remainder under the minimum goes too.
+            if (uint256(held) - cut < pool.marketConfig(m).minPositionBase) cut = uint256(held);
+            size = -int256(cut);
         } else if (uint256(held) + uint256(size) > v.baseReserve / 20) {
             return; // at most 5 % of the curve in all
         }
